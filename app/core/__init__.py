@@ -1,0 +1,1 @@
+"""The pure core: issue text in, entry, block and README text out; no I/O."""

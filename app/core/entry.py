@@ -1,0 +1,207 @@
+"""The entry model and the checks that turn form answers into one, field by field.
+
+Rules:
+- Every answer is ``text.clean``-ed before it is checked, so limits count what is shown.
+- Every bad field yields exactly one message naming the field by its form label; all bad
+  fields are reported together, and an entry is built only when none is bad.
+- Fields a form does not define are ignored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Literal
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, ConfigDict
+
+from app.core import text
+from app.core.config import Config
+from app.core.errors import InvalidSubmission, Problem
+from app.core.fields import FORMS, Kind
+from app.core.grammar import SKIP_TAIL, figure_urls
+from app.core.i18n import Lang, msg
+
+_DATE = re.compile(r"^\[?\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*\]?$")
+_NAME_BAD = re.compile(r"[\[\]()]")
+
+
+class Report(BaseModel):
+    """A paper a member read in full."""
+
+    model_config = ConfigDict(frozen=True)
+    kind: Literal["report"] = "report"
+    date: dt.date
+    name: str
+    title: str
+    link: str | None = None
+    venue: str | None = None
+    figure: str | None = None
+    summary: str
+
+
+class Skip(BaseModel):
+    """A week in which a member read no paper in full."""
+
+    model_config = ConfigDict(frozen=True)
+    kind: Literal["skip"] = "skip"
+    date: dt.date
+    name: str
+    reason: str | None = None
+
+
+Entry = Report | Skip
+EntryKey = tuple[str, str, str]
+
+
+def entry_key(date: dt.date, name: str, title: str) -> EntryKey:
+    """Identity of an entry in a README: same date, same member, same paper."""
+    fold = "".join(ch for ch in title.casefold() if ch.isalnum())
+    return (date.isoformat(), " ".join(name.strip("[] ").split()).casefold(), fold)
+
+
+def key(entry: Entry) -> EntryKey:
+    return entry_key(entry.date, entry.name, entry.title if isinstance(entry, Report) else "")
+
+
+def parse_date(value: str) -> dt.date | None:
+    """A date from ``2025-07-06``, ``2025-7-6``, ``2025/7/6``, ``2025.7.6`` or ``2025年7月6日``."""
+    m = _DATE.match(value.strip())
+    if not m:
+        return None
+    try:
+        return dt.date(int(m[1]), int(m[2]), int(m[3]))
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True)
+class _Ctx:
+    config: Config
+    today: dt.date
+
+    @property
+    def lang(self) -> Lang:
+        return self.config.language
+
+
+Check = Callable[[str, _Ctx], tuple[object, str | None]]
+
+
+def _date(value: str, ctx: _Ctx) -> tuple[object, str | None]:
+    day = parse_date(value)
+    if day is None:
+        known = _DATE.match(value.strip()) is not None
+        return None, msg("no_such_date" if known else "bad_date", ctx.lang, value=value)
+    days = ctx.config.limits.future_days
+    if day > ctx.today + dt.timedelta(days=days):
+        return None, msg("future_date", ctx.lang, value=day.isoformat(), days=days)
+    return day, None
+
+
+def _line(limit: str) -> Check:
+    def check(value: str, ctx: _Ctx) -> tuple[object, str | None]:
+        return value or None, _text_problem(value, ctx, getattr(ctx.config.limits, limit), True)
+
+    return check
+
+
+def _name(value: str, ctx: _Ctx) -> tuple[object, str | None]:
+    value = value.strip("[] ").strip()
+    if _NAME_BAD.search(value):
+        return None, msg("bad_name_chars", ctx.lang)
+    return value, _text_problem(value, ctx, ctx.config.limits.name_max, True)
+
+
+def _reason(value: str, ctx: _Ctx) -> tuple[object, str | None]:
+    value = SKIP_TAIL.sub("", value).strip(" ，,")
+    return value or None, _text_problem(value, ctx, ctx.config.limits.reason_max, True)
+
+
+def _summary(value: str, ctx: _Ctx) -> tuple[object, str | None]:
+    problem = _text_problem(value, ctx, ctx.config.limits.summary_max, False)
+    if problem is None and text.unsafe_links(value):
+        problem = msg("unsafe_link", ctx.lang)
+    return value, problem
+
+
+def _text_problem(value: str, ctx: _Ctx, most: int, one_line: bool) -> str | None:
+    if one_line and "\n" in value:
+        return msg("one_line", ctx.lang)
+    if len(value) > most:
+        return msg("too_long", ctx.lang, n=len(value), max=most)
+    word, word_max = text.longest_word(value), ctx.config.limits.word_max
+    if word > word_max:
+        return msg("long_word", ctx.lang, n=word, max=word_max)
+    return None
+
+
+def _link(value: str, ctx: _Ctx) -> tuple[object, str | None]:
+    value = value.strip("<> ")
+    if not is_http_url(value):
+        return None, msg("bad_url", ctx.lang, value=value[:80])
+    return text.url(value), None
+
+
+def _figure(value: str, ctx: _Ctx) -> tuple[object, str | None]:
+    urls = figure_urls(value) or value.split()
+    if len(urls) > 1:
+        return None, msg("many_figures", ctx.lang, n=len(urls))
+    if not is_http_url(urls[0]):
+        return None, msg("bad_figure", ctx.lang)
+    return text.url(urls[0]), None
+
+
+def is_http_url(value: str) -> bool:
+    """An absolute http(s) URL with a host, no spaces, of a sane length."""
+    if not value or len(value) > 2048 or any(ch.isspace() for ch in value):
+        return False
+    parts = urlsplit(value)
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
+
+
+CHECKS: dict[str, Check] = {
+    "date": _date,
+    "name": _name,
+    "title": _line("title_max"),
+    "link": _link,
+    "venue": _line("venue_max"),
+    "figure": _figure,
+    "summary": _summary,
+    "reason": _reason,
+}
+
+
+def validate(
+    kind: Kind,
+    answers: Mapping[str, str],
+    *,
+    config: Config,
+    today: dt.date,
+    defaults: Mapping[str, str] | None = None,
+) -> Entry:
+    """Check every field of a ``kind`` submission; the entry, or InvalidSubmission."""
+    ctx, form = _Ctx(config, today), FORMS[kind]
+    values: dict[str, object] = {}
+    problems: list[Problem] = []
+    for f in form.fields:
+        raw = text.clean(answers.get(f.id, "")) or text.clean((defaults or {}).get(f.id, ""))
+        value, problem = _check_one(f.id, raw, ctx, required=f.required)
+        if problem:
+            problems.append(Problem(f.id, f.label(ctx.lang), problem))
+        elif value is not None:
+            values[f.id] = value
+    if problems:
+        raise InvalidSubmission(problems)
+    return Report.model_validate(values) if kind == "report" else Skip.model_validate(values)
+
+
+def _check_one(field: str, raw: str, ctx: _Ctx, *, required: bool) -> tuple[object, str | None]:
+    if not raw:
+        return None, msg("required", ctx.lang) if required else None
+    if ctx.config.marker in raw:
+        return None, msg("has_marker", ctx.lang)
+    return CHECKS[field](raw, ctx)

@@ -1,0 +1,45 @@
+"""The BotError family: every message here is safe to post on an issue."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class BotError(Exception):
+    """An error whose message is meant for the member or maintainer, and safe to show."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with one field, named by the field's form label."""
+
+    field: str
+    label: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.label}: {self.message}"
+
+
+class InvalidSubmission(BotError):
+    """The issue is a submission, but some fields are wrong."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = tuple(problems)
+
+
+class NotASubmission(BotError):
+    """The issue is neither a form submission nor an entry in the README's format."""
+
+
+class MarkerError(BotError):
+    """The README has no insertion marker, or more than one."""
+
+
+class ConfigError(BotError):
+    """The repository's paperbot config is invalid."""

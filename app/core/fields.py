@@ -1,0 +1,168 @@
+"""The issue-form field definitions: the one source of truth for ids, labels and rules.
+
+Rules:
+- A field's id is what the code uses; its labels are what members see and what an issue
+  body carries as ``### <label>``. Parsing maps labels back to ids using these definitions
+  only, never positions or strings written elsewhere.
+- Both the Chinese and the English label of a field are recognised in an issue body, so a
+  form generated in either language parses the same.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Kind = Literal["report", "skip"]
+ElementType = Literal["input", "textarea", "dropdown", "checkboxes"]
+
+
+@dataclass(frozen=True)
+class Field:
+    """One form element: how it is asked for and how its answer is read."""
+
+    id: str
+    type: ElementType
+    label_zh: str
+    label_en: str
+    description_zh: str
+    description_en: str
+    placeholder: str = ""
+    required: bool = False
+    single_line: bool = True
+    render: str | None = None
+    options: tuple[str, ...] = ()
+
+    def label(self, lang: str) -> str:
+        return self.label_zh if lang == "zh" else self.label_en
+
+
+@dataclass(frozen=True)
+class Form:
+    """One issue form: its kind, its file name, its label and its fields in order."""
+
+    kind: Kind
+    filename: str
+    name: str
+    description: str
+    title_prefix: str
+    label: str
+    fields: tuple[Field, ...]
+
+    def field(self, field_id: str) -> Field:
+        return next(f for f in self.fields if f.id == field_id)
+
+
+DATE = Field(
+    "date",
+    "input",
+    "日期",
+    "Date",
+    "精读所在周的日期，格式 YYYY-MM-DD。Date of the week you read it, as YYYY-MM-DD.",
+    "Date of the week, YYYY-MM-DD",
+    placeholder="2025-07-06",
+    required=True,
+)
+NAME = Field(
+    "name",
+    "input",
+    "姓名",
+    "Name",
+    "你在周报中的名字。Your name as it appears in the log.",
+    "Your name as it appears in the log",
+    placeholder="张宇",
+    required=True,
+)
+TITLE = Field(
+    "title",
+    "input",
+    "论文标题",
+    "Paper title",
+    "论文的完整标题。The paper's full title.",
+    "The paper's full title",
+    placeholder="Understanding and Mitigating Annotation Bias in Facial Expression Recognition",
+    required=True,
+)
+LINK = Field(
+    "link",
+    "input",
+    "论文链接",
+    "Paper link",
+    "论文的 http(s) 链接（可选）。The paper's http(s) link (optional).",
+    "The paper's http(s) link (optional)",
+    placeholder="https://arxiv.org/abs/2108.08504",
+)
+VENUE = Field(
+    "venue",
+    "input",
+    "来源",
+    "Venue",
+    "发表的会议或期刊，如 ICCV 2021（可选）。Where it was published (optional).",
+    "Where it was published (optional)",
+    placeholder="ICCV 2021",
+)
+FIGURE = Field(
+    "figure",
+    "textarea",
+    "论文框架图",
+    "Framework figure",
+    "粘贴或拖入一张框架图，帮助一眼想起论文内容（可选）。"
+    "Paste or drop one framework figure (optional).",
+    "Paste or drop one framework figure (optional)",
+    single_line=False,
+)
+SUMMARY = Field(
+    "summary",
+    "textarea",
+    "论文简述",
+    "Summary",
+    "一两句话总结精华，切勿过长。One or two sentences on the essence; never long.",
+    "One or two sentences on the essence; never long",
+    placeholder="本文提出……",
+    required=True,
+    single_line=False,
+)
+REASON = Field(
+    "reason",
+    "input",
+    "未精读原因",
+    "Reason",
+    "本周没有精读的原因（可选）。Why you did not read a paper this week (optional).",
+    "Why you did not read a paper this week (optional)",
+    placeholder="准备考试",
+)
+
+REPORT = Form(
+    kind="report",
+    filename="paper-report.yml",
+    name="论文精读周报 Paper report",
+    description="记录本周全文精读的一篇论文。Log a paper you read in full this week.",
+    title_prefix="[周报] ",
+    label="paper-report",
+    fields=(DATE, NAME, TITLE, LINK, VENUE, FIGURE, SUMMARY),
+)
+SKIP = Form(
+    kind="skip",
+    filename="skip-week.yml",
+    name="本周未精读 Did not read this week",
+    description="本周没有全文精读论文。You did not read a paper in full this week.",
+    title_prefix="[未精读] ",
+    label="skip-week",
+    fields=(DATE, NAME, REASON),
+)
+FORMS: dict[Kind, Form] = {"report": REPORT, "skip": SKIP}
+
+
+def label_index() -> dict[str, Field]:
+    """Map every normalised label (zh and en, of every form) to its field."""
+    index: dict[str, Field] = {}
+    for form in FORMS.values():
+        for f in form.fields:
+            index[normalise_label(f.label_zh)] = f
+            index[normalise_label(f.label_en)] = f
+    return index
+
+
+def normalise_label(text: str) -> str:
+    """Fold case and whitespace so that a label typed slightly differently still matches."""
+    return " ".join(text.split()).casefold()

@@ -1,0 +1,195 @@
+"""The README entry grammar: reads README entries and plain issues written in that format.
+
+Rules:
+- An entry starts at a header line: optional quote markers, ``[date]-``, a name with or
+  without brackets, ``-``, then either a report (``[title](link)`` and a venue, bracketed,
+  bare or missing, the link on the title or on the venue) or a skip (a reason and/or a
+  phrase like 本周未精读). A line whose text starts with ``\\[`` is never a header: that is
+  how rendered user text that looks like an entry stays inert.
+- A title whose bracket is still open at the end of the line continues on the next lines
+  (hand edits wrapped long titles); at most ``WRAP`` lines are joined.
+- Values come out as written (markdown intact); checking them is entry.py's job.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from app.core.fields import Kind
+
+WRAP = 3
+PREFIX = re.compile(r"^[ \t]*(?:>[ \t]*)*")
+DATE_TEXT = r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?"
+HEADER_START = re.compile(r"^[ \t>]*\[\s*(?P<date>" + DATE_TEXT + r")\s*\]", re.M)
+_HEAD = re.compile(r"\[\s*(?P<date>" + DATE_TEXT + r")\s*\]\s*-\s*(?P<rest>.*)$")
+_NAME = re.compile(r"\[(?P<b>[^\[\]\n]{1,60})\]\s*-\s*|(?P<n>[^\[\]\-\n]{1,60}?)\s*-\s*")
+SKIP_WORDS = re.compile(r"(?:未|无|没有|没)(?:来得及)?精(?:~~度~~)?[读度]")
+SKIP_TAIL = re.compile(
+    r"[，,、;；\s]*(?:本周|这周)?(?:未|无|没有|没)(?:来得及)?精(?:~~度~~)?[读度]$"
+)
+_IMG_HTML = re.compile(r"<img\b[^>]*?\bsrc\s*=\s*([\"']?)(?P<url>[^\"'\s>]+)\1", re.I)
+_IMG_MD = re.compile(r"!\[[^\]]*\]\(\s*<?(?P<url>[^)\s>]+)>?[^)]*\)")
+_SUMMARY = re.compile(r"^论文简[述评]\s*[:：]?\s*")
+
+
+@dataclass(frozen=True)
+class RawEntry:
+    """An entry as written, before any checking."""
+
+    kind: Kind
+    date: str
+    name: str
+    title: str = ""
+    link: str = ""
+    venue: str = ""
+    reason: str = ""
+    figure: str = ""
+    summary: str = ""
+    extra: dict[str, str] = field(default_factory=dict)
+
+    def fields(self) -> dict[str, str]:
+        """The entry as form answers keyed by field id."""
+        if self.kind == "skip":
+            return {"date": self.date, "name": self.name, "reason": self.reason}
+        keys = ("date", "name", "title", "link", "venue", "figure", "summary")
+        return {k: getattr(self, k) for k in keys}
+
+
+def strip_prefix(line: str) -> str:
+    """A line without its blockquote markers and surrounding spaces."""
+    return PREFIX.sub("", line, count=1).strip()
+
+
+def bracket(text: str, start: int, pair: str = "[]") -> tuple[str, int] | None:
+    """Content of the balanced ``pair`` opening at ``start`` and the index after it."""
+    depth, i = 0, start
+    while i < len(text):
+        ch = text[i]
+        if ch == "\\":
+            i += 2
+            continue
+        depth += (ch == pair[0]) - (ch == pair[1])
+        if depth == 0:
+            return text[start + 1 : i], i + 1
+        i += 1
+    return None
+
+
+def is_header(line: str) -> bool:
+    return HEADER_START.match(line) is not None
+
+
+def parse_header(line: str) -> RawEntry | None:
+    """Read one header line (quote markers allowed); None when it is not a readable header."""
+    m = _HEAD.match(strip_prefix(line))
+    if not m:
+        return None
+    rest = m["rest"].strip()
+    n = _NAME.match(rest)
+    if not n:
+        return None
+    name = (n["b"] or n["n"] or "").strip()
+    return _body(m["date"], name, rest[n.end() :].strip())
+
+
+def _body(date: str, name: str, rest: str) -> RawEntry | None:
+    rest = rest.rstrip("\\ ").strip()
+    if rest.startswith("["):
+        got = bracket(rest, 0)
+        if got is None:
+            return None
+        if SKIP_WORDS.search(got[0]) and not rest[got[1] :].strip(" -"):
+            return RawEntry("skip", date, name, reason=_reason(got[0]))
+        return _report(date, name, rest, got)
+    if SKIP_WORDS.search(rest):
+        return RawEntry("skip", date, name, reason=_reason(rest))
+    return None
+
+
+def _reason(text: str) -> str:
+    text = text.strip().strip("[]").strip()
+    return SKIP_TAIL.sub("", text).strip(" ，,")
+
+
+def _report(date: str, name: str, rest: str, got: tuple[str, int]) -> RawEntry:
+    title, i = got
+    link, i = _paren(rest, i)
+    tail = rest[i:].strip().strip("-").strip()
+    venue, venue_link = "", ""
+    if tail.startswith("["):
+        got_venue = bracket(tail, 0)
+        if got_venue:
+            venue, j = got_venue
+            venue_link, _ = _paren(tail, j)
+    else:
+        venue = tail.strip("()（） ")
+    if venue.startswith(("http://", "https://")) and not link:
+        venue, venue_link = "", venue
+    return RawEntry(
+        "report", date, name, title=title.strip(), link=link or venue_link, venue=venue.strip()
+    )
+
+
+def _paren(text: str, i: int) -> tuple[str, int]:
+    if i < len(text) and text[i] == "(":
+        got = bracket(text, i, "()")
+        if got:
+            return got[0].strip().strip("<>"), got[1]
+    return "", i
+
+
+def read_entry(lines: list[str]) -> RawEntry | None:
+    """Read one entry from its lines (header first): header, then figure and summary."""
+    head, used = join_header(lines)
+    entry = parse_header(head)
+    if entry is None or entry.kind == "skip":
+        return entry
+    body = [strip_prefix(x) for x in lines[used:]]
+    figures = figure_urls("\n".join(body))
+    summary = summary_text(body)
+    return RawEntry(
+        "report",
+        entry.date,
+        entry.name,
+        title=entry.title,
+        link=entry.link,
+        venue=entry.venue,
+        figure=figures[0] if figures else "",
+        summary=summary,
+    )
+
+
+def join_header(lines: list[str]) -> tuple[str, int]:
+    """The header with wrapped continuation lines joined, and how many lines it used."""
+    head = lines[0]
+    used = 1
+    while used < min(len(lines), WRAP + 1) and _open_title(head):
+        head = head.rstrip() + " " + strip_prefix(lines[used])
+        used += 1
+    return head, used
+
+
+def _open_title(line: str) -> bool:
+    m = _HEAD.match(strip_prefix(line))
+    if not m:
+        return False
+    rest = m["rest"]
+    n = _NAME.match(rest)
+    start = n.end() if n else 0
+    return rest[start:].startswith("[") and bracket(rest, start) is None
+
+
+def figure_urls(text: str) -> list[str]:
+    """Every image URL in ``text``, as an ``<img>`` tag or markdown ``![]()``, in order."""
+    found = [(m.start(), m["url"]) for m in _IMG_HTML.finditer(text)]
+    found += [(m.start(), m["url"]) for m in _IMG_MD.finditer(text)]
+    return [u for _, u in sorted(found)]
+
+
+def summary_text(body: list[str]) -> str:
+    """The summary: text after the 论文简述 label (or all text), figures left out."""
+    start = next((i for i, x in enumerate(body) if _SUMMARY.match(x)), None)
+    picked = body if start is None else [_SUMMARY.sub("", body[start]), *body[start + 1 :]]
+    kept = [x for x in picked if not figure_urls(x)]
+    return "\n".join(kept).strip()

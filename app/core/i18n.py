@@ -1,0 +1,63 @@
+"""User-facing message catalogue, in Chinese (default) and English."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+Lang = Literal["zh", "en"]
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    "required": ("必填，不能为空", "is required"),
+    "one_line": ("只能写一行", "must be a single line"),
+    "too_long": ("过长：{n} 个字符，最多 {max} 个", "is too long: {n} characters, at most {max}"),
+    "bad_date": (
+        "日期格式应为 YYYY-MM-DD，例如 2025-07-06（收到：{value}）",
+        "should be a date as YYYY-MM-DD, e.g. 2025-07-06 (got: {value})",
+    ),
+    "no_such_date": ("日期不存在：{value}", "is not a real date: {value}"),
+    "future_date": (
+        "日期 {value} 晚于今天超过 {days} 天",
+        "{value} is more than {days} days in the future",
+    ),
+    "bad_url": (
+        "应为 http(s) 链接，例如 https://arxiv.org/abs/2108.08504（收到：{value}）",
+        "should be an http(s) link, e.g. https://arxiv.org/abs/2108.08504 (got: {value})",
+    ),
+    "bad_figure": (
+        "应为一张图片：直接粘贴上传，或填写图片的 http(s) 链接",
+        "should be one image: paste or drop it, or give its http(s) link",
+    ),
+    "many_figures": ("只能有一张图片，收到 {n} 张", "takes one image, got {n}"),
+    "long_word": (
+        "含有过长的连续字符（{n} 个，最多 {max} 个），请加空格或缩短",
+        "contains an unbroken run of {n} characters (at most {max}); add spaces or shorten it",
+    ),
+    "bad_name_chars": ("不能包含 [ ] ( ) 等符号", "must not contain [ ] ( ) characters"),
+    "has_marker": ("不能包含 README 的插入标记", "must not contain the README's insertion marker"),
+    "unsafe_link": (
+        "只允许 http(s) 链接，不允许 javascript:、data: 等",
+        "may only link to http(s) addresses, not javascript:, data: or the like",
+    ),
+    "many_entries": (
+        "一个 issue 只能提交一条记录，这里有 {n} 条",
+        "holds {n} entries; file one issue per entry",
+    ),
+    "not_submission": (
+        "没有找到表单字段，也不是 README 格式的记录",
+        "has no form fields and is not an entry in the README's format",
+    ),
+    "marker_missing": (
+        "{path} 中找不到插入标记「{marker}」",
+        "{path} has no insertion marker '{marker}'",
+    ),
+    "marker_many": (
+        "{path} 中有 {n} 处插入标记「{marker}」，应只有一处",
+        "{path} has {n} insertion markers '{marker}'; it must have exactly one",
+    ),
+}
+
+
+def msg(key: str, lang: Lang, **values: object) -> str:
+    """Return message ``key`` in ``lang``, filled with ``values``."""
+    zh, en = MESSAGES[key]
+    return (zh if lang == "zh" else en).format(**values)

@@ -1,0 +1,138 @@
+"""Checking a README's entries: unreadable lines, bad or suspicious dates, order, duplicates.
+
+Rules:
+- Findings carry the 1-based line number and a message; the README is never changed.
+- A date is suspicious when it lies more than ``_SUSPICIOUS_DAYS`` from the median of its
+  neighbours; suspicious entries are left out of the order check, so one typo gives one
+  finding, not two.
+- Order is newest first: an entry newer than the one above it is out of order.
+- Duplicates: the same member logging the same paper twice, or the same week skipped twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import re
+import statistics
+from dataclasses import dataclass
+
+from app.core.entry import entry_key, parse_date
+from app.core.errors import MarkerError
+from app.core.grammar import DATE_TEXT, WRAP, join_header, parse_header
+from app.core.readme import Region, find_marker, region
+
+_SUSPICIOUS_DAYS = 180
+_NEIGHBOURS = 3
+_DATE_LIKE = re.compile(r"^[ \t>]*\[?\s*" + DATE_TEXT, re.M)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem at one line."""
+
+    line: int
+    code: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.line}: {self.code}: {self.message}"
+
+
+@dataclass(frozen=True)
+class _Seen:
+    line: int
+    date: dt.date
+    key: tuple[str, str, str]
+    kind: str
+
+
+def lint(text: str, *, marker: str, today: dt.date | None = None) -> list[Finding]:
+    """Every finding in the README, in line order."""
+    findings: list[Finding] = []
+    try:
+        where = region(text, find_marker(text, marker))
+    except MarkerError as exc:
+        findings.append(Finding(1, "marker", exc.message))
+        where = Region(0, len(text))
+    seen = _read(text, where, findings, today)
+    suspicious = _suspicious(seen, findings)
+    _order([s for i, s in enumerate(seen) if i not in suspicious], findings)
+    _duplicates(seen, findings)
+    return sorted(findings, key=lambda f: f.line)
+
+
+def _read(text: str, where: Region, out: list[Finding], today: dt.date | None) -> list[_Seen]:
+    seen: list[_Seen] = []
+    line_no, pos = text.count("\n", 0, where.start) + 1, where.start
+    for m in _DATE_LIKE.finditer(text, where.start, where.end):
+        line_no += text.count("\n", pos, m.start())
+        pos = m.start()
+        got = _one(text, m.start(), line_no, out, today)
+        if got:
+            seen.append(got)
+    return seen
+
+
+def _one(text: str, at: int, line: int, out: list[Finding], today: dt.date | None) -> _Seen | None:
+    head = join_header(text[at:].split("\n", WRAP + 1)[: WRAP + 1])[0]
+    raw = parse_header(head)
+    if raw is None:
+        shown = head.strip()[:80]
+        out.append(Finding(line, "unreadable", f"not an entry the grammar can read: {shown}"))
+        return None
+    day = parse_date(raw.date)
+    if day is None:
+        out.append(Finding(line, "date", f"impossible date {raw.date}"))
+        return None
+    if today and day > today:
+        out.append(Finding(line, "date", f"date {day} is in the future"))
+    title = raw.title if raw.kind == "report" else ""
+    return _Seen(line, day, entry_key(day, raw.name, title), raw.kind)
+
+
+def _suspicious(seen: list[_Seen], out: list[Finding]) -> set[int]:
+    bad: set[int] = set()
+    for i, s in enumerate(seen):
+        around = seen[max(0, i - _NEIGHBOURS) : i] + seen[i + 1 : i + 1 + _NEIGHBOURS]
+        if not around:
+            continue
+        middle = dt.date.fromordinal(int(statistics.median(x.date.toordinal() for x in around)))
+        if abs((s.date - middle).days) > _SUSPICIOUS_DAYS:
+            bad.add(i)
+            out.append(Finding(s.line, "date", _suspicion(s.date, middle)))
+    return bad
+
+
+def _suspicion(day: dt.date, middle: dt.date) -> str:
+    text = f"suspicious date {day} among entries of {middle:%Y-%m}"
+    try:
+        guess = day.replace(year=middle.year)
+    except ValueError:
+        return text
+    return text + (f" (did you mean {guess}?)" if abs((guess - middle).days) <= 31 else "")
+
+
+def _order(seen: list[_Seen], out: list[Finding]) -> None:
+    for above, below in itertools.pairwise(seen):
+        if below.date > above.date:
+            out.append(
+                Finding(
+                    below.line,
+                    "order",
+                    f"{below.date} is newer than {above.date} above it (line "
+                    f"{above.line}); entries go newest first",
+                )
+            )
+
+
+def _duplicates(seen: list[_Seen], out: list[Finding]) -> None:
+    first: dict[tuple[str, ...], _Seen] = {}
+    for s in seen:
+        ident = (s.key[1], s.key[2]) if s.kind == "report" else (s.key[0], s.key[1], "skip")
+        if ident in first:
+            out.append(
+                Finding(s.line, "duplicate", f"same entry as line {first[ident].line} ({s.key[1]})")
+            )
+        else:
+            first[ident] = s

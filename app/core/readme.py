@@ -1,0 +1,159 @@
+"""Putting a block into README text under the marker, newest first.
+
+Rules:
+- Exactly one line is the marker (quote markers and spaces around it allowed); with none
+  or several, ``MarkerError`` and nothing is changed.
+- The entries region runs from the marker to the first non-blank line that is neither a
+  quote line nor a wrapped header's continuation.
+- A new entry goes just above the first entry in the region that is strictly older, so
+  after every entry of its own date; with none older, at the end of the region.
+- Pure insertion: the new README is the old one with one contiguous run of lines added
+  (the block, preceded by a lone ``>`` when the line above would otherwise swallow it).
+- An entry with the same key (date, name, title) — or ``previous``, the key of the entry
+  this submission made before — is replaced in place instead; if its lines already equal
+  the block, the README is returned unchanged. Applying the same entry twice is a no-op.
+- The README's newline style (LF or CRLF) is kept, and so is a missing final newline.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from app.core.entry import Entry, EntryKey, entry_key, key, parse_date
+from app.core.errors import MarkerError
+from app.core.grammar import HEADER_START, WRAP, RawEntry, join_header, parse_header, read_entry
+from app.core.i18n import Lang, msg
+
+_CANDIDATE = re.compile(r"^[ \t]*[^>\s].*$", re.M)
+
+
+@dataclass(frozen=True)
+class Region:
+    """Offsets in the README: the marker line's end, and the end of the entries region."""
+
+    start: int
+    end: int
+
+
+def find_marker(text: str, marker: str, *, path: str = "README.md", lang: Lang = "zh") -> int:
+    """Offset just past the marker line; MarkerError unless there is exactly one."""
+    found = list(_marker_re(marker).finditer(text))
+    if len(found) != 1:
+        key_ = "marker_missing" if not found else "marker_many"
+        raise MarkerError(msg(key_, lang, path=path, marker=marker, n=len(found)))
+    end = found[0].end()
+    return text.index("\n", end) + 1 if "\n" in text[end:] else len(text)
+
+
+def _marker_re(marker: str) -> re.Pattern[str]:
+    return re.compile(r"^[ \t>]*" + re.escape(marker.strip()) + r"[ \t]*\r?$", re.M)
+
+
+def region(text: str, start: int) -> Region:
+    """The entries region that begins at ``start``."""
+    for cand in _CANDIDATE.finditer(text, start):
+        if not _continues_header(text, cand.start()):
+            return Region(start, cand.start())
+    return Region(start, len(text))
+
+
+def _continues_header(text: str, offset: int) -> bool:
+    """True when the line at ``offset`` is a wrapped title of a header a few lines up."""
+    begin = offset
+    for back in range(1, WRAP + 1):
+        if begin == 0:
+            return False
+        begin = text.rfind("\n", 0, begin - 1) + 1
+        if HEADER_START.match(text, begin):
+            _, used = join_header([*text[begin:offset].split("\n")[:back], ""])
+            return used > back
+    return False
+
+
+def headers(text: str, where: Region) -> Iterator[re.Match[str]]:
+    """Every header line start in the region, in order."""
+    return HEADER_START.finditer(text, where.start, where.end)
+
+
+def content_end(text: str, begin: int, end: int) -> int:
+    """Offset just past the last non-blank line in ``text[begin:end]`` (``begin`` if none)."""
+    last = begin + len(text[begin:end].rstrip())
+    if last == begin:
+        return begin
+    newline = text.find("\n", last, end)
+    return end if newline == -1 else newline + 1
+
+
+def entry_span(text: str, head: int, where: Region) -> tuple[int, int]:
+    """Offsets of the entry whose header starts at ``head``, trailing blank lines excluded."""
+    line_end = text.find("\n", head, where.end)
+    nxt = HEADER_START.search(text, line_end + 1, where.end) if line_end != -1 else None
+    return head, content_end(text, head, nxt.start() if nxt else where.end)
+
+
+def header_key(text: str, head: int) -> EntryKey | None:
+    """The key of the entry whose header starts at ``head``; None when unreadable."""
+    raw = parse_header(join_header(text[head:].split("\n", WRAP + 1)[: WRAP + 1])[0])
+    day = parse_date(raw.date) if raw else None
+    if raw is None or day is None:
+        return None
+    return entry_key(day, raw.name, raw.title if raw.kind == "report" else "")
+
+
+def insert(
+    text: str,
+    block: str,
+    entry: Entry,
+    *,
+    marker: str,
+    previous: EntryKey | None = None,
+    path: str = "README.md",
+    lang: Lang = "zh",
+) -> str:
+    """The README with ``block`` for ``entry`` inserted or replaced in place (see rules)."""
+    where = region(text, find_marker(text, marker, path=path, lang=lang))
+    newline = "\r\n" if "\r\n" in text else "\n"
+    block = block.replace("\n", newline)
+    old = _same_entry(text, where, {key(entry), previous})
+    if old is not None:
+        return text if text[old[0] : old[1]] == block else text[: old[0]] + block + text[old[1] :]
+    at = _insertion_point(text, where, entry)
+    if at == len(text) and text and not text.endswith("\n"):
+        block = newline + block
+    elif at > 0 and not _is_spacer(text[text.rfind("\n", 0, at - 1) + 1 : at]):
+        block = ">" + newline + block
+    return text[:at] + block + text[at:]
+
+
+def _same_entry(text: str, where: Region, keys: set[EntryKey | None]) -> tuple[int, int] | None:
+    dates = {k[0] for k in keys if k}
+    for m in headers(text, where):
+        day = parse_date(m["date"])
+        if day and day.isoformat() in dates and header_key(text, m.start()) in keys:
+            return entry_span(text, m.start(), where)
+    return None
+
+
+def _insertion_point(text: str, where: Region, entry: Entry) -> int:
+    for m in headers(text, where):
+        day = parse_date(m["date"])
+        if day is not None and day < entry.date:
+            return m.start()
+    return content_end(text, where.start, where.end)
+
+
+def _is_spacer(line: str) -> bool:
+    return line.strip() in ("", ">")
+
+
+def entries(text: str, *, marker: str) -> list[tuple[int, RawEntry | None]]:
+    """Every entry under the marker with its 1-based line; None for an unreadable one."""
+    where = region(text, find_marker(text, marker))
+    found: list[tuple[int, RawEntry | None]] = []
+    for m in headers(text, where):
+        begin, end = entry_span(text, m.start(), where)
+        line = text.count("\n", 0, begin) + 1
+        found.append((line, read_entry(text[begin:end].split("\n"))))
+    return found

@@ -1,0 +1,62 @@
+"""Making untrusted text clean (normalised) and inert (no markup it did not ask for).
+
+Rules:
+- ``clean`` runs before any check: CRLF becomes LF, text is NFC, and characters that hide
+  or reorder text (zero-width, bidi controls, Unicode tags, other controls) are removed.
+- ``inline`` and ``block_line`` run when rendering: after them no user text can open raw
+  HTML or an HTML comment, start a heading, fence, quote, list of entries or reference
+  definition, or close the link or bracket it sits in.
+- Link destinations in free text must be http(s), mailto or in-page (``#``): anything else,
+  entity-encoded tricks included, is refused by ``unsafe_links`` rather than escaped.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_INVISIBLE = re.compile(
+    "[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f"  # controls, tab and LF kept
+    "\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff"  # zero-width and bidi controls
+    "\U000e0000-\U000e007f]"  # Unicode tags
+)
+# Runs of characters with no natural break; CJK text legitimately has no spaces.
+_WORD = re.compile(r"[^\s\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef\u3000-\u303f]+")
+_LINK_DEST = re.compile(r"\]\(\s*<?([^)\s>]*)")
+_SAFE_DEST = re.compile(r"(?i)(https?://|mailto:|#)")
+_BLOCK_START = re.compile(r"(#{1,6}(\s|$)|>|\[|`{3,}|~{3,}|=+\s*$|-+\s*$|\+\s|\*\s*\*\s*\*)")
+
+
+def clean(text: str) -> str:
+    """Normalise line ends and Unicode, drop invisible characters, trim the ends."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _INVISIBLE.sub("", unicodedata.normalize("NFC", text)).strip()
+
+
+def longest_word(text: str) -> int:
+    """Length of the longest unbroken run of non-CJK, non-space characters."""
+    return max((len(m) for m in _WORD.findall(text)), default=0)
+
+
+def unsafe_links(text: str) -> bool:
+    """True when a markdown link in ``text`` points anywhere but http(s), mailto or ``#``."""
+    return any(not _SAFE_DEST.match(dest) for dest in _LINK_DEST.findall(text) if dest)
+
+
+def inline(text: str) -> str:
+    """Escape a one-line value that sits inside a header line's brackets."""
+    return text.replace("\\", "\\\\").replace("<", "&lt;").replace("[", "\\[").replace("]", "\\]")
+
+
+def block_line(line: str) -> str:
+    """Escape one line of free text so it stays a plain paragraph line."""
+    line = line.strip().replace("<", "&lt;")
+    if _BLOCK_START.match(line):
+        return "\\" + line
+    return line
+
+
+def url(value: str) -> str:
+    """Percent-encode the characters that would end a markdown link or an HTML attribute."""
+    table = {"(": "%28", ")": "%29", "<": "%3C", ">": "%3E", '"': "%22", "'": "%27", " ": "%20"}
+    return "".join(table.get(ch, ch) for ch in value)
