@@ -147,7 +147,7 @@ def _link(value: str, ctx: _Ctx) -> tuple[object, str | None]:
 
 
 def _figure(value: str, ctx: _Ctx) -> tuple[object, str | None]:
-    urls = figure_urls(value) or value.split()
+    urls = figure_urls(value) or [value]
     if len(urls) > 1:
         return None, msg("many_figures", ctx.lang, n=len(urls))
     if not is_http_url(urls[0]):

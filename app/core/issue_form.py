@@ -41,8 +41,6 @@ class Submission:
 def read_issue(body: str | None, *, lang: Lang = "zh") -> Submission:
     """The submission in an issue body; NotASubmission when it holds none."""
     body = body or ""
-    if "\n" in body and "\n" not in body.replace("\r\n", ""):
-        body = body.replace("\r\n", "\n")  # wholly re-saved by a browser: CRLF everywhere
     sections = form_sections(body)
     if sections:
         return Submission(_kind(sections), sections, "form")
@@ -51,6 +49,8 @@ def read_issue(body: str | None, *, lang: Lang = "zh") -> Submission:
 
 def form_sections(body: str) -> dict[str, str]:
     """Answers by field id for every form section found; empty when the body is no form."""
+    if "\n" in body and "\n" not in body.replace("\r\n", ""):
+        body = body.replace("\r\n", "\n")  # wholly re-saved by a browser: CRLF everywhere
     order = {f.id: i for form in FORMS.values() for i, f in enumerate(form.fields)}
     raw: dict[str, list[str]] = {}
     current: list[str] | None = None

@@ -20,11 +20,11 @@ from dataclasses import dataclass
 from app.core.entry import entry_key, parse_date
 from app.core.errors import MarkerError
 from app.core.grammar import DATE_TEXT, WRAP, join_header, parse_header
-from app.core.readme import Region, find_marker, region
+from app.core.readme import Region, find_marker, lines_at, region
 
 _SUSPICIOUS_DAYS = 180
 _NEIGHBOURS = 3
-_DATE_LIKE = re.compile(r"^[ \t>]*\[?\s*" + DATE_TEXT, re.M)
+_DATE_LIKE = re.compile(r"\n[ \t>]*\[?\s*" + DATE_TEXT)
 
 
 @dataclass(frozen=True)
@@ -65,17 +65,18 @@ def lint(text: str, *, marker: str, today: dt.date | None = None) -> list[Findin
 def _read(text: str, where: Region, out: list[Finding], today: dt.date | None) -> list[_Seen]:
     seen: list[_Seen] = []
     line_no, pos = text.count("\n", 0, where.start) + 1, where.start
-    for m in _DATE_LIKE.finditer(text, where.start, where.end):
-        line_no += text.count("\n", pos, m.start())
-        pos = m.start()
-        got = _one(text, m.start(), line_no, out, today)
+    for m in _DATE_LIKE.finditer(text, max(where.start - 1, 0), where.end):
+        at = m.start() + 1
+        line_no += text.count("\n", pos, at)
+        pos = at
+        got = _one(text, at, line_no, out, today)
         if got:
             seen.append(got)
     return seen
 
 
 def _one(text: str, at: int, line: int, out: list[Finding], today: dt.date | None) -> _Seen | None:
-    head = join_header(text[at:].split("\n", WRAP + 1)[: WRAP + 1])[0]
+    head = join_header(lines_at(text, at, WRAP + 1))[0]
     raw = parse_header(head)
     if raw is None:
         shown = head.strip()[:80]

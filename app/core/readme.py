@@ -26,7 +26,9 @@ from app.core.errors import MarkerError
 from app.core.grammar import HEADER_START, WRAP, RawEntry, join_header, parse_header, read_entry
 from app.core.i18n import Lang, msg
 
-_CANDIDATE = re.compile(r"^[ \t]*[^>\s].*$", re.M)
+# Scans anchor on "\n" rather than "^" with re.M: the engine then skips ahead by a literal.
+_CANDIDATE = re.compile(r"\n[ \t]*[^>\s]")
+HEADER_NL = re.compile("\n" + HEADER_START.pattern.removeprefix("^"))
 
 
 @dataclass(frozen=True)
@@ -39,23 +41,36 @@ class Region:
 
 def find_marker(text: str, marker: str, *, path: str = "README.md", lang: Lang = "zh") -> int:
     """Offset just past the marker line; MarkerError unless there is exactly one."""
-    found = list(_marker_re(marker).finditer(text))
-    if len(found) != 1:
-        key_ = "marker_missing" if not found else "marker_many"
-        raise MarkerError(msg(key_, lang, path=path, marker=marker, n=len(found)))
-    end = found[0].end()
-    return text.index("\n", end) + 1 if "\n" in text[end:] else len(text)
+    needle, ends = marker.strip(), []
+    at = text.find(needle)
+    while at != -1:
+        begin, end = text.rfind("\n", 0, at) + 1, text.find("\n", at)
+        end = len(text) if end == -1 else end
+        if not text[begin:at].strip(" \t>") and not text[at + len(needle) : end].strip():
+            ends.append(end)
+        at = text.find(needle, at + 1)
+    if len(ends) != 1:
+        key_ = "marker_missing" if not ends else "marker_many"
+        raise MarkerError(msg(key_, lang, path=path, marker=needle, n=len(ends)))
+    return min(ends[0] + 1, len(text))
 
 
-def _marker_re(marker: str) -> re.Pattern[str]:
-    return re.compile(r"^[ \t>]*" + re.escape(marker.strip()) + r"[ \t]*\r?$", re.M)
+def lines_at(text: str, at: int, count: int) -> list[str]:
+    """Up to ``count`` lines of ``text`` starting at offset ``at``, without copying the rest."""
+    end = at
+    for _ in range(count):
+        end = text.find("\n", end) + 1
+        if end == 0:
+            end = len(text)
+            break
+    return text[at:end].split("\n")[:count]
 
 
 def region(text: str, start: int) -> Region:
     """The entries region that begins at ``start``."""
-    for cand in _CANDIDATE.finditer(text, start):
-        if not _continues_header(text, cand.start()):
-            return Region(start, cand.start())
+    for cand in _CANDIDATE.finditer(text, max(start - 1, 0)):
+        if not _continues_header(text, cand.start() + 1):
+            return Region(start, cand.start() + 1)
     return Region(start, len(text))
 
 
@@ -72,9 +87,10 @@ def _continues_header(text: str, offset: int) -> bool:
     return False
 
 
-def headers(text: str, where: Region) -> Iterator[re.Match[str]]:
-    """Every header line start in the region, in order."""
-    return HEADER_START.finditer(text, where.start, where.end)
+def headers(text: str, where: Region) -> Iterator[tuple[int, str]]:
+    """(offset, date as written) of every header in the region, in order."""
+    for m in HEADER_NL.finditer(text, max(where.start - 1, 0), where.end):
+        yield m.start() + 1, m["date"]
 
 
 def content_end(text: str, begin: int, end: int) -> int:
@@ -89,13 +105,13 @@ def content_end(text: str, begin: int, end: int) -> int:
 def entry_span(text: str, head: int, where: Region) -> tuple[int, int]:
     """Offsets of the entry whose header starts at ``head``, trailing blank lines excluded."""
     line_end = text.find("\n", head, where.end)
-    nxt = HEADER_START.search(text, line_end + 1, where.end) if line_end != -1 else None
-    return head, content_end(text, head, nxt.start() if nxt else where.end)
+    nxt = HEADER_NL.search(text, line_end, where.end) if line_end != -1 else None
+    return head, content_end(text, head, nxt.start() + 1 if nxt else where.end)
 
 
 def header_key(text: str, head: int) -> EntryKey | None:
     """The key of the entry whose header starts at ``head``; None when unreadable."""
-    raw = parse_header(join_header(text[head:].split("\n", WRAP + 1)[: WRAP + 1])[0])
+    raw = parse_header(join_header(lines_at(text, head, WRAP + 1))[0])
     day = parse_date(raw.date) if raw else None
     if raw is None or day is None:
         return None
@@ -128,19 +144,27 @@ def insert(
 
 
 def _same_entry(text: str, where: Region, keys: set[EntryKey | None]) -> tuple[int, int] | None:
-    dates = {k[0] for k in keys if k}
-    for m in headers(text, where):
-        day = parse_date(m["date"])
-        if day and day.isoformat() in dates and header_key(text, m.start()) in keys:
-            return entry_span(text, m.start(), where)
+    for k in keys:
+        if k is None:
+            continue
+        for m in _date_re(k[0]).finditer(text, where.start, where.end):
+            head = text.rfind("\n", 0, m.start()) + 1
+            if HEADER_START.match(text, head) and header_key(text, head) in keys:
+                return entry_span(text, head, where)
     return None
 
 
+def _date_re(iso: str) -> re.Pattern[str]:
+    """Any way of writing this date that the grammar accepts; starts with a literal year."""
+    y, m, d = iso.split("-")
+    return re.compile(rf"{y}\s*[-/.年]\s*0?{int(m)}\s*[-/.月]\s*0?{int(d)}(?!\d)")
+
+
 def _insertion_point(text: str, where: Region, entry: Entry) -> int:
-    for m in headers(text, where):
-        day = parse_date(m["date"])
+    for at, written in headers(text, where):
+        day = parse_date(written)
         if day is not None and day < entry.date:
-            return m.start()
+            return at
     return content_end(text, where.start, where.end)
 
 
@@ -152,8 +176,8 @@ def entries(text: str, *, marker: str) -> list[tuple[int, RawEntry | None]]:
     """Every entry under the marker with its 1-based line; None for an unreadable one."""
     where = region(text, find_marker(text, marker))
     found: list[tuple[int, RawEntry | None]] = []
-    for m in headers(text, where):
-        begin, end = entry_span(text, m.start(), where)
+    for at, _ in headers(text, where):
+        begin, end = entry_span(text, at, where)
         line = text.count("\n", 0, begin) + 1
         found.append((line, read_entry(text[begin:end].split("\n"))))
     return found

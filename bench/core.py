@@ -1,0 +1,84 @@
+"""Core speed: insert into a 10 MB README and lint 10,000 entries; prints a table."""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+import time
+from collections.abc import Callable
+
+from app.core.config import DEFAULT_MARKER, Template
+from app.core.entry import Report, Skip
+from app.core.lint import lint
+from app.core.readme import insert
+from app.core.render import render
+
+SUMMARY = "本文提出了一种新的方法，" * 40  # about 480 characters, like the seed's summaries
+START = dt.date(2025, 7, 6)
+
+
+def entry(i: int) -> Report | Skip:
+    day = START - dt.timedelta(days=7 * (i // 8))
+    if i % 5 == 4:
+        return Skip(date=day, name=f"成员{i % 8}", reason="准备考试")
+    return Report(
+        date=day,
+        name=f"成员{i % 8}",
+        title=f"Paper number {i}",
+        link=f"https://arxiv.org/abs/2401.{i:05d}",
+        venue="CVPR 2025",
+        figure=f"https://x.org/{i}.png",
+        summary=SUMMARY,
+    )
+
+
+def readme(*, size: int = 0, count: int = 0) -> tuple[str, int]:
+    parts, total, i = [f"# 周报\n\n> {DEFAULT_MARKER}\n> \n"], 0, 0
+    while (size and total < size) or (count and i < count):
+        block = render(entry(i), Template())
+        parts.append(block)
+        total += len(block.encode())
+        i += 1
+    return "".join(parts) + "\n归档。\n", i
+
+
+def timed(func: Callable[[], object], runs: int = 7) -> float:
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        func()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times) * 1000
+
+
+def main() -> None:
+    big, n = readme(size=10 * 1024 * 1024)
+    newest = Report(date=START + dt.timedelta(days=7), name="新人", title="Newest", summary="S")
+    late = Report(date=START - dt.timedelta(days=7 * 600), name="新人", title="Late", summary="S")
+    same = entry(n - 1)
+    rows = [
+        (
+            f"insert newest into {len(big.encode()) / 2**20:.1f} MB ({n} entries)",
+            timed(lambda: insert(big, render(newest, Template()), newest, marker=DEFAULT_MARKER)),
+            50,
+        ),
+        (
+            "insert a late entry deep in the same README",
+            timed(lambda: insert(big, render(late, Template()), late, marker=DEFAULT_MARKER)),
+            50,
+        ),
+        (
+            "replace the last entry in place (same key)",
+            timed(lambda: insert(big, render(same, Template()), same, marker=DEFAULT_MARKER)),
+            50,
+        ),
+    ]
+    ten_k, _ = readme(count=10_000)
+    rows.append(("lint 10,000 entries", timed(lambda: lint(ten_k, marker=DEFAULT_MARKER), 3), 1000))
+    print(f"{'measure':<58} {'median ms':>10} {'target ms':>10}")
+    for name, ms, target in rows:
+        print(f"{name:<58} {ms:>10.1f} {target:>10} {'ok' if ms <= target else 'MISSED'}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,135 @@
+"""Checking form answers: one message per bad field, named by its form label."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from app.core.config import Config, Limits
+from app.core.entry import Report, Skip, parse_date, validate
+from app.core.errors import InvalidSubmission
+from tests.conftest import TODAY
+
+GOOD = {"date": "2025-07-06", "name": "张宇", "title": "T", "summary": "S"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2025-07-06", dt.date(2025, 7, 6)),
+        ("2025-1-5", dt.date(2025, 1, 5)),
+        ("2025/1/5", dt.date(2025, 1, 5)),
+        ("2025.1.5", dt.date(2025, 1, 5)),
+        ("2025年1月5日", dt.date(2025, 1, 5)),
+        ("[2025-01-05]", dt.date(2025, 1, 5)),
+        ("2025-02-30", None),
+        ("2025-13-01", None),
+        ("July 6", None),
+        ("25-7-6", None),
+    ],
+)
+def test_parse_date(text: str, expected: dt.date | None) -> None:
+    assert parse_date(text) == expected
+
+
+def problems(
+    answers: dict[str, str], config: Config | None = None, kind: str = "report"
+) -> dict[str, str]:
+    with pytest.raises(InvalidSubmission) as info:
+        validate(kind, answers, config=config or Config(), today=TODAY)  # type: ignore[arg-type]
+    return {p.field: str(p) for p in info.value.problems}
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "says"),
+    [
+        ({"date": "7/6"}, "date", "日期: 日期格式应为 YYYY-MM-DD，例如 2025-07-06（收到：7/6）"),
+        ({"date": "2025-02-30"}, "date", "日期不存在"),
+        ({"date": "2025-07-18"}, "date", "晚于今天超过 7 天"),
+        ({"name": ""}, "name", "姓名: 必填"),
+        ({"name": "[张宇]"}, None, None),
+        ({"name": "a(b)"}, "name", "不能包含"),
+        ({"name": "x" * 41}, "name", "过长：41 个字符，最多 40 个"),
+        ({"title": "two\nlines"}, "title", "论文标题: 只能写一行"),
+        ({"title": "t" * 301}, "title", "最多 300 个"),
+        ({"link": "javascript:alert(1)"}, "link", "论文链接: 应为 http(s) 链接"),
+        ({"link": "ftp://x.org/a"}, "link", "应为 http(s) 链接"),
+        ({"link": "https://a.org/has space"}, "link", "应为 http(s) 链接"),
+        ({"figure": "a cat"}, "figure", "论文框架图: 应为一张图片"),
+        ({"figure": "![a](https://x.org/1.png) ![b](https://x.org/2.png)"}, "figure", "收到 2 张"),
+        ({"figure": "data:image/png;base64,AAAA"}, "figure", "应为一张图片"),
+        ({"summary": ""}, "summary", "论文简述: 必填"),
+        ({"summary": "字" * 1001}, "summary", "过长：1001 个字符，最多 1000 个"),
+        ({"summary": "see [x](javascript:alert(1))"}, "summary", "只允许 http(s) 链接"),
+        ({"summary": "see [x](&#106;avascript:alert(1))"}, "summary", "只允许 http(s) 链接"),
+        ({"summary": "a" * 201}, "summary", "过长的连续字符（201 个"),
+        ({"summary": "x ==> 时间倒序，本次更新插入位置 <== y"}, "summary", "插入标记"),
+    ],
+)
+def test_each_bad_field_gets_one_message(
+    change: dict[str, str], field: str | None, says: str | None
+) -> None:
+    if field is None:
+        validate("report", {**GOOD, **change}, config=Config(), today=TODAY)
+        return
+    found = problems({**GOOD, **change})
+    assert list(found) == [field]
+    assert says in found[field]
+
+
+def test_all_bad_fields_reported_together_in_english() -> None:
+    found = problems({"date": "soon", "title": ""}, Config(language="en"))
+    assert found == {
+        "date": "Date: should be a date as YYYY-MM-DD, e.g. 2025-07-06 (got: soon)",
+        "name": "Name: is required",
+        "title": "Paper title: is required",
+        "summary": "Summary: is required",
+    }
+
+
+def test_valid_report_is_normalised() -> None:
+    entry = validate(
+        "report",
+        {
+            **GOOD,
+            "date": "2025/7/6",
+            "link": " https://a.org/x(1) ",
+            "figure": '<img width="752" src="https://github.com/user-attachments/assets/abc" />',
+            "summary": "第一段\u200b\r\n\r\n第二段\u202e",
+            "unknown": "ignored",
+        },
+        config=Config(),
+        today=TODAY,
+    )
+    assert entry == Report(
+        date=dt.date(2025, 7, 6),
+        name="张宇",
+        title="T",
+        link="https://a.org/x%281%29",
+        figure="https://github.com/user-attachments/assets/abc",
+        summary="第一段\n\n第二段",
+    )
+
+
+def test_skip_reason_drops_the_redundant_phrase() -> None:
+    entry = validate(
+        "skip",
+        {"date": "2025-07-06", "name": "张宇", "reason": "考试，本周未精读"},
+        config=Config(),
+        today=TODAY,
+    )
+    assert entry == Skip(date=dt.date(2025, 7, 6), name="张宇", reason="考试")
+
+
+def test_defaults_fill_empty_fields_and_limits_are_configurable() -> None:
+    config = Config(limits=Limits(summary_max=5, future_days=30))
+    entry = validate(
+        "report",
+        {**GOOD, "name": "", "date": "2025-08-01"},
+        config=config,
+        today=TODAY,
+        defaults={"name": "张宇"},
+    )
+    assert entry.name == "张宇"
+    assert "最多 5 个" in problems({**GOOD, "summary": "123456"}, config)["summary"]

@@ -1,0 +1,141 @@
+"""Issue bodies as GitHub renders issue forms, and plain README-style entries."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.core.errors import InvalidSubmission, NotASubmission
+from app.core.issue_form import form_sections, read_issue
+
+FORM = (
+    "### 日期\n\n2025-07-06\n\n### 姓名\n\n张宇\n\n### 论文标题\n\nSome Title\n\n"
+    "### 论文链接\n\nhttps://arxiv.org/abs/2108.08504\n\n### 来源\n\n_No response_\n\n"
+    "### 论文框架图\n\n_No response_\n\n### 论文简述\n\n一句话。"
+)
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (
+            FORM,
+            {
+                "date": "2025-07-06",
+                "name": "张宇",
+                "title": "Some Title",
+                "link": "https://arxiv.org/abs/2108.08504",
+                "venue": "",
+                "figure": "",
+                "summary": "一句话。",
+            },
+        ),
+        # CRLF inside a typed answer, LF between sections
+        (
+            "### 日期\n\n2025-07-06\n\n### 论文简述\n\n第一行\r\n第二行\r\n",
+            {"date": "2025-07-06", "summary": "第一行\n第二行"},
+        ),
+        # a heading typed inside an answer (CRLF) is part of the answer, not a field
+        (
+            "### 论文标题\n\nT\n\n### 论文简述\n\nA\r\n### 姓名\r\nforged\r\n",
+            {"title": "T", "summary": "A\n### 姓名\nforged"},
+        ),
+        # a known label that comes earlier in the form cannot restart that field
+        (
+            "### 姓名\n\n张宇\n\n### 论文简述\n\nS\n\n### 姓名\n\nforged",
+            {"name": "张宇", "summary": "S"},
+        ),
+        # an unknown section added by editing is ignored
+        (
+            "### 姓名\n\n张宇\n\n### 备注\n\nnot a field\n\n### 论文简述\n\nS",
+            {"name": "张宇", "summary": "S"},
+        ),
+        # headings inside a code fence are content
+        (
+            "### 论文标题\n\n```\n### 姓名\nx\n```\n\n### 论文简述\n\nS",
+            {"title": "```\n### 姓名\nx\n```", "summary": "S"},
+        ),
+        # leading/trailing whitespace and English labels
+        (
+            "### Date \n\n   2025-07-06  \n\n### Summary\n\n  S  ",
+            {"date": "2025-07-06", "summary": "S"},
+        ),
+        # a whole body re-saved by a browser: CRLF everywhere
+        (
+            "### 日期\r\n\r\n2025-07-06\r\n\r\n### 姓名\r\n\r\n张宇",
+            {"date": "2025-07-06", "name": "张宇"},
+        ),
+        ("no headings at all", {}),
+    ],
+)
+def test_form_sections(body: str, expected: dict[str, str]) -> None:
+    assert form_sections(body) == expected
+
+
+def test_form_kind_follows_fields() -> None:
+    assert read_issue(FORM).kind == "report"
+    skip = read_issue("### 日期\n\n2025-07-06\n\n### 姓名\n\n张宇\n\n### 未精读原因\n\n考试")
+    assert (skip.kind, skip.answers["reason"]) == ("skip", "考试")
+
+
+@pytest.mark.parametrize(
+    ("field", "body", "expected"),
+    [
+        ("dropdown", "None", ""),
+        ("dropdown", "ICCV", "ICCV"),
+        ("render", "```text\nline 1\nline 2\n```", "line 1\nline 2"),
+        ("render", "_No response_", ""),
+        ("checkboxes", "- [X] yes\n- [ ] no\n- [x] also", "yes\nalso"),
+    ],
+)
+def test_other_element_types(field: str, body: str, expected: str) -> None:
+    import dataclasses
+
+    from app.core import issue_form
+    from app.core.fields import VENUE
+
+    kinds = {
+        "dropdown": {"type": "dropdown"},
+        "render": {"type": "textarea", "render": "text"},
+        "checkboxes": {"type": "checkboxes"},
+    }
+    spec = dataclasses.replace(VENUE, **kinds[field])  # type: ignore[arg-type]
+    assert issue_form._answer(spec, body) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "kind", "fields"),
+    [
+        (
+            "[2025-07-06]-[张宇]-[T](https://a.org/x)-[ICCV 2021]",
+            "report",
+            {"title": "T", "link": "https://a.org/x", "venue": "ICCV 2021"},
+        ),
+        (
+            "> > [2025-07-06]-张宇-[T]-[V](https://a.org/y)\n> >\n> > 论文简述：好",
+            "report",
+            {"name": "张宇", "link": "https://a.org/y", "venue": "V", "summary": "好"},
+        ),
+        (
+            "[2025-7-6]-[张宇]-[T] CVPR\n\n![image](https://x.org/f.png)\n\n论文简述: S",
+            "report",
+            {"date": "2025-7-6", "venue": "CVPR", "figure": "https://x.org/f.png", "summary": "S"},
+        ),
+        ("[2025-07-06]-[张宇]-本周未精读", "skip", {"reason": ""}),
+        ("[2025-07-06]-[张宇]-准备考试，本周未精读", "skip", {"reason": "准备考试"}),
+    ],
+)
+def test_plain_issue(body: str, kind: str, fields: dict[str, str]) -> None:
+    sub = read_issue(body)
+    assert sub.kind == kind and sub.source == "plain"
+    assert {k: sub.answers[k] for k in fields} == fields
+
+
+@pytest.mark.parametrize("body", [None, "", "hello, I have a question", "### Bug\n\ncrash"])
+def test_not_a_submission(body: str | None) -> None:
+    with pytest.raises(NotASubmission):
+        read_issue(body)
+
+
+def test_two_plain_entries_are_refused() -> None:
+    with pytest.raises(InvalidSubmission, match="2"):
+        read_issue("[2025-07-06]-[a]-本周未精读\n[2025-07-06]-[b]-本周未精读")

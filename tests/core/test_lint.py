@@ -1,0 +1,49 @@
+"""Linting a README: genuine findings only, each with its line."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.core.config import DEFAULT_MARKER
+from app.core.lint import lint
+from tests.conftest import TODAY
+
+M = DEFAULT_MARKER
+
+
+def test_seed_has_exactly_its_genuine_findings(seed: str) -> None:
+    found = [(f.line, f.code) for f in lint(seed, marker=M, today=TODAY)]
+    assert found == [
+        (249, "duplicate"),  # 陈银 logged R1-Omni on 05-17 and again on 05-11
+        (555, "duplicate"),  # 张雪松 logged NaVILA on 02-23 and again on 01-17
+        (583, "date"),  # [2024-1-12] among 2025 entries
+        (589, "date"),
+    ]
+    assert "did you mean 2025-01-12?" in str(lint(seed, marker=M)[2])
+
+
+def block(line: str) -> str:
+    return f"> > {line}\n>\n"
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        (["[2025-07-06]-[a]-[T]", "[2025-06-29]-[b]-本周未精读"], []),
+        (["[2025-06-29]-[a]-[T]", "[2025-07-06]-[b]-[U]"], [(2, "order")]),
+        (["[2025-07-06]-[a]-随便写写"], [(1, "unreadable")]),
+        (["[2025-02-30]-[a]-[T]"], [(1, "date")]),
+        (["[2025-09-01]-[a]-[T]"], [(1, "date")]),  # after 'today'
+        (["[2025-07-06]-[a]-本周未精读", "[2025-07-06]-[a]-本周未精读"], [(2, "duplicate")]),
+        (["[2025-07-06]-[a]-[T one]", "[2025-06-01]-[a]-[t-ONE]"], [(2, "duplicate")]),
+    ],
+)
+def test_findings(lines: list[str], expected: list[tuple[int, str]]) -> None:
+    text = f"> {M}\n" + "".join(block(x) for x in lines)
+    found = [((f.line - 2) // 2 + 1, f.code) for f in lint(text, marker=M, today=TODAY)]
+    assert found == expected
+
+
+def test_missing_marker_is_a_finding() -> None:
+    found = lint("> > [2025-07-06]-[a]-[T]\n", marker=M)
+    assert [(f.line, f.code) for f in found] == [(1, "marker")]

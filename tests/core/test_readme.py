@@ -1,0 +1,186 @@
+"""Inserting a block into README text: position, purity, replacement, markers."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from app.core.config import DEFAULT_MARKER, Template
+from app.core.entry import Report, Skip, key
+from app.core.errors import MarkerError
+from app.core.readme import entries, insert
+from app.core.render import render
+from tests.core.markdown import blockquote_at, flat, html
+
+M = DEFAULT_MARKER
+HEAD = f"# Log\n\n> {M}\n> \n"
+TAIL = "\n\n归档在别处。\n"
+
+
+def block_of(entry: Report | Skip) -> str:
+    return render(entry, Template())
+
+
+def rep(day: str, name: str = "a", title: str = "T") -> Report:
+    return Report(date=dt.date.fromisoformat(day), name=name, title=title, summary="S")
+
+
+def readme(*days: str) -> str:
+    return HEAD + "".join(block_of(rep(d, name=f"m{i}")) for i, d in enumerate(days)) + TAIL
+
+
+def dates_in(text: str) -> list[str]:
+    return [e.date for _, e in entries(text, marker=M) if e]
+
+
+@pytest.mark.parametrize(
+    ("existing", "new", "expected"),
+    [
+        ((), "2025-07-06", ["2025-07-06"]),
+        (("2025-06-29",), "2025-07-06", ["2025-07-06", "2025-06-29"]),
+        (("2025-07-06", "2025-06-29"), "2025-07-06", ["2025-07-06", "2025-07-06", "2025-06-29"]),
+        (("2025-07-13", "2025-06-29"), "2025-07-06", ["2025-07-13", "2025-07-06", "2025-06-29"]),
+        (("2025-07-13", "2025-07-06"), "2025-06-29", ["2025-07-13", "2025-07-06", "2025-06-29"]),
+    ],
+)
+def test_goes_above_the_first_older_entry(
+    existing: tuple[str, ...], new: str, expected: list[str]
+) -> None:
+    entry = rep(new, name="new")
+    out = insert(readme(*existing), block_of(entry), entry, marker=M)
+    assert dates_in(out) == expected
+    names = [e.name for _, e in entries(out, marker=M) if e]
+    assert names.index("new") == len([d for d in existing if d >= new])
+
+
+def test_late_entry_goes_after_all_of_its_own_date() -> None:
+    text = readme("2025-07-13", "2025-07-06", "2025-07-06", "2025-06-29")
+    entry = rep("2025-07-06", name="late")
+    names = [
+        e.name for _, e in entries(insert(text, block_of(entry), entry, marker=M), marker=M) if e
+    ]
+    assert names == ["m0", "m1", "m2", "late", "m3"]
+
+
+def test_seed_insertion_is_pure_and_renders_as_its_own_blockquote(seed: str) -> None:
+    entry = Report(
+        date=dt.date(2025, 6, 29),
+        name="新人",
+        title="New Paper",
+        figure="https://x.org/f.png",
+        summary="简述。",
+    )
+    out = insert(seed, block_of(entry), entry, marker=M)
+    assert_one_run_added(seed, out)
+    page = html(out)
+    start, end = blockquote_at(page, "[2025-06-29]-[新人]-[New Paper]")
+    assert '<img width="512" alt="image" src="https://x.org/f.png">' in page[start:end]
+    assert page[start:end].count("<blockquote>") == 1
+    assert flat(page[:start] + page[end:]) == flat(html(seed))
+
+
+def test_same_entry_is_replaced_in_place_and_twice_is_a_no_op(seed: str) -> None:
+    entry = rep("2025-06-29", name="新人")
+    once = insert(seed, block_of(entry), entry, marker=M)
+    assert insert(once, block_of(entry), entry, marker=M) == once
+    edited = entry.model_copy(update={"summary": "改过的简述"})
+    twice = insert(once, block_of(edited), edited, marker=M)
+    assert twice.count("[2025-06-29]-[新人]") == 1 and "改过的简述" in twice
+    assert len(twice.splitlines()) == len(once.splitlines())
+
+
+def test_previous_key_replaces_the_entry_this_submission_made() -> None:
+    old = rep("2025-07-06", name="a", title="Old")
+    text = insert(readme("2025-06-29"), block_of(old), old, marker=M)
+    new = rep("2025-07-06", name="a", title="New title")
+    out = insert(text, block_of(new), new, marker=M, previous=key(old))
+    assert "[Old]" not in out and out.count("[New title]") == 1
+
+
+def test_replaces_an_existing_hand_written_entry(seed: str) -> None:
+    entry = Skip(date=dt.date(2025, 6, 29), name="何艺超", reason="比赛")
+    out = insert(seed, block_of(entry), entry, marker=M)
+    assert "[2025-06-29]-[何艺超]-本周未精读" not in out
+    assert out.count("[2025-06-29]-[何艺超]-比赛，本周未精读") == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [("# no marker here\n", "找不到插入标记"), (f"> {M}\n> {M}\n", "有 2 处插入标记")],
+)
+def test_marker_must_be_there_exactly_once(text: str, says: str) -> None:
+    entry = rep("2025-07-06")
+    with pytest.raises(MarkerError, match=says):
+        insert(text, block_of(entry), entry, marker=M)
+
+
+def test_crlf_and_missing_final_newline_are_kept() -> None:
+    text = readme("2025-06-29").replace("\n", "\r\n").rstrip("\r\n")
+    entry = rep("2025-05-01", name="old")
+    out = insert(text, block_of(entry), entry, marker=M)
+    assert "\n" not in out.replace("\r\n", "") and not out.endswith("\n")
+    assert dates_in(out) == ["2025-06-29", "2025-05-01"]
+
+
+# Property-based: generated READMEs and entries.
+names = st.text(alphabet="张李王赵abcxyz", min_size=1, max_size=6)
+days = st.dates(min_value=dt.date(2024, 1, 1), max_value=dt.date(2026, 1, 1))
+summaries = st.text(min_size=1, max_size=80).map(lambda s: s.strip() or "S")
+reports = st.builds(
+    Report,
+    date=days,
+    name=names,
+    title=st.text("abc XYZ", min_size=1, max_size=12).map(str.strip).filter(bool),
+    summary=summaries,
+)
+skips = st.builds(Skip, date=days, name=names)
+any_entry = st.one_of(reports, skips)
+
+
+@st.composite
+def readmes(draw: st.DrawFn) -> str:
+    existing = sorted(
+        draw(st.lists(any_entry, max_size=8, unique_by=key)), key=lambda e: e.date, reverse=True
+    )
+    head = draw(st.sampled_from([HEAD, f"> {M}\n", f"intro\n\n> {M}\n>\n"]))
+    return head + "".join(block_of(e) for e in existing) + draw(st.sampled_from(["", TAIL]))
+
+
+def assert_one_run_added(old: str, new: str) -> None:
+    a, b = old.splitlines(), new.splitlines()
+    i = next((k for k, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), len(a))
+    added = len(b) - len(a)
+    assert added > 0 and b[:i] == a[:i] and b[i + added :] == a[i:]
+
+
+@settings(max_examples=150, deadline=None)
+@given(readmes(), any_entry)
+def test_property_insert_is_pure_ordered_idempotent(text: str, entry: Report | Skip) -> None:
+    block = block_of(entry)
+    out = insert(text, block, entry, marker=M)
+    if out == text:  # the same key was already there with the same block
+        assert block in text
+        return
+    before = {key_(e) for _, e in entries(text, marker=M)}
+    if key(entry) not in before:
+        assert_one_run_added(text, out)
+    assert insert(out, block, entry, marker=M) == out
+    assert out.count(M) == 1
+    got = [e for _, e in entries(out, marker=M)]
+    assert all(e is not None for e in got)
+    found = [e for e in got if e and key_(e) == key(entry)]
+    assert len(found) == 1
+    listed = [dt.date.fromisoformat(e.date) for e in got if e]
+    assert listed == sorted(listed, reverse=True)
+
+
+def key_(raw: object) -> tuple[str, str, str]:
+    from app.core.entry import entry_key, parse_date
+
+    day = parse_date(raw.date)  # type: ignore[attr-defined]
+    assert day is not None
+    title = raw.title if raw.kind == "report" else ""  # type: ignore[attr-defined]
+    return entry_key(day, raw.name, title)  # type: ignore[attr-defined]

@@ -1,0 +1,136 @@
+"""The paperbot command line, run as a member or maintainer would run it."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import FIXTURES
+
+REPORT = """### 日期
+
+2025-07-06
+
+### 姓名
+
+新人
+
+### 论文标题
+
+A New Paper
+
+### 论文链接
+
+https://arxiv.org/abs/2401.00001
+
+### 来源
+
+_No response_
+
+### 论文框架图
+
+![image](https://github.com/user-attachments/assets/1b39738f-33ee-4b89-b7d1-6d2abf81d614)
+
+### 论文简述
+
+一句话总结。
+"""
+
+
+def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "app", *args], capture_output=True, text=True, cwd=cwd, check=False
+    )
+
+
+@pytest.fixture
+def issue(tmp_path: Path) -> Path:
+    path = tmp_path / "issue.md"
+    path.write_text(REPORT, encoding="utf-8")
+    return path
+
+
+def test_render_prints_the_block(issue: Path) -> None:
+    got = run("render", str(issue))
+    assert got.returncode == 0, got.stderr
+    assert got.stdout.splitlines()[0] == (
+        "> > [2025-07-06]-[新人]-[A New Paper](https://arxiv.org/abs/2401.00001)"
+    )
+
+
+def test_render_lists_bad_fields_by_label(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.md"
+    bad.write_text(REPORT.replace("2025-07-06", "next week").replace("https://arxiv", "arxiv"))
+    got = run("render", str(bad))
+    assert got.returncode == 1 and got.stdout == ""
+    assert got.stderr.splitlines() == [
+        "日期: 日期格式应为 YYYY-MM-DD，例如 2025-07-06（收到：next week）",
+        "论文链接: 应为 http(s) 链接，例如 https://arxiv.org/abs/2108.08504"
+        "（收到：arxiv.org/abs/2401.00001）",
+    ]
+
+
+def test_apply_shows_a_diff_then_writes(tmp_path: Path, issue: Path) -> None:
+    readme = tmp_path / "README.md"
+    original = (FIXTURES / "seed_README.md").read_text(encoding="utf-8")
+    readme.write_text(original, encoding="utf-8")
+    diff = run("apply", str(readme), str(issue))
+    assert diff.returncode == 0 and "+> > [2025-07-06]-[新人]-[A New Paper]" in diff.stdout
+    assert readme.read_text(encoding="utf-8") == original
+    wrote = run("apply", str(readme), str(issue), "--write")
+    assert wrote.returncode == 0 and "updated" in wrote.stdout
+    again = run("apply", str(readme), str(issue), "--write")
+    assert "already up to date" in again.stdout
+
+
+def test_apply_with_errors_leaves_the_file(tmp_path: Path) -> None:
+    readme = tmp_path / "README.md"
+    readme.write_text("no marker\n", encoding="utf-8")
+    bad = tmp_path / "i.md"
+    bad.write_text("[2025-07-06]-[a]-本周未精读", encoding="utf-8")
+    got = run("apply", str(readme), str(bad), "--write")
+    assert got.returncode == 1 and "找不到插入标记" in got.stderr
+    assert readme.read_text(encoding="utf-8") == "no marker\n"
+
+
+def test_lint_the_seed() -> None:
+    got = run("lint", str(FIXTURES / "seed_README.md"))
+    assert got.returncode == 1
+    lines = got.stdout.splitlines()
+    assert len(lines) == 4 and lines[2].endswith(
+        ":583: date: suspicious date 2024-01-12 among entries of 2025-01 (did you mean 2025-01-12?)"
+    )
+
+
+def test_forms_writes_both_forms(tmp_path: Path) -> None:
+    got = run("forms", "--out", str(tmp_path / "forms"))
+    assert got.returncode == 0
+    assert sorted(p.name for p in (tmp_path / "forms").iterdir()) == [
+        "paper-report.yml",
+        "skip-week.yml",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["render", "/no/such/file.md"], "paperbot: error: /no/such/file.md: no such file"),
+        (["lint", "LATIN1"], "not UTF-8 text"),
+        (["render", "ISSUE", "--config", "BADCONFIG"], "limits.summary_max"),
+    ],
+)
+def test_clear_one_line_errors(tmp_path: Path, args: list[str], says: str) -> None:
+    (tmp_path / "LATIN1").write_bytes("caf\xe9".encode("latin-1"))
+    (tmp_path / "ISSUE").write_text(REPORT, encoding="utf-8")
+    (tmp_path / "BADCONFIG").write_text("limits: {summary_max: -1}\n", encoding="utf-8")
+    got = run(*args, cwd=tmp_path)
+    assert got.returncode in (1, 2) and says in got.stderr, got.stderr
+
+
+@pytest.mark.parametrize("command", ["render", "apply", "lint", "forms"])
+def test_help_on_every_command(command: str) -> None:
+    got = run(command, "--help")
+    assert got.returncode == 0 and "usage: paperbot" in got.stdout
