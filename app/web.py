@@ -1,0 +1,31 @@
+"""The FastAPI application: /webhook, /healthz, /readyz."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from fastapi.responses import JSONResponse
+
+from app import webhook
+from app.queue import JobQueue
+from app.settings import Settings
+
+
+def create_app(*, settings: Settings, queue: JobQueue) -> FastAPI:
+    """An app bound to ``settings`` and ``queue``; nothing is read from the environment here."""
+    app = FastAPI(title="paperbot", docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.settings = settings
+    app.state.queue = queue
+    app.include_router(webhook.router)
+
+    @app.get("/healthz")
+    def healthz() -> dict[str, str]:
+        return {"status": "up"}
+
+    @app.get("/readyz")
+    def readyz() -> JSONResponse:
+        ok = queue.ready()
+        return JSONResponse(
+            {"queue": "ok" if ok else "unreachable"}, status_code=200 if ok else 503
+        )
+
+    return app

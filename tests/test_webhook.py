@@ -1,0 +1,202 @@
+"""The webhook receiver over HTTP with a real Huey queue (SQLite, and Redis when available)."""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import threading
+import uuid
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from huey import Huey, RedisHuey, SqliteHuey
+
+from app.queue import JobQueue
+from app.routes import Job
+from app.settings import Settings
+from app.signature import sign
+from app.web import create_app
+from tests.conftest import FIXTURES
+
+SECRET = "s3cret"
+JOBS = ("process_issue", "issue_closed", "pull_closed", "regenerate")
+
+
+def payload(name: str) -> dict[str, Any]:
+    return json.loads((FIXTURES / "webhooks" / f"{name}.json").read_text(encoding="utf-8"))
+
+
+def make_queue(huey: Huey) -> JobQueue:
+    tasks = {name: huey.task(name=name)(lambda **kw: kw) for name in JOBS}
+    return JobQueue(huey, tasks)
+
+
+@pytest.fixture
+def huey(tmp_path: Path) -> Huey:
+    return SqliteHuey("test", filename=str(tmp_path / "q.db"))
+
+
+@pytest.fixture
+def client(huey: Huey) -> TestClient:
+    settings = Settings(GITHUB_WEBHOOK_SECRET=f"old,{SECRET}", PAPERBOT_MAX_BODY_BYTES=64_000)
+    return TestClient(create_app(settings=settings, queue=make_queue(huey)))
+
+
+def post(
+    client: TestClient,
+    event: str,
+    body: dict[str, Any] | bytes,
+    *,
+    secret: str = SECRET,
+    delivery: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> Any:
+    raw = body if isinstance(body, bytes) else json.dumps(body, ensure_ascii=False).encode()
+    hdrs = {
+        "X-GitHub-Event": event,
+        "X-GitHub-Delivery": delivery or str(uuid.uuid4()),
+        "X-Hub-Signature-256": sign(raw, secret.encode()),
+        "Content-Type": "application/json",
+        **(headers or {}),
+    }
+    return client.post("/webhook", content=raw, headers=hdrs)
+
+
+def pending(huey: Huey) -> list[tuple[str, dict[str, Any]]]:
+    return [(t.name, t.kwargs) for t in huey.pending()]
+
+
+def test_issue_opened_enqueues_primitives(client: TestClient, huey: Huey) -> None:
+    res = post(client, "issues", payload("issues.opened"), delivery="d-1")
+    assert res.status_code == 202 and res.json() == {"outcome": "accepted", "job": "process_issue"}
+    assert pending(huey) == [
+        (
+            "process_issue",
+            {
+                "delivery": "d-1",
+                "repo": "Codertocat/Hello-World",
+                "installation": None,
+                "number": 1,
+            },
+        )
+    ]
+
+
+def test_redelivery_is_a_duplicate(client: TestClient, huey: Huey) -> None:
+    assert post(client, "issues", payload("issues.opened"), delivery="same").status_code == 202
+    again = post(client, "issues", payload("issues.edited"), delivery="same")
+    assert again.status_code == 200 and again.json()["outcome"] == "duplicate"
+    assert len(pending(huey)) == 1
+
+
+@pytest.mark.parametrize(
+    ("event", "name", "job"),
+    [
+        ("issues", "issues.edited", "process_issue"),
+        ("issues", "issues.reopened", "process_issue"),
+        ("issue_comment", "issue_comment.created", "process_issue"),
+        ("pull_request", "pull_request.closed", None),  # not a paperbot/ branch
+        ("push", "push", None),  # example push is to a non-default ref
+        ("installation", "installation.deleted", None),
+        ("watch", "issues.opened", None),  # unknown event
+    ],
+)
+def test_routing(client: TestClient, huey: Huey, event: str, name: str, job: str | None) -> None:
+    res = post(client, event, payload(name))
+    assert res.status_code == (202 if job else 200)
+    assert [n for n, _ in pending(huey)] == ([job] if job else [])
+
+
+def test_bot_pr_merge_and_default_branch_push(client: TestClient, huey: Huey) -> None:
+    pr = copy.deepcopy(payload("pull_request.closed"))
+    pr["pull_request"]["head"]["ref"] = "paperbot/issue-7"
+    pr["pull_request"]["merged"] = True
+    push = copy.deepcopy(payload("push"))
+    push["ref"] = f"refs/heads/{push['repository']['default_branch']}"
+    push["deleted"] = False
+    assert post(client, "pull_request", pr).status_code == 202
+    assert post(client, "push", push).status_code == 202
+    jobs = pending(huey)
+    assert [n for n, _ in jobs] == ["pull_closed", "regenerate"]
+    assert jobs[0][1]["merged"] is True and jobs[0][1]["number"] == pr["number"]
+
+
+def test_events_from_bots_are_ignored(client: TestClient, huey: Huey) -> None:
+    body = copy.deepcopy(payload("issues.opened"))
+    body["sender"]["type"] = "Bot"
+    assert post(client, "issues", body).json() == {"outcome": "ignored"}
+    assert pending(huey) == []
+
+
+def test_ping(client: TestClient) -> None:
+    assert post(client, "ping", payload("ping")).json() == {"outcome": "pong"}
+
+
+@pytest.mark.parametrize(
+    ("change", "status"),
+    [
+        ({"secret": "wrong"}, 401),
+        ({"headers": {"X-Hub-Signature-256": ""}}, 401),
+        ({"headers": {"X-Hub-Signature-256": "sha1=abcdef"}}, 401),
+        ({"headers": {"X-GitHub-Event": ""}}, 400),
+        ({"headers": {"X-GitHub-Delivery": ""}}, 400),
+        ({"headers": {"Content-Type": "application/x-www-form-urlencoded"}}, 400),
+        ({"body": b"{not json"}, 400),
+        ({"body": b"[1, 2]"}, 400),
+        ({"body": b"x" * 64_001}, 413),
+    ],
+)
+def test_bad_deliveries(
+    client: TestClient, huey: Huey, change: dict[str, Any], status: int
+) -> None:
+    body = change.pop("body", payload("issues.opened"))
+    assert post(client, "issues", body, **change).status_code == status
+    assert pending(huey) == []
+
+
+def test_old_secret_still_accepted_during_rotation(client: TestClient) -> None:
+    assert post(client, "issues", payload("issues.opened"), secret="old").status_code == 202
+
+
+def test_health_and_readiness(client: TestClient) -> None:
+    assert client.get("/healthz").json() == {"status": "up"}
+    assert client.get("/readyz").status_code == 200
+
+
+def concurrent_accepts(queue: JobQueue, delivery: str, n: int = 8) -> list[bool]:
+    barrier, results = threading.Barrier(n), []
+    lock = threading.Lock()
+
+    def go() -> None:
+        barrier.wait()
+        got = queue.accept(delivery, Job("process_issue", {"repo": "o/r", "number": 1}))
+        with lock:
+            results.append(got)
+
+    threads = [threading.Thread(target=go) for _ in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return results
+
+
+def test_one_guid_at_once_is_accepted_once_sqlite(huey: Huey) -> None:
+    results = concurrent_accepts(make_queue(huey), "race")
+    assert sorted(results) == [False] * 7 + [True] and len(huey.pending()) == 1
+
+
+REDIS_URL = os.environ.get("PAPERBOT_TEST_REDIS_URL")
+
+
+@pytest.mark.skipif(not REDIS_URL, reason="PAPERBOT_TEST_REDIS_URL is not set")
+def test_one_guid_at_once_is_accepted_once_redis() -> None:
+    huey = RedisHuey(f"paperbot-test-{uuid.uuid4()}", url=REDIS_URL)
+    try:
+        results = concurrent_accepts(make_queue(huey), "race")
+        assert sorted(results) == [False] * 7 + [True] and len(huey.pending()) == 1
+    finally:
+        huey.storage.flush_all()
