@@ -200,3 +200,4 @@ def test_one_guid_at_once_is_accepted_once_redis() -> None:
         assert sorted(results) == [False] * 7 + [True] and len(huey.pending()) == 1
     finally:
         huey.storage.flush_all()
+        huey.storage.conn.connection_pool.disconnect()

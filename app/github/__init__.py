@@ -1,0 +1,1 @@
+"""Everything that talks to GitHub: the port, its PyGithub adapter, and a local stand-in."""

@@ -1,0 +1,184 @@
+"""The fake GitHub's REST routes (a subset, shaped like GitHub's answers)."""
+
+from __future__ import annotations
+
+import base64
+import re
+from typing import Any
+
+from app.github.fake.server import FakeGitHub, HttpError, Json, Repo, b64, route
+
+Query = dict[str, list[str]]
+
+
+def _repo_json(gh: FakeGitHub, repo: Repo) -> Json:
+    url = f"{gh.base_url}/repos/{repo.owner}/{repo.name}"
+    return {
+        "id": abs(hash(repo.name)) % 10**8,
+        "name": repo.name,
+        "private": False,
+        "full_name": f"{repo.owner}/{repo.name}",
+        "owner": {"login": repo.owner},
+        "default_branch": repo.default_branch,
+        "url": url,
+        "html_url": url,
+    }
+
+
+@route("GET", "", "repo")
+def get_repo(gh: FakeGitHub, repo: Repo, m: re.Match[str], body: Json, q: Query) -> tuple[int, Any]:
+    return 200, _repo_json(gh, repo)
+
+
+def _content_json(gh: FakeGitHub, repo: Repo, path: str, data: bytes, sha: str) -> Json:
+    url = f"{gh.base_url}/repos/{repo.owner}/{repo.name}/contents/{path}"
+    return {
+        "type": "file",
+        "encoding": "base64",
+        "content": b64(data),
+        "sha": sha,
+        "path": path,
+        "name": path.rsplit("/", 1)[-1],
+        "size": len(data),
+        "url": url,
+    }
+
+
+@route("GET", "/contents/(?P<path>.+)", "contents")
+def get_contents(
+    gh: FakeGitHub, repo: Repo, m: re.Match[str], body: Json, q: Query
+) -> tuple[int, Any]:
+    ref = q.get("ref", [repo.default_branch])[0]
+    got = repo.git.read(ref, m["path"])
+    if got is None:
+        raise HttpError(404, "Not Found")
+    return 200, _content_json(gh, repo, m["path"], *got)
+
+
+@route("PUT", "/contents/(?P<path>.+)", "contents")
+def put_contents(
+    gh: FakeGitHub, repo: Repo, m: re.Match[str], body: Json, q: Query
+) -> tuple[int, Any]:
+    branch, path = body.get("branch") or repo.default_branch, m["path"]
+    head = repo.git.head(branch)
+    if head is None:
+        raise HttpError(404, f"Branch {branch} not found")
+    current = repo.git.read(head, path)
+    if current and not body.get("sha"):
+        raise HttpError(422, 'Invalid request.\n\n"sha" wasn\'t supplied.')
+    if current and body["sha"] != current[1]:
+        raise HttpError(409, f"{path} does not match {body['sha']}")
+    data = base64.b64decode(body["content"])
+    commit = repo.git.commit_file(parent=head, path=path, data=data, message=body["message"])
+    repo.git.set_ref(branch, commit)
+    blob = repo.git.read(commit, path)
+    assert blob is not None
+    return (200 if current else 201), {
+        "content": _content_json(gh, repo, path, *blob),
+        "commit": {"sha": commit, "message": body["message"]},
+    }
+
+
+def _ref_json(gh: FakeGitHub, repo: Repo, branch: str, sha: str) -> Json:
+    url = f"{gh.base_url}/repos/{repo.owner}/{repo.name}/git/refs/heads/{branch}"
+    return {"ref": f"refs/heads/{branch}", "url": url, "object": {"sha": sha, "type": "commit"}}
+
+
+@route("GET", "/git/ref/heads/(?P<branch>.+)", "ref")
+def get_ref(gh: FakeGitHub, repo: Repo, m: re.Match[str], body: Json, q: Query) -> tuple[int, Any]:
+    head = repo.git.head(m["branch"])
+    if head is None:
+        raise HttpError(404, "Not Found")
+    return 200, _ref_json(gh, repo, m["branch"], head)
+
+
+@route("POST", "/git/refs", "refs")
+def create_ref(
+    gh: FakeGitHub, repo: Repo, m: re.Match[str], body: Json, q: Query
+) -> tuple[int, Any]:
+    ref = body.get("ref", "")
+    if not ref.startswith("refs/heads/"):
+        raise HttpError(422, "Reference name must start with refs/heads/")
+    branch = ref.removeprefix("refs/heads/")
+    if repo.git.head(branch):
+        raise HttpError(422, "Reference already exists")
+    repo.git.set_ref(branch, body["sha"])
+    return 201, _ref_json(gh, repo, branch, body["sha"])
+
+
+@route("PATCH", "/git/refs/heads/(?P<branch>.+)", "ref")
+def update_ref(
+    gh: FakeGitHub, repo: Repo, m: re.Match[str], body: Json, q: Query
+) -> tuple[int, Any]:
+    head = repo.git.head(m["branch"])
+    if head is None:
+        raise HttpError(422, "Reference does not exist")
+    if not body.get("force") and not repo.git.is_ancestor(head, body["sha"]):
+        raise HttpError(422, "Update is not a fast forward")
+    repo.git.set_ref(m["branch"], body["sha"])
+    return 200, _ref_json(gh, repo, m["branch"], body["sha"])
+
+
+def _issue(repo: Repo, number: str) -> Json:
+    issue = repo.issues.get(int(number))
+    if issue is None:
+        raise HttpError(404, "Not Found")
+    return issue
+
+
+@route("GET", r"/issues/(?P<n>\d+)", "issue")
+def get_issue(
+    gh: FakeGitHub, repo: Repo, m: re.Match[str], body: Json, q: Query
+) -> tuple[int, Any]:
+    return 200, gh.issue_json(repo, _issue(repo, m["n"]))
+
+
+def _comment_json(gh: FakeGitHub, repo: Repo, comment: Json) -> Json:
+    url = f"{gh.base_url}/repos/{repo.owner}/{repo.name}/issues/comments/{comment['id']}"
+    return {**comment, "url": url, "html_url": url}
+
+
+@route("GET", r"/issues/(?P<n>\d+)/comments", "comments")
+def list_comments(
+    gh: FakeGitHub, repo: Repo, m: re.Match[str], body: Json, q: Query
+) -> tuple[int, Any]:
+    n = _issue(repo, m["n"])["number"]
+    found = [c for c in repo.comments.values() if c["issue"] == n]
+    return 200, [_comment_json(gh, repo, c) for c in found]
+
+
+@route("POST", r"/issues/(?P<n>\d+)/comments", "comments")
+def create_comment(
+    gh: FakeGitHub, repo: Repo, m: re.Match[str], body: Json, q: Query
+) -> tuple[int, Any]:
+    n = _issue(repo, m["n"])["number"]
+    comment = {
+        "id": gh.next_comment,
+        "issue": n,
+        "body": body["body"],
+        "user": {"login": "paperbot[bot]", "type": "Bot"},
+    }
+    gh.next_comment += 1
+    repo.comments[comment["id"]] = comment
+    return 201, _comment_json(gh, repo, comment)
+
+
+@route("PATCH", r"/issues/comments/(?P<id>\d+)", "comment")
+def edit_comment(
+    gh: FakeGitHub, repo: Repo, m: re.Match[str], body: Json, q: Query
+) -> tuple[int, Any]:
+    comment = repo.comments.get(int(m["id"]))
+    if comment is None:
+        raise HttpError(404, "Not Found")
+    comment["body"] = body["body"]
+    return 200, _comment_json(gh, repo, comment)
+
+
+@route("POST", r"/issues/(?P<n>\d+)/labels", "labels")
+def add_labels(
+    gh: FakeGitHub, repo: Repo, m: re.Match[str], body: Json, q: Query
+) -> tuple[int, Any]:
+    issue = _issue(repo, m["n"])
+    names = body.get("labels", body) if isinstance(body, dict) else body
+    issue["labels"] = sorted(set(issue["labels"]) | set(names))
+    return 200, [{"name": n} for n in issue["labels"]]

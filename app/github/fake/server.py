@@ -1,0 +1,208 @@
+"""The fake GitHub's HTTP side: GitHub-shaped JSON for the REST endpoints paperbot uses.
+
+Rules:
+- State is kept per repository: git objects in a bare repo, issues, PRs and comments in
+  memory; every request is counted by (method, route) so tests can assert API cost.
+- Faults are injected per route: a status (with headers and an optional "but do it anyway"
+  for 5xx-after-success), and a latency for every request.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from app.github.fake.git import GitRepo
+
+Json = dict[str, Any]
+
+
+class HttpError(Exception):
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+@dataclass
+class Fault:
+    route: str
+    status: int
+    times: int = 1
+    headers: dict[str, str] = field(default_factory=dict)
+    after_success: bool = False
+
+
+@dataclass
+class Repo:
+    owner: str
+    name: str
+    git: GitRepo
+    default_branch: str = "main"
+    issues: dict[int, Json] = field(default_factory=dict)
+    comments: dict[int, Json] = field(default_factory=dict)
+    permissions: dict[str, str] = field(default_factory=dict)
+    next_number: int = 1
+
+
+@dataclass
+class FakeGitHub:
+    """All fake repositories and the bookkeeping tests read."""
+
+    root: Path
+    base_url: str = ""
+    repos: dict[str, Repo] = field(default_factory=dict)
+    requests: Counter[str] = field(default_factory=Counter)
+    faults: list[Fault] = field(default_factory=list)
+    latency: float = 0.0
+    lock: threading.RLock = field(default_factory=threading.RLock)
+    next_comment: int = 1
+
+    def create_repo(self, full_name: str, files: dict[str, str]) -> Repo:
+        owner, name = full_name.split("/")
+        repo = Repo(owner, name, GitRepo(self.root / f"{owner}__{name}.git"))
+        head = None
+        for path, text in files.items():
+            head = repo.git.commit_file(parent=head, path=path, data=text.encode(), message=path)
+        if head:
+            repo.git.set_ref(repo.default_branch, head)
+        self.repos[full_name] = repo
+        return repo
+
+    def create_issue(self, full_name: str, *, title: str, body: str | None, login: str) -> Json:
+        repo = self.repos[full_name]
+        with self.lock:
+            number, repo.next_number = repo.next_number, repo.next_number + 1
+        issue = {
+            "number": number,
+            "title": title,
+            "body": body,
+            "state": "open",
+            "user": {"login": login, "type": "User"},
+            "labels": [],
+            "pull_request": None,
+        }
+        repo.issues[number] = issue
+        return self.issue_json(repo, issue)
+
+    def issue_json(self, repo: Repo, issue: Json) -> Json:
+        url = f"{self.base_url}/repos/{repo.owner}/{repo.name}/issues/{issue['number']}"
+        return {
+            **issue,
+            "id": issue["number"],
+            "url": url,
+            "html_url": url,
+            "labels": [{"name": n} for n in issue["labels"]],
+            "pull_request": issue["pull_request"],
+        }
+
+
+Route = Callable[["FakeGitHub", Repo, re.Match[str], Json, dict[str, list[str]]], tuple[int, Any]]
+ROUTES: list[tuple[str, re.Pattern[str], str, Route]] = []
+
+
+def route(method: str, pattern: str, name: str) -> Callable[[Route], Route]:
+    def add(func: Route) -> Route:
+        ROUTES.append(
+            (method, re.compile(rf"^/repos/(?P<o>[^/]+)/(?P<r>[^/]+){pattern}$"), name, func)
+        )
+        return func
+
+    return add
+
+
+def _inject(gh: FakeGitHub, name: str) -> Fault | None:
+    with gh.lock:
+        for fault in gh.faults:
+            if fault.route == name and fault.times > 0:
+                fault.times -= 1
+                return fault
+    return None
+
+
+class Handler(BaseHTTPRequestHandler):
+    """Dispatches one request to the matching route."""
+
+    gh: FakeGitHub
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+    def _serve(self, method: str) -> None:
+        url = urlsplit(self.path)
+        length = int(self.headers.get("content-length") or 0)
+        body = json.loads(self.rfile.read(length) or b"{}") if length else {}
+        time.sleep(self.gh.latency)
+        for m, pattern, name, func in ROUTES:
+            match = pattern.match(url.path) if m == method else None
+            if match:
+                self.gh.requests[f"{method} {name}"] += 1
+                self._run(name, func, match, body, parse_qs(url.query))
+                return
+        self._send(404, {"message": "Not Found"})
+
+    def _run(
+        self, name: str, func: Route, match: re.Match[str], body: Json, query: dict[str, list[str]]
+    ) -> None:
+        fault = _inject(self.gh, name)
+        if fault and not fault.after_success:
+            self._send(fault.status, {"message": "injected"}, fault.headers)
+            return
+        repo = self.gh.repos.get(f"{match['o']}/{match['r']}")
+        try:
+            if repo is None:
+                raise HttpError(404, "Not Found")
+            with self.gh.lock:
+                status, data = func(self.gh, repo, match, body, query)
+        except HttpError as exc:
+            status, data = exc.status, {"message": str(exc)}
+        if fault:
+            status, data = fault.status, {"message": "injected after success"}
+        self._send(status, data, fault.headers if fault else {})
+
+    def _send(self, status: int, data: Any, headers: dict[str, str] | None = None) -> None:
+        raw = json.dumps(data).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Content-Length", str(len(raw)))
+        for key, value in (headers or {}).items():
+            self.send_header(key, value)
+        self.end_headers()
+        self.wfile.write(raw)
+
+    def do_GET(self) -> None:
+        self._serve("GET")
+
+    def do_POST(self) -> None:
+        self._serve("POST")
+
+    def do_PATCH(self) -> None:
+        self._serve("PATCH")
+
+    def do_PUT(self) -> None:
+        self._serve("PUT")
+
+
+def serve(gh: FakeGitHub, host: str = "127.0.0.1", port: int = 0) -> ThreadingHTTPServer:
+    """Start the server in a daemon thread; ``gh.base_url`` is set to its address."""
+    from app.github.fake import routes  # noqa: F401  (registers the routes)
+
+    handler = type("BoundHandler", (Handler,), {"gh": gh})
+    server = ThreadingHTTPServer((host, port), handler)
+    gh.base_url = f"http://{host}:{server.server_address[1]}"
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def b64(data: bytes) -> str:
+    return base64.b64encode(data).decode()

@@ -1,0 +1,86 @@
+"""The fake GitHub has tests of its own, through PyGithub's real HTTP stack."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from github import Auth, Github, GithubException
+
+from app.github.fake.server import FakeGitHub, Fault, serve
+
+
+@pytest.fixture
+def gh(tmp_path: Path) -> Iterator[FakeGitHub]:
+    fake = FakeGitHub(tmp_path)
+    server = serve(fake)
+    fake.create_repo("group/log", {"README.md": "# log\n> marker\n"})
+    yield fake
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def client(gh: FakeGitHub) -> Iterator[Github]:
+    api = Github(
+        auth=Auth.Token("t"),
+        base_url=gh.base_url,
+        seconds_between_requests=0,
+        seconds_between_writes=0,
+        retry=None,
+    )
+    yield api
+    api.close()
+
+
+def test_branch_commit_and_contents_round_trip(gh: FakeGitHub, client: Github) -> None:
+    repo = client.get_repo("group/log")
+    assert repo.default_branch == "main"
+    readme = repo.get_contents("README.md")
+    assert not isinstance(readme, list) and readme.decoded_content == b"# log\n> marker\n"
+    base = repo.get_git_ref("heads/main").object.sha
+    repo.create_git_ref("refs/heads/paperbot/issue-1", base)
+    got = repo.update_file(
+        "README.md", "add entry", "# log\n> marker\nentry\n", readme.sha, branch="paperbot/issue-1"
+    )
+    assert repo.get_contents("README.md", ref="paperbot/issue-1").decoded_content.endswith(
+        b"entry\n"
+    )  # type: ignore[union-attr]
+    assert repo.get_git_ref("heads/paperbot/issue-1").object.sha == got["commit"].sha
+    assert gh.requests["POST refs"] == 1 and gh.requests["PUT contents"] == 1
+
+
+def test_github_errors_are_reproduced(gh: FakeGitHub, client: Github) -> None:
+    repo = client.get_repo("group/log")
+    base = repo.get_git_ref("heads/main").object.sha
+    with pytest.raises(GithubException) as exists:
+        repo.create_git_ref("refs/heads/main", base)
+    assert exists.value.status == 422
+    with pytest.raises(GithubException) as stale:
+        repo.update_file("README.md", "m", "x", "0" * 40)
+    assert stale.value.status == 409
+    with pytest.raises(GithubException) as missing:
+        repo.get_contents("nope.md")
+    assert missing.value.status == 404
+
+
+def test_injected_fault_then_recovery(gh: FakeGitHub, client: Github) -> None:
+    gh.faults.append(Fault("repo", 503, times=1))
+    with pytest.raises(GithubException) as info:
+        client.get_repo("group/log")
+    assert info.value.status == 503
+    assert client.get_repo("group/log").name == "log"
+
+
+def test_issues_comments_and_labels(gh: FakeGitHub, client: Github) -> None:
+    gh.create_issue("group/log", title="[周报] x", body="### 日期\n\n2025-07-06", login="octo")
+    issue = client.get_repo("group/log").get_issue(1)
+    assert issue.user.login == "octo" and issue.body.startswith("### 日期")
+    comment = issue.create_comment("status")
+    comment.edit("status, edited")
+    issue.add_to_labels("needs-fix")
+    assert [c.body for c in issue.get_comments()] == ["status, edited"]
+    assert [label.name for label in client.get_repo("group/log").get_issue(1).labels] == [
+        "needs-fix"
+    ]
