@@ -22,10 +22,10 @@ from app.core import text
 from app.core.config import Config
 from app.core.errors import InvalidSubmission, Problem
 from app.core.fields import FORMS, Kind
-from app.core.grammar import SKIP_TAIL, figure_urls
+from app.core.grammar import DATE_TEXT, SKIP_TAIL, figure_urls
 from app.core.i18n import Lang, msg
 
-_DATE = re.compile(r"^\[?\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*\]?$")
+_DATE = re.compile(r"^\[?\s*" + DATE_TEXT + r"\s*\]?$")
 _NAME_BAD = re.compile(r"[\[\]()]")
 
 
@@ -69,11 +69,11 @@ def key(entry: Entry) -> EntryKey:
 
 def parse_date(value: str) -> dt.date | None:
     """A date from ``2025-07-06``, ``2025-7-6``, ``2025/7/6``, ``2025.7.6`` or ``2025年7月6日``."""
-    m = _DATE.match(value.strip())
-    if not m:
+    if not _DATE.match(value.strip()):
         return None
+    year, month, day = map(int, re.findall(r"\d+", value))
     try:
-        return dt.date(int(m[1]), int(m[2]), int(m[3]))
+        return dt.date(year, month, day)
     except ValueError:
         return None
 

@@ -27,6 +27,7 @@ _FENCE = re.compile(r"^[ \t]{0,3}(?P<fence>`{3,}|~{3,})")
 _CHECKBOX = re.compile(r"^\s*[-*]\s+\[(?P<mark>[ xX])\]\s+(?P<option>.*)$")
 _EMPTY = {"_no response_"}
 _INDEX = label_index()
+_INDEX_BY_ID = {f.id: f for f in _INDEX.values()}
 
 
 @dataclass(frozen=True)
@@ -122,6 +123,3 @@ def _plain(body: str, lang: Lang) -> Submission:
         head, _ = join_header(lines[first:])
         raise NotASubmission(msg("not_submission", lang) + f": {PREFIX.sub('', head)[:120]}")
     return Submission(entry.kind, entry.fields(), "plain")
-
-
-_INDEX_BY_ID = {f.id: f for f in _INDEX.values()}

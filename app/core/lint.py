@@ -17,10 +17,10 @@ import re
 import statistics
 from dataclasses import dataclass
 
-from app.core.entry import entry_key, parse_date
+from app.core.entry import entry_key
 from app.core.errors import MarkerError
-from app.core.grammar import DATE_TEXT, WRAP, join_header, parse_header
-from app.core.readme import Region, find_marker, lines_at, region
+from app.core.grammar import DATE_TEXT
+from app.core.readme import Region, find_marker, header_at, lines_at, region
 
 _SUSPICIOUS_DAYS = 180
 _NEIGHBOURS = 3
@@ -76,13 +76,11 @@ def _read(text: str, where: Region, out: list[Finding], today: dt.date | None) -
 
 
 def _one(text: str, at: int, line: int, out: list[Finding], today: dt.date | None) -> _Seen | None:
-    head = join_header(lines_at(text, at, WRAP + 1))[0]
-    raw = parse_header(head)
+    raw, day = header_at(text, at)
     if raw is None:
-        shown = head.strip()[:80]
+        shown = lines_at(text, at, 1)[0].strip()[:80]
         out.append(Finding(line, "unreadable", f"not an entry the grammar can read: {shown}"))
         return None
-    day = parse_date(raw.date)
     if day is None:
         out.append(Finding(line, "date", f"impossible date {raw.date}"))
         return None

@@ -17,6 +17,7 @@ Rules:
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -109,10 +110,15 @@ def entry_span(text: str, head: int, where: Region) -> tuple[int, int]:
     return head, content_end(text, head, nxt.start() + 1 if nxt else where.end)
 
 
+def header_at(text: str, head: int) -> tuple[RawEntry | None, dt.date | None]:
+    """The header starting at ``head`` (wrapped titles joined) and its date, as far as readable."""
+    raw = parse_header(join_header(lines_at(text, head, WRAP + 1))[0])
+    return raw, parse_date(raw.date) if raw else None
+
+
 def header_key(text: str, head: int) -> EntryKey | None:
     """The key of the entry whose header starts at ``head``; None when unreadable."""
-    raw = parse_header(join_header(lines_at(text, head, WRAP + 1))[0])
-    day = parse_date(raw.date) if raw else None
+    raw, day = header_at(text, head)
     if raw is None or day is None:
         return None
     return entry_key(day, raw.name, raw.title if raw.kind == "report" else "")
