@@ -80,17 +80,19 @@ def is_header(line: str) -> bool:
     return HEADER_START.match(line) is not None
 
 
+def _split(line: str) -> tuple[str, str, str] | None:
+    """A header line's date and name as written, and the rest after them."""
+    m = _HEAD.match(strip_prefix(line))
+    n = _NAME.match(m["rest"].strip()) if m else None
+    if not m or not n:
+        return None
+    return m["date"], (n["b"] or n["n"] or "").strip(), m["rest"].strip()[n.end() :].strip()
+
+
 def parse_header(line: str) -> RawEntry | None:
     """Read one header line (quote markers allowed); None when it is not a readable header."""
-    m = _HEAD.match(strip_prefix(line))
-    if not m:
-        return None
-    rest = m["rest"].strip()
-    n = _NAME.match(rest)
-    if not n:
-        return None
-    name = (n["b"] or n["n"] or "").strip()
-    return _body(m["date"], name, rest[n.end() :].strip())
+    parts = _split(line)
+    return _body(*parts) if parts else None
 
 
 def _body(date: str, name: str, rest: str) -> RawEntry | None:
@@ -171,13 +173,8 @@ def join_header(lines: list[str]) -> tuple[str, int]:
 
 
 def _open_title(line: str) -> bool:
-    m = _HEAD.match(strip_prefix(line))
-    if not m:
-        return False
-    rest = m["rest"]
-    n = _NAME.match(rest)
-    start = n.end() if n else 0
-    return rest[start:].startswith("[") and bracket(rest, start) is None
+    parts = _split(line)
+    return parts is not None and parts[2].startswith("[") and bracket(parts[2], 0) is None
 
 
 def figure_urls(text: str) -> list[str]:

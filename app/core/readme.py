@@ -83,7 +83,7 @@ def _continues_header(text: str, offset: int) -> bool:
             return False
         begin = text.rfind("\n", 0, begin - 1) + 1
         if HEADER_START.match(text, begin):
-            _, used = join_header([*text[begin:offset].split("\n")[:back], ""])
+            _, used = join_header(lines_at(text, begin, back + 1))
             return used > back
     return False
 
@@ -182,8 +182,9 @@ def entries(text: str, *, marker: str) -> list[tuple[int, RawEntry | None]]:
     """Every entry under the marker with its 1-based line; None for an unreadable one."""
     where = region(text, find_marker(text, marker))
     found: list[tuple[int, RawEntry | None]] = []
+    line, counted = 1, 0
     for at, _ in headers(text, where):
         begin, end = entry_span(text, at, where)
-        line = text.count("\n", 0, begin) + 1
+        line, counted = line + text.count("\n", counted, begin), begin
         found.append((line, read_entry(text[begin:end].split("\n"))))
     return found
