@@ -104,3 +104,15 @@ class GitRepo:
             return None
         tree = run.stdout.decode().split("\n", 1)[0].strip()
         return self._git("commit-tree", tree, "-p", base, "-p", head, "-m", message)
+
+    def message(self, sha: str) -> str | None:
+        """The commit message of ``sha``; None when there is no such commit."""
+        if not self._git("cat-file", "-t", sha, ok=(0, 128)) == "commit":
+            return None
+        return self._git("log", "-1", "--format=%B", sha)
+
+    def blob_by_sha(self, sha: str) -> bytes | None:
+        run = subprocess.run(
+            ["git", "cat-file", "blob", sha], cwd=self.path, capture_output=True, check=False
+        )
+        return run.stdout if run.returncode == 0 else None

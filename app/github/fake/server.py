@@ -49,6 +49,7 @@ class Repo:
     git: GitRepo
     default_branch: str = "main"
     issues: dict[int, Json] = field(default_factory=dict)
+    pulls: dict[int, Json] = field(default_factory=dict)
     comments: dict[int, Json] = field(default_factory=dict)
     permissions: dict[str, str] = field(default_factory=dict)
     next_number: int = 1
@@ -87,7 +88,8 @@ class FakeGitHub:
             "title": title,
             "body": body,
             "state": "open",
-            "user": {"login": login, "type": "User"},
+            "user": {"login": login, "id": 1000 + len(login), "type": "User"},
+            "author_association": "COLLABORATOR" if login in repo.permissions else "NONE",
             "labels": [],
             "pull_request": None,
         }
@@ -96,13 +98,15 @@ class FakeGitHub:
 
     def issue_json(self, repo: Repo, issue: Json) -> Json:
         url = f"{self.base_url}/repos/{repo.owner}/{repo.name}/issues/{issue['number']}"
+        comments = sum(c["issue"] == issue["number"] for c in repo.comments.values())
+        labels = [{"name": n} for n in issue["labels"]]
         return {
             **issue,
             "id": issue["number"],
             "url": url,
             "html_url": url,
-            "labels": [{"name": n} for n in issue["labels"]],
-            "pull_request": issue["pull_request"],
+            "comments": comments,
+            "labels": labels,
         }
 
 
@@ -192,10 +196,13 @@ class Handler(BaseHTTPRequestHandler):
     def do_PUT(self) -> None:
         self._serve("PUT")
 
+    def do_DELETE(self) -> None:
+        self._serve("DELETE")
+
 
 def serve(gh: FakeGitHub, host: str = "127.0.0.1", port: int = 0) -> ThreadingHTTPServer:
     """Start the server in a daemon thread; ``gh.base_url`` is set to its address."""
-    from app.github.fake import routes  # noqa: F401  (registers the routes)
+    from app.github.fake import pulls, routes  # noqa: F401  (registers the routes)
 
     handler = type("BoundHandler", (Handler,), {"gh": gh})
     server = ThreadingHTTPServer((host, port), handler)

@@ -1,0 +1,1 @@
+"""Plain, idempotent functions that apply the core's decisions to GitHub through the port."""

@@ -1,0 +1,94 @@
+"""What flows share: the repository config, authorisation and the sticky status comment."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from app.core import messages
+from app.core.config import Config, load_config
+from app.core.errors import BotError
+from app.core.i18n import Lang
+from app.github.port import Comment, Issue, RepoPort
+
+CONFIG_PATH = ".github/paperbot.yml"
+_ROLES_OK = {"admin", "maintain", "write", "triage"}
+_ROLE_TTL = 600.0
+_roles: dict[tuple[str, str], tuple[float, str]] = {}
+_roles_lock = threading.Lock()
+
+Clock = Callable[[str], dt.date]
+
+
+def today_in(zone: str) -> dt.date:
+    """Today's date in time zone ``zone``."""
+    return dt.datetime.now(ZoneInfo(zone)).date()
+
+
+class NotAllowed(BotError):
+    """The issue's author may not submit to this repository."""
+
+
+def repo_config(port: RepoPort, ref: str) -> Config:
+    """``.github/paperbot.yml`` at ``ref``, else the owner's ``.github`` repo's, else defaults."""
+    found = port.read_file(CONFIG_PATH, ref) or port.read_org_file(CONFIG_PATH)
+    return load_config(found.text if found else None)
+
+
+def authorise(port: RepoPort, issue: Issue, config: Config) -> None:
+    """Raise NotAllowed unless the author may submit under ``config.authors``."""
+    if config.authors == "anyone" or issue.author in config.members:
+        return
+    if config.authors == "collaborators" and (
+        issue.author_association == "OWNER" or role(port, issue.author) in _ROLES_OK
+    ):
+        return
+    raise NotAllowed(messages.status("not_allowed", config.language))
+
+
+def role(port: RepoPort, login: str) -> str:
+    """The author's role, cached for ten minutes per repository."""
+    cache_key = (port.full_name, login)
+    with _roles_lock:
+        hit = _roles.get(cache_key)
+    if hit and time.monotonic() - hit[0] < _ROLE_TTL:
+        return hit[1]
+    got = port.role(login)
+    with _roles_lock:
+        _roles[cache_key] = (time.monotonic(), got)
+    return got
+
+
+@dataclass
+class Status:
+    """The one status comment per issue: found by its hidden marker, edited, never repeated."""
+
+    port: RepoPort
+    issue: Issue
+    lang: Lang = "zh"
+    _found: list[Comment] | None = field(default=None, repr=False)
+
+    def _existing(self) -> Comment | None:
+        if self._found is None:
+            self._found = self.port.comments(self.issue.number) if self.issue.comments else []
+        return next((c for c in self._found if c.body.startswith(messages.STATUS_MARK)), None)
+
+    def say(self, body: str) -> None:
+        """Make the status comment read ``body`` (one write at most, none when unchanged)."""
+        old = self._existing()
+        if old is None:
+            self.port.add_comment(self.issue.number, body)
+        elif old.body.strip() != body.strip():
+            self.port.edit_comment(old.id, body)
+
+
+def set_label(port: RepoPort, issue: Issue, label: str, on: bool) -> None:
+    """Add or remove ``label`` only when that changes something."""
+    if on and label not in issue.labels:
+        port.add_labels(issue.number, [label])
+    elif not on and label in issue.labels:
+        port.remove_label(issue.number, label)

@@ -1,0 +1,147 @@
+"""The narrow GitHub port: the few things paperbot asks of one repository, and its errors.
+
+Rules:
+- Only app/github/pygithub.py implements this with a real client; flows see only this.
+- Every error the port raises is a ``GitHubError``: ``Gone`` (404/410: drop the job),
+  ``Conflict`` (409: re-read and retry), ``Transient`` (5xx, timeouts: retry the job),
+  ``RateLimited`` (wait ``retry_after`` seconds), ``Forbidden`` (401/403: tell maintainers).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+
+class GitHubError(Exception):
+    """A failed GitHub call; the message carries no secret."""
+
+
+class Gone(GitHubError):
+    """404 or 410: the issue, repository or installation is not there (any more)."""
+
+
+class Conflict(GitHubError):
+    """409 or a non-fast-forward: what was read is stale."""
+
+
+class Unprocessable(GitHubError):
+    """422: e.g. a reference or pull request that already exists."""
+
+
+class Transient(GitHubError):
+    """5xx, a timeout or a dropped connection: worth retrying later."""
+
+
+class Forbidden(GitHubError):
+    """401/403 that is not a rate limit: a missing permission."""
+
+
+class RateLimited(GitHubError):
+    """403/429 rate limit; ``retry_after`` is how long to wait, in seconds."""
+
+    def __init__(self, message: str, retry_after: float) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+@dataclass(frozen=True)
+class Issue:
+    number: int
+    title: str
+    body: str | None
+    author: str
+    author_id: int
+    author_association: str
+    state: str
+    labels: tuple[str, ...]
+    comments: int
+    is_pull: bool
+
+
+@dataclass(frozen=True)
+class FileText:
+    text: str
+    sha: str
+
+
+@dataclass(frozen=True)
+class Pull:
+    number: int
+    state: str
+    merged: bool
+    title: str
+    body: str
+    head: str
+    head_sha: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Comment:
+    id: int
+    body: str
+    author: str
+
+
+class RepoPort(Protocol):
+    """One repository on GitHub, as paperbot uses it."""
+
+    full_name: str
+
+    def get_issue(self, number: int) -> Issue: ...
+
+    def read_file(self, path: str, ref: str) -> FileText | None: ...
+
+    def read_org_file(self, path: str) -> FileText | None:
+        """A file of the owner's ``.github`` repository (config fallback)."""
+        ...
+
+    def branch_sha(self, branch: str) -> str | None: ...
+
+    def create_branch(self, branch: str, sha: str) -> None:
+        """Raises Unprocessable when the branch already exists."""
+        ...
+
+    def reset_branch(self, branch: str, sha: str) -> None:
+        """Force the branch to ``sha``."""
+        ...
+
+    def commit_file(self, *, branch: str, path: str, text: str, sha: str, message: str) -> str:
+        """Commit ``text`` at ``path`` on ``branch`` over blob ``sha``; the commit sha."""
+        ...
+
+    def pulls_for(self, branch: str) -> list[Pull]:
+        """Every PR (any state) whose head is ``branch`` in this repository, newest first."""
+        ...
+
+    def open_pulls(self) -> list[Pull]: ...
+
+    def open_pull(self, *, branch: str, base: str, title: str, body: str) -> Pull: ...
+
+    def edit_pull(
+        self,
+        number: int,
+        *,
+        title: str | None = None,
+        body: str | None = None,
+        state: str | None = None,
+    ) -> None: ...
+
+    def commit_message(self, sha: str) -> str: ...
+
+    def comments(self, number: int) -> list[Comment]: ...
+
+    def add_comment(self, number: int, body: str) -> None: ...
+
+    def edit_comment(self, comment_id: int, body: str) -> None: ...
+
+    def add_labels(self, number: int, labels: list[str]) -> None: ...
+
+    def remove_label(self, number: int, label: str) -> None: ...
+
+    def request_reviewers(self, number: int, logins: list[str]) -> None: ...
+
+    def role(self, login: str) -> str:
+        """The user's role on the repo: admin, maintain, write, triage, read or none."""
+        ...

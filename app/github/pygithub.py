@@ -1,0 +1,287 @@
+"""The one PyGithub adapter: auth (token or App), pacing, retries and error translation.
+
+Rules:
+- Nothing else in paperbot imports ``github``.
+- PyGithub's own retry re-sends POSTs on 5xx, which can duplicate a created object; here it
+  retries reads only, and every create is made safe by the flows (look up, create, 422 = exists).
+- Reads are not paced; writes are paced ``write_interval`` seconds apart per client, one
+  client per installation (or token) per process.
+- 403/429 rate limits become ``RateLimited`` with the wait from ``Retry-After``, else from
+  ``x-ratelimit-reset``, else 60 s.
+"""
+
+from __future__ import annotations
+
+import base64
+import threading
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
+from urllib.parse import quote
+
+from github import Auth, Github, GithubException
+from github.GithubRetry import GithubRetry
+from requests.exceptions import RequestException
+
+from app.github.port import (
+    Comment,
+    Conflict,
+    FileText,
+    Forbidden,
+    GitHubError,
+    Gone,
+    Issue,
+    Pull,
+    RateLimited,
+    Transient,
+    Unprocessable,
+)
+from app.settings import Settings
+
+T = TypeVar("T")
+_RATE_WORDS = ("rate limit", "abuse", "secondary")
+
+
+def _retry() -> GithubRetry:
+    return GithubRetry(total=3, backoff_factor=0.2, allowed_methods=frozenset({"GET", "HEAD"}))
+
+
+class Clients:
+    """One PyGithub client per installation (App) or one for the token, reused by jobs."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._clients: dict[int | None, Github] = {}
+        self._lock = threading.Lock()
+
+    def _kwargs(self) -> dict[str, Any]:
+        return {
+            "base_url": self.settings.api_url,
+            "retry": _retry(),
+            "timeout": 15,
+            "seconds_between_requests": None,
+            "seconds_between_writes": self.settings.write_interval or None,
+            "user_agent": "paperbot",
+        }
+
+    def client(self, installation: int | None) -> Github:
+        key = installation if self.settings.app_id else None
+        with self._lock:
+            if key not in self._clients:
+                self._clients[key] = self._make(key)
+            return self._clients[key]
+
+    def _make(self, installation: int | None) -> Github:
+        key = self.settings.private_key()
+        if self.settings.app_id and key:
+            if installation is None:
+                raise Forbidden("a GitHub App needs the installation id from the delivery")
+            auth = Auth.AppAuth(self.settings.app_id, key).get_installation_auth(installation)
+            return Github(auth=auth, **self._kwargs())
+        if self.settings.token is None:
+            raise Forbidden("no GitHub credentials: set GITHUB_TOKEN or GITHUB_APP_ID")
+        return Github(auth=Auth.Token(self.settings.token.get_secret_value()), **self._kwargs())
+
+    def repo(self, full_name: str, installation: int | None) -> PyGithubRepo:
+        return PyGithubRepo(self.client(installation), full_name)
+
+    def close(self) -> None:
+        for client in self._clients.values():
+            client.close()
+
+
+def _wait(exc: GithubException) -> float:
+    headers = {k.lower(): v for k, v in (exc.headers or {}).items()}
+    if headers.get("retry-after", "").isdigit():
+        return float(headers["retry-after"])
+    if (
+        headers.get("x-ratelimit-remaining") == "0"
+        and headers.get("x-ratelimit-reset", "").isdigit()
+    ):
+        return max(0.0, float(headers["x-ratelimit-reset"]) - time.time()) + 1
+    return 60.0
+
+
+def translate(exc: Exception) -> Exception:
+    """The port error for a PyGithub or transport exception."""
+    if isinstance(exc, RequestException):
+        return Transient(f"GitHub unreachable: {type(exc).__name__}")
+    if not isinstance(exc, GithubException):
+        return exc
+    status, text = (
+        exc.status,
+        str((exc.data or {}).get("message", "")) if isinstance(exc.data, dict) else "",
+    )
+    limited = status == 429 or (
+        status == 403
+        and (
+            any(w in text.lower() for w in _RATE_WORDS)
+            or (exc.headers or {}).get("x-ratelimit-remaining") == "0"
+        )
+    )
+    if limited:
+        return RateLimited(f"rate limited ({status})", _wait(exc))
+    kinds: dict[int, type[Exception]] = {
+        404: Gone,
+        410: Gone,
+        409: Conflict,
+        422: Unprocessable,
+        401: Forbidden,
+        403: Forbidden,
+    }
+    kind = kinds.get(status, Transient if status >= 500 else GitHubError)
+    return kind(f"GitHub answered {status}: {text[:200]}")
+
+
+def _call(func: Callable[[], T]) -> T:
+    try:
+        return func()
+    except (GithubException, RequestException) as exc:
+        raise translate(exc) from exc
+
+
+def _pull(p: dict[str, Any]) -> Pull:
+    return Pull(
+        number=p["number"],
+        state=p["state"],
+        merged=bool(p.get("merged_at")),
+        title=p["title"],
+        body=p.get("body") or "",
+        head=p["head"]["ref"],
+        head_sha=p["head"]["sha"],
+        url=p["html_url"],
+    )
+
+
+class PyGithubRepo:
+    """RepoPort over PyGithub: each method is exactly one REST call."""
+
+    def __init__(self, gh: Github, full_name: str) -> None:
+        self.full_name = full_name
+        self.owner = full_name.split("/")[0]
+        self._gh = gh
+        self._url = f"/repos/{full_name}"
+
+    def _do(
+        self, verb: str, path: str, *, params: dict[str, Any] | None = None, body: Any = None
+    ) -> Any:
+        requester = self._gh.requester
+        url = self._url + path if not path.startswith("/repos/") else path
+        _, data = _call(
+            lambda: requester.requestJsonAndCheck(verb, url, parameters=params, input=body)
+        )
+        return data
+
+    def get_issue(self, number: int) -> Issue:
+        d = self._do("GET", f"/issues/{number}")
+        return Issue(
+            number=d["number"],
+            title=d["title"],
+            body=d.get("body"),
+            author=d["user"]["login"],
+            author_id=d["user"].get("id", 0),
+            author_association=d.get("author_association", "NONE"),
+            state=d["state"],
+            labels=tuple(label["name"] for label in d.get("labels", [])),
+            comments=d.get("comments", 0),
+            is_pull=bool(d.get("pull_request")),
+        )
+
+    def read_file(self, path: str, ref: str) -> FileText | None:
+        return self._read(self._url, path, ref)
+
+    def read_org_file(self, path: str) -> FileText | None:
+        return self._read(f"/repos/{self.owner}/.github", path, None)
+
+    def _read(self, repo_url: str, path: str, ref: str | None) -> FileText | None:
+        try:
+            d = self._do("GET", f"{repo_url}/contents/{path}", params={"ref": ref} if ref else None)
+        except Gone:
+            return None
+        if not isinstance(d, dict) or d.get("type") != "file":
+            return None
+        if d.get("encoding") != "base64":  # files over 1 MB come without content
+            d = self._do("GET", f"{repo_url}/git/blobs/{d['sha']}")
+        return FileText(base64.b64decode(d["content"]).decode("utf-8"), d["sha"])
+
+    def branch_sha(self, branch: str) -> str | None:
+        try:
+            return str(self._do("GET", f"/git/ref/heads/{branch}")["object"]["sha"])
+        except Gone:
+            return None
+
+    def create_branch(self, branch: str, sha: str) -> None:
+        self._do("POST", "/git/refs", body={"ref": f"refs/heads/{branch}", "sha": sha})
+
+    def reset_branch(self, branch: str, sha: str) -> None:
+        self._do("PATCH", f"/git/refs/heads/{branch}", body={"sha": sha, "force": True})
+
+    def commit_file(self, *, branch: str, path: str, text: str, sha: str, message: str) -> str:
+        body = {
+            "message": message,
+            "content": base64.b64encode(text.encode()).decode(),
+            "sha": sha,
+            "branch": branch,
+        }
+        return str(self._do("PUT", f"/contents/{path}", body=body)["commit"]["sha"])
+
+    def pulls_for(self, branch: str) -> list[Pull]:
+        params = {
+            "state": "all",
+            "head": f"{self.owner}:{branch}",
+            "sort": "created",
+            "direction": "desc",
+        }
+        return [_pull(p) for p in self._do("GET", "/pulls", params=params)]
+
+    def open_pulls(self) -> list[Pull]:
+        return [
+            _pull(p) for p in self._do("GET", "/pulls", params={"state": "open", "per_page": 100})
+        ]
+
+    def open_pull(self, *, branch: str, base: str, title: str, body: str) -> Pull:
+        return _pull(
+            self._do(
+                "POST", "/pulls", body={"head": branch, "base": base, "title": title, "body": body}
+            )
+        )
+
+    def edit_pull(
+        self,
+        number: int,
+        *,
+        title: str | None = None,
+        body: str | None = None,
+        state: str | None = None,
+    ) -> None:
+        changes = {k: v for k, v in {"title": title, "body": body, "state": state}.items() if v}
+        self._do("PATCH", f"/pulls/{number}", body=changes)
+
+    def commit_message(self, sha: str) -> str:
+        return str(self._do("GET", f"/git/commits/{sha}")["message"])
+
+    def comments(self, number: int) -> list[Comment]:
+        data = self._do("GET", f"/issues/{number}/comments", params={"per_page": 100})
+        return [Comment(c["id"], c.get("body") or "", c["user"]["login"]) for c in data]
+
+    def add_comment(self, number: int, body: str) -> None:
+        self._do("POST", f"/issues/{number}/comments", body={"body": body})
+
+    def edit_comment(self, comment_id: int, body: str) -> None:
+        self._do("PATCH", f"/issues/comments/{comment_id}", body={"body": body})
+
+    def add_labels(self, number: int, labels: list[str]) -> None:
+        self._do("POST", f"/issues/{number}/labels", body={"labels": labels})
+
+    def remove_label(self, number: int, label: str) -> None:
+        try:
+            self._do("DELETE", f"/issues/{number}/labels/{quote(label, safe='')}")
+        except Gone:
+            pass
+
+    def request_reviewers(self, number: int, logins: list[str]) -> None:
+        self._do("POST", f"/pulls/{number}/requested_reviewers", body={"reviewers": logins})
+
+    def role(self, login: str) -> str:
+        d = self._do("GET", f"/collaborators/{quote(login, safe='')}/permission")
+        return str(d.get("role_name") or d.get("permission") or "none")

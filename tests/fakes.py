@@ -1,0 +1,60 @@
+"""Test wiring: the fake GitHub served over HTTP, and paperbot's real adapter pointed at it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from app.flows.submission import Job
+from app.github.fake.server import FakeGitHub, serve
+from app.github.pygithub import Clients
+from app.settings import Settings
+from tests.conftest import FIXTURES, TODAY
+
+REPO = "group/log"
+MEMBER = "zhangyu"
+
+
+def report_body(
+    *,
+    date: str = "2025-07-06",
+    name: str = "新人",
+    title: str = "A Paper",
+    summary: str = "一句话。",
+) -> str:
+    return (
+        f"### 日期\n\n{date}\n\n### 姓名\n\n{name}\n\n### 论文标题\n\n{title}\n\n"
+        "### 论文链接\n\nhttps://arxiv.org/abs/2401.00001\n\n### 来源\n\n_No response_\n\n"
+        "### 论文框架图\n\n_No response_\n\n"
+        f"### 论文简述\n\n{summary}"
+    )
+
+
+@contextmanager
+def fake_github(root: Path) -> Iterator[FakeGitHub]:
+    gh = FakeGitHub(root)
+    server = serve(gh)
+    seed = (FIXTURES / "seed_README.md").read_text(encoding="utf-8")
+    repo = gh.create_repo(REPO, {"README.md": seed})
+    repo.permissions.update({MEMBER: "triage", "maintainer": "admin", "reader": "read"})
+    try:
+        yield gh
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def settings_for(gh: FakeGitHub, **extra: object) -> Settings:
+    return Settings(
+        GITHUB_WEBHOOK_SECRET="s",
+        GITHUB_TOKEN="t",
+        GITHUB_API_URL=gh.base_url,
+        PAPERBOT_WRITE_INTERVAL=0,
+        **extra,
+    )  # type: ignore[arg-type]
+
+
+def job_for(clients: Clients, *, today: dt.date = TODAY) -> Job:
+    return Job(port=clients.repo(REPO, None), base="main", clock=lambda zone: today)
