@@ -15,6 +15,7 @@ from app.core.errors import BotError, InvalidSubmission
 from app.core.forms import render_forms
 from app.core.lint import lint
 from app.core.submission import apply, build
+from app.settings import SettingsError
 
 
 class CliError(Exception):
@@ -85,6 +86,24 @@ def cmd_forms(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    from app import logs, runtime
+    from app.settings import get_settings
+
+    logs.setup(args.log_format)
+    runtime.serve(runtime.build(get_settings()), host=args.host, port=args.port)
+    return 0
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    from app import logs, runtime
+    from app.settings import get_settings
+
+    logs.setup(args.log_format)
+    runtime.work(runtime.build(get_settings()))
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="paperbot", description=__doc__)
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -98,6 +117,12 @@ def parser() -> argparse.ArgumentParser:
     lnt.add_argument("readme", help="the README to check")
     f = _add(sub, "forms", cmd_forms, "write the issue forms (paper report, skip week)")
     f.add_argument("--out", default=".github/ISSUE_TEMPLATE", help="folder to write into")
+    srv = _add(sub, "serve", cmd_serve, "run the webhook endpoint and the job workers")
+    srv.add_argument("--host", default="0.0.0.0", help="address to listen on")
+    srv.add_argument("--port", type=int, default=8000, help="port to listen on")
+    wrk = _add(sub, "worker", cmd_worker, "run job workers only (with PAPERBOT_QUEUE=redis://…)")
+    for cmd in (srv, wrk):
+        cmd.add_argument("--log-format", choices=["json", "text"], default="json")
     return p
 
 
@@ -125,5 +150,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"paperbot: {exc.message}", file=sys.stderr)
         return 1
     except CliError as exc:
+        print(f"paperbot: error: {exc}", file=sys.stderr)
+        return 2
+    except SettingsError as exc:
         print(f"paperbot: error: {exc}", file=sys.stderr)
         return 2

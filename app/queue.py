@@ -10,13 +10,17 @@ from __future__ import annotations
 
 import json
 import time
+import uuid
 from collections.abc import Callable
 from typing import Any
 
 from huey import Huey, RedisHuey, SqliteHuey
+from huey.exceptions import TaskLockedException
 
 from app.routes import Job
 from app.settings import Settings
+
+REPOS_KEY = "paperbot:repos"
 
 
 def make_huey(settings: Settings) -> Huey:
@@ -33,6 +37,7 @@ class JobQueue:
     def __init__(self, huey: Huey, tasks: dict[str, Callable[..., Any]]) -> None:
         self.huey = huey
         self.tasks = tasks
+        self._remembered: set[str] = set()
 
     def accept(self, delivery: str, job: Job) -> bool:
         """Enqueue ``job`` unless ``delivery`` was accepted before; True when it is new."""
@@ -40,6 +45,16 @@ class JobQueue:
         if not self.huey.storage.put_if_empty(f"delivery:{delivery}", record.encode()):
             return False
         self.tasks[job.name](delivery=delivery, **job.args)
+        repo = str(job.args.get("repo"))
+        if repo not in self._remembered:
+            installation = job.args.get("installation")
+            try:
+                remember_repo(
+                    self.huey, repo, installation if isinstance(installation, int) else None
+                )
+            except TaskLockedException:
+                return True  # another request is remembering repos; the next delivery retries
+            self._remembered.add(repo)
         return True
 
     def ready(self) -> bool:
@@ -49,3 +64,55 @@ class JobQueue:
         except Exception:
             return False
         return True
+
+
+def remember_repo(huey: Huey, repo: str, installation: int | None) -> None:
+    """Add ``repo`` to the set the reconcile visits (read-modify-write under a lock)."""
+    with Lease(huey, "paperbot:repos", seconds=30):
+        known = known_repos(huey)
+        if repo not in known or known[repo] != installation:
+            known[repo] = installation
+            huey.storage.put_data(REPOS_KEY, json.dumps(known).encode())
+
+
+def known_repos(huey: Huey) -> dict[str, int | None]:
+    """Every repository a delivery came from, with its installation id."""
+    raw = huey.storage.peek_data(REPOS_KEY)
+    return json.loads(raw) if isinstance(raw, bytes) and raw else {}
+
+
+class Lease:
+    """A lock on ``name`` in the queue's storage that a killed process cannot hold forever.
+
+    Taken with an atomic ``put_if_empty``; a holder that dies leaves a value whose expiry
+    passes after ``seconds``, and the next taker clears it. ``TaskLockedException`` when held.
+    """
+
+    def __init__(self, huey: Huey, name: str, seconds: float = 600) -> None:
+        self.storage = huey.storage
+        self.key = f"lease:{name}"
+        self.seconds = seconds
+        self.value = b""
+
+    def __enter__(self) -> Lease:
+        self.value = json.dumps(
+            {"until": time.time() + self.seconds, "id": uuid.uuid4().hex}
+        ).encode()
+        if self.storage.put_if_empty(self.key, self.value):
+            return self
+        held = self.storage.peek_data(self.key)
+        if isinstance(held, bytes) and json.loads(held)["until"] < time.time():
+            self.storage.delete_data(self.key)
+            if self.storage.put_if_empty(self.key, self.value):
+                return self
+        raise TaskLockedException(f"{self.key} is held")
+
+    def __exit__(self, *exc: object) -> None:
+        if self.storage.peek_data(self.key) == self.value:
+            self.storage.delete_data(self.key)
+
+
+def clear_leases(huey: Huey) -> None:
+    """Drop every repository lease: for the one process that owns an embedded queue, at start."""
+    for repo in known_repos(huey):
+        huey.storage.delete_data(f"lease:repo:{repo}")

@@ -56,6 +56,7 @@ def _base(payload: Payload) -> dict[str, str | int | bool | None]:
     return {
         "repo": payload["repository"]["full_name"],
         "installation": (payload.get("installation") or {}).get("id"),
+        "base": payload["repository"].get("default_branch") or "main",
     }
 
 
@@ -86,7 +87,12 @@ def pull_closed(payload: Payload) -> Job | None:
         return None
     return Job(
         "pull_closed",
-        {**_base(payload), "number": pull["number"], "merged": bool(pull.get("merged"))},
+        {
+            **_base(payload),
+            "number": pull["number"],
+            "merged": bool(pull.get("merged")),
+            "branch": pull["head"]["ref"],
+        },
     )
 
 

@@ -79,6 +79,7 @@ def test_issue_opened_enqueues_primitives(client: TestClient, huey: Huey) -> Non
                 "delivery": "d-1",
                 "repo": "Codertocat/Hello-World",
                 "installation": None,
+                "base": "master",
                 "number": 1,
             },
         )

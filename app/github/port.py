@@ -91,6 +91,10 @@ class RepoPort(Protocol):
 
     def get_issue(self, number: int) -> Issue: ...
 
+    def open_issues(self) -> list[Issue]:
+        """Open issues (not PRs), newest first, up to a page of 100."""
+        ...
+
     def read_file(self, path: str, ref: str) -> FileText | None: ...
 
     def read_org_file(self, path: str) -> FileText | None:

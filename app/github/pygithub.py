@@ -153,6 +153,21 @@ def _pull(p: dict[str, Any]) -> Pull:
     )
 
 
+def _issue(d: dict[str, Any]) -> Issue:
+    return Issue(
+        number=d["number"],
+        title=d["title"],
+        body=d.get("body"),
+        author=d["user"]["login"],
+        author_id=d["user"].get("id", 0),
+        author_association=d.get("author_association", "NONE"),
+        state=d["state"],
+        labels=tuple(label["name"] for label in d.get("labels", [])),
+        comments=d.get("comments", 0),
+        is_pull=bool(d.get("pull_request")),
+    )
+
+
 class PyGithubRepo:
     """RepoPort over PyGithub: each method is exactly one REST call."""
 
@@ -173,19 +188,11 @@ class PyGithubRepo:
         return data
 
     def get_issue(self, number: int) -> Issue:
-        d = self._do("GET", f"/issues/{number}")
-        return Issue(
-            number=d["number"],
-            title=d["title"],
-            body=d.get("body"),
-            author=d["user"]["login"],
-            author_id=d["user"].get("id", 0),
-            author_association=d.get("author_association", "NONE"),
-            state=d["state"],
-            labels=tuple(label["name"] for label in d.get("labels", [])),
-            comments=d.get("comments", 0),
-            is_pull=bool(d.get("pull_request")),
-        )
+        return _issue(self._do("GET", f"/issues/{number}"))
+
+    def open_issues(self) -> list[Issue]:
+        data = self._do("GET", "/issues", params={"state": "open", "per_page": 100})
+        return [_issue(d) for d in data if not d.get("pull_request")]
 
     def read_file(self, path: str, ref: str) -> FileText | None:
         return self._read(self._url, path, ref)

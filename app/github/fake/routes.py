@@ -126,6 +126,16 @@ def _issue(repo: Repo, number: str) -> Json:
     return issue
 
 
+@route("GET", "/issues", "issues")
+def list_issues(
+    gh: FakeGitHub, repo: Repo, m: re.Match[str], body: Json, q: Query
+) -> tuple[int, Any]:
+    state = q.get("state", ["open"])[0]
+    found = [i for i in repo.issues.values() if state == "all" or i["state"] == state]
+    found.sort(key=lambda i: i["number"], reverse=True)
+    return 200, [gh.issue_json(repo, i) for i in found[:100]]
+
+
 @route("GET", r"/issues/(?P<n>\d+)", "issue")
 def get_issue(
     gh: FakeGitHub, repo: Repo, m: re.Match[str], body: Json, q: Query

@@ -1,0 +1,135 @@
+"""Huey tasks: thin wrappers that serialise work per repository and call the flows.
+
+Rules:
+- A task takes only primitives; it re-reads everything from GitHub through the port.
+- Work on one repository is serialised by a Huey lock (shared by every process through the
+  queue's storage); a task that finds the lock taken is retried shortly, not lost.
+- ``Gone`` ends a task quietly; ``RateLimited`` retries after the wait GitHub asked for;
+  anything else uses the task's retries, and the last failure is told on the issue.
+- Every repository the bot has heard from is reconciled periodically (and at start).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+from huey import Huey, crontab, signals
+from huey.exceptions import RetryTask, TaskLockedException
+
+from app.core import messages
+from app.flows.context import Clock, Status, today_in
+from app.flows.lifecycle import issue_closed, pull_closed, regenerate
+from app.flows.reconcile import reconcile
+from app.flows.submission import Job, process_issue
+from app.github.port import GitHubError, Gone, RateLimited
+from app.github.pygithub import Clients
+from app.queue import Lease, known_repos
+from app.settings import Settings
+
+log = logging.getLogger("paperbot.jobs")
+
+FLOWS: dict[str, Callable[..., str]] = {
+    "process_issue": lambda job, number: process_issue(job, number),
+    "issue_closed": lambda job, number: issue_closed(job, number),
+    "pull_closed": lambda job, branch, merged, number=None: pull_closed(
+        job, branch=branch, merged=merged
+    ),
+    "regenerate": lambda job: regenerate(job),
+    "reconcile": lambda job: reconcile(job),
+}
+
+
+class Worker:
+    """Runs flows for tasks; one per process, holding the GitHub clients."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        huey: Huey,
+        *,
+        clock: Clock = today_in,
+        clients: Clients | None = None,
+    ) -> None:
+        self.huey = huey
+        self.clock = clock
+        self.clients = clients or Clients(settings)
+
+    def run(
+        self,
+        name: str,
+        *,
+        repo: str,
+        installation: int | None,
+        base: str = "main",
+        delivery: str = "",
+        **args: Any,
+    ) -> str:
+        """Run flow ``name`` for ``repo`` under the repository lock."""
+        started = time.monotonic()
+        job = Job(port=self.clients.repo(repo, installation), base=base, clock=self.clock)
+        try:
+            with Lease(self.huey, f"repo:{repo}"):
+                outcome = FLOWS[name](job, **args)
+        except TaskLockedException:
+            raise RetryTask(delay=0.2) from None
+        except Gone:
+            outcome = "gone"
+        except RateLimited as exc:
+            raise RetryTask(delay=exc.retry_after) from exc
+        if delivery:
+            self.huey.storage.put_data(f"done:{delivery}", str(time.time()).encode())
+        log.info(
+            "job",
+            extra={
+                "job": name,
+                "repo": repo,
+                "delivery": delivery,
+                "outcome": outcome,
+                "seconds": round(time.monotonic() - started, 3),
+            },
+        )
+        return outcome
+
+    def failed(self, task: Any, exc: Exception) -> None:
+        """After the last retry, say on the issue that paperbot gave up, and why."""
+        kwargs = task.kwargs or {}
+        if task.retries or task.name != "process_issue" or "number" not in kwargs:
+            return
+        safe = str(exc) if isinstance(exc, GitHubError) else type(exc).__name__
+        port = self.clients.repo(kwargs["repo"], kwargs.get("installation"))
+        try:
+            issue = port.get_issue(kwargs["number"])
+            Status(port, issue).say(messages.status("failed", "zh", message=safe))
+        except GitHubError:
+            log.warning("could not report failure", extra={"repo": kwargs["repo"]})
+
+
+def register(huey: Huey, worker: Worker, *, reconcile_minutes: int = 60) -> dict[str, Any]:
+    """Create the Huey tasks for ``worker``; returns them by name, for the queue."""
+    tasks: dict[str, Any] = {}
+    for name in FLOWS:
+        tasks[name] = huey.task(retries=4, retry_delay=5, name=name)(_bound(worker, name))
+
+    def on_error(signal: str, task: Any, exc: Exception | None = None) -> None:
+        if exc is not None:
+            worker.failed(task, exc)
+
+    def reconcile_all() -> None:
+        for repo, installation in known_repos(huey).items():
+            tasks["reconcile"](repo=repo, installation=installation)
+
+    huey.signal(signals.SIGNAL_ERROR)(on_error)
+    every = crontab(minute=f"*/{reconcile_minutes}" if reconcile_minutes < 60 else "0")
+    tasks["reconcile_all"] = huey.periodic_task(every, name="reconcile_all")(reconcile_all)
+    return tasks
+
+
+def _bound(worker: Worker, name: str) -> Callable[..., str]:
+    def call(**kwargs: Any) -> str:
+        return worker.run(name, **kwargs)
+
+    call.__name__ = name
+    return call

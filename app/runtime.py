@@ -1,0 +1,62 @@
+"""Wiring for a running bot: queue, tasks, worker and web app, built from the settings."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+import uvicorn
+from fastapi import FastAPI
+from huey import Huey
+
+from app.flows.context import Clock, today_in
+from app.jobs import Worker, register
+from app.queue import JobQueue, clear_leases, known_repos, make_huey
+from app.settings import Settings
+from app.web import create_app
+
+log = logging.getLogger("paperbot")
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    huey: Huey
+    worker: Worker
+    tasks: dict[str, Any]
+    queue: JobQueue
+
+    def app(self) -> FastAPI:
+        return create_app(settings=self.settings, queue=self.queue)
+
+    def reconcile_now(self) -> None:
+        """Queue a reconcile of every known repository (after a restart, lost jobs redo)."""
+        for repo, installation in known_repos(self.huey).items():
+            self.tasks["reconcile"](repo=repo, installation=installation)
+
+
+def build(settings: Settings, *, clock: Clock = today_in) -> Runtime:
+    huey = make_huey(settings)
+    worker = Worker(settings, huey, clock=clock)
+    tasks = register(huey, worker, reconcile_minutes=settings.reconcile_minutes)
+    return Runtime(settings, huey, worker, tasks, JobQueue(huey, tasks))
+
+
+def serve(runtime: Runtime, *, host: str, port: int) -> None:
+    """The endpoint and the job workers in one process, until SIGINT/SIGTERM."""
+    consumer = runtime.huey.create_consumer(workers=runtime.settings.workers, worker_type="thread")
+    clear_leases(runtime.huey)  # this process owns the embedded queue: no lease is valid
+    consumer.start()
+    runtime.reconcile_now()
+    try:
+        uvicorn.run(runtime.app(), host=host, port=port, log_config=None, access_log=False)
+    finally:
+        consumer.stop(graceful=True)
+        runtime.worker.clients.close()
+
+
+def work(runtime: Runtime) -> None:
+    """Job workers alone (scale-out with a shared Redis queue)."""
+    runtime.reconcile_now()
+    runtime.huey.create_consumer(workers=runtime.settings.workers, worker_type="thread").run()

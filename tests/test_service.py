@@ -1,0 +1,144 @@
+"""The whole bot as a user runs it: `paperbot serve` in a subprocess, signed deliveries over
+HTTP, the fake GitHub over HTTP; including SIGKILL mid-burst and a restart."""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from app.github.fake.server import FakeGitHub
+from app.signature import sign
+from tests.fakes import MEMBER, REPO, fake_github, report_body
+from tests.test_webhook import payload
+
+SECRET = "service-secret"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class Bot:
+    """A `paperbot serve` process and what it takes to talk to it."""
+
+    def __init__(self, gh: FakeGitHub, data: Path) -> None:
+        self.gh, self.data, self.port = gh, data, free_port()
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.log = data / "serve.log"
+
+    def start(self) -> None:
+        env = {**os.environ, "GITHUB_WEBHOOK_SECRET": SECRET, "GITHUB_TOKEN": "t",
+               "GITHUB_API_URL": self.gh.base_url, "PAPERBOT_DATA_DIR": str(self.data),
+               "PAPERBOT_WRITE_INTERVAL": "0", "PAPERBOT_WORKERS": "2"}
+        with self.log.open("ab") as out:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "app", "serve", "--host", "127.0.0.1",
+                 "--port", str(self.port)], env=env, stdout=out, stderr=out)
+        wait_for(lambda: self._up(), what="paperbot serve to answer /healthz")
+
+    def _up(self) -> bool:
+        try:
+            return httpx.get(f"http://127.0.0.1:{self.port}/healthz", timeout=1).is_success
+        except httpx.HTTPError:
+            return False
+
+    def deliver(self, event: str, body: dict[str, Any], delivery: str | None = None) -> int:
+        raw = json.dumps(body).encode()
+        headers = {"X-GitHub-Event": event, "X-GitHub-Delivery": delivery or str(uuid.uuid4()),
+                   "X-Hub-Signature-256": sign(raw, SECRET.encode()),
+                   "Content-Type": "application/json"}
+        res = httpx.post(f"http://127.0.0.1:{self.port}/webhook", content=raw, headers=headers,
+                         timeout=10)
+        return res.status_code
+
+    def stop(self, sig: int = signal.SIGTERM) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(sig)
+            self.proc.wait(timeout=30)
+
+
+def wait_for(check: Callable[[], bool], *, what: str, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if check():
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def opened(number: int, action: str = "opened") -> dict[str, Any]:
+    body = copy.deepcopy(payload("issues.opened"))
+    body["action"] = action
+    body["repository"].update(full_name=REPO, name="log", default_branch="main")
+    body["issue"]["number"] = number
+    body.pop("installation", None)
+    return body
+
+
+@pytest.fixture
+def gh(tmp_path: Path) -> Iterator[FakeGitHub]:
+    with fake_github(tmp_path / "gh") as fake:
+        yield fake
+
+
+@pytest.fixture
+def bot(gh: FakeGitHub, tmp_path: Path) -> Iterator[Bot]:
+    bot = Bot(gh, tmp_path / "data")
+    bot.data.mkdir()
+    bot.start()
+    yield bot
+    bot.stop()
+
+
+def pulls_for_all(gh: FakeGitHub, numbers: list[int]) -> bool:
+    heads = {p["head"] for p in gh.repos[REPO].pulls.values() if p["state"] == "open"}
+    return all(f"paperbot/issue-{n}" in heads for n in numbers)
+
+
+def status_comments(gh: FakeGitHub, number: int) -> int:
+    return sum(c["issue"] == number for c in gh.repos[REPO].comments.values())
+
+
+def file_issues(gh: FakeGitHub, count: int) -> list[int]:
+    return [gh.create_issue(REPO, title="x", body=report_body(name=f"成员{i}"),
+                            login=MEMBER)["number"] for i in range(count)]
+
+
+def test_deliveries_become_pull_requests(gh: FakeGitHub, bot: Bot) -> None:
+    numbers = file_issues(gh, 3)
+    assert [bot.deliver("issues", opened(n), delivery=f"d{n}") for n in numbers] == [202] * 3
+    assert bot.deliver("issues", opened(numbers[0]), delivery=f"d{numbers[0]}") == 200
+    wait_for(lambda: pulls_for_all(gh, numbers), what="one PR per submission")
+    wait_for(lambda: all(status_comments(gh, n) == 1 for n in numbers), what="status comments")
+    assert len(gh.repos[REPO].pulls) == 3
+    lines = [json.loads(x) for x in bot.log.read_text().splitlines() if x.startswith("{")]
+    assert any(x.get("outcome") == "submitted" for x in lines)
+    assert SECRET not in bot.log.read_text()
+
+
+def test_sigkill_mid_burst_then_restart_loses_nothing(gh: FakeGitHub, bot: Bot) -> None:
+    gh.latency = 0.02  # every GitHub request takes a while, so the kill lands mid-work
+    numbers = file_issues(gh, 8)
+    for n in numbers:
+        assert bot.deliver("issues", opened(n)) == 202
+    bot.stop(signal.SIGKILL)
+    bot.start()
+    wait_for(lambda: pulls_for_all(gh, numbers), what="every PR after the restart", seconds=90)
+    wait_for(lambda: all(status_comments(gh, n) == 1 for n in numbers), what="one comment each")
+    heads = [p["head"] for p in gh.repos[REPO].pulls.values()]
+    assert sorted(heads) == sorted(f"paperbot/issue-{n}" for n in numbers)
