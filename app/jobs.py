@@ -56,6 +56,14 @@ class Worker:
         self.huey = huey
         self.clock = clock
         self.clients = clients or Clients(settings)
+        self._limited: dict[str, int] = {}
+
+    def _backoff(self, repo: str, exc: RateLimited) -> float:
+        """GitHub's wait when it gave one; else 60 s doubling per repeat, capped at 15 min."""
+        if exc.told:
+            return exc.retry_after
+        n = self._limited[repo] = self._limited.get(repo, 0) + 1
+        return float(min(60 * 2 ** (n - 1), 900))
 
     def run(
         self,
@@ -78,7 +86,8 @@ class Worker:
         except Gone:
             outcome = "gone"
         except RateLimited as exc:
-            raise RetryTask(delay=exc.retry_after) from exc
+            raise RetryTask(delay=self._backoff(repo, exc)) from exc
+        self._limited.pop(repo, None)
         if delivery:
             self.huey.storage.put_data(f"done:{delivery}", str(time.time()).encode())
         log.info(

@@ -42,13 +42,31 @@ class Bot:
         self.log = data / "serve.log"
 
     def start(self) -> None:
-        env = {**os.environ, "GITHUB_WEBHOOK_SECRET": SECRET, "GITHUB_TOKEN": "t",
-               "GITHUB_API_URL": self.gh.base_url, "PAPERBOT_DATA_DIR": str(self.data),
-               "PAPERBOT_WRITE_INTERVAL": "0", "PAPERBOT_WORKERS": "2"}
+        env = {
+            **os.environ,
+            "GITHUB_WEBHOOK_SECRET": SECRET,
+            "GITHUB_TOKEN": "t",
+            "GITHUB_API_URL": self.gh.base_url,
+            "PAPERBOT_DATA_DIR": str(self.data),
+            "PAPERBOT_WRITE_INTERVAL": "0",
+            "PAPERBOT_WORKERS": "2",
+        }
         with self.log.open("ab") as out:
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "app", "serve", "--host", "127.0.0.1",
-                 "--port", str(self.port)], env=env, stdout=out, stderr=out)
+                [
+                    sys.executable,
+                    "-m",
+                    "app",
+                    "serve",
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(self.port),
+                ],
+                env=env,
+                stdout=out,
+                stderr=out,
+            )
         wait_for(lambda: self._up(), what="paperbot serve to answer /healthz")
 
     def _up(self) -> bool:
@@ -59,11 +77,15 @@ class Bot:
 
     def deliver(self, event: str, body: dict[str, Any], delivery: str | None = None) -> int:
         raw = json.dumps(body).encode()
-        headers = {"X-GitHub-Event": event, "X-GitHub-Delivery": delivery or str(uuid.uuid4()),
-                   "X-Hub-Signature-256": sign(raw, SECRET.encode()),
-                   "Content-Type": "application/json"}
-        res = httpx.post(f"http://127.0.0.1:{self.port}/webhook", content=raw, headers=headers,
-                         timeout=10)
+        headers = {
+            "X-GitHub-Event": event,
+            "X-GitHub-Delivery": delivery or str(uuid.uuid4()),
+            "X-Hub-Signature-256": sign(raw, SECRET.encode()),
+            "Content-Type": "application/json",
+        }
+        res = httpx.post(
+            f"http://127.0.0.1:{self.port}/webhook", content=raw, headers=headers, timeout=10
+        )
         return res.status_code
 
     def stop(self, sig: int = signal.SIGTERM) -> None:
@@ -115,8 +137,10 @@ def status_comments(gh: FakeGitHub, number: int) -> int:
 
 
 def file_issues(gh: FakeGitHub, count: int) -> list[int]:
-    return [gh.create_issue(REPO, title="x", body=report_body(name=f"成员{i}"),
-                            login=MEMBER)["number"] for i in range(count)]
+    return [
+        gh.create_issue(REPO, title="x", body=report_body(name=f"成员{i}"), login=MEMBER)["number"]
+        for i in range(count)
+    ]
 
 
 def test_deliveries_become_pull_requests(gh: FakeGitHub, bot: Bot) -> None:

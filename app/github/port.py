@@ -38,11 +38,12 @@ class Forbidden(GitHubError):
 
 
 class RateLimited(GitHubError):
-    """403/429 rate limit; ``retry_after`` is how long to wait, in seconds."""
+    """403/429 rate limit: wait ``retry_after`` seconds (``told``: GitHub said how long)."""
 
-    def __init__(self, message: str, retry_after: float) -> None:
+    def __init__(self, message: str, retry_after: float, *, told: bool = True) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+        self.told = told
 
 
 @dataclass(frozen=True)

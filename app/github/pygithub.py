@@ -2,8 +2,9 @@
 
 Rules:
 - Nothing else in paperbot imports ``github``.
-- PyGithub's own retry re-sends POSTs on 5xx, which can duplicate a created object; here it
-  retries reads only, and every create is made safe by the flows (look up, create, 422 = exists).
+- PyGithub's default retry re-sends POSTs on 5xx (which can duplicate a created object) and
+  sleeps through rate limits in the worker thread; here only reads are retried, on 5xx, and
+  every create is made safe by the flows (look up, create, 422 = exists).
 - Reads are not paced; writes are paced ``write_interval`` seconds apart per client, one
   client per installation (or token) per process.
 - 403/429 rate limits become ``RateLimited`` with the wait from ``Retry-After``, else from
@@ -20,8 +21,8 @@ from typing import Any, TypeVar
 from urllib.parse import quote
 
 from github import Auth, Github, GithubException
-from github.GithubRetry import GithubRetry
 from requests.exceptions import RequestException
+from urllib3.util.retry import Retry
 
 from app.github.port import (
     Comment,
@@ -42,8 +43,16 @@ T = TypeVar("T")
 _RATE_WORDS = ("rate limit", "abuse", "secondary")
 
 
-def _retry() -> GithubRetry:
-    return GithubRetry(total=3, backoff_factor=0.2, allowed_methods=frozenset({"GET", "HEAD"}))
+def _retry() -> Retry:
+    """Retry reads on 5xx only; rate limits are the job's to wait for, not a blocked thread's."""
+    return Retry(
+        total=3,
+        backoff_factor=0.2,
+        status_forcelist=(500, 502, 503, 504),
+        allowed_methods=frozenset({"GET", "HEAD"}),
+        respect_retry_after_header=False,
+        raise_on_status=False,
+    )
 
 
 class Clients:
@@ -90,16 +99,14 @@ class Clients:
             client.close()
 
 
-def _wait(exc: GithubException) -> float:
-    headers = {k.lower(): v for k, v in (exc.headers or {}).items()}
+def _wait(headers: dict[str, str]) -> float | None:
+    """Seconds to wait: Retry-After, else until x-ratelimit-reset; None when not told."""
     if headers.get("retry-after", "").isdigit():
         return float(headers["retry-after"])
-    if (
-        headers.get("x-ratelimit-remaining") == "0"
-        and headers.get("x-ratelimit-reset", "").isdigit()
-    ):
-        return max(0.0, float(headers["x-ratelimit-reset"]) - time.time()) + 1
-    return 60.0
+    reset = headers.get("x-ratelimit-reset", "")
+    if headers.get("x-ratelimit-remaining") == "0" and reset.isdigit():
+        return max(0.0, float(reset) - time.time()) + 1
+    return None
 
 
 def translate(exc: Exception) -> Exception:
@@ -108,20 +115,13 @@ def translate(exc: Exception) -> Exception:
         return Transient(f"GitHub unreachable: {type(exc).__name__}")
     if not isinstance(exc, GithubException):
         return exc
-    status, text = (
-        exc.status,
-        str((exc.data or {}).get("message", "")) if isinstance(exc.data, dict) else "",
-    )
-    limited = status == 429 or (
-        status == 403
-        and (
-            any(w in text.lower() for w in _RATE_WORDS)
-            or (exc.headers or {}).get("x-ratelimit-remaining") == "0"
-        )
-    )
-    if limited:
-        return RateLimited(f"rate limited ({status})", _wait(exc))
-    kinds: dict[int, type[Exception]] = {
+    status = exc.status
+    text = str(exc.data.get("message", "")) if isinstance(exc.data, dict) else ""
+    headers = {k.lower(): v for k, v in (exc.headers or {}).items()}
+    if status == 429 or (status == 403 and _rate_limited(text, headers)):
+        wait = _wait(headers)
+        return RateLimited(f"rate limited ({status})", wait or 60.0, told=wait is not None)
+    kinds: dict[int, type[GitHubError]] = {
         404: Gone,
         410: Gone,
         409: Conflict,
@@ -131,6 +131,11 @@ def translate(exc: Exception) -> Exception:
     }
     kind = kinds.get(status, Transient if status >= 500 else GitHubError)
     return kind(f"GitHub answered {status}: {text[:200]}")
+
+
+def _rate_limited(text: str, headers: dict[str, str]) -> bool:
+    words = any(w in text.lower() for w in _RATE_WORDS)
+    return words or "retry-after" in headers or headers.get("x-ratelimit-remaining") == "0"
 
 
 def _call(func: Callable[[], T]) -> T:

@@ -40,6 +40,7 @@ class Fault:
     times: int = 1
     headers: dict[str, str] = field(default_factory=dict)
     after_success: bool = False
+    method: str | None = None
 
 
 @dataclass
@@ -124,10 +125,10 @@ def route(method: str, pattern: str, name: str) -> Callable[[Route], Route]:
     return add
 
 
-def _inject(gh: FakeGitHub, name: str) -> Fault | None:
+def _inject(gh: FakeGitHub, method: str, name: str) -> Fault | None:
     with gh.lock:
         for fault in gh.faults:
-            if fault.route == name and fault.times > 0:
+            if fault.route == name and fault.times > 0 and fault.method in (None, method):
                 fault.times -= 1
                 return fault
     return None
@@ -158,7 +159,7 @@ class Handler(BaseHTTPRequestHandler):
     def _run(
         self, name: str, func: Route, match: re.Match[str], body: Json, query: dict[str, list[str]]
     ) -> None:
-        fault = _inject(self.gh, name)
+        fault = _inject(self.gh, self.command, name)
         if fault and not fault.after_success:
             self._send(fault.status, {"message": "injected"}, fault.headers)
             return
