@@ -31,7 +31,8 @@ test: lint  ## install, lint, then run every test
 	$(BIN)/pytest
 
 bench: $(STAMP)  ## print the benchmark figures
-	$(BIN)/python bench/core.py
+	$(BIN)/python -m bench.core
+	$(BIN)/python -m bench.api_cost
 
 clean:  ## remove the venv and caches
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

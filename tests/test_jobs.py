@@ -11,7 +11,7 @@ import pytest
 from huey import SqliteHuey
 from huey.exceptions import RetryTask
 
-from app.flows.context import _roles
+from app.flows.context import clear_caches
 from app.github.fake.server import FakeGitHub, Fault
 from app.github.port import Conflict
 from app.jobs import Worker
@@ -22,7 +22,7 @@ from tests.fakes import MEMBER, REPO, fake_github, report_body, settings_for
 
 @pytest.fixture
 def gh(tmp_path: Path) -> Iterator[FakeGitHub]:
-    _roles.clear()
+    clear_caches()
     with fake_github(tmp_path / "gh") as fake:
         yield fake
 

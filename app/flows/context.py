@@ -7,19 +7,52 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Generic, TypeVar
 from zoneinfo import ZoneInfo
 
 from app.core import messages
 from app.core.config import Config, load_config
 from app.core.errors import BotError
 from app.core.i18n import Lang
-from app.github.port import Comment, Issue, RepoPort
+from app.github.port import Comment, FileText, Issue, RepoPort
 
 CONFIG_PATH = ".github/paperbot.yml"
 _ROLES_OK = {"admin", "maintain", "write", "triage"}
-_ROLE_TTL = 600.0
-_roles: dict[tuple[str, str], tuple[float, str]] = {}
-_roles_lock = threading.Lock()
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class TtlCache(Generic[K, V]):
+    """A small thread-safe cache whose entries expire after ``seconds``."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self._data: dict[K, tuple[float, V]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: K, load: Callable[[], V]) -> V:
+        with self._lock:
+            hit = self._data.get(key)
+        if hit and time.monotonic() - hit[0] < self.seconds:
+            return hit[1]
+        value = load()
+        with self._lock:
+            self._data[key] = (time.monotonic(), value)
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._data.clear()
+
+
+ROLES: TtlCache[tuple[str, str], str] = TtlCache(600)
+ORG_CONFIGS: TtlCache[str, FileText | None] = TtlCache(300)
+
+
+def clear_caches() -> None:
+    ROLES.clear()
+    ORG_CONFIGS.clear()
+
 
 Clock = Callable[[str], dt.date]
 
@@ -35,7 +68,10 @@ class NotAllowed(BotError):
 
 def repo_config(port: RepoPort, ref: str) -> Config:
     """``.github/paperbot.yml`` at ``ref``, else the owner's ``.github`` repo's, else defaults."""
-    found = port.read_file(CONFIG_PATH, ref) or port.read_org_file(CONFIG_PATH)
+    owner = port.full_name.split("/")[0]
+    found = port.read_file(CONFIG_PATH, ref) or ORG_CONFIGS.get(
+        owner, lambda: port.read_org_file(CONFIG_PATH)
+    )
     return load_config(found.text if found else None)
 
 
@@ -52,15 +88,7 @@ def authorise(port: RepoPort, issue: Issue, config: Config) -> None:
 
 def role(port: RepoPort, login: str) -> str:
     """The author's role, cached for ten minutes per repository."""
-    cache_key = (port.full_name, login)
-    with _roles_lock:
-        hit = _roles.get(cache_key)
-    if hit and time.monotonic() - hit[0] < _ROLE_TTL:
-        return hit[1]
-    got = port.role(login)
-    with _roles_lock:
-        _roles[cache_key] = (time.monotonic(), got)
-    return got
+    return ROLES.get((port.full_name, login), lambda: port.role(login))
 
 
 @dataclass

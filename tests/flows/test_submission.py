@@ -10,7 +10,7 @@ import pytest
 
 from app.core.config import Config
 from app.core.submission import apply
-from app.flows.context import _roles
+from app.flows.context import clear_caches
 from app.flows.lifecycle import issue_closed, pull_closed, regenerate
 from app.flows.submission import Job, process_issue
 from app.github.fake.pulls import merge_pull, push_file
@@ -22,7 +22,7 @@ from tests.fakes import MEMBER, REPO, fake_github, job_for, report_body, setting
 
 @pytest.fixture
 def gh(tmp_path: Path) -> Iterator[FakeGitHub]:
-    _roles.clear()
+    clear_caches()
     with fake_github(tmp_path) as fake:
         yield fake
 
