@@ -79,8 +79,33 @@ def test_issues_comments_and_labels(gh: FakeGitHub, client: Github) -> None:
     assert issue.user.login == "octo" and issue.body.startswith("### 日期")
     comment = issue.create_comment("status")
     comment.edit("status, edited")
-    issue.add_to_labels("needs-fix")
+    client.requester.requestJsonAndCheck(
+        "POST", f"{issue.url}/labels", input={"labels": ["needs-fix"]}
+    )
     assert [c.body for c in issue.get_comments()] == ["status, edited"]
     assert [label.name for label in client.get_repo("group/log").get_issue(1).labels] == [
         "needs-fix"
     ]
+
+
+@pytest.mark.parametrize(
+    ("verb", "path", "body", "says"),
+    [
+        # GitHub's current description takes {"labels": [...]}, not a bare list
+        ("POST", "/repos/group/log/issues/1/labels", ["needs-fix"], "is not of type 'object'"),
+        ("POST", "/repos/group/log/git/refs", {"ref": "refs/heads/x"}, "'sha' is a required"),
+        ("POST", "/repos/group/log/pulls", {"head": "x"}, "'base' is a required"),
+        ("PATCH", "/repos/group/log/pulls/1", {"state": "merged"}, "is not one of"),
+        ("GET", "/repos/group/log/pulls?state=merged", None, "must be one of"),
+        ("GET", "/repos/group/log/pulls?colour=red", None, "unknown query parameter"),
+        ("POST", "/repos/group/log/merges", {"base": "main", "head": "x"}, "not an operation"),
+    ],
+)
+def test_requests_must_match_githubs_openapi_description(
+    gh: FakeGitHub, client: Github, verb: str, path: str, body: object, says: str
+) -> None:
+    gh.create_issue("group/log", title="t", body="b", login="octo")
+    with pytest.raises(GithubException) as info:
+        client.requester.requestJsonAndCheck(verb, gh.base_url + path, input=body)
+    assert info.value.status in (400, 422) and says in str(info.value.data)
+    assert gh.rejected and sum(gh.requests.values()) == 0

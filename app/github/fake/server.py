@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from app.github.fake import openapi
 from app.github.fake.git import GitRepo
 
 Json = dict[str, Any]
@@ -66,6 +67,8 @@ class FakeGitHub:
     requests: Counter[str] = field(default_factory=Counter)
     faults: list[Fault] = field(default_factory=list)
     latency: float = 0.0
+    spec: list[openapi.Operation] = field(default_factory=openapi.load)
+    rejected: list[str] = field(default_factory=list)
     lock: threading.RLock = field(default_factory=threading.RLock)
     next_comment: int = 1
 
@@ -146,13 +149,20 @@ class Handler(BaseHTTPRequestHandler):
     def _serve(self, method: str) -> None:
         url = urlsplit(self.path)
         length = int(self.headers.get("content-length") or 0)
-        body = json.loads(self.rfile.read(length) or b"{}") if length else {}
+        raw = json.loads(self.rfile.read(length)) if length else None
         time.sleep(self.gh.latency)
+        query = parse_qs(url.query)
+        problem = openapi.check(self.gh.spec, method, url.path, query, raw)
+        if problem:
+            self.gh.rejected.append(problem)
+            self._send(422 if raw is not None else 400, {"message": problem})
+            return
+        body = raw if raw is not None else {}
         for m, pattern, name, func in ROUTES:
             match = pattern.match(url.path) if m == method else None
             if match:
                 self.gh.requests[f"{method} {name}"] += 1
-                self._run(name, func, match, body, parse_qs(url.query))
+                self._run(name, func, match, body, query)
                 return
         self._send(404, {"message": "Not Found"})
 
