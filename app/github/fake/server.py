@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from app.github.fake import openapi
+from app.github.fake import apps, openapi
 from app.github.fake.git import GitRepo
 
 Json = dict[str, Any]
@@ -68,6 +68,11 @@ class FakeGitHub:
     faults: list[Fault] = field(default_factory=list)
     latency: float = 0.0
     spec: list[openapi.Operation] = field(default_factory=openapi.load)
+    tokens: dict[str, float] = field(default_factory=dict)  # token → expiry (epoch seconds)
+    apps: dict[int, str] = field(default_factory=dict)  # app id → public key PEM
+    installations: set[int] = field(default_factory=set)
+    token_lifetime: float = 3600.0
+    issued: int = 0
     rejected: list[str] = field(default_factory=list)
     lock: threading.RLock = field(default_factory=threading.RLock)
     next_comment: int = 1
@@ -158,6 +163,12 @@ class Handler(BaseHTTPRequestHandler):
             self._send(422 if raw is not None else 400, {"message": problem})
             return
         body = raw if raw is not None else {}
+        if url.path.startswith("/app/"):
+            self._send(*apps.create_token(self.gh, url.path, self.headers.get("authorization")))
+            return
+        if not self._authorised():
+            self._send(401, {"message": "Bad credentials"})
+            return
         for m, pattern, name, func in ROUTES:
             match = pattern.match(url.path) if m == method else None
             if match:
@@ -165,6 +176,12 @@ class Handler(BaseHTTPRequestHandler):
                 self._run(name, func, match, body, query)
                 return
         self._send(404, {"message": "Not Found"})
+
+    def _authorised(self) -> bool:
+        if not (self.gh.tokens or self.gh.apps):
+            return True
+        scheme, _, token = (self.headers.get("authorization") or "").partition(" ")
+        return scheme.lower() in ("token", "bearer") and self.gh.tokens.get(token, 0) > time.time()
 
     def _run(
         self, name: str, func: Route, match: re.Match[str], body: Json, query: dict[str, list[str]]

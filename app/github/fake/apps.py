@@ -1,0 +1,45 @@
+"""The fake GitHub's App side: installation tokens minted for a JWT signed by the App's key."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import secrets
+import time
+from typing import TYPE_CHECKING, Any
+
+import jwt
+
+if TYPE_CHECKING:
+    from app.github.fake.server import FakeGitHub
+
+_TOKENS = re.compile(r"^/app/installations/(?P<id>\d+)/access_tokens$")
+
+
+def create_token(gh: FakeGitHub, path: str, authorization: str | None) -> tuple[int, Any]:
+    """POST /app/installations/{id}/access_tokens, checked as GitHub checks it."""
+    m = _TOKENS.match(path)
+    if m is None:
+        return 404, {"message": "Not Found"}
+    claims = _verify(gh, (authorization or "").removeprefix("Bearer ").strip())
+    if claims is None:
+        return 401, {"message": "A JSON web token could not be decoded"}
+    if int(m["id"]) not in gh.installations:
+        return 404, {"message": "Not Found"}
+    token = "ghs_" + secrets.token_hex(18)
+    expires = time.time() + gh.token_lifetime
+    with gh.lock:
+        gh.tokens[token] = expires
+        gh.issued += 1
+    at = dt.datetime.fromtimestamp(expires, dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return 201, {"token": token, "expires_at": at, "permissions": {}}
+
+
+def _verify(gh: FakeGitHub, token: str) -> dict[str, Any] | None:
+    """The claims of a JWT signed by the key of the App it names, living at most 10 min."""
+    try:
+        issuer = int(jwt.decode(token, options={"verify_signature": False})["iss"])
+        claims: dict[str, Any] = jwt.decode(token, gh.apps[issuer], algorithms=["RS256"], leeway=60)
+    except (jwt.PyJWTError, KeyError, ValueError):
+        return None
+    return claims if claims["exp"] - claims["iat"] <= 660 else None

@@ -1,0 +1,106 @@
+"""GitHub App auth through the real PyGithub stack: JWT → installation token, refreshed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from huey import SqliteHuey
+
+from app.flows.context import clear_caches
+from app.flows.submission import Job, process_issue
+from app.github.fake.server import FakeGitHub
+from app.github.port import Forbidden, Gone
+from app.github.pygithub import Clients
+from app.jobs import Worker
+from app.settings import Settings
+from tests.conftest import TODAY
+from tests.fakes import MEMBER, REPO, fake_github, report_body
+
+APP_ID, INSTALLATION = 123, 42
+
+
+def keypair() -> tuple[str, str]:
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    private = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
+    public = key.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    return private, public.decode()
+
+
+@pytest.fixture(scope="module")
+def keys() -> tuple[str, str]:
+    return keypair()
+
+
+@pytest.fixture
+def gh(tmp_path: Path, keys: tuple[str, str]) -> Iterator[FakeGitHub]:
+    clear_caches()
+    with fake_github(tmp_path) as fake:
+        fake.apps[APP_ID] = keys[1]
+        fake.installations.add(INSTALLATION)
+        yield fake
+
+
+@pytest.fixture
+def clients(gh: FakeGitHub, keys: tuple[str, str]) -> Iterator[Clients]:
+    settings = Settings(
+        GITHUB_WEBHOOK_SECRET="s",
+        GITHUB_APP_ID=APP_ID,  # type: ignore[arg-type]
+        GITHUB_APP_PRIVATE_KEY=keys[0],
+        GITHUB_API_URL=gh.base_url,
+        PAPERBOT_WRITE_INTERVAL=0,
+    )
+    made = Clients(settings)
+    yield made
+    made.close()
+
+
+def test_installation_token_is_minted_and_reused(gh: FakeGitHub, clients: Clients) -> None:
+    gh.create_issue(REPO, title="x", body=report_body(), login=MEMBER)
+    job = Job(clients.repo(REPO, INSTALLATION), "main", lambda zone: TODAY)
+    assert process_issue(job, 1) == "submitted"
+    assert gh.issued == 1 and len(gh.repos[REPO].pulls) == 1
+
+
+def test_a_token_expiring_mid_job_is_refreshed(gh: FakeGitHub, clients: Clients) -> None:
+    gh.token_lifetime = 21  # PyGithub renews a token 20 s before it expires
+    gh.latency = 0.15  # so the job outlives the first token's margin
+    gh.create_issue(REPO, title="x", body=report_body(), login=MEMBER)
+    job = Job(clients.repo(REPO, INSTALLATION), "main", lambda zone: TODAY)
+    assert process_issue(job, 1) == "submitted"
+    assert gh.issued >= 2
+
+
+def test_an_uninstalled_app_ends_the_job(gh: FakeGitHub, clients: Clients, tmp_path: Path) -> None:
+    gh.create_issue(REPO, title="x", body=report_body(), login=MEMBER)
+    worker = Worker(
+        clients.settings, SqliteHuey("t", filename=str(tmp_path / "q.db")), clients=clients
+    )
+    assert worker.run("process_issue", repo=REPO, installation=7, number=1) == "gone"
+    with pytest.raises(Gone):
+        clients.repo(REPO, 7).get_issue(1)
+
+
+def test_an_app_needs_the_installation_id(clients: Clients) -> None:
+    with pytest.raises(Forbidden, match="installation id"):
+        clients.repo(REPO, None)
+
+
+def test_a_wrong_token_is_bad_credentials(gh: FakeGitHub) -> None:
+    settings = Settings(
+        GITHUB_WEBHOOK_SECRET="s",
+        GITHUB_TOKEN="not-issued",  # type: ignore[arg-type]
+        GITHUB_API_URL=gh.base_url,
+        PAPERBOT_WRITE_INTERVAL=0,
+    )
+    made = Clients(settings)
+    with pytest.raises(Forbidden, match="401"):
+        made.repo(REPO, None).get_issue(1)
+    made.close()
