@@ -91,7 +91,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from app.settings import get_settings
 
     logs.setup(args.log_format)
-    runtime.serve(runtime.build(get_settings()), host=args.host, port=args.port)
+    runtime.serve(
+        runtime.build(get_settings()), host=args.host, port=args.port, workers=args.workers
+    )
     return 0
 
 
@@ -120,6 +122,12 @@ def parser() -> argparse.ArgumentParser:
     srv = _add(sub, "serve", cmd_serve, "run the webhook endpoint and the job workers")
     srv.add_argument("--host", default="0.0.0.0", help="address to listen on")
     srv.add_argument("--port", type=int, default=8000, help="port to listen on")
+    srv.add_argument(
+        "--workers",
+        type=int,
+        help="job worker threads (default PAPERBOT_WORKERS; "
+        "0: endpoint only, for replicas behind a shared Redis queue)",
+    )
     wrk = _add(sub, "worker", cmd_worker, "run job workers only (with PAPERBOT_QUEUE=redis://…)")
     for cmd in (srv, wrk):
         cmd.add_argument("--log-format", choices=["json", "text"], default="json")

@@ -43,16 +43,20 @@ def build(settings: Settings, *, clock: Clock = today_in) -> Runtime:
     return Runtime(settings, huey, worker, tasks, JobQueue(huey, tasks))
 
 
-def serve(runtime: Runtime, *, host: str, port: int) -> None:
-    """The endpoint and the job workers in one process, until SIGINT/SIGTERM."""
-    consumer = runtime.huey.create_consumer(workers=runtime.settings.workers, worker_type="thread")
-    clear_leases(runtime.huey)  # this process owns the embedded queue: no lease is valid
-    consumer.start()
-    runtime.reconcile_now()
+def serve(runtime: Runtime, *, host: str, port: int, workers: int | None = None) -> None:
+    """The endpoint and (unless ``workers`` is 0) the job workers, until SIGINT/SIGTERM."""
+    count = runtime.settings.workers if workers is None else workers
+    consumer = runtime.huey.create_consumer(workers=count or 1, worker_type="thread")
+    if count:
+        if not runtime.settings.queue:
+            clear_leases(runtime.huey)  # this process owns the embedded queue: no lease is valid
+        consumer.start()
+        runtime.reconcile_now()
     try:
         uvicorn.run(runtime.app(), host=host, port=port, log_config=None, access_log=False)
     finally:
-        consumer.stop(graceful=True)
+        if count:
+            consumer.stop(graceful=True)
         runtime.worker.clients.close()
 
 

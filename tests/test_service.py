@@ -36,37 +36,38 @@ def free_port() -> int:
 class Bot:
     """A `paperbot serve` process and what it takes to talk to it."""
 
-    def __init__(self, gh: FakeGitHub, data: Path) -> None:
+    def __init__(self, gh: FakeGitHub, data: Path, *, queue: str = "", workers: int = 2) -> None:
         self.gh, self.data, self.port = gh, data, free_port()
+        self.queue, self.workers = queue, workers
         self.proc: subprocess.Popen[bytes] | None = None
         self.log = data / "serve.log"
 
-    def start(self) -> None:
-        env = {
+    def env(self) -> dict[str, str]:
+        return {
             **os.environ,
             "GITHUB_WEBHOOK_SECRET": SECRET,
             "GITHUB_TOKEN": "t",
             "GITHUB_API_URL": self.gh.base_url,
             "PAPERBOT_DATA_DIR": str(self.data),
             "PAPERBOT_WRITE_INTERVAL": "0",
-            "PAPERBOT_WORKERS": "2",
+            "PAPERBOT_QUEUE": self.queue,
         }
+
+    def start(self) -> None:
+        command = [
+            sys.executable,
+            "-m",
+            "app",
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--workers",
+            str(self.workers),
+        ]
         with self.log.open("ab") as out:
-            self.proc = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "app",
-                    "serve",
-                    "--host",
-                    "127.0.0.1",
-                    "--port",
-                    str(self.port),
-                ],
-                env=env,
-                stdout=out,
-                stderr=out,
-            )
+            self.proc = subprocess.Popen(command, env=self.env(), stdout=out, stderr=out)
         wait_for(lambda: self._up(), what="paperbot serve to answer /healthz")
 
     def _up(self) -> bool:
@@ -166,3 +167,40 @@ def test_sigkill_mid_burst_then_restart_loses_nothing(gh: FakeGitHub, bot: Bot) 
     wait_for(lambda: all(status_comments(gh, n) == 1 for n in numbers), what="one comment each")
     heads = [p["head"] for p in gh.repos[REPO].pulls.values()]
     assert sorted(heads) == sorted(f"paperbot/issue-{n}" for n in numbers)
+
+
+REDIS_URL = os.environ.get("PAPERBOT_TEST_REDIS_URL")
+
+
+@pytest.mark.skipif(not REDIS_URL, reason="PAPERBOT_TEST_REDIS_URL is not set")
+def test_scale_out_web_replica_and_separate_worker_on_redis(gh: FakeGitHub, tmp_path: Path) -> None:
+    import redis
+
+    assert REDIS_URL
+    store = redis.Redis.from_url(REDIS_URL)
+    store.flushdb()
+    (tmp_path / "data").mkdir()
+    web = Bot(gh, tmp_path / "data", queue=REDIS_URL, workers=0)
+    web.start()
+    log = (tmp_path / "data" / "worker.log").open("ab")
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "app", "worker"], env=web.env(), stdout=log, stderr=log
+    )
+    try:
+        numbers = file_issues(gh, 3)
+        assert [web.deliver("issues", opened(n)) for n in numbers] == [202] * 3
+        wait_for(lambda: pulls_for_all(gh, numbers), what="the worker to open every PR")
+        jobs = [
+            json.loads(x)
+            for x in (tmp_path / "data" / "worker.log").read_text().splitlines()
+            if x.startswith("{") and '"logger": "paperbot.jobs"' in x
+        ]
+        assert {j["outcome"] for j in jobs if j.get("job") == "process_issue"} == {"submitted"}
+        assert '"logger": "paperbot.jobs"' not in web.log.read_text()  # the replica ran no job
+    finally:
+        web.stop()
+        worker.send_signal(signal.SIGINT)
+        worker.wait(timeout=30)
+        log.close()
+        store.flushdb()
+        store.close()
