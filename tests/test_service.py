@@ -204,3 +204,25 @@ def test_scale_out_web_replica_and_separate_worker_on_redis(gh: FakeGitHub, tmp_
         log.close()
         store.flushdb()
         store.close()
+
+
+def test_edited_before_opened_and_rapid_edits_end_on_the_last_body(
+    gh: FakeGitHub, bot: Bot
+) -> None:
+    (number,) = file_issues(gh, 1)
+    issue = gh.repos[REPO].issues[number]
+    assert bot.deliver("issues", opened(number, action="edited")) == 202
+    assert bot.deliver("issues", opened(number)) == 202
+    for i in range(5):
+        issue["body"] = report_body(name="成员0", title=f"Draft {i}")
+        assert bot.deliver("issues", opened(number, action="edited")) == 202
+
+    def settled() -> bool:
+        got = gh.repos[REPO].git.read(f"paperbot/issue-{number}", "README.md")
+        return got is not None and b"[Draft 4]" in got[0]
+
+    wait_for(settled, what="the branch to hold the last edit")
+    time.sleep(1)  # let any job still queued run: it must not undo the last edit
+    assert settled() and len(gh.repos[REPO].pulls) == 1 and status_comments(gh, number) == 1
+    (pull,) = gh.repos[REPO].pulls.values()
+    assert pull["title"].endswith("Draft 4")

@@ -1,0 +1,90 @@
+"""Per-repository config read from GitHub: its effects, its fallback and its errors."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from app.flows.context import clear_caches
+from app.flows.submission import Job, process_issue
+from app.github.fake.pulls import push_file
+from app.github.fake.server import FakeGitHub
+from app.github.pygithub import Clients
+from tests.fakes import MEMBER, REPO, fake_github, job_for, report_body, settings_for
+
+
+@pytest.fixture
+def gh(tmp_path: Path) -> Iterator[FakeGitHub]:
+    clear_caches()
+    with fake_github(tmp_path) as fake:
+        yield fake
+
+
+@pytest.fixture
+def job(gh: FakeGitHub) -> Iterator[Job]:
+    clients = Clients(settings_for(gh))
+    yield job_for(clients)
+    clients.close()
+
+
+def config(gh: FakeGitHub, text: str, repo: str = REPO) -> None:
+    if repo not in gh.repos:
+        gh.create_repo(repo, {".github/paperbot.yml": text})
+    else:
+        push_file(gh, repo, branch="main", path=".github/paperbot.yml", text=text)
+
+
+def only_comment(gh: FakeGitHub) -> str:
+    (comment,) = gh.repos[REPO].comments.values()
+    return str(comment["body"])
+
+
+def test_a_bad_config_is_explained_on_the_issue(gh: FakeGitHub, job: Job) -> None:
+    config(gh, "limits:\n  summary_max: -5\nlanguage: fr\n")
+    gh.create_issue(REPO, title="x", body=report_body(), login=MEMBER)
+    assert process_issue(job, 1) == "problem"
+    body = only_comment(gh)
+    assert "limits.summary_max" in body and "language" in body and not gh.repos[REPO].pulls
+
+
+def test_members_fill_the_name_and_may_submit_without_a_role(gh: FakeGitHub, job: Job) -> None:
+    config(gh, "members:\n  outsider: 外部成员\nauthors: members\nreviewers: [maintainer]\n")
+    gh.create_issue(REPO, title="x", body=report_body(name="_No response_"), login="outsider")
+    assert process_issue(job, 1) == "submitted"
+    (pull,) = gh.repos[REPO].pulls.values()
+    assert "外部成员" in pull["title"] and pull["reviewers"] == ["maintainer"]
+    gh.create_issue(REPO, title="x", body=report_body(), login=MEMBER)
+    assert process_issue(job, 3) == "not allowed"  # a collaborator, but not a listed member
+
+
+def test_english_messages_and_custom_labels(gh: FakeGitHub, job: Job) -> None:
+    config(gh, "language: en\nlabels: {needs_fix: fix-me}\n")
+    gh.create_issue(REPO, title="x", body=report_body(date="soon"), login=MEMBER)
+    assert process_issue(job, 1) == "invalid"
+    assert "**Date**: should be a date as YYYY-MM-DD" in only_comment(gh)
+    assert gh.repos[REPO].issues[1]["labels"] == ["fix-me"]
+
+
+def test_owner_wide_config_is_the_fallback(gh: FakeGitHub, job: Job) -> None:
+    config(gh, "language: en\n", repo="group/.github")
+    gh.create_issue(REPO, title="x", body=report_body(date="soon"), login=MEMBER)
+    process_issue(job, 1)
+    assert "Please fix these fields" in only_comment(gh)
+
+
+def test_another_path_and_marker(gh: FakeGitHub, job: Job) -> None:
+    push_file(gh, REPO, branch="main", path="papers.md", text="# Papers\n\n<!-- new -->\n")
+    config(gh, 'path: papers.md\nmarker: "<!-- new -->"\n')
+    gh.create_issue(REPO, title="x", body=report_body(), login=MEMBER)
+    assert process_issue(job, 1) == "submitted"
+    got = gh.repos[REPO].git.read("paperbot/issue-1", "papers.md")
+    assert got and b"> > [2025-07-06]-[\xe6\x96\xb0\xe4\xba\xba]" in got[0]
+
+
+def test_a_missing_marker_is_told_not_crashed(gh: FakeGitHub, job: Job) -> None:
+    config(gh, 'marker: "NOT THERE"\n')
+    gh.create_issue(REPO, title="x", body=report_body(), login=MEMBER)
+    assert process_issue(job, 1) == "problem"
+    assert "NOT THERE" in only_comment(gh) and not gh.repos[REPO].pulls
