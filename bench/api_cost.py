@@ -17,11 +17,14 @@ from tests.fakes import MEMBER, REPO, fake_github, job_for, report_body, setting
 
 def measure(gh: FakeGitHub, action: object) -> tuple[int, int, str]:
     gh.requests.clear()
+    gh.not_modified = 0
     assert callable(action)
     action()
     counts: Counter[str] = gh.requests
     writes = sum(n for k, n in counts.items() if not k.startswith("GET"))
     detail = ", ".join(f"{k} {n}" for k, n in sorted(counts.items()))
+    if gh.not_modified:
+        detail += f" ({gh.not_modified} answered 304 Not Modified: no rate limit)"
     return sum(counts.values()), writes, detail
 
 

@@ -62,6 +62,7 @@ class Clients:
         self.settings = settings
         self._clients: dict[int | None, Github] = {}
         self._lock = threading.Lock()
+        self.etags = EtagCache()
 
     def _kwargs(self) -> dict[str, Any]:
         return {
@@ -92,7 +93,7 @@ class Clients:
         return Github(auth=Auth.Token(self.settings.token.get_secret_value()), **self._kwargs())
 
     def repo(self, full_name: str, installation: int | None) -> PyGithubRepo:
-        return PyGithubRepo(self.client(installation), full_name)
+        return PyGithubRepo(self.client(installation), full_name, self.etags)
 
     def close(self) -> None:
         for client in self._clients.values():
@@ -173,14 +174,54 @@ def _issue(d: dict[str, Any]) -> Issue:
     )
 
 
+class EtagCache:
+    """Small GET answers by URL with their ETag, for conditional requests (a 304 is free)."""
+
+    MAX_BYTES = 64 * 1024
+
+    def __init__(self) -> None:
+        self._data: dict[str, tuple[str, Any]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> tuple[str, Any] | None:
+        with self._lock:
+            return self._data.get(key)
+
+    def put(self, key: str, etag: str | None, data: Any, size: int) -> None:
+        if etag and size <= self.MAX_BYTES:
+            with self._lock:
+                self._data[key] = (etag, data)
+
+
 class PyGithubRepo:
     """RepoPort over PyGithub: each method is exactly one REST call."""
 
-    def __init__(self, gh: Github, full_name: str) -> None:
+    def __init__(self, gh: Github, full_name: str, etags: EtagCache | None = None) -> None:
         self.full_name = full_name
         self.owner = full_name.split("/")[0]
         self._gh = gh
         self._url = f"/repos/{full_name}"
+        self._etags = etags or EtagCache()
+
+    def _get_cached(self, url: str, params: dict[str, Any] | None) -> Any:
+        """A GET made conditional on the answer cached for it; 304 means the cache holds."""
+        key = url + "?" + "&".join(f"{k}={v}" for k, v in sorted((params or {}).items()))
+        hit = self._etags.get(key)
+        requester = self._gh.requester
+        headers, data = _call(
+            lambda: requester.requestJsonAndCheck(
+                "GET", url, parameters=params, headers={"If-None-Match": hit[0]} if hit else None
+            )
+        )
+        if hit and not data:
+            return hit[1]
+        self._etags.put(
+            key,
+            headers.get("etag"),
+            data,
+            int(data.get("size", 0)) if isinstance(data, dict) else 0,
+        )
+        return data
 
     def _do(
         self, verb: str, path: str, *, params: dict[str, Any] | None = None, body: Any = None
@@ -207,7 +248,7 @@ class PyGithubRepo:
 
     def _read(self, repo_url: str, path: str, ref: str | None) -> FileText | None:
         try:
-            d = self._do("GET", f"{repo_url}/contents/{path}", params={"ref": ref} if ref else None)
+            d = self._get_cached(f"{repo_url}/contents/{path}", {"ref": ref} if ref else None)
         except Gone:
             return None
         if not isinstance(d, dict) or d.get("type") != "file":

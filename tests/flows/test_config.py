@@ -88,3 +88,14 @@ def test_a_missing_marker_is_told_not_crashed(gh: FakeGitHub, job: Job) -> None:
     gh.create_issue(REPO, title="x", body=report_body(), login=MEMBER)
     assert process_issue(job, 1) == "problem"
     assert "NOT THERE" in only_comment(gh) and not gh.repos[REPO].pulls
+
+
+def test_an_unchanged_config_is_read_with_a_free_conditional_request(
+    gh: FakeGitHub, job: Job
+) -> None:
+    config(gh, "language: zh\n")
+    gh.create_issue(REPO, title="x", body=report_body(), login=MEMBER)
+    process_issue(job, 1)
+    before = gh.not_modified
+    process_issue(job, 1)
+    assert gh.not_modified > before

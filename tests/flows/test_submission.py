@@ -174,3 +174,15 @@ def test_future_date_is_judged_in_the_repo_time_zone(gh: FakeGitHub) -> None:
     gh.create_issue(REPO, title="x", body=report_body(), login=MEMBER)
     assert process_issue(job, 1) == "invalid"
     clients.close()
+
+
+def test_reconcile_picks_up_a_submission_whose_webhook_was_lost(gh: FakeGitHub, job: Job) -> None:
+    from app.flows.reconcile import reconcile
+
+    gh.create_issue(REPO, title="x", body=report_body(name="甲"), login=MEMBER)
+    gh.create_issue(REPO, title="q", body="just a question", login=MEMBER)
+    assert reconcile(job) == "checked 2 issue(s), 1 submitted"
+    assert [p["head"] for p in gh.repos[REPO].pulls.values()] == ["paperbot/issue-1"]
+    before = writes(gh)
+    reconcile(job)
+    assert writes(gh) == before

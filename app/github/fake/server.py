@@ -10,6 +10,7 @@ Rules:
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import re
 import threading
@@ -73,6 +74,7 @@ class FakeGitHub:
     installations: set[int] = field(default_factory=set)
     token_lifetime: float = 3600.0
     issued: int = 0
+    not_modified: int = 0
     rejected: list[str] = field(default_factory=list)
     lock: threading.RLock = field(default_factory=threading.RLock)
     next_comment: int = 1
@@ -204,6 +206,12 @@ class Handler(BaseHTTPRequestHandler):
 
     def _send(self, status: int, data: Any, headers: dict[str, str] | None = None) -> None:
         raw = json.dumps(data).encode()
+        if self.command == "GET" and status == 200:
+            etag = '"' + hashlib.sha256(raw).hexdigest()[:32] + '"'
+            headers = {**(headers or {}), "ETag": etag}
+            if self.headers.get("if-none-match") == etag:  # a 304 costs no rate limit
+                self.gh.not_modified += 1
+                status, raw = 304, b""
         self.send_response(status)
         self.send_header("Content-Type", "application/json; charset=utf-8")
         self.send_header("Content-Length", str(len(raw)))
