@@ -18,8 +18,8 @@ $(STAMP): pyproject.toml
 install: $(STAMP)  ## create .venv and install paperbot with its dev tools
 
 run: $(STAMP)  ## install, then run paperbot on the sample issue and the seed README
-	$(BIN)/paperbot render examples/paper-report.md
-	$(BIN)/paperbot apply tests/fixtures/seed_README.md examples/paper-report.md
+	$(BIN)/paperbot render app/data/paper-report.md
+	$(BIN)/paperbot apply tests/fixtures/seed_README.md app/data/paper-report.md
 	-$(BIN)/paperbot lint tests/fixtures/seed_README.md
 
 lint: $(STAMP)  ## ruff, ruff format --check, mypy --strict

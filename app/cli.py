@@ -86,26 +86,6 @@ def cmd_forms(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_serve(args: argparse.Namespace) -> int:
-    from app import logs, runtime
-    from app.settings import get_settings
-
-    logs.setup(args.log_format)
-    runtime.serve(
-        runtime.build(get_settings()), host=args.host, port=args.port, workers=args.workers
-    )
-    return 0
-
-
-def cmd_worker(args: argparse.Namespace) -> int:
-    from app import logs, runtime
-    from app.settings import get_settings
-
-    logs.setup(args.log_format)
-    runtime.work(runtime.build(get_settings()))
-    return 0
-
-
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="paperbot", description=__doc__)
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -119,18 +99,9 @@ def parser() -> argparse.ArgumentParser:
     lnt.add_argument("readme", help="the README to check")
     f = _add(sub, "forms", cmd_forms, "write the issue forms (paper report, skip week)")
     f.add_argument("--out", default=".github/ISSUE_TEMPLATE", help="folder to write into")
-    srv = _add(sub, "serve", cmd_serve, "run the webhook endpoint and the job workers")
-    srv.add_argument("--host", default="0.0.0.0", help="address to listen on")
-    srv.add_argument("--port", type=int, default=8000, help="port to listen on")
-    srv.add_argument(
-        "--workers",
-        type=int,
-        help="job worker threads (default PAPERBOT_WORKERS; "
-        "0: endpoint only, for replicas behind a shared Redis queue)",
-    )
-    wrk = _add(sub, "worker", cmd_worker, "run job workers only (with PAPERBOT_QUEUE=redis://…)")
-    for cmd in (srv, wrk):
-        cmd.add_argument("--log-format", choices=["json", "text"], default="json")
+    from app import commands
+
+    commands.add_to(sub, _add)
     return p
 
 
@@ -139,9 +110,12 @@ def _add(
     name: str,
     func: Callable[[argparse.Namespace], int],
     text: str,
+    *,
+    config: bool = True,
 ) -> argparse.ArgumentParser:
     cmd = sub.add_parser(name, help=text, description=text)
-    cmd.add_argument("--config", help="a paperbot.yml to use instead of the defaults")
+    if config:
+        cmd.add_argument("--config", help="a paperbot.yml to use instead of the defaults")
     cmd.set_defaults(func=func)
     return cmd
 

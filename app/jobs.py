@@ -20,26 +20,15 @@ from huey import Huey, crontab, signals
 from huey.exceptions import RetryTask, TaskLockedException
 
 from app.core import messages
+from app.flows import FLOWS
 from app.flows.context import Clock, Status, today_in
-from app.flows.lifecycle import issue_closed, pull_closed, regenerate
-from app.flows.reconcile import reconcile
-from app.flows.submission import Job, process_issue
+from app.flows.submission import Job
 from app.github.port import GitHubError, Gone, RateLimited
 from app.github.pygithub import Clients
 from app.queue import Lease, known_repos
 from app.settings import Settings
 
 log = logging.getLogger("paperbot.jobs")
-
-FLOWS: dict[str, Callable[..., str]] = {
-    "process_issue": lambda job, number: process_issue(job, number),
-    "issue_closed": lambda job, number: issue_closed(job, number),
-    "pull_closed": lambda job, branch, merged, number=None: pull_closed(
-        job, branch=branch, merged=merged
-    ),
-    "regenerate": lambda job: regenerate(job),
-    "reconcile": lambda job: reconcile(job),
-}
 
 
 class Worker:

@@ -18,7 +18,7 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
 
-    webhook_secret: SecretStr = Field(alias="GITHUB_WEBHOOK_SECRET")
+    webhook_secret: SecretStr | None = Field(None, alias="GITHUB_WEBHOOK_SECRET")
     token: SecretStr | None = Field(None, alias="GITHUB_TOKEN")
     app_id: int | None = Field(None, alias="GITHUB_APP_ID")
     app_private_key: SecretStr | None = Field(None, alias="GITHUB_APP_PRIVATE_KEY")
@@ -39,8 +39,14 @@ class Settings(BaseSettings):
 
     def secrets(self) -> list[bytes]:
         """Every accepted webhook secret (comma-separated, for rotation)."""
-        raw = self.webhook_secret.get_secret_value()
+        raw = self.webhook_secret.get_secret_value() if self.webhook_secret else ""
         return [s.strip().encode() for s in raw.split(",") if s.strip()]
+
+    def for_webhooks(self) -> Settings:
+        """These settings, checked to have what a webhook receiver needs."""
+        if not self.secrets():
+            raise SettingsError("GITHUB_WEBHOOK_SECRET: is required")
+        return self
 
     def private_key(self) -> str | None:
         if self.app_private_key:

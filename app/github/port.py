@@ -88,7 +88,8 @@ class Comment:
 class RepoPort(Protocol):
     """One repository on GitHub, as paperbot uses it."""
 
-    full_name: str
+    @property
+    def full_name(self) -> str: ...
 
     def get_issue(self, number: int) -> Issue: ...
 

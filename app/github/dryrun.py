@@ -1,0 +1,161 @@
+"""A port that writes nothing: reads go to GitHub (or to local files), writes are recorded.
+
+Used by ``paperbot receive --dry-run`` and the offline ``--readme`` mode, like Probot's and
+openedx-webhooks' dry runs: the same flows run, and what they would change is shown.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+
+from app.github.port import Comment, FileText, Issue, Pull, RepoPort
+
+NO_SHA = "0" * 40
+
+
+@dataclass(frozen=True)
+class Action:
+    """One write the flow asked for."""
+
+    kind: str
+    target: str
+    detail: str = ""
+
+
+class Offline:
+    """The reads of a port, answered from an issue and local files: no GitHub at all."""
+
+    def __init__(self, full_name: str, issue: Issue, files: dict[str, str], base: str) -> None:
+        self.full_name, self.issue, self.files, self.base = full_name, issue, files, base
+
+    def get_issue(self, number: int) -> Issue:
+        return self.issue
+
+    def open_issues(self) -> list[Issue]:
+        return [self.issue]
+
+    def read_file(self, path: str, ref: str) -> FileText | None:
+        text = self.files.get(path)
+        return FileText(text, f"local:{path}") if text is not None else None
+
+    def read_org_file(self, path: str) -> FileText | None:
+        return None
+
+    def branch_sha(self, branch: str) -> str | None:
+        return NO_SHA if branch == self.base else None
+
+    def pulls_for(self, branch: str) -> list[Pull]:
+        return []
+
+    def open_pulls(self) -> list[Pull]:
+        return []
+
+    def commit_message(self, sha: str) -> str:
+        return ""
+
+    def comments(self, number: int) -> list[Comment]:
+        return []
+
+    def role(self, login: str) -> str:
+        return "admin"
+
+
+@dataclass
+class DryRun:
+    """RepoPort whose reads go to ``reads`` and whose writes are only recorded."""
+
+    reads: RepoPort | Offline
+    actions: list[Action] = field(default_factory=list)
+    seen: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def full_name(self) -> str:
+        return self.reads.full_name
+
+    def get_issue(self, number: int) -> Issue:
+        return self.reads.get_issue(number)
+
+    def open_issues(self) -> list[Issue]:
+        return self.reads.open_issues()
+
+    def read_file(self, path: str, ref: str) -> FileText | None:
+        got = self.reads.read_file(path, ref)
+        if got is not None:
+            self.seen.setdefault(path, got.text)
+        return got
+
+    def read_org_file(self, path: str) -> FileText | None:
+        return self.reads.read_org_file(path)
+
+    def branch_sha(self, branch: str) -> str | None:
+        return self.reads.branch_sha(branch)
+
+    def pulls_for(self, branch: str) -> list[Pull]:
+        return self.reads.pulls_for(branch)
+
+    def open_pulls(self) -> list[Pull]:
+        return self.reads.open_pulls()
+
+    def commit_message(self, sha: str) -> str:
+        return self.reads.commit_message(sha)
+
+    def comments(self, number: int) -> list[Comment]:
+        return self.reads.comments(number)
+
+    def role(self, login: str) -> str:
+        return self.reads.role(login)
+
+    def create_branch(self, branch: str, sha: str) -> None:
+        self.actions.append(Action("create branch", branch, f"at {sha}"))
+
+    def reset_branch(self, branch: str, sha: str) -> None:
+        self.actions.append(Action("reset branch", branch, f"to {sha}"))
+
+    def commit_file(self, *, branch: str, path: str, text: str, sha: str, message: str) -> str:
+        before = self.seen.get(path, "")
+        diff = "".join(
+            difflib.unified_diff(
+                before.splitlines(True), text.splitlines(True), f"a/{path}", f"b/{path}"
+            )
+        )
+        self.actions.append(Action("commit", branch, f"{message}\n{diff}"))
+        return NO_SHA
+
+    def open_pull(self, *, branch: str, base: str, title: str, body: str) -> Pull:
+        self.actions.append(Action("open pull request", f"{branch} → {base}", f"{title}\n\n{body}"))
+        return Pull(0, "open", False, title, body, branch, NO_SHA, "(dry run: no PR opened)")
+
+    def edit_pull(
+        self,
+        number: int,
+        *,
+        title: str | None = None,
+        body: str | None = None,
+        state: str | None = None,
+    ) -> None:
+        changes = {"title": title, "body": body, "state": state}
+        shown = "\n".join(f"{k}: {v}" for k, v in changes.items() if v)
+        self.actions.append(Action("edit pull request", f"#{number}", shown))
+
+    def add_comment(self, number: int, body: str) -> None:
+        self.actions.append(Action("comment", f"#{number}", body))
+
+    def edit_comment(self, comment_id: int, body: str) -> None:
+        self.actions.append(Action("edit comment", str(comment_id), body))
+
+    def add_labels(self, number: int, labels: list[str]) -> None:
+        self.actions.append(Action("add labels", f"#{number}", ", ".join(labels)))
+
+    def remove_label(self, number: int, label: str) -> None:
+        self.actions.append(Action("remove label", f"#{number}", label))
+
+    def request_reviewers(self, number: int, logins: list[str]) -> None:
+        self.actions.append(Action("request reviewers", f"#{number}", ", ".join(logins)))
+
+
+def describe(actions: list[Action]) -> str:
+    """The recorded writes as text for a terminal."""
+    if not actions:
+        return "No changes: GitHub already matches the issue.\n"
+    return "".join(f"== would {a.kind}: {a.target}\n{a.detail.rstrip()}\n\n" for a in actions)
