@@ -1,0 +1,135 @@
+"""receive (replay, dry run, offline), action and demo, run as a user runs them."""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from app.flows.context import clear_caches
+from app.github.fake.server import FakeGitHub, Fault
+from tests.conftest import FIXTURES
+from tests.fakes import MEMBER, REPO, fake_github, report_body
+from tests.test_webhook import payload
+
+
+def clean_env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "PAPERBOT_"))}
+    return {**env, **extra}
+
+
+def run(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "app", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=cwd,
+        timeout=120,
+        check=False,
+    )
+
+
+def delivery(tmp_path: Path, number: int = 1, body: str | None = None) -> Path:
+    data = copy.deepcopy(payload("issues.opened"))
+    data["repository"].update(full_name=REPO, name="log", default_branch="main")
+    data["issue"].update(number=number, body=body or report_body())
+    data["issue"]["user"]["login"] = MEMBER
+    path = tmp_path / "delivery.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def gh(tmp_path: Path) -> Iterator[FakeGitHub]:
+    clear_caches()
+    with fake_github(tmp_path / "gh") as fake:
+        yield fake
+
+
+def test_receive_offline_needs_no_github(tmp_path: Path) -> None:
+    got = run(
+        [
+            "receive",
+            "--event",
+            "issues",
+            str(delivery(tmp_path)),
+            "--readme",
+            str(FIXTURES / "seed_README.md"),
+        ],
+        clean_env(),
+        tmp_path,
+    )
+    assert got.returncode == 0, got.stderr
+    out = got.stdout
+    assert out.startswith("outcome: submitted\n")
+    assert "== would create branch: paperbot/issue-1" in out
+    assert "+> > [2025-07-06]-[新人]-[A Paper](https://arxiv.org/abs/2401.00001)" in out
+    assert (
+        "== would open pull request: paperbot/issue-1 → main\n周报: 2025-07-06 新人 — A Paper"
+        in out
+    )
+    assert "== would comment: #1" in out
+
+
+def test_receive_dry_run_reads_github_and_writes_nothing(tmp_path: Path, gh: FakeGitHub) -> None:
+    gh.create_issue(REPO, title="x", body=report_body(), login=MEMBER)
+    env = clean_env(GITHUB_TOKEN="t", GITHUB_API_URL=gh.base_url)
+    got = run(["receive", "--event", "issues", str(delivery(tmp_path)), "--dry-run"], env, tmp_path)
+    assert got.returncode == 0, got.stderr
+    assert "outcome: submitted" in got.stdout and "== would open pull request" in got.stdout
+    assert gh.requests and all(k.startswith("GET") for k in gh.requests)
+    assert not gh.repos[REPO].pulls
+
+
+def test_receive_for_real_replays_a_saved_delivery(tmp_path: Path, gh: FakeGitHub) -> None:
+    gh.create_issue(REPO, title="x", body=report_body(), login=MEMBER)
+    env = clean_env(GITHUB_TOKEN="t", GITHUB_API_URL=gh.base_url, PAPERBOT_WRITE_INTERVAL="0")
+    got = run(["receive", "--event", "issues", str(delivery(tmp_path))], env, tmp_path)
+    assert got.stdout == "outcome: submitted\n" and len(gh.repos[REPO].pulls) == 1
+
+
+def test_action_mode_runs_once_against_github(tmp_path: Path, gh: FakeGitHub) -> None:
+    gh.create_issue(REPO, title="x", body=report_body(), login=MEMBER)
+    env = clean_env(
+        GITHUB_EVENT_NAME="issues",
+        GITHUB_EVENT_PATH=str(delivery(tmp_path)),
+        GITHUB_REPOSITORY=REPO,
+        GITHUB_TOKEN="t",
+        GITHUB_API_URL=gh.base_url,
+        PAPERBOT_WRITE_INTERVAL="0",
+    )
+    got = run(["action"], env, tmp_path)
+    assert got.returncode == 0, got.stderr
+    assert got.stdout == "outcome: submitted\n" and len(gh.repos[REPO].pulls) == 1
+    gh.faults.append(Fault("issue", 503, times=10))
+    failed = run(["action"], env, tmp_path)
+    assert failed.returncode == 1 and "503" in failed.stderr
+
+
+def test_action_mode_outside_actions_says_what_is_missing(tmp_path: Path) -> None:
+    got = run(["action"], clean_env(), tmp_path)
+    assert got.returncode == 2
+    assert got.stderr.startswith("paperbot: error: GITHUB_EVENT_NAME: is required")
+
+
+def test_receive_rejects_a_file_that_is_not_a_delivery(tmp_path: Path) -> None:
+    (tmp_path / "x.json").write_text("[1]", encoding="utf-8")
+    got = run(
+        ["receive", "--event", "issues", "x.json", "--readme", "x.json"], clean_env(), tmp_path
+    )
+    assert got.returncode == 2 and "not a GitHub webhook payload" in got.stderr
+
+
+def test_demo_shows_a_submission_become_a_pr(tmp_path: Path) -> None:
+    got = run(["demo"], clean_env(), tmp_path)
+    assert got.returncode == 0, got.stderr
+    assert "=== pull request #3: 周报: 2025-07-13 张宇 — Attention Is All You Need" in got.stdout
+    assert "+> > [2025-07-13]-[张宇]-[Attention Is All You Need]" in got.stdout
+    assert "**日期**: 日期格式应为 YYYY-MM-DD" in got.stdout
