@@ -19,6 +19,7 @@ from typing import Any
 from huey import Huey, crontab, signals
 from huey.exceptions import RetryTask, TaskLockedException
 
+from app import metrics
 from app.core import messages
 from app.flows import FLOWS
 from app.flows.context import Clock, Status, today_in
@@ -65,28 +66,33 @@ class Worker:
         **args: Any,
     ) -> str:
         """Run flow ``name`` for ``repo`` under the repository lock."""
-        started = time.monotonic()
+        started, calls = time.monotonic(), metrics.requests_in_this_thread()
         job = Job(port=self.clients.repo(repo, installation), base=base, clock=self.clock)
         try:
             with Lease(self.huey, f"repo:{repo}"):
                 outcome = FLOWS[name](job, **args)
         except TaskLockedException:
+            metrics.RETRIES.labels(name, "repository busy").inc()
             raise RetryTask(delay=0.2) from None
         except Gone:
             outcome = "gone"
         except RateLimited as exc:
+            metrics.RETRIES.labels(name, "rate limited").inc()
             raise RetryTask(delay=self._backoff(repo, exc)) from exc
         self._limited.pop(repo, None)
-        if delivery:
-            self.huey.storage.put_data(f"done:{delivery}", str(time.time()).encode())
+        seconds = time.monotonic() - started
+        bounded = outcome if name not in ("regenerate", "reconcile") else "done"
+        metrics.JOBS.labels(name, bounded).observe(seconds)
         log.info(
             "job",
             extra={
                 "job": name,
-                "repo": repo,
+                "repository": repo,
                 "delivery": delivery,
+                "issue": args.get("number"),
                 "outcome": outcome,
-                "seconds": round(time.monotonic() - started, 3),
+                "seconds": round(seconds, 3),
+                "github_requests": metrics.requests_in_this_thread() - calls,
             },
         )
         return outcome

@@ -57,6 +57,13 @@ class JobQueue:
             self._remembered.add(repo)
         return True
 
+    def depth(self) -> int:
+        """Jobs waiting (0 when the storage does not answer)."""
+        try:
+            return int(self.huey.pending_count())
+        except Exception:
+            return 0
+
     def ready(self) -> bool:
         """True when the queue's storage answers."""
         try:

@@ -1,11 +1,12 @@
-"""The FastAPI application: /webhook, /healthz, /readyz."""
+"""The FastAPI application: /webhook, /healthz, /readyz, /metrics."""
 
 from __future__ import annotations
 
 from fastapi import FastAPI
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from app import webhook
+from app import metrics, webhook
 from app.queue import JobQueue
 from app.settings import Settings
 
@@ -20,6 +21,11 @@ def create_app(*, settings: Settings, queue: JobQueue) -> FastAPI:
     @app.get("/healthz")
     def healthz() -> dict[str, str]:
         return {"status": "up"}
+
+    @app.get("/metrics")
+    def metrics_page() -> Response:
+        metrics.QUEUE_DEPTH.set(queue.depth())
+        return Response(generate_latest(metrics.REGISTRY), media_type=CONTENT_TYPE_LATEST)
 
     @app.get("/readyz")
     def readyz() -> JSONResponse:

@@ -5,18 +5,22 @@ Rules:
 - The body is read with a bound: over the limit is 413 without reading the rest.
 - ``ping`` is 200; unrouted events and bot senders are 200 "ignored"; a delivery id seen
   before is 200 "duplicate"; an accepted delivery is 202. No GitHub call is made here.
+- Every delivery gets one log line and one count in ``paperbot_deliveries``; the secret and
+  the body are never logged.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import time
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
+from app import metrics
 from app.queue import JobQueue
 from app.routes import router as routes
 from app.settings import Settings
@@ -43,44 +47,65 @@ async def _read(request: Request, limit: int) -> bytes:
     return b"".join(chunks)
 
 
-def _answer(status: int, outcome: str, **extra: Any) -> JSONResponse:
-    return JSONResponse({"outcome": outcome, **extra}, status_code=status)
+Answer = tuple[int, str, dict[str, Any]]
 
 
 @router.post("/webhook")
 async def receive(request: Request) -> JSONResponse:
-    """Receive one GitHub delivery."""
-    settings: Settings = request.app.state.settings
-    queue: JobQueue = request.app.state.queue
-    try:
-        body = await _read(request, settings.max_body_bytes)
-    except _TooLarge:
-        return _answer(413, "too large")
-    if not verify(body, request.headers.get("x-hub-signature-256"), settings.secrets()):
-        return _answer(401, "bad signature")
-    event = request.headers.get("x-github-event")
-    delivery = request.headers.get("x-github-delivery")
-    if not event or not delivery:
-        return _answer(400, "missing X-GitHub-Event or X-GitHub-Delivery")
-    payload = _json(body, request.headers.get("content-type", ""))
-    if not isinstance(payload, dict):
-        return _answer(400, "body is not a JSON object (set the webhook to application/json)")
-    if event == "ping":
-        return _answer(200, "pong")
-    job = routes.route(event, payload)
-    if job is None:
-        return _answer(200, "ignored")
-    accepted = await run_in_threadpool(queue.accept, delivery, job)
+    """Receive one GitHub delivery; one log line and one metric count per delivery."""
+    started = time.monotonic()
+    status, outcome, extra = await _handle(request)
+    event = request.headers.get("x-github-event") or "-"
+    metrics.DELIVERIES.labels(event, outcome).inc()
     log.info(
         "delivery",
         extra={
-            "delivery": delivery,
+            "delivery": request.headers.get("x-github-delivery"),
             "event": event,
-            "job": job.name,
-            "outcome": "accepted" if accepted else "duplicate",
+            "action": extra.pop("action", None),
+            "repository": extra.pop("repo", None),
+            "issue": extra.pop("number", None),
+            "outcome": outcome,
+            "status": status,
+            "ms": round((time.monotonic() - started) * 1000, 1),
         },
     )
-    return _answer(202, "accepted", job=job.name) if accepted else _answer(200, "duplicate")
+    return JSONResponse({"outcome": outcome, **extra}, status_code=status)
+
+
+async def _handle(request: Request) -> Answer:
+    settings: Settings = request.app.state.settings
+    try:
+        body = await _read(request, settings.max_body_bytes)
+    except _TooLarge:
+        return 413, "too large", {}
+    if not verify(body, request.headers.get("x-hub-signature-256"), settings.secrets()):
+        return 401, "bad signature", {}
+    event = request.headers.get("x-github-event")
+    delivery = request.headers.get("x-github-delivery")
+    if not event or not delivery:
+        return 400, "bad request", {"detail": "missing X-GitHub-Event or X-GitHub-Delivery"}
+    payload = _json(body, request.headers.get("content-type", ""))
+    if not isinstance(payload, dict):
+        detail = "body is not a JSON object (set the webhook's content type to application/json)"
+        return 400, "bad request", {"detail": detail}
+    if event == "ping":
+        return 200, "pong", {}
+    return await _enqueue(request.app.state.queue, event, delivery, payload)
+
+
+async def _enqueue(queue: JobQueue, event: str, delivery: str, payload: dict[str, Any]) -> Answer:
+    context = {
+        "action": payload.get("action"),
+        "repo": (payload.get("repository") or {}).get("full_name"),
+    }
+    job = routes.route(event, payload)
+    if job is None:
+        return 200, "ignored", context
+    context["number"] = job.args.get("number")
+    if not await run_in_threadpool(queue.accept, delivery, job):
+        return 200, "duplicate", context
+    return 202, "accepted", {**context, "job": job.name}
 
 
 def _json(body: bytes, content_type: str) -> object:

@@ -151,9 +151,20 @@ def test_deliveries_become_pull_requests(gh: FakeGitHub, bot: Bot) -> None:
     wait_for(lambda: pulls_for_all(gh, numbers), what="one PR per submission")
     wait_for(lambda: all(status_comments(gh, n) == 1 for n in numbers), what="status comments")
     assert len(gh.repos[REPO].pulls) == 3
+    wait_for(lambda: bot.log.read_text().count('"logger": "paperbot.jobs"') == 3, what="job logs")
     lines = [json.loads(x) for x in bot.log.read_text().splitlines() if x.startswith("{")]
-    assert any(x.get("outcome") == "submitted" for x in lines)
+    jobs = [x for x in lines if x.get("logger") == "paperbot.jobs"]
+    assert {x["outcome"] for x in jobs} == {"submitted"} and len(jobs) == 3
+    assert all(x["github_requests"] >= 9 and x["repository"] == REPO for x in jobs)
+    deliveries = [x for x in lines if x.get("logger") == "paperbot.webhook"]
+    assert [x["outcome"] for x in deliveries] == ["accepted"] * 3 + ["duplicate"]
     assert SECRET not in bot.log.read_text()
+    page = httpx.get(f"http://127.0.0.1:{bot.port}/metrics").text
+    assert 'paperbot_job_seconds_count{job="process_issue",outcome="submitted"} 3.0' in page
+    assert (
+        'paperbot_github_requests_total{endpoint="/repos/{repo}/pulls",method="POST",status="200"}'
+        in page
+    )
 
 
 def test_sigkill_mid_burst_then_restart_loses_nothing(gh: FakeGitHub, bot: Bot) -> None:

@@ -202,3 +202,20 @@ def test_one_guid_at_once_is_accepted_once_redis() -> None:
     finally:
         huey.storage.flush_all()
         huey.storage.conn.connection_pool.disconnect()
+
+
+def metric(client: TestClient, line_start: str) -> float:
+    for line in client.get("/metrics").text.splitlines():
+        if line.startswith(line_start):
+            return float(line.rsplit(" ", 1)[1])
+    return 0.0
+
+
+def test_metrics_count_deliveries_by_event_and_outcome(client: TestClient) -> None:
+    accepted = 'paperbot_deliveries_total{event="issues",outcome="accepted"}'
+    bad = 'paperbot_deliveries_total{event="issues",outcome="bad signature"}'
+    before = metric(client, accepted), metric(client, bad)
+    post(client, "issues", payload("issues.opened"))
+    post(client, "issues", payload("issues.opened"), secret="wrong")
+    assert (metric(client, accepted), metric(client, bad)) == (before[0] + 1, before[1] + 1)
+    assert metric(client, "paperbot_queue_depth") >= 1

@@ -16,14 +16,14 @@ from __future__ import annotations
 import base64
 import threading
 import time
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 from urllib.parse import quote
 
 from github import Auth, Github, GithubException
 from requests.exceptions import RequestException
 from urllib3.util.retry import Retry
 
+from app import metrics
 from app.github.port import (
     Comment,
     Conflict,
@@ -39,7 +39,6 @@ from app.github.port import (
 )
 from app.settings import Settings
 
-T = TypeVar("T")
 _RATE_WORDS = ("rate limit", "abuse", "secondary")
 
 
@@ -139,13 +138,6 @@ def _rate_limited(text: str, headers: dict[str, str]) -> bool:
     return words or "retry-after" in headers or headers.get("x-ratelimit-remaining") == "0"
 
 
-def _call(func: Callable[[], T]) -> T:
-    try:
-        return func()
-    except (GithubException, RequestException) as exc:
-        raise translate(exc) from exc
-
-
 def _pull(p: dict[str, Any]) -> Pull:
     return Pull(
         number=p["number"],
@@ -207,12 +199,8 @@ class PyGithubRepo:
         """A GET made conditional on the answer cached for it; 304 means the cache holds."""
         key = url + "?" + "&".join(f"{k}={v}" for k, v in sorted((params or {}).items()))
         hit = self._etags.get(key)
-        requester = self._gh.requester
-        headers, data = _call(
-            lambda: requester.requestJsonAndCheck(
-                "GET", url, parameters=params, headers={"If-None-Match": hit[0]} if hit else None
-            )
-        )
+        conditional = {"If-None-Match": hit[0]} if hit else None
+        headers, data = self._request("GET", url, params=params, headers=conditional)
         if hit and not data:
             return hit[1]
         self._etags.put(
@@ -226,12 +214,40 @@ class PyGithubRepo:
     def _do(
         self, verb: str, path: str, *, params: dict[str, Any] | None = None, body: Any = None
     ) -> Any:
-        requester = self._gh.requester
         url = self._url + path if not path.startswith("/repos/") else path
-        _, data = _call(
-            lambda: requester.requestJsonAndCheck(verb, url, parameters=params, input=body)
-        )
+        _, data = self._request(verb, url, params=params, body=body)
         return data
+
+    def _request(
+        self,
+        verb: str,
+        url: str,
+        *,
+        params: dict[str, Any] | None = None,
+        body: Any = None,
+        headers: dict[str, str] | None = None,
+    ) -> tuple[Any, Any]:
+        """One REST call, counted for /metrics and the job's log line, errors translated."""
+        requester = self._gh.requester
+        try:
+            got = requester.requestJsonAndCheck(
+                verb, url, parameters=params, input=body, headers=headers
+            )
+        except GithubException as exc:
+            metrics.github_request(
+                verb,
+                url,
+                exc.status,
+                {k.lower(): v for k, v in (exc.headers or {}).items()}.get("x-ratelimit-remaining"),
+            )
+            raise translate(exc) from exc
+        except RequestException as exc:
+            metrics.github_request(verb, url, 0, None)
+            raise translate(exc) from exc
+        metrics.github_request(
+            verb, url, 304 if headers and not got[1] else 200, got[0].get("x-ratelimit-remaining")
+        )
+        return got
 
     def get_issue(self, number: int) -> Issue:
         return _issue(self._do("GET", f"/issues/{number}"))

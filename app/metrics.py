@@ -1,0 +1,64 @@
+"""Prometheus metrics (served at /metrics) and a per-thread count of GitHub requests for logs."""
+
+from __future__ import annotations
+
+import re
+import threading
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+
+REGISTRY = CollectorRegistry()
+DELIVERIES = Counter(
+    "paperbot_deliveries",
+    "Webhook deliveries by event and outcome",
+    ["event", "outcome"],
+    registry=REGISTRY,
+)
+JOBS = Histogram(
+    "paperbot_job_seconds",
+    "Job duration by job and outcome",
+    ["job", "outcome"],
+    registry=REGISTRY,
+    buckets=(0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120),
+)
+RETRIES = Counter(
+    "paperbot_job_retries",
+    "Jobs put back for later, by job and reason",
+    ["job", "reason"],
+    registry=REGISTRY,
+)
+GITHUB = Counter(
+    "paperbot_github_requests",
+    "GitHub API requests by method, endpoint, status",
+    ["method", "endpoint", "status"],
+    registry=REGISTRY,
+)
+RATE_REMAINING = Gauge(
+    "paperbot_github_rate_limit_remaining",
+    "x-ratelimit-remaining of the last GitHub answer",
+    registry=REGISTRY,
+)
+QUEUE_DEPTH = Gauge("paperbot_queue_depth", "Jobs waiting in the queue", registry=REGISTRY)
+
+_ID = re.compile(r"/repos/[^/]+/[^/]+")
+_NUM = re.compile(r"/(\d+|[0-9a-f]{40})(?=/|$)")
+_local = threading.local()
+
+
+def endpoint(path: str) -> str:
+    """A bounded label for a REST path: repository, numbers and SHAs replaced."""
+    path = _ID.sub("/repos/{repo}", path.split("?", 1)[0])
+    path = re.sub(r"/(contents|git/ref|git/refs)/.+$", r"/\1/{path}", path)
+    return _NUM.sub("/{id}", path)
+
+
+def github_request(method: str, path: str, status: int, remaining: str | None) -> None:
+    """Count one GitHub request (for /metrics and for this thread's job log line)."""
+    GITHUB.labels(method, endpoint(path), str(status)).inc()
+    if remaining is not None and remaining.isdigit():
+        RATE_REMAINING.set(int(remaining))
+    _local.count = requests_in_this_thread() + 1
+
+
+def requests_in_this_thread() -> int:
+    return int(getattr(_local, "count", 0))
