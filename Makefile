@@ -17,10 +17,13 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)  ## create .venv and install paperbot with its dev tools
 
-run: $(STAMP)  ## install, then run paperbot on the sample issue and the seed README
-	$(BIN)/paperbot render app/data/paper-report.md
-	$(BIN)/paperbot apply tests/fixtures/seed_README.md app/data/paper-report.md
-	-$(BIN)/paperbot lint tests/fixtures/seed_README.md
+run: $(STAMP)  ## install, then serve (credentials in .env or the environment) or run the demo
+	@if [ -f .env ] || [ -n "$$GITHUB_WEBHOOK_SECRET" ]; then \
+		$(BIN)/paperbot serve; \
+	else \
+		echo "No GitHub credentials (.env): running the local demo. See README, 'Running the bot'."; \
+		$(BIN)/paperbot demo; \
+	fi
 
 lint: $(STAMP)  ## ruff, ruff format --check, mypy --strict
 	$(BIN)/ruff check app tests bench
