@@ -81,9 +81,11 @@ class Config(_Model):
         "members only, or anyone.",
     )
     reviewers: list[str] = Field(default_factory=list, description="Logins asked to review.")
-    labels: Labels = Field(default_factory=Labels)
-    limits: Limits = Field(default_factory=Limits)
-    template: Template = Field(default_factory=Template)
+    labels: Labels = Field(default_factory=Labels, description="Labels the bot applies.")
+    limits: Limits = Field(default_factory=Limits, description="Length and date rules.")
+    template: Template = Field(
+        default_factory=Template, description="How an entry is written into the README."
+    )
 
     @field_validator("timezone")
     @classmethod

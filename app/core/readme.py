@@ -8,7 +8,8 @@ Rules:
 - A new entry goes just above the first entry in the region that is strictly older, so
   after every entry of its own date; with none older, at the end of the region.
 - Pure insertion: the new README is the old one with one contiguous run of lines added
-  (the block, preceded by a lone ``>`` when the line above would otherwise swallow it).
+  (the block, preceded by a lone ``>`` when it is a quote and the quoted line above would
+  otherwise swallow it).
 - An entry with the same key (date, name, title) — or ``previous``, the key of the entry
   this submission made before — is replaced in place instead; if its lines already equal
   the block, the README is returned unchanged. Applying the same entry twice is a no-op.
@@ -139,12 +140,14 @@ def insert(
     newline = "\r\n" if "\r\n" in text else "\n"
     block = block.replace("\n", newline)
     old = _same_entry(text, where, {key(entry), previous})
+    if old is None and text.find(block, where.start) != -1:
+        return text  # a template the grammar cannot read back: the same block is enough
     if old is not None:
         return text if text[old[0] : old[1]] == block else text[: old[0]] + block + text[old[1] :]
     at = _insertion_point(text, where, entry)
     if at == len(text) and text and not text.endswith("\n"):
         block = newline + block
-    elif at > 0 and not _is_spacer(text[text.rfind("\n", 0, at - 1) + 1 : at]):
+    elif at > 0 and _swallows(text[text.rfind("\n", 0, at - 1) + 1 : at], block):
         block = ">" + newline + block
     return text[:at] + block + text[at:]
 
@@ -174,8 +177,10 @@ def _insertion_point(text: str, where: Region, entry: Entry) -> int:
     return content_end(text, where.start, where.end)
 
 
-def _is_spacer(line: str) -> bool:
-    return line.strip() in ("", ">")
+def _swallows(line: str, block: str) -> bool:
+    """True when a quoted block placed after ``line`` would merge into the quote above."""
+    above = line.strip()
+    return block.lstrip().startswith(">") and above.startswith(">") and above != ">"
 
 
 def entries(text: str, *, marker: str) -> list[tuple[int, RawEntry | None]]:

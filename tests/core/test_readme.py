@@ -184,3 +184,23 @@ def key_(raw: object) -> tuple[str, str, str]:
     assert day is not None
     title = raw.title if raw.kind == "report" else ""  # type: ignore[attr-defined]
     return entry_key(day, raw.name, title)  # type: ignore[attr-defined]
+
+
+AWESOME = Template(report="- {title}{venue} — {summary}\n", venue=" ({venue})")
+
+
+def test_a_list_template_goes_under_the_marker_and_twice_is_a_no_op() -> None:
+    text = "# Awesome\n\n<!-- add -->\n- [Old](https://x.org) — old\n\n## Other\n"
+    entry = Report(
+        date=dt.date(2025, 7, 6),
+        name="a",
+        title="New",
+        link="https://n.org",
+        venue="ICCV",
+        summary="good",
+    )
+    block = render(entry, AWESOME)
+    once = insert(text, block, entry, marker="<!-- add -->")
+    assert once == text.replace("<!-- add -->\n", "<!-- add -->\n" + block)
+    assert block == "- [New](https://n.org) (ICCV) — good\n"
+    assert insert(once, block, entry, marker="<!-- add -->") == once
