@@ -32,10 +32,11 @@ def get_repo(gh: FakeGitHub, repo: Repo, m: re.Match[str], body: Json, q: Query)
 
 def _content_json(gh: FakeGitHub, repo: Repo, path: str, data: bytes, sha: str) -> Json:
     url = f"{gh.base_url}/repos/{repo.owner}/{repo.name}/contents/{path}"
+    large = len(data) > 1024 * 1024  # GitHub sends no content for files over 1 MB
     return {
         "type": "file",
-        "encoding": "base64",
-        "content": b64(data),
+        "encoding": "none" if large else "base64",
+        "content": "" if large else b64(data),
         "sha": sha,
         "path": path,
         "name": path.rsplit("/", 1)[-1],
