@@ -11,14 +11,13 @@ Rules:
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
-from starlette.concurrency import run_in_threadpool
+from pydantic_core import from_json
 
 from app import metrics
 from app.queue import JobQueue
@@ -103,7 +102,7 @@ async def _enqueue(queue: JobQueue, event: str, delivery: str, payload: dict[str
     if job is None:
         return 200, "ignored", context
     context["number"] = job.args.get("number")
-    if not await run_in_threadpool(queue.accept, delivery, job):
+    if not queue.accept(delivery, job):  # a few local writes: cheaper inline than a thread hop
         return 200, "duplicate", context
     return 202, "accepted", {**context, "job": job.name}
 
@@ -112,6 +111,6 @@ def _json(body: bytes, content_type: str) -> object:
     if "json" not in content_type:
         return None
     try:
-        return json.loads(body)
-    except (ValueError, UnicodeDecodeError):
+        return from_json(body)  # pydantic-core's parser: several times json.loads' speed
+    except ValueError:
         return None
