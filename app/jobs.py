@@ -69,7 +69,7 @@ class Worker:
         started, calls = time.monotonic(), metrics.requests_in_this_thread()
         job = Job(port=self.clients.repo(repo, installation), base=base, clock=self.clock)
         try:
-            with Lease(self.huey, f"repo:{repo}"):
+            with Lease(self.huey, f"repo:{repo}", wait=2.0):
                 outcome = FLOWS[name](job, **args)
         except TaskLockedException:
             metrics.RETRIES.labels(name, "repository busy").inc()

@@ -94,27 +94,37 @@ class Lease:
     """A lock on ``name`` in the queue's storage that a killed process cannot hold forever.
 
     Taken with an atomic ``put_if_empty``; a holder that dies leaves a value whose expiry
-    passes after ``seconds``, and the next taker clears it. ``TaskLockedException`` when held.
+    passes after ``seconds``, and the next taker clears it. A taker waits up to ``wait``
+    seconds for a held lease (jobs on one repository are short), then raises
+    ``TaskLockedException`` so the job is retried later instead of holding a worker.
     """
 
-    def __init__(self, huey: Huey, name: str, seconds: float = 600) -> None:
+    def __init__(self, huey: Huey, name: str, seconds: float = 600, wait: float = 0) -> None:
         self.storage = huey.storage
         self.key = f"lease:{name}"
         self.seconds = seconds
+        self.wait = wait
         self.value = b""
 
     def __enter__(self) -> Lease:
         self.value = json.dumps(
             {"until": time.time() + self.seconds, "id": uuid.uuid4().hex}
         ).encode()
+        deadline = time.monotonic() + self.wait
+        while not self._take():
+            if time.monotonic() >= deadline:
+                raise TaskLockedException(f"{self.key} is held")
+            time.sleep(0.02)
+        return self
+
+    def _take(self) -> bool:
         if self.storage.put_if_empty(self.key, self.value):
-            return self
+            return True
         held = self.storage.peek_data(self.key)
         if isinstance(held, bytes) and json.loads(held)["until"] < time.time():
             self.storage.delete_data(self.key)
-            if self.storage.put_if_empty(self.key, self.value):
-                return self
-        raise TaskLockedException(f"{self.key} is held")
+            return bool(self.storage.put_if_empty(self.key, self.value))
+        return False
 
     def __exit__(self, *exc: object) -> None:
         if self.storage.peek_data(self.key) == self.value:
