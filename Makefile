@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: help install run test lint bench clean
+.PHONY: help install run test lint bench fuzz fuzz-short soak clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -33,9 +33,22 @@ lint: $(STAMP)  ## ruff, ruff format --check, mypy --strict
 test: lint  ## install, lint, then run every test
 	$(BIN)/pytest
 
-bench: $(STAMP)  ## print the benchmark figures
+bench: $(STAMP)  ## print the benchmark figures (installs wrk, the load generator, if missing)
+	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(BIN)/python -m bench.core
 	$(BIN)/python -m bench.api_cost
+	$(BIN)/python -m bench.webhook
+	$(BIN)/python -m bench.burst
+
+fuzz: $(STAMP)  ## 100,000 hypothesis inputs and 100,000 atheris inputs against the core
+	PAPERBOT_FUZZ_EXAMPLES=25000 $(BIN)/pytest -q -p no:cacheprovider tests/fuzz
+	$(BIN)/python -m tests.fuzz.atheris_harness -runs=100000 -max_len=4096
+
+fuzz-short: $(STAMP)  ## the CI pass of the atheris fuzzer
+	$(BIN)/python -m tests.fuzz.atheris_harness -runs=5000 -max_len=2048
+
+soak: $(STAMP)  ## 10,000 mixed deliveries against paperbot serve and the fake GitHub
+	$(BIN)/python -m bench.soak --count 10000
 
 clean:  ## remove the venv and caches
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -60,9 +60,9 @@ class JobQueue:
         return True
 
     def depth(self) -> int:
-        """Jobs waiting (0 when the storage does not answer)."""
+        """Jobs waiting, now or for a retry (0 when the storage does not answer)."""
         try:
-            return int(self.huey.pending_count())
+            return int(self.huey.pending_count()) + int(self.huey.scheduled_count())
         except Exception:
             return 0
 

@@ -111,6 +111,8 @@ def _line(limit: str) -> Check:
 
 def _name(value: str, ctx: _Ctx) -> tuple[object, str | None]:
     value = value.strip("[] ").strip()
+    if not value:
+        return None, msg("required", ctx.lang)
     if _NAME_BAD.search(value):
         return None, msg("bad_name_chars", ctx.lang)
     return value, _text_problem(value, ctx, ctx.config.limits.name_max, True)
