@@ -14,6 +14,8 @@ import socket
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 
@@ -91,6 +93,37 @@ def _report(gh: FakeGitHub, numbers: list[int]) -> None:
                 print(f"\n=== status comment on issue #{n}\n{c['body']}")
 
 
+@contextmanager
+def _bot(gh: FakeGitHub, data_dir: Path) -> Iterator[tuple[int, str]]:
+    """paperbot as `serve` runs it (endpoint + workers) on a free port; yields port, secret."""
+    secret, port = secrets.token_hex(16), _free_port()
+    settings = Settings(
+        GITHUB_WEBHOOK_SECRET=secret,
+        GITHUB_TOKEN="demo-token",
+        GITHUB_API_URL=gh.base_url,
+        PAPERBOT_DATA_DIR=data_dir,
+        PAPERBOT_WRITE_INTERVAL=0,
+    )
+    bot = runtime.build(settings)
+    consumer = bot.huey.create_consumer(workers=2, worker_type="thread")
+    consumer.start()
+    config = uvicorn.Config(
+        bot.app(), host="127.0.0.1", port=port, log_config=None, access_log=False
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        while not server.started:
+            time.sleep(0.05)
+        yield port, secret
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        consumer.stop(graceful=True)
+        bot.worker.clients.close()
+
+
 def run(readme: str | None = None) -> int:
     """Run the demo; 0 when both submissions got their answer."""
     logging.getLogger().setLevel(logging.WARNING)
@@ -98,43 +131,21 @@ def run(readme: str | None = None) -> int:
         gh = FakeGitHub(Path(tmp) / "github")
         fake = serve(gh)
         _seed(gh, readme or data("seed_README.md"))
-        secret, port = secrets.token_hex(16), _free_port()
-        settings = Settings(
-            GITHUB_WEBHOOK_SECRET=secret,
-            GITHUB_TOKEN="demo-token",
-            GITHUB_API_URL=gh.base_url,
-            PAPERBOT_DATA_DIR=Path(tmp) / "data",
-            PAPERBOT_WRITE_INTERVAL=0,
-        )
-        bot = runtime.build(settings)
-        consumer = bot.huey.create_consumer(workers=2, worker_type="thread")
-        consumer.start()
-        server = uvicorn.Server(
-            uvicorn.Config(
-                bot.app(), host="127.0.0.1", port=port, log_config=None, access_log=False
-            )
-        )
-        thread = threading.Thread(target=server.run, daemon=True)
-        thread.start()
         try:
-            while not server.started:
-                time.sleep(0.05)
-            print(f"fake GitHub at {gh.base_url}, paperbot at http://127.0.0.1:{port}")
-            numbers = [
-                gh.create_issue(REPO, title=f"[周报] {name}", body=data(name), login=MEMBER)[
-                    "number"
+            with _bot(gh, Path(tmp) / "data") as (port, secret):
+                print(f"fake GitHub at {gh.base_url}, paperbot at http://127.0.0.1:{port}")
+                samples = ("paper-report.md", "invalid-report.md")
+                numbers = [
+                    gh.create_issue(REPO, title=f"[周报] {name}", body=data(name), login=MEMBER)[
+                        "number"
+                    ]
+                    for name in samples
                 ]
-                for name in ("paper-report.md", "invalid-report.md")
-            ]
-            for n in numbers:
-                _deliver(port, secret, n, gh)
-            _wait(gh, numbers)
-            _report(gh, numbers)
+                for n in numbers:
+                    _deliver(port, secret, n, gh)
+                _wait(gh, numbers)
+                _report(gh, numbers)
         finally:
-            server.should_exit = True
-            thread.join(timeout=10)
-            consumer.stop(graceful=True)
-            bot.worker.clients.close()
             fake.shutdown()
             fake.server_close()
     return 0

@@ -68,18 +68,7 @@ class Worker:
         """Run flow ``name`` for ``repo`` under the repository lock."""
         started, calls = time.monotonic(), metrics.requests_in_this_thread()
         job = Job(port=self.clients.repo(repo, installation), base=base, clock=self.clock)
-        try:
-            with Lease(self.huey, f"repo:{repo}", wait=2.0):
-                outcome = FLOWS[name](job, **args)
-        except TaskLockedException:
-            metrics.RETRIES.labels(name, "repository busy").inc()
-            raise RetryTask(delay=0.2) from None
-        except Gone:
-            outcome = "gone"
-        except RateLimited as exc:
-            metrics.RETRIES.labels(name, "rate limited").inc()
-            raise RetryTask(delay=self._backoff(repo, exc)) from exc
-        self._limited.pop(repo, None)
+        outcome = self._guarded(name, repo, job, args)
         seconds = time.monotonic() - started
         bounded = outcome if name not in ("regenerate", "reconcile") else "done"
         metrics.JOBS.labels(name, bounded).observe(seconds)
@@ -95,6 +84,22 @@ class Worker:
                 "github_requests": metrics.requests_in_this_thread() - calls,
             },
         )
+        return outcome
+
+    def _guarded(self, name: str, repo: str, job: Job, args: dict[str, Any]) -> str:
+        """The flow under the lease; lock contention and rate limits become later retries."""
+        try:
+            with Lease(self.huey, f"repo:{repo}", wait=2.0):
+                outcome = FLOWS[name](job, **args)
+        except TaskLockedException:
+            metrics.RETRIES.labels(name, "repository busy").inc()
+            raise RetryTask(delay=0.2) from None
+        except Gone:
+            return "gone"
+        except RateLimited as exc:
+            metrics.RETRIES.labels(name, "rate limited").inc()
+            raise RetryTask(delay=self._backoff(repo, exc)) from exc
+        self._limited.pop(repo, None)
         return outcome
 
     def failed(self, task: Any, exc: Exception) -> None:

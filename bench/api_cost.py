@@ -8,7 +8,7 @@ from pathlib import Path
 
 from app.flows.context import clear_caches
 from app.flows.lifecycle import regenerate
-from app.flows.submission import process_issue
+from app.flows.submission import Job, process_issue
 from app.github.fake.pulls import merge_pull
 from app.github.fake.server import FakeGitHub
 from app.github.pygithub import Clients
@@ -28,49 +28,37 @@ def measure(gh: FakeGitHub, action: object) -> tuple[int, int, str]:
     return sum(counts.values()), writes, detail
 
 
+Row = tuple[str, tuple[int, int, str], int | None, int]
+
+
+def scenario(gh: FakeGitHub, job: Job) -> list[Row]:
+    """A first and a second submission, a redelivery, an edit, a merge and a regeneration."""
+    first, second = (
+        gh.create_issue(REPO, title="x", body=report_body(name=name), login=MEMBER)["number"]
+        for name in ("甲", "乙")
+    )
+    repo = gh.repos[REPO]
+    rows: list[Row] = [
+        ("new submission (cold caches)", measure(gh, lambda: process_issue(job, first)), 10, 4),
+        ("new submission (warm caches)", measure(gh, lambda: process_issue(job, second)), 10, 4),
+        ("same issue again (redelivery)", measure(gh, lambda: process_issue(job, first)), None, 0),
+    ]
+    repo.issues[first]["body"] = report_body(name="甲", title="Edited Title")
+    rows.append(("edit of a submission", measure(gh, lambda: process_issue(job, first)), None, 3))
+    merge_pull(gh, REPO, max(n for n, p in repo.pulls.items() if p["head"].endswith(f"-{first}")))
+    rows.append(
+        ("regeneration of 1 open PR after a merge", measure(gh, lambda: regenerate(job)), None, 3)
+    )
+    return rows
+
+
 def main() -> None:
     clear_caches()
     with tempfile.TemporaryDirectory() as tmp, fake_github(Path(tmp)) as gh:
-        job = job_for(Clients(settings_for(gh)))
-        issue = lambda name: gh.create_issue(  # noqa: E731
-            REPO, title="x", body=report_body(name=name), login=MEMBER
-        )["number"]
-        first, second = issue("甲"), issue("乙")
-        repo = gh.repos[REPO]
-        rows = [
-            ("new submission (cold caches)", measure(gh, lambda: process_issue(job, first)), 10, 4),
-            (
-                "new submission (warm caches)",
-                measure(gh, lambda: process_issue(job, second)),
-                10,
-                4,
-            ),
-            (
-                "same issue again (redelivery)",
-                measure(gh, lambda: process_issue(job, first)),
-                None,
-                0,
-            ),
-        ]
-        repo.issues[first]["body"] = report_body(name="甲", title="Edited Title")
-        rows.append(
-            ("edit of a submission", measure(gh, lambda: process_issue(job, first)), None, 3)
-        )
-        merge_pull(
-            gh, REPO, max(p for p, v in repo.pulls.items() if v["head"].endswith(f"-{first}"))
-        )
-        rows.append(
-            (
-                "regeneration of 1 open PR after a merge",
-                measure(gh, lambda: regenerate(job)),
-                None,
-                3,
-            )
-        )
+        rows = scenario(gh, job_for(Clients(settings_for(gh))))
     print(f"{'operation':<42} {'requests':>8} {'writes':>7}  {'target':<14} detail")
     for name, (total, writes, detail), max_total, max_writes in rows:
-        target = f"≤{max_total} req, " if max_total else ""
-        target += f"≤{max_writes} w"
+        target = (f"≤{max_total} req, " if max_total else "") + f"≤{max_writes} w"
         print(f"{name:<42} {total:>8} {writes:>7}  {target:<14} {detail}")
 
 

@@ -145,12 +145,27 @@ def _today() -> Any:
     return dt.datetime.now(ZoneInfo("Asia/Shanghai")).date()
 
 
+def _drive(soak: Soak, count: int, pid: int) -> tuple[float, list[float]]:
+    """Send ``count`` deliveries, wait until the queue is empty; seconds and RSS samples."""
+    memory = []
+    started = time.monotonic()
+    for i in range(count):
+        soak.step()
+        if i % max(count // 10, 1) == 0:
+            memory.append(rss_mb(pid))
+    while not drained(soak.url):
+        time.sleep(0.5)
+    time.sleep(1)  # the last job may still be finishing after the queue emptied
+    return time.monotonic() - started, [*memory, rss_mb(pid)]
+
+
 def run(count: int, *, seed: int = 1, root: Path) -> dict[str, Any]:
+    """The soak: ``count`` deliveries, then the checks; a report for people and tests."""
     with fake_github(root / "gh") as gh:
         seed_readme = (FIXTURES / "seed_README.md").read_text(encoding="utf-8")
         for repo in REPOS:
             gh.create_repo(repo, {"README.md": seed_readme}).permissions[MEMBER] = "triage"
-        port = free_port()
+        port, log = free_port(), root / "serve.log"
         env = {
             "GITHUB_WEBHOOK_SECRET": SECRET.decode(),
             "GITHUB_TOKEN": "t",
@@ -159,21 +174,10 @@ def run(count: int, *, seed: int = 1, root: Path) -> dict[str, Any]:
             "PAPERBOT_WRITE_INTERVAL": "0",
             "PAPERBOT_WORKERS": "4",
         }
-        log = root / "serve.log"
         command = python("-m", "app", "serve", "--host", "127.0.0.1", "--port", str(port))
         with server(command, port=port, env=env, log=log) as pid:
             soak = Soak(gh, random.Random(seed), url=f"http://127.0.0.1:{port}/webhook")
-            memory = []
-            started = time.monotonic()
-            for i in range(count):
-                soak.step()
-                if i % max(count // 10, 1) == 0:
-                    memory.append(rss_mb(pid))
-            while not drained(soak.url):
-                time.sleep(0.5)
-            time.sleep(1)  # the last job may still be finishing after the queue emptied
-            elapsed = time.monotonic() - started
-            memory.append(rss_mb(pid))
+            elapsed, memory = _drive(soak, count, pid)
         text = log.read_text(encoding="utf-8")
         errors = [x for x in text.splitlines() if '"level": "ERROR"' in x or "Traceback" in x]
         return {

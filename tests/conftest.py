@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from app.core.config import Config
+
+if TYPE_CHECKING:
+    from app.flows.submission import Job
+    from app.github.fake.server import FakeGitHub
 
 FIXTURES = Path(__file__).parent / "fixtures"
 TODAY = dt.date(2025, 7, 10)
@@ -21,3 +27,25 @@ def seed() -> str:
 @pytest.fixture
 def config() -> Config:
     return Config()
+
+
+@pytest.fixture
+def gh(tmp_path: Path) -> Iterator[FakeGitHub]:
+    """A fake GitHub over HTTP, holding the seed README in group/log (see tests/fakes.py)."""
+    from app.flows.context import clear_caches
+    from tests.fakes import fake_github
+
+    clear_caches()
+    with fake_github(tmp_path / "gh") as fake:
+        yield fake
+
+
+@pytest.fixture
+def job(gh: FakeGitHub) -> Iterator[Job]:
+    """A flow job on group/log through paperbot's real PyGithub adapter."""
+    from app.github.pygithub import Clients
+    from tests.fakes import job_for, settings_for
+
+    clients = Clients(settings_for(gh))
+    yield job_for(clients)
+    clients.close()

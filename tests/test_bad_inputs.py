@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -25,30 +24,14 @@ from fastapi.testclient import TestClient
 from huey import SqliteHuey
 
 from app.core.config import DEFAULT_MARKER
-from app.flows.context import clear_caches
 from app.flows.submission import Job, process_issue
 from app.github.fake.pulls import push_file
 from app.github.fake.server import FakeGitHub, Fault
-from app.github.pygithub import Clients
 from app.settings import Settings
 from app.signature import sign
 from app.web import create_app
-from tests.fakes import MEMBER, REPO, fake_github, job_for, report_body, settings_for
+from tests.fakes import MEMBER, REPO, report_body
 from tests.test_webhook import make_queue, payload
-
-
-@pytest.fixture
-def gh(tmp_path: Path) -> Iterator[FakeGitHub]:
-    clear_caches()
-    with fake_github(tmp_path / "gh") as fake:
-        yield fake
-
-
-@pytest.fixture
-def job(gh: FakeGitHub) -> Iterator[Job]:
-    clients = Clients(settings_for(gh))
-    yield job_for(clients)
-    clients.close()
 
 
 def status(gh: FakeGitHub, number: int = 1) -> str:

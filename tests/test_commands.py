@@ -7,15 +7,11 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
-from app.flows.context import clear_caches
 from app.github.fake.server import FakeGitHub, Fault
 from tests.conftest import FIXTURES
-from tests.fakes import MEMBER, REPO, fake_github, report_body
+from tests.fakes import MEMBER, REPO, report_body
 from tests.test_webhook import payload
 
 
@@ -44,13 +40,6 @@ def delivery(tmp_path: Path, number: int = 1, body: str | None = None) -> Path:
     path = tmp_path / "delivery.json"
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     return path
-
-
-@pytest.fixture
-def gh(tmp_path: Path) -> Iterator[FakeGitHub]:
-    clear_caches()
-    with fake_github(tmp_path / "gh") as fake:
-        yield fake
 
 
 def test_receive_offline_needs_no_github(tmp_path: Path) -> None:

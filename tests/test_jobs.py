@@ -11,20 +11,12 @@ import pytest
 from huey import SqliteHuey
 from huey.exceptions import RetryTask
 
-from app.flows.context import clear_caches
 from app.github.fake.server import FakeGitHub, Fault
 from app.github.port import Conflict
 from app.jobs import Worker
 from app.queue import Lease
 from tests.conftest import TODAY
-from tests.fakes import MEMBER, REPO, fake_github, report_body, settings_for
-
-
-@pytest.fixture
-def gh(tmp_path: Path) -> Iterator[FakeGitHub]:
-    clear_caches()
-    with fake_github(tmp_path / "gh") as fake:
-        yield fake
+from tests.fakes import MEMBER, REPO, report_body, settings_for
 
 
 @pytest.fixture

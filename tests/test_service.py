@@ -21,7 +21,7 @@ import pytest
 
 from app.github.fake.server import FakeGitHub
 from app.signature import sign
-from tests.fakes import MEMBER, REPO, fake_github, report_body
+from tests.fakes import MEMBER, REPO, report_body
 from tests.test_webhook import payload
 
 SECRET = "service-secret"
@@ -111,12 +111,6 @@ def opened(number: int, action: str = "opened") -> dict[str, Any]:
     body["issue"]["number"] = number
     body.pop("installation", None)
     return body
-
-
-@pytest.fixture
-def gh(tmp_path: Path) -> Iterator[FakeGitHub]:
-    with fake_github(tmp_path / "gh") as fake:
-        yield fake
 
 
 @pytest.fixture

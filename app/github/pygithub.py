@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import base64
 import threading
-import time
 from typing import Any
 from urllib.parse import quote
 
@@ -37,9 +36,8 @@ from app.github.port import (
     Transient,
     Unprocessable,
 )
+from app.github.shapes import EtagCache, issue_from, pull_from, rate_limited, wait_from
 from app.settings import Settings
-
-_RATE_WORDS = ("rate limit", "abuse", "secondary")
 
 
 def _retry() -> Retry:
@@ -99,16 +97,6 @@ class Clients:
             client.close()
 
 
-def _wait(headers: dict[str, str]) -> float | None:
-    """Seconds to wait: Retry-After, else until x-ratelimit-reset; None when not told."""
-    if headers.get("retry-after", "").isdigit():
-        return float(headers["retry-after"])
-    reset = headers.get("x-ratelimit-reset", "")
-    if headers.get("x-ratelimit-remaining") == "0" and reset.isdigit():
-        return max(0.0, float(reset) - time.time()) + 1
-    return None
-
-
 def translate(exc: Exception) -> Exception:
     """The port error for a PyGithub or transport exception."""
     if isinstance(exc, RequestException):
@@ -118,8 +106,8 @@ def translate(exc: Exception) -> Exception:
     status = exc.status
     text = str(exc.data.get("message", "")) if isinstance(exc.data, dict) else ""
     headers = {k.lower(): v for k, v in (exc.headers or {}).items()}
-    if status == 429 or (status == 403 and _rate_limited(text, headers)):
-        wait = _wait(headers)
+    if status == 429 or (status == 403 and rate_limited(text, headers)):
+        wait = wait_from(headers)
         return RateLimited(f"rate limited ({status})", wait or 60.0, told=wait is not None)
     kinds: dict[int, type[GitHubError]] = {
         404: Gone,
@@ -131,58 +119,6 @@ def translate(exc: Exception) -> Exception:
     }
     kind = kinds.get(status, Transient if status >= 500 else GitHubError)
     return kind(f"GitHub answered {status}: {text[:200]}")
-
-
-def _rate_limited(text: str, headers: dict[str, str]) -> bool:
-    words = any(w in text.lower() for w in _RATE_WORDS)
-    return words or "retry-after" in headers or headers.get("x-ratelimit-remaining") == "0"
-
-
-def _pull(p: dict[str, Any]) -> Pull:
-    return Pull(
-        number=p["number"],
-        state=p["state"],
-        merged=bool(p.get("merged_at")),
-        title=p["title"],
-        body=p.get("body") or "",
-        head=p["head"]["ref"],
-        head_sha=p["head"]["sha"],
-        url=p["html_url"],
-    )
-
-
-def _issue(d: dict[str, Any]) -> Issue:
-    return Issue(
-        number=d["number"],
-        title=d["title"],
-        body=d.get("body"),
-        author=d["user"]["login"],
-        author_id=d["user"].get("id", 0),
-        author_association=d.get("author_association", "NONE"),
-        state=d["state"],
-        labels=tuple(label["name"] for label in d.get("labels", [])),
-        comments=d.get("comments", 0),
-        is_pull=bool(d.get("pull_request")),
-    )
-
-
-class EtagCache:
-    """Small GET answers by URL with their ETag, for conditional requests (a 304 is free)."""
-
-    MAX_BYTES = 64 * 1024
-
-    def __init__(self) -> None:
-        self._data: dict[str, tuple[str, Any]] = {}
-        self._lock = threading.Lock()
-
-    def get(self, key: str) -> tuple[str, Any] | None:
-        with self._lock:
-            return self._data.get(key)
-
-    def put(self, key: str, etag: str | None, data: Any, size: int) -> None:
-        if etag and size <= self.MAX_BYTES:
-            with self._lock:
-                self._data[key] = (etag, data)
 
 
 class PyGithubRepo:
@@ -250,11 +186,11 @@ class PyGithubRepo:
         return got
 
     def get_issue(self, number: int) -> Issue:
-        return _issue(self._do("GET", f"/issues/{number}"))
+        return issue_from(self._do("GET", f"/issues/{number}"))
 
     def open_issues(self) -> list[Issue]:
         data = self._do("GET", "/issues", params={"state": "open", "per_page": 100})
-        return [_issue(d) for d in data if not d.get("pull_request")]
+        return [issue_from(d) for d in data if not d.get("pull_request")]
 
     def read_file(self, path: str, ref: str) -> FileText | None:
         return self._read(self._url, path, ref)
@@ -301,15 +237,16 @@ class PyGithubRepo:
             "sort": "created",
             "direction": "desc",
         }
-        return [_pull(p) for p in self._do("GET", "/pulls", params=params)]
+        return [pull_from(p) for p in self._do("GET", "/pulls", params=params)]
 
     def open_pulls(self) -> list[Pull]:
         return [
-            _pull(p) for p in self._do("GET", "/pulls", params={"state": "open", "per_page": 100})
+            pull_from(p)
+            for p in self._do("GET", "/pulls", params={"state": "open", "per_page": 100})
         ]
 
     def open_pull(self, *, branch: str, base: str, title: str, body: str) -> Pull:
-        return _pull(
+        return pull_from(
             self._do(
                 "POST", "/pulls", body={"head": branch, "base": base, "title": title, "body": body}
             )

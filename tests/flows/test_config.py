@@ -2,31 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
-
-from app.flows.context import clear_caches
 from app.flows.submission import Job, process_issue
 from app.github.fake.pulls import push_file
 from app.github.fake.server import FakeGitHub
-from app.github.pygithub import Clients
-from tests.fakes import MEMBER, REPO, fake_github, job_for, report_body, settings_for
-
-
-@pytest.fixture
-def gh(tmp_path: Path) -> Iterator[FakeGitHub]:
-    clear_caches()
-    with fake_github(tmp_path) as fake:
-        yield fake
-
-
-@pytest.fixture
-def job(gh: FakeGitHub) -> Iterator[Job]:
-    clients = Clients(settings_for(gh))
-    yield job_for(clients)
-    clients.close()
+from tests.fakes import MEMBER, REPO, report_body
 
 
 def config(gh: FakeGitHub, text: str, repo: str = REPO) -> None:

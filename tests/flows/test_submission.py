@@ -3,35 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from app.core.config import Config
 from app.core.submission import apply
-from app.flows.context import clear_caches
 from app.flows.lifecycle import issue_closed, pull_closed, regenerate
 from app.flows.submission import Job, process_issue
 from app.github.fake.pulls import merge_pull, push_file
 from app.github.fake.server import FakeGitHub, Fault
 from app.github.pygithub import Clients
 from tests.conftest import TODAY
-from tests.fakes import MEMBER, REPO, fake_github, job_for, report_body, settings_for
-
-
-@pytest.fixture
-def gh(tmp_path: Path) -> Iterator[FakeGitHub]:
-    clear_caches()
-    with fake_github(tmp_path) as fake:
-        yield fake
-
-
-@pytest.fixture
-def job(gh: FakeGitHub) -> Iterator[Job]:
-    clients = Clients(settings_for(gh))
-    yield job_for(clients)
-    clients.close()
+from tests.fakes import MEMBER, REPO, job_for, report_body, settings_for
 
 
 def writes(gh: FakeGitHub) -> int:
