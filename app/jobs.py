@@ -21,8 +21,9 @@ from huey.exceptions import RetryTask, TaskLockedException
 
 from app import metrics
 from app.core import messages
+from app.core.errors import BotError
 from app.flows import FLOWS
-from app.flows.context import Clock, Status, today_in
+from app.flows.context import Clock, Status, repo_config, today_in
 from app.flows.submission import Job
 from app.github.port import GitHubError, Gone, RateLimited
 from app.github.pygithub import Clients
@@ -111,9 +112,10 @@ class Worker:
         port = self.clients.repo(kwargs["repo"], kwargs.get("installation"))
         try:
             issue = port.get_issue(kwargs["number"])
-            Status(port, issue).say(messages.status("failed", "zh", message=safe))
-        except GitHubError:
-            log.warning("could not report failure", extra={"repo": kwargs["repo"]})
+            lang = repo_config(port, kwargs.get("base", "main")).language
+            Status(port, issue, lang).say(messages.status("failed", lang, message=safe))
+        except (GitHubError, BotError):
+            log.warning("could not report failure", extra={"repository": kwargs["repo"]})
 
 
 def register(huey: Huey, worker: Worker, *, reconcile_minutes: int = 60) -> dict[str, Any]:

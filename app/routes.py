@@ -105,6 +105,7 @@ def pushed(payload: Payload) -> Job | None:
     return Job("regenerate", _base(payload))
 
 
+@router.register("installation_repositories", "added", "removed")
 @router.register(
     "installation", "created", "deleted", "suspend", "unsuspend", "new_permissions_accepted"
 )
