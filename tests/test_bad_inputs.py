@@ -38,46 +38,32 @@ def status(gh: FakeGitHub, number: int = 1) -> str:
     return "".join(c["body"] for c in gh.repos[REPO].comments.values() if c["issue"] == number)
 
 
-def test_a_body_over_25_mb_is_refused_without_reading_it(tmp_path: Path) -> None:
+def deliver(tmp_path: Path, body: bytes) -> tuple[int, float, SqliteHuey]:
+    """POST one signed delivery to a receiver with default settings: status, seconds, queue."""
     huey = SqliteHuey("t", filename=str(tmp_path / "q.db"))
     client = TestClient(
         create_app(settings=Settings(GITHUB_WEBHOOK_SECRET="s"), queue=make_queue(huey))
     )
-    big = b"{" + b" " * (25 * 1024 * 1024 + 10) + b"}"
+    headers = {
+        "X-GitHub-Event": "issues",
+        "X-GitHub-Delivery": "d",
+        "Content-Type": "application/json",
+        "X-Hub-Signature-256": sign(body, b"s"),
+    }
     started = time.monotonic()
-    res = client.post(
-        "/webhook",
-        content=big,
-        headers={
-            "X-GitHub-Event": "issues",
-            "X-GitHub-Delivery": "big",
-            "Content-Type": "application/json",
-            "X-Hub-Signature-256": sign(big, b"s"),
-        },
-    )
-    assert res.status_code == 413 and time.monotonic() - started < 5
-    assert huey.pending_count() == 0
+    status = client.post("/webhook", content=body, headers=headers).status_code
+    return status, time.monotonic() - started, huey
+
+
+def test_a_body_over_25_mb_is_refused_without_reading_it(tmp_path: Path) -> None:
+    status, seconds, huey = deliver(tmp_path, b"{" + b" " * (25 * 1024 * 1024 + 10) + b"}")
+    assert status == 413 and seconds < 5 and huey.pending_count() == 0
 
 
 def test_the_webhook_answers_while_github_hangs(tmp_path: Path, gh: FakeGitHub) -> None:
     gh.latency = 5.0  # every GitHub call would take 5 s; the receiver makes none
-    huey = SqliteHuey("t", filename=str(tmp_path / "q.db"))
-    client = TestClient(
-        create_app(settings=Settings(GITHUB_WEBHOOK_SECRET="s"), queue=make_queue(huey))
-    )
-    body = json.dumps(payload("issues.opened")).encode()
-    started = time.monotonic()
-    res = client.post(
-        "/webhook",
-        content=body,
-        headers={
-            "X-GitHub-Event": "issues",
-            "X-GitHub-Delivery": "h",
-            "Content-Type": "application/json",
-            "X-Hub-Signature-256": sign(body, b"s"),
-        },
-    )
-    assert res.status_code == 202 and time.monotonic() - started < 1
+    status, seconds, huey = deliver(tmp_path, json.dumps(payload("issues.opened")).encode())
+    assert status == 202 and seconds < 1 and huey.pending_count() == 1
 
 
 @pytest.mark.parametrize("route", ["pulls", "comments"])
