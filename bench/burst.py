@@ -16,7 +16,7 @@ from pathlib import Path
 
 from bench.harness import deliveries, fire, free_port, peak_rss_mb, python, server
 from tests.fakes import MEMBER, REPO, fake_github, report_body
-from tests.test_service import opened
+from tests.service.test_e2e import opened
 
 SECRET = b"burst-secret"
 

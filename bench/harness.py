@@ -18,7 +18,7 @@ from typing import Any
 
 import httpx
 
-from app.signature import sign
+from app.service.signature import sign
 
 
 def free_port() -> int:

@@ -27,7 +27,7 @@ from app.github.fake.server import FakeGitHub
 from bench.harness import free_port, python, server
 from tests.conftest import FIXTURES
 from tests.fakes import MEMBER, fake_github, report_body
-from tests.test_webhook import payload
+from tests.service.test_webhook import payload
 
 SECRET = b"soak-secret"
 REPOS = [f"group/log{i}" for i in range(4)]
@@ -44,7 +44,7 @@ class Soak:
     statuses: dict[int, int] = field(default_factory=dict)
 
     def post(self, event: str, body: dict[str, Any], *, secret: bytes = SECRET) -> None:
-        from app.signature import sign
+        from app.service.signature import sign
 
         raw = json.dumps(body).encode()
         headers = {

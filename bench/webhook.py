@@ -16,7 +16,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from app.signature import sign
+from app.service.signature import sign
 from bench.bare_app import SECRET
 from bench.harness import free_port, peak_rss_mb, python, server
 

@@ -12,7 +12,7 @@ import pytest
 from app.core.config import Config
 
 if TYPE_CHECKING:
-    from app.flows.submission import Job
+    from app.flows.context import Context
     from app.github.fake.server import FakeGitHub
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -41,11 +41,11 @@ def gh(tmp_path: Path) -> Iterator[FakeGitHub]:
 
 
 @pytest.fixture
-def job(gh: FakeGitHub) -> Iterator[Job]:
-    """A flow job on group/log through paperbot's real PyGithub adapter."""
+def ctx(gh: FakeGitHub) -> Iterator[Context]:
+    """A flow ctx on group/log through paperbot's real PyGithub adapter."""
     from app.github.pygithub import Clients
-    from tests.fakes import job_for, settings_for
+    from tests.fakes import context_for, settings_for
 
     clients = Clients(settings_for(gh))
-    yield job_for(clients)
+    yield context_for(clients)
     clients.close()

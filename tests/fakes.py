@@ -7,10 +7,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from app.flows.submission import Job
-from app.github.fake.server import FakeGitHub, serve
+from app.flows.context import Context
+from app.github.fake.server import FakeGitHub
+from app.github.fake.start import serve
 from app.github.pygithub import Clients
-from app.settings import Settings
+from app.service.settings import Settings
 from tests.conftest import FIXTURES, TODAY
 
 REPO = "group/log"
@@ -56,5 +57,5 @@ def settings_for(gh: FakeGitHub, **extra: object) -> Settings:
     )  # type: ignore[arg-type]
 
 
-def job_for(clients: Clients, *, today: dt.date = TODAY) -> Job:
-    return Job(port=clients.repo(REPO, None), base="main", clock=lambda zone: today)
+def context_for(clients: Clients, *, today: dt.date = TODAY) -> Context:
+    return Context(port=clients.repo(REPO, None), base="main", clock=lambda zone: today)

@@ -9,11 +9,11 @@ from app.flows.reconcile import reconcile
 from app.flows.submission import process_issue
 
 FLOWS: dict[str, Callable[..., str]] = {
-    "process_issue": lambda job, number: process_issue(job, number),
-    "issue_closed": lambda job, number: issue_closed(job, number),
-    "pull_closed": lambda job, branch, merged, number=None: pull_closed(
-        job, branch=branch, merged=merged
+    "process_issue": lambda ctx, number: process_issue(ctx, number),
+    "issue_closed": lambda ctx, number: issue_closed(ctx, number),
+    "pull_closed": lambda ctx, branch, merged, number=None: pull_closed(
+        ctx, branch=branch, merged=merged
     ),
-    "regenerate": lambda job: regenerate(job),
-    "reconcile": lambda job: reconcile(job),
+    "regenerate": lambda ctx: regenerate(ctx),
+    "reconcile": lambda ctx: reconcile(ctx),
 }

@@ -57,6 +57,15 @@ def clear_caches() -> None:
 Clock = Callable[[str], dt.date]
 
 
+@dataclass(frozen=True)
+class Context:
+    """Where a flow runs: the repository's port, its default branch and the clock."""
+
+    port: RepoPort
+    base: str
+    clock: Clock
+
+
 def today_in(zone: str) -> dt.date:
     """Today's date in time zone ``zone``."""
     return dt.datetime.now(ZoneInfo(zone)).date()

@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 from app.core import messages
-from app.flows.context import Status, repo_config, set_label
-from app.flows.submission import Job, process_issue
+from app.flows.context import Context, Status, repo_config, set_label
+from app.flows.routing import Payload, Router, Task, base_args
+from app.flows.submission import process_issue
+
+router = Router()
 
 
-def issue_closed(job: Job, number: int) -> str:
+@router.register("issues", "closed")
+def issue_closed_route(payload: Payload) -> Task:
+    return Task("issue_closed", {**base_args(payload), "number": payload["issue"]["number"]})
+
+
+def issue_closed(job: Context, number: int) -> str:
     """Closing a submission closes its open PR (reopening it reopens the PR)."""
     for pull in job.port.pulls_for(messages.branch(number)):
         if pull.state == "open":
@@ -16,7 +24,21 @@ def issue_closed(job: Job, number: int) -> str:
     return "nothing open"
 
 
-def pull_closed(job: Job, *, branch: str, merged: bool) -> str:
+@router.register("pull_request", "closed")
+def pull_closed_route(payload: Payload) -> Task | None:
+    """Only the bot's own PRs matter: their head branch is ``paperbot/issue-N``."""
+    pull = payload["pull_request"]
+    if not pull["head"]["ref"].startswith("paperbot/issue-"):
+        return None
+    args = {
+        "number": pull["number"],
+        "merged": bool(pull.get("merged")),
+        "branch": pull["head"]["ref"],
+    }
+    return Task("pull_closed", {**base_args(payload), **args})
+
+
+def pull_closed(job: Context, *, branch: str, merged: bool) -> str:
     """Label the issue ``merged``, or ``not-merged`` and tell its author."""
     number = messages.issue_of(branch)
     if number is None:
@@ -31,7 +53,25 @@ def pull_closed(job: Job, *, branch: str, merged: bool) -> str:
     return "merged" if merged else "not merged"
 
 
-def regenerate(job: Job) -> str:
+@router.register("push")
+def pushed_route(payload: Payload) -> Task | None:
+    """A push to the default branch may make every open bot PR conflict: regenerate them."""
+    default = payload["repository"].get("default_branch")
+    if payload.get("ref") != f"refs/heads/{default}" or payload.get("deleted"):
+        return None
+    return Task("regenerate", base_args(payload))
+
+
+@router.register("installation_repositories", "added", "removed")
+@router.register(
+    "installation", "created", "deleted", "suspend", "unsuspend", "new_permissions_accepted"
+)
+def installation_changed(payload: Payload) -> None:
+    """Nothing to do: tokens are minted per job, and jobs for a removed install end cleanly."""
+    return None
+
+
+def regenerate(job: Context) -> str:
     """Re-render every open paperbot PR on the new default branch head, from its issue."""
     done = []
     for pull in job.port.open_pulls():

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from app.core import messages
-from app.flows.submission import Job, process_issue
+from app.flows.context import Context
+from app.flows.submission import process_issue
 
 
-def reconcile(job: Job) -> str:
+def reconcile(job: Context) -> str:
     """Process every open issue without an open bot PR, then refresh every open bot PR."""
     with_pull = {n for p in job.port.open_pulls() if (n := messages.issue_of(p.head)) is not None}
     outcomes = [

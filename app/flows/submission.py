@@ -11,8 +11,6 @@ Rules:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from app.core import messages
 from app.core.config import Config
 from app.core.entry import EntryKey
@@ -20,26 +18,33 @@ from app.core.errors import BotError, InvalidSubmission, NotASubmission
 from app.core.fields import FORMS
 from app.core.issue_form import read_issue
 from app.core.submission import Result, apply
-from app.flows.context import Clock, NotAllowed, Status, authorise, repo_config, set_label
+from app.flows.context import Context, NotAllowed, Status, authorise, repo_config, set_label
+from app.flows.routing import Payload, Router, Task, base_args
 from app.github.port import FileText, Issue, Pull, RepoPort, Unprocessable
 
 _FORM_LABELS = {form.label for form in FORMS.values()}
+router = Router()
+
+
+@router.register("issues", "opened", "edited", "reopened", "labeled")
+def issue_changed(payload: Payload) -> Task:
+    """Any change that may make an issue a (different) submission."""
+    return Task("process_issue", {**base_args(payload), "number": payload["issue"]["number"]})
+
+
+@router.register("issue_comment", "created")
+def issue_commented(payload: Payload) -> Task | None:
+    """A comment on a submission re-checks it (e.g. after a maintainer fixed the config)."""
+    if payload["issue"].get("pull_request"):
+        return None
+    return Task("process_issue", {**base_args(payload), "number": payload["issue"]["number"]})
 
 
 class HumanTouched(BotError):
     """Someone other than the bot pushed to the submission's branch."""
 
 
-@dataclass(frozen=True)
-class Job:
-    """Where a submission goes: the port, the default branch and the clock."""
-
-    port: RepoPort
-    base: str
-    clock: Clock
-
-
-def process_issue(job: Job, number: int) -> str:
+def process_issue(job: Context, number: int) -> str:
     """Bring GitHub in line with issue ``number``; returns the outcome for the log."""
     issue = job.port.get_issue(number)
     if issue.is_pull or not _is_submission(issue):
@@ -76,7 +81,7 @@ def _is_submission(issue: Issue) -> bool:
     return True
 
 
-def _submit(job: Job, issue: Issue, config: Config, status: Status) -> str:
+def _submit(job: Context, issue: Issue, config: Config, status: Status) -> str:
     port, name = job.port, messages.branch(issue.number)
     base_sha = port.branch_sha(job.base)
     readme = port.read_file(config.path, base_sha) if base_sha else None

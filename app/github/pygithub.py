@@ -15,14 +15,14 @@ from __future__ import annotations
 
 import base64
 import threading
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Protocol
 from urllib.parse import quote
 
 from github import Auth, Github, GithubException
 from requests.exceptions import RequestException
 from urllib3.util.retry import Retry
 
-from app import metrics
 from app.github.port import (
     Comment,
     Conflict,
@@ -37,7 +37,31 @@ from app.github.port import (
     Unprocessable,
 )
 from app.github.shapes import EtagCache, issue_from, pull_from, rate_limited, wait_from
-from app.settings import Settings
+
+
+class Secret(Protocol):
+    def get_secret_value(self) -> str: ...
+
+
+class Credentials(Protocol):
+    """What the adapter needs of the service's settings (kept structural: no upward import)."""
+
+    @property
+    def api_url(self) -> str: ...
+    @property
+    def write_interval(self) -> float: ...
+    @property
+    def app_id(self) -> int | None: ...
+    @property
+    def token(self) -> Secret | None: ...
+    def private_key(self) -> str | None: ...
+
+
+OnRequest = Callable[[str, str, int, "str | None"], None]
+
+
+def _uncounted(method: str, path: str, status: int, remaining: str | None) -> None:
+    return None
 
 
 def _retry() -> Retry:
@@ -55,8 +79,9 @@ def _retry() -> Retry:
 class Clients:
     """One PyGithub client per installation (App) or one for the token, reused by jobs."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Credentials, *, on_request: OnRequest = _uncounted) -> None:
         self.settings = settings
+        self.on_request = on_request
         self._clients: dict[int | None, Github] = {}
         self._lock = threading.Lock()
         self.etags = EtagCache()
@@ -90,7 +115,7 @@ class Clients:
         return Github(auth=Auth.Token(self.settings.token.get_secret_value()), **self._kwargs())
 
     def repo(self, full_name: str, installation: int | None) -> PyGithubRepo:
-        return PyGithubRepo(self.client(installation), full_name, self.etags)
+        return PyGithubRepo(self.client(installation), full_name, self.etags, self.on_request)
 
     def close(self) -> None:
         for client in self._clients.values():
@@ -124,7 +149,14 @@ def translate(exc: Exception) -> Exception:
 class PyGithubRepo:
     """RepoPort over PyGithub: each method is exactly one REST call."""
 
-    def __init__(self, gh: Github, full_name: str, etags: EtagCache | None = None) -> None:
+    def __init__(
+        self,
+        gh: Github,
+        full_name: str,
+        etags: EtagCache | None = None,
+        on_request: OnRequest = _uncounted,
+    ) -> None:
+        self.on_request = on_request
         self.full_name = full_name
         self.owner = full_name.split("/")[0]
         self._gh = gh
@@ -170,7 +202,7 @@ class PyGithubRepo:
                 verb, url, parameters=params, input=body, headers=headers
             )
         except GithubException as exc:
-            metrics.github_request(
+            self.on_request(
                 verb,
                 url,
                 exc.status,
@@ -178,9 +210,9 @@ class PyGithubRepo:
             )
             raise translate(exc) from exc
         except RequestException as exc:
-            metrics.github_request(verb, url, 0, None)
+            self.on_request(verb, url, 0, None)
             raise translate(exc) from exc
-        metrics.github_request(
+        self.on_request(
             verb, url, 304 if headers and not got[1] else 200, got[0].get("x-ratelimit-remaining")
         )
         return got

@@ -23,6 +23,9 @@ FORBIDDEN = {
     "uvicorn",
     "app.github",
     "app.flows",
+    "app.lookup",
+    "app.service",
+    "app.cli",
 }
 
 

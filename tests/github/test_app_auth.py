@@ -10,13 +10,13 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from huey import SqliteHuey
 
-from app.flows.context import clear_caches
-from app.flows.submission import Job, process_issue
+from app.flows.context import Context, clear_caches
+from app.flows.submission import process_issue
 from app.github.fake.server import FakeGitHub
 from app.github.port import Forbidden, Gone
 from app.github.pygithub import Clients
-from app.jobs import Worker
-from app.settings import Settings
+from app.service.jobs import Worker
+from app.service.settings import Settings
 from tests.conftest import TODAY
 from tests.fakes import MEMBER, REPO, fake_github, report_body
 
@@ -64,17 +64,17 @@ def clients(gh: FakeGitHub, keys: tuple[str, str]) -> Iterator[Clients]:
 
 def test_installation_token_is_minted_and_reused(gh: FakeGitHub, clients: Clients) -> None:
     gh.create_issue(REPO, title="x", body=report_body(), login=MEMBER)
-    job = Job(clients.repo(REPO, INSTALLATION), "main", lambda zone: TODAY)
-    assert process_issue(job, 1) == "submitted"
+    ctx = Context(clients.repo(REPO, INSTALLATION), "main", lambda zone: TODAY)
+    assert process_issue(ctx, 1) == "submitted"
     assert gh.issued == 1 and len(gh.repos[REPO].pulls) == 1
 
 
 def test_a_token_expiring_mid_job_is_refreshed(gh: FakeGitHub, clients: Clients) -> None:
     gh.token_lifetime = 21  # PyGithub renews a token 20 s before it expires
-    gh.latency = 0.15  # so the job outlives the first token's margin
+    gh.latency = 0.15  # so the ctx outlives the first token's margin
     gh.create_issue(REPO, title="x", body=report_body(), login=MEMBER)
-    job = Job(clients.repo(REPO, INSTALLATION), "main", lambda zone: TODAY)
-    assert process_issue(job, 1) == "submitted"
+    ctx = Context(clients.repo(REPO, INSTALLATION), "main", lambda zone: TODAY)
+    assert process_issue(ctx, 1) == "submitted"
     assert gh.issued >= 2
 
 

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from github import Auth, Github, GithubException
 
-from app.github.fake.server import FakeGitHub, Fault, serve
+from app.github.fake.server import FakeGitHub, Fault
+from app.github.fake.start import serve
 
 
 @pytest.fixture

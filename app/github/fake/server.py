@@ -18,7 +18,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -234,17 +234,6 @@ class Handler(BaseHTTPRequestHandler):
 
     def do_DELETE(self) -> None:
         self._serve("DELETE")
-
-
-def serve(gh: FakeGitHub, host: str = "127.0.0.1", port: int = 0) -> ThreadingHTTPServer:
-    """Start the server in a daemon thread; ``gh.base_url`` is set to its address."""
-    from app.github.fake import pulls, routes  # noqa: F401  (registers the routes)
-
-    handler = type("BoundHandler", (Handler,), {"gh": gh})
-    server = ThreadingHTTPServer((host, port), handler)
-    gh.base_url = f"http://{host}:{server.server_address[1]}"
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
 
 
 def b64(data: bytes) -> str:

@@ -20,9 +20,9 @@ import httpx
 import pytest
 
 from app.github.fake.server import FakeGitHub
-from app.signature import sign
+from app.service.signature import sign
 from tests.fakes import MEMBER, REPO, report_body
-from tests.test_webhook import payload
+from tests.service.test_webhook import payload
 
 SECRET = "service-secret"
 

@@ -22,12 +22,13 @@ from pathlib import Path
 import httpx
 import uvicorn
 
-from app import runtime
 from app.core.forms import render_forms
 from app.github.fake.pulls import pull_json
-from app.github.fake.server import FakeGitHub, serve
-from app.settings import Settings
-from app.signature import sign
+from app.github.fake.server import FakeGitHub
+from app.github.fake.start import serve
+from app.service import runtime
+from app.service.settings import Settings
+from app.service.signature import sign
 
 REPO = "demo/reading-group"
 MEMBER = "zhangyu"

@@ -19,16 +19,15 @@ from typing import Any
 from huey import Huey, crontab, signals
 from huey.exceptions import RetryTask, TaskLockedException
 
-from app import metrics
 from app.core import messages
 from app.core.errors import BotError
 from app.flows import FLOWS
-from app.flows.context import Clock, Status, repo_config, today_in
-from app.flows.submission import Job
+from app.flows.context import Clock, Context, Status, repo_config, today_in
 from app.github.port import GitHubError, Gone, RateLimited
 from app.github.pygithub import Clients
-from app.queue import Lease, known_repos
-from app.settings import Settings
+from app.service import metrics
+from app.service.queue import Lease, known_repos
+from app.service.settings import Settings
 
 log = logging.getLogger("paperbot.jobs")
 
@@ -46,7 +45,7 @@ class Worker:
     ) -> None:
         self.huey = huey
         self.clock = clock
-        self.clients = clients or Clients(settings)
+        self.clients = clients or Clients(settings, on_request=metrics.github_request)
         self._limited: dict[str, int] = {}
 
     def _backoff(self, repo: str, exc: RateLimited) -> float:
@@ -68,7 +67,7 @@ class Worker:
     ) -> str:
         """Run flow ``name`` for ``repo`` under the repository lock."""
         started, calls = time.monotonic(), metrics.requests_in_this_thread()
-        job = Job(port=self.clients.repo(repo, installation), base=base, clock=self.clock)
+        job = Context(port=self.clients.repo(repo, installation), base=base, clock=self.clock)
         outcome = self._guarded(name, repo, job, args)
         seconds = time.monotonic() - started
         bounded = outcome if name not in ("regenerate", "reconcile") else "done"
@@ -87,7 +86,7 @@ class Worker:
         )
         return outcome
 
-    def _guarded(self, name: str, repo: str, job: Job, args: dict[str, Any]) -> str:
+    def _guarded(self, name: str, repo: str, job: Context, args: dict[str, Any]) -> str:
         """The flow under the lease; lock contention and rate limits become later retries."""
         try:
             with Lease(self.huey, f"repo:{repo}", wait=2.0):

@@ -6,9 +6,9 @@ from fastapi import FastAPI
 from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from app import metrics, webhook
-from app.queue import JobQueue
-from app.settings import Settings
+from app.service import metrics, webhook
+from app.service.queue import JobQueue
+from app.service.settings import Settings
 
 
 def create_app(*, settings: Settings, queue: JobQueue) -> FastAPI:

@@ -19,11 +19,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic_core import from_json
 
-from app import metrics
-from app.queue import JobQueue
-from app.routes import router as routes
-from app.settings import Settings
-from app.signature import verify
+from app.service import metrics
+from app.service.queue import JobQueue
+from app.service.routes import router as routes
+from app.service.settings import Settings
+from app.service.signature import verify
 
 log = logging.getLogger("paperbot.webhook")
 router = APIRouter()
@@ -98,13 +98,13 @@ async def _enqueue(queue: JobQueue, event: str, delivery: str, payload: dict[str
         "action": payload.get("action"),
         "repo": (payload.get("repository") or {}).get("full_name"),
     }
-    job = routes.route(event, payload)
-    if job is None:
+    task = routes.route(event, payload)
+    if task is None:
         return 200, "ignored", context
-    context["number"] = job.args.get("number")
-    if not queue.accept(delivery, job):  # a few local writes: cheaper inline than a thread hop
+    context["number"] = task.args.get("number")
+    if not queue.accept(delivery, task):  # a few local writes: cheaper inline than a thread hop
         return 200, "duplicate", context
-    return 202, "accepted", {**context, "job": job.name}
+    return 202, "accepted", {**context, "job": task.name}
 
 
 def _json(body: bytes, content_type: str) -> object:

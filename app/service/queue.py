@@ -19,8 +19,8 @@ from typing import Any
 from huey import Huey, RedisHuey, SqliteHuey
 from huey.exceptions import TaskLockedException
 
-from app.routes import Job
-from app.settings import Settings
+from app.flows.routing import Task
+from app.service.settings import Settings
 
 REPOS_KEY = "paperbot:repos"
 
@@ -41,15 +41,15 @@ class JobQueue:
         self.tasks = tasks
         self._remembered: set[str] = set()
 
-    def accept(self, delivery: str, job: Job) -> bool:
-        """Enqueue ``job`` unless ``delivery`` was accepted before; True when it is new."""
-        record = json.dumps({"job": job.name, "args": job.args, "at": time.time()})
+    def accept(self, delivery: str, task: Task) -> bool:
+        """Enqueue ``task`` unless ``delivery`` was accepted before; True when it is new."""
+        record = json.dumps({"job": task.name, "args": task.args, "at": time.time()})
         if not self.huey.storage.put_if_empty(f"delivery:{delivery}", record.encode()):
             return False
-        self.tasks[job.name](delivery=delivery, **job.args)
-        repo = str(job.args.get("repo"))
+        self.tasks[task.name](delivery=delivery, **task.args)
+        repo = str(task.args.get("repo"))
         if repo not in self._remembered:
-            installation = job.args.get("installation")
+            installation = task.args.get("installation")
             try:
                 remember_repo(
                     self.huey, repo, installation if isinstance(installation, int) else None

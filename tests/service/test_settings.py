@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.settings import SettingsError, get_settings
+from app.service.settings import SettingsError, get_settings
 
 
 @pytest.fixture(autouse=True)

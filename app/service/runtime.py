@@ -11,10 +11,10 @@ from fastapi import FastAPI
 from huey import Huey
 
 from app.flows.context import Clock, today_in
-from app.jobs import Worker, register
-from app.queue import JobQueue, clear_leases, known_repos, make_huey
-from app.settings import Settings
-from app.web import create_app
+from app.service.jobs import Worker, register
+from app.service.queue import JobQueue, clear_leases, known_repos, make_huey
+from app.service.settings import Settings
+from app.service.web import create_app
 
 log = logging.getLogger("paperbot")
 

@@ -14,11 +14,11 @@ import pytest
 from fastapi.testclient import TestClient
 from huey import Huey, RedisHuey, SqliteHuey
 
-from app.queue import JobQueue
-from app.routes import Job
-from app.settings import Settings
-from app.signature import sign
-from app.web import create_app
+from app.flows.routing import Task
+from app.service.queue import JobQueue
+from app.service.settings import Settings
+from app.service.signature import sign
+from app.service.web import create_app
 from tests.conftest import FIXTURES
 
 SECRET = "s3cret"
@@ -173,7 +173,7 @@ def concurrent_accepts(queue: JobQueue, delivery: str, n: int = 8) -> list[bool]
 
     def go() -> None:
         barrier.wait()
-        got = queue.accept(delivery, Job("process_issue", {"repo": "o/r", "number": 1}))
+        got = queue.accept(delivery, Task("process_issue", {"repo": "o/r", "number": 1}))
         with lock:
             results.append(got)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.signature import sign, verify
+from app.service.signature import sign, verify
 
 SECRET = b"It's a Secret to Everybody"
 VECTOR = "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17"

@@ -6,17 +6,14 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Callable
 from typing import Any
 
-from app.cli import CliError, read_text
-from app.settings import get_settings
-
-Add = Callable[..., argparse.ArgumentParser]
+from app.cli.common import CliError, Commands, add_command, read_text
+from app.service.settings import get_settings
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from app import logs, runtime
+    from app.service import logs, runtime
 
     logs.setup(args.log_format)
     built = runtime.build(get_settings().for_webhooks())
@@ -25,7 +22,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
-    from app import logs, runtime
+    from app.service import logs, runtime
 
     logs.setup(args.log_format)
     runtime.work(runtime.build(get_settings().for_webhooks()))
@@ -43,10 +40,10 @@ def _payload(path: str) -> dict[str, Any]:
 
 
 def cmd_receive(args: argparse.Namespace) -> int:
+    from app.cli.replay import offline_port, run_delivery
     from app.core.config import load_config
     from app.github.dryrun import DryRun, describe
     from app.github.pygithub import Clients
-    from app.replay import offline_port, run_delivery
 
     payload = _payload(args.payload)
     port: Any
@@ -75,9 +72,9 @@ def _env(name: str) -> str:
 
 
 def cmd_action(args: argparse.Namespace) -> int:
+    from app.cli.replay import run_delivery
     from app.github.port import GitHubError
     from app.github.pygithub import Clients
-    from app.replay import run_delivery
 
     event, payload = _env("GITHUB_EVENT_NAME"), _payload(_env("GITHUB_EVENT_PATH"))
     repo = _env("GITHUB_REPOSITORY")
@@ -95,14 +92,16 @@ def cmd_action(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from app.demo import run
+    from app.cli.demo import run
 
     return run(readme=read_text(args.readme) if args.readme else None)
 
 
-def add_to(sub: argparse._SubParsersAction[argparse.ArgumentParser], add: Add) -> None:
+def add_to(sub: Commands) -> None:
     """Register the service commands on the ``paperbot`` parser."""
-    srv = add(sub, "serve", cmd_serve, "run the webhook endpoint and the job workers", config=False)
+    srv = add_command(
+        sub, "serve", cmd_serve, "run the webhook endpoint and the job workers", config=False
+    )
     srv.add_argument("--host", default="0.0.0.0", help="address to listen on")
     srv.add_argument("--port", type=int, default=8000, help="port to listen on")
     srv.add_argument(
@@ -111,24 +110,26 @@ def add_to(sub: argparse._SubParsersAction[argparse.ArgumentParser], add: Add) -
         help="job worker threads (default PAPERBOT_WORKERS;"
         " 0: endpoint only, for replicas sharing a Redis queue)",
     )
-    wrk = add(
+    wrk = add_command(
         sub, "worker", cmd_worker, "run job workers only (PAPERBOT_QUEUE=redis://…)", config=False
     )
     for cmd in (srv, wrk):
         cmd.add_argument("--log-format", choices=["json", "text"], default="json")
-    rcv = add(sub, "receive", cmd_receive, "replay a saved webhook delivery through the bot")
+    rcv = add_command(
+        sub, "receive", cmd_receive, "replay a saved webhook delivery through the bot"
+    )
     rcv.add_argument("payload", help="the delivery's JSON body, saved to a file")
     rcv.add_argument("--event", required=True, help="its X-GitHub-Event, e.g. issues")
     rcv.add_argument("--dry-run", action="store_true", help="make no writes; print them")
     rcv.add_argument("--readme", help="use this README and no GitHub at all (implies --dry-run)")
-    add(
+    add_command(
         sub,
         "action",
         cmd_action,
         "run once for the GitHub Actions event (GITHUB_EVENT_*)",
         config=False,
     )
-    dmo = add(
+    dmo = add_command(
         sub, "demo", cmd_demo, "run the whole loop against a local GitHub stand-in", config=False
     )
     dmo.add_argument("--readme", help="seed the demo repository with this README")

@@ -13,8 +13,8 @@ from huey.exceptions import RetryTask
 
 from app.github.fake.server import FakeGitHub, Fault
 from app.github.port import Conflict
-from app.jobs import Worker
-from app.queue import Lease
+from app.service.jobs import Worker
+from app.service.queue import Lease
 from tests.conftest import TODAY
 from tests.fakes import MEMBER, REPO, report_body, settings_for
 

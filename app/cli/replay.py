@@ -9,11 +9,11 @@ from __future__ import annotations
 from typing import Any
 
 from app.flows import FLOWS
-from app.flows.context import Clock, today_in
-from app.flows.submission import Job
+from app.flows.context import Clock, Context, today_in
+from app.flows.routing import Payload
 from app.github.dryrun import DryRun, Offline
 from app.github.port import Issue, RepoPort
-from app.routes import Payload, router
+from app.service.routes import router
 
 
 def issue_from_payload(payload: Payload) -> Issue:
@@ -48,11 +48,11 @@ def run_delivery(
     event: str, payload: Payload, *, port: RepoPort | DryRun, clock: Clock = today_in
 ) -> str:
     """Route the delivery and run its flow now; the flow's outcome, or why nothing ran."""
-    job = router.route(event, payload)
-    if job is None:
+    task = router.route(event, payload)
+    if task is None:
         return f"ignored: no job for {event}.{payload.get('action', '')}"
-    args: dict[str, Any] = dict(job.args)
+    args: dict[str, Any] = dict(task.args)
     base = str(args.pop("base", "main"))
     args.pop("repo", None)
     args.pop("installation", None)
-    return FLOWS[job.name](Job(port=port, base=base, clock=clock), **args)
+    return FLOWS[task.name](Context(port=port, base=base, clock=clock), **args)

@@ -12,7 +12,7 @@ from pathlib import Path
 from app.github.fake.server import FakeGitHub, Fault
 from tests.conftest import FIXTURES
 from tests.fakes import MEMBER, REPO, report_body
-from tests.test_webhook import payload
+from tests.service.test_webhook import payload
 
 
 def clean_env(**extra: str) -> dict[str, str]:

@@ -1,0 +1,43 @@
+"""What every command shares: the one-line CLI error, reading a text file, adding a command."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeAlias
+
+Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
+
+
+class CliError(Exception):
+    """A one-line error for the terminal; exit status 2."""
+
+
+def read_text(path: str) -> str:
+    """A UTF-8 file's text, or a CliError naming the file and what is wrong."""
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise CliError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise CliError(f"{path}: is a directory, not a file") from None
+    except UnicodeDecodeError:
+        raise CliError(f"{path}: not UTF-8 text") from None
+    except OSError as exc:
+        raise CliError(f"{path}: cannot read ({exc.strerror})") from None
+
+
+def add_command(
+    sub: Commands,
+    name: str,
+    func: Callable[[argparse.Namespace], int],
+    text: str,
+    *,
+    config: bool = True,
+) -> argparse.ArgumentParser:
+    cmd = sub.add_parser(name, help=text, description=text)
+    if config:
+        cmd.add_argument("--config", help="a paperbot.yml to use instead of the defaults")
+    cmd.set_defaults(func=func)
+    return cmd

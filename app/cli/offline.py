@@ -1,0 +1,80 @@
+"""The offline commands: render, apply, lint, forms (no GitHub, no service)."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import difflib
+import sys
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from app.cli.common import Commands, add_command, read_text
+from app.core.config import Config, load_config
+from app.core.forms import render_forms
+from app.core.lint import lint
+from app.core.submission import apply, build
+
+
+def _config(args: argparse.Namespace) -> Config:
+    return load_config(read_text(args.config)) if args.config else Config()
+
+
+def _today(config: Config) -> dt.date:
+    return dt.datetime.now(ZoneInfo(config.timezone)).date()
+
+
+def cmd_render(args: argparse.Namespace) -> int:
+    config = _config(args)
+    got = build(read_text(args.issue), config=config, today=_today(config))
+    sys.stdout.write(got.block)
+    return 0
+
+
+def cmd_apply(args: argparse.Namespace) -> int:
+    config = _config(args)
+    old = read_text(args.readme)
+    got = apply(old, read_text(args.issue), config=config, today=_today(config))
+    new = got.readme or old
+    if args.write:
+        if new != old:
+            Path(args.readme).write_text(new, encoding="utf-8", newline="")
+        print(f"{args.readme}: {'updated' if new != old else 'already up to date'}")
+        return 0
+    diff = difflib.unified_diff(
+        old.splitlines(True), new.splitlines(True), args.readme, args.readme
+    )
+    sys.stdout.writelines(diff)
+    return 0
+
+
+def cmd_lint(args: argparse.Namespace) -> int:
+    config = _config(args)
+    findings = lint(read_text(args.readme), marker=config.marker, today=_today(config))
+    for f in findings:
+        print(f"{args.readme}:{f}")
+    print(f"{len(findings)} finding(s)", file=sys.stderr)
+    return 1 if findings else 0
+
+
+def cmd_forms(args: argparse.Namespace) -> int:
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    for name, text in render_forms().items():
+        (out / name).write_text(text, encoding="utf-8")
+        print(out / name)
+    return 0
+
+
+def add_to(sub: Commands) -> None:
+    """Register the offline commands on the ``paperbot`` parser."""
+    r = add_command(sub, "render", cmd_render, "print the README block for an issue body")
+    r.add_argument("issue", help="file holding the issue body (markdown)")
+    a = add_command(sub, "apply", cmd_apply, "show (or write) the README with the issue's entry")
+    a.add_argument("readme", help="the README to insert into")
+    a.add_argument("issue", help="file holding the issue body (markdown)")
+    a.add_argument("--write", action="store_true", help="write the file instead of a diff")
+    lnt = add_command(sub, "lint", cmd_lint, "list problems in a README's entries (exit 1 if any)")
+    lnt.add_argument("readme", help="the README to check")
+    f = add_command(sub, "forms", cmd_forms, "write the issue forms (paper report, skip week)")
+    f.add_argument("--out", default=".github/ISSUE_TEMPLATE", help="folder to write into")

@@ -1,0 +1,70 @@
+"""Routing primitives: a ``Task`` of primitives, and the ``Router`` each flow module fills.
+
+Rules:
+- A route turns a payload into a ``Task`` of primitives (repo, numbers, installation id) or
+  None; the worker re-reads everything else from GitHub, so a task never carries a payload.
+- Events sent by a bot (``sender.type == "Bot"``), the bot itself included, make no task.
+- Each flow module registers its own routes beside its function; ``app.service.routes``
+  merges them into the one table the webhook uses. One (event, action) has one handler.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+Payload = dict[str, Any]
+Args = dict[str, str | int | bool | None]
+
+
+@dataclass(frozen=True)
+class Task:
+    """A queued unit of work: a flow name and its primitive arguments."""
+
+    name: str
+    args: Args = field(default_factory=dict)
+
+
+Handler = Callable[[Payload], Task | None]
+
+
+class Router:
+    """Maps (event, action) to the one handler that makes its task."""
+
+    def __init__(self, *others: Router) -> None:
+        self.handlers: dict[tuple[str, str | None], Handler] = {}
+        for other in others:
+            clash = self.handlers.keys() & other.handlers.keys()
+            if clash:
+                raise ValueError(f"routed twice: {sorted(clash, key=str)}")
+            self.handlers.update(other.handlers)
+
+    def register(self, event: str, *actions: str) -> Callable[[Handler], Handler]:
+        def add(handler: Handler) -> Handler:
+            for action in actions or (None,):
+                self.handlers[(event, action)] = handler
+            return handler
+
+        return add
+
+    def route(self, event: str, payload: Payload) -> Task | None:
+        if (payload.get("sender") or {}).get("type") == "Bot":
+            return None
+        handler = self.handlers.get((event, payload.get("action"))) or self.handlers.get(
+            (event, None)
+        )
+        return handler(payload) if handler else None
+
+    def events(self) -> set[str]:
+        """Every event name with a route (for bounded metric labels and early answers)."""
+        return {event for event, _ in self.handlers}
+
+
+def base_args(payload: Payload) -> Args:
+    """The primitives every task carries: repository, installation, default branch."""
+    return {
+        "repo": payload["repository"]["full_name"],
+        "installation": (payload.get("installation") or {}).get("id"),
+        "base": payload["repository"].get("default_branch") or "main",
+    }
