@@ -1,4 +1,4 @@
-"""The offline commands: render, apply, lint, forms (no GitHub, no service)."""
+"""The offline commands: render, apply, lint, dashboard, forms (no GitHub, no service)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from app.cli.common import Commands, add_command, read_text
 from app.core.config import Config, load_config
+from app.core.dashboard import dashboard
 from app.core.forms import render_forms
 from app.core.lint import lint
 from app.core.submission import apply, build
@@ -57,6 +58,20 @@ def cmd_lint(args: argparse.Namespace) -> int:
     return 1 if findings else 0
 
 
+def _date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected YYYY-MM-DD, got {value!r}") from None
+
+
+def cmd_dashboard(args: argparse.Namespace) -> int:
+    config = _config(args)
+    today = args.today or _today(config)
+    sys.stdout.write(dashboard(read_text(args.readme), config=config, today=today))
+    return 0
+
+
 def cmd_forms(args: argparse.Namespace) -> int:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -76,5 +91,8 @@ def add_to(sub: Commands) -> None:
     a.add_argument("--write", action="store_true", help="write the file instead of a diff")
     lnt = add_command(sub, "lint", cmd_lint, "list problems in a README's entries (exit 1 if any)")
     lnt.add_argument("readme", help="the README to check")
+    d = add_command(sub, "dashboard", cmd_dashboard, "print the dashboard text for a README")
+    d.add_argument("readme", help="the README to read")
+    d.add_argument("--today", type=_date, help="the day to show (YYYY-MM-DD; default: today)")
     f = add_command(sub, "forms", cmd_forms, "write the issue forms (paper report, skip week)")
     f.add_argument("--out", default=".github/ISSUE_TEMPLATE", help="folder to write into")

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+import re
+from typing import Any, Literal, get_args
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -65,6 +66,45 @@ class Labels(_Model):
     not_merged: str = Field("not-merged", description="Label on an issue whose PR was closed.")
 
 
+Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+WEEKDAYS: tuple[Weekday, ...] = get_args(Weekday)
+_TIME = re.compile(r"^\s*(\d{1,2})\s*[:：]\s*(\d{2})\s*$")
+
+
+def _weekday(value: object) -> object:
+    """``Sunday``, ``sun`` and ``SUN`` all mean ``sunday``."""
+    if isinstance(value, str):
+        low = value.strip().lower()
+        return next((d for d in WEEKDAYS if len(low) >= 3 and d.startswith(low)), low)
+    return value
+
+
+class Member(_Model):
+    """A member in the object form of ``members``."""
+
+    name: str = Field(min_length=1, description="Display name, as written in the README.")
+    remind: bool = Field(True, description="Mention this member in reminders.")
+
+
+class Reminders(_Model):
+    """When the weekly reminder is posted, in the configured time zone."""
+
+    weekday: Weekday = Field(description="Day of the reminder, e.g. sunday.")
+    time: str = Field(description='Time of day as HH:MM, e.g. "20:00".')
+
+    _day = field_validator("weekday", mode="before")(_weekday)
+
+    @field_validator("time", mode="before")
+    @classmethod
+    def _clock(cls, value: object) -> str:
+        if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 24 * 60:
+            value = f"{value // 60}:{value % 60:02d}"  # YAML 1.1 reads 20:00 as 1200 (base 60)
+        m = _TIME.match(value) if isinstance(value, str) else None
+        if not m or int(m[1]) > 23 or int(m[2]) > 59:
+            raise ValueError(f'should be a time of day as HH:MM, e.g. "20:00" (got {value!r})')
+        return f"{int(m[1]):02d}:{m[2]}"
+
+
 class Config(_Model):
     """Everything about the format and policy of one repository."""
 
@@ -72,8 +112,9 @@ class Config(_Model):
     marker: str = Field(DEFAULT_MARKER, min_length=3, description="The insertion marker line.")
     language: Lang = Field("zh", description="Language of the bot's messages: zh or en.")
     timezone: str = Field("Asia/Shanghai", description="Time zone for 'today'.")
-    members: dict[str, str] = Field(
-        default_factory=dict, description="GitHub login → display name; fills an empty name."
+    members: dict[str, Member] = Field(
+        default_factory=dict,
+        description="GitHub login → display name, or {name, remind}; fills an empty name.",
     )
     authors: Literal["collaborators", "members", "anyone"] = Field(
         "collaborators",
@@ -86,6 +127,36 @@ class Config(_Model):
     template: Template = Field(
         default_factory=Template, description="How an entry is written into the README."
     )
+    week_start: Weekday = Field(
+        "monday", description="First day of a week, for the dashboard, reminders and batching."
+    )
+    dashboard: bool = Field(False, description="Keep one dashboard issue current.")
+    dashboard_title: str = Field(
+        "",
+        description="The dashboard issue's title; empty: 📚 精读看板 (en: 📚 Reading dashboard).",
+    )
+    reminders: Reminders | None = Field(
+        None, description="When to remind members who have not reported: {weekday, time}."
+    )
+    pull_requests: Literal["per-submission", "weekly"] = Field(
+        "per-submission",
+        description="One PR per submission, or weekly: one rolling PR for all pending ones.",
+    )
+
+    _week_start = field_validator("week_start", mode="before")(_weekday)
+
+    @field_validator("members", mode="before")
+    @classmethod
+    def _member_names(cls, value: object) -> object:
+        """The plain form ``login: name`` is the object form ``{name: name}``."""
+        if not isinstance(value, dict):
+            return value
+        return {k: {"name": v} if isinstance(v, str) else v for k, v in value.items()}
+
+    def member_name(self, login: str) -> str | None:
+        """The display name configured for ``login``, if any."""
+        member = self.members.get(login)
+        return member.name if member else None
 
     @field_validator("timezone")
     @classmethod

@@ -118,7 +118,7 @@ def _submit(job: Context, issue: Issue, config: Config, status: Status) -> str:
 
 
 def _defaults(issue: Issue, config: Config) -> dict[str, str]:
-    name = config.members.get(issue.author)
+    name = config.member_name(issue.author)
     return {"name": name} if name else {}
 
 

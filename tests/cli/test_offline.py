@@ -106,6 +106,23 @@ def test_lint_the_seed() -> None:
     )
 
 
+def test_dashboard_of_the_seed_at_a_fixed_date(tmp_path: Path) -> None:
+    config = tmp_path / "paperbot.yml"
+    config.write_text("members:\n  zhangyu: 张宇\n  newbie: 新人\n", encoding="utf-8")
+    seed = str(FIXTURES / "seed_README.md")
+    got = run("dashboard", seed, "--config", str(config), "--today", "2025-07-06")
+    assert got.returncode == 0, got.stderr
+    lines = got.stdout.splitlines()
+    assert lines[:2] == ["<!-- paperbot:dashboard -->", "## 本周 · 2025-06-30 至 2025-07-06"]
+    assert "| 张宇 | ✅✅❌💤✅✅❌✅💤✅✅✅ | 8 | 13 | 3 |" in lines
+    assert "- ❌ **新人** 尚无记录" in lines and "```mermaid" in lines
+    assert run("dashboard", seed, "--today", "2025-07-06").stdout == got.stdout.replace(
+        "- ❌ **新人** 尚无记录\n", ""
+    ).replace("| 新人 | ❌❌❌❌❌❌❌❌❌❌❌❌ | 0 | 0 | 0 |\n", "")
+    bad = run("dashboard", seed, "--today", "7/6")
+    assert bad.returncode == 2 and "expected YYYY-MM-DD" in bad.stderr
+
+
 def test_forms_writes_both_forms(tmp_path: Path) -> None:
     got = run("forms", "--out", str(tmp_path / "forms"))
     assert got.returncode == 0
@@ -131,7 +148,7 @@ def test_clear_one_line_errors(tmp_path: Path, args: list[str], says: str) -> No
     assert got.returncode in (1, 2) and says in got.stderr, got.stderr
 
 
-@pytest.mark.parametrize("command", ["render", "apply", "lint", "forms"])
+@pytest.mark.parametrize("command", ["render", "apply", "lint", "forms", "dashboard"])
 def test_help_on_every_command(command: str) -> None:
     got = run(command, "--help")
     assert got.returncode == 0 and "usage: paperbot" in got.stdout

@@ -1,0 +1,70 @@
+"""The weekly-loop options of .github/paperbot.yml: forms people write, and bad values explained."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from app.core.config import Config, load_config
+from app.core.errors import ConfigError
+
+
+@pytest.mark.parametrize(
+    ("text", "check"),
+    [
+        (
+            "",
+            lambda c: (
+                (c.dashboard, c.reminders, c.pull_requests) == (False, None, "per-submission")
+            ),
+        ),
+        ("members:\n  zhangyu: 张宇\n", lambda c: c.member_name("zhangyu") == "张宇"),
+        (
+            "members:\n  chenyin: {name: 陈银, remind: false}\n",
+            lambda c: (c.member_name("chenyin"), c.members["chenyin"].remind) == ("陈银", False),
+        ),
+        ("members:\n  zhangyu: 张宇\n", lambda c: c.members["zhangyu"].remind),
+        ("week_start: Sunday\n", lambda c: c.week_start == "sunday"),
+        ("week_start: sun\n", lambda c: c.week_start == "sunday"),
+        ("reminders: {weekday: SUN, time: '20:00'}\n", lambda c: c.reminders.weekday == "sunday"),
+        ("reminders: {weekday: sunday, time: 20:00}\n", lambda c: c.reminders.time == "20:00"),
+        ("reminders: {weekday: sunday, time: '8:05'}\n", lambda c: c.reminders.time == "08:05"),
+        ("reminders: {weekday: sunday, time: '20：00'}\n", lambda c: c.reminders.time == "20:00"),
+        ("pull_requests: weekly\ndashboard: true\n", lambda c: c.pull_requests == "weekly"),
+        ("dashboard_title: 看板\n", lambda c: c.dashboard_title == "看板"),
+    ],
+)
+def test_accepted(text: str, check: Any) -> None:
+    assert check(load_config(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        ("week_start: someday\n", "week_start: Input should be 'monday'"),
+        ("reminders: {weekday: funday, time: '20:00'}\n", "reminders.weekday"),
+        ("reminders: {weekday: sunday, time: '25:00'}\n", "reminders.time"),
+        ("reminders: {weekday: sunday, time: 'evening'}\n", 'HH:MM, e.g. "20:00"'),
+        ("reminders: {weekday: sunday}\n", "reminders.time: Field required"),
+        ("reminders: sunday\n", "reminders: Input should be a valid dictionary"),
+        ("pull_requests: daily\n", "pull_requests: Input should be 'per-submission' or 'weekly'"),
+        ("dashboard: maybe\n", "dashboard: Input should be a valid boolean"),
+        ("members:\n  chenyin: {remind: false}\n", "members.chenyin.name: Field required"),
+        ("members:\n  chenyin: {name: 陈银, remind: nope}\n", "members.chenyin.remind"),
+        ("members:\n  chenyin: {name: 陈银, mute: true}\n", "members.chenyin.mute"),
+        ("members: [zhangyu]\n", "members: Input should be a valid dictionary"),
+    ],
+)
+def test_bad_values_are_explained_by_option(text: str, named: str) -> None:
+    with pytest.raises(ConfigError) as got:
+        load_config(text)
+    assert named in got.value.message
+
+
+def test_the_plain_and_the_object_form_mix() -> None:
+    config = load_config("members:\n  a: 甲\n  b: {name: 乙, remind: false}\n")
+    assert [(m.name, m.remind) for m in config.members.values()] == [("甲", True), ("乙", False)]
+    assert config == Config.model_validate(
+        {"members": {"a": "甲", "b": {"name": "乙", "remind": False}}}
+    )
