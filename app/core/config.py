@@ -55,6 +55,9 @@ class Limits(_Model):
         200, ge=20, description="Longest unbroken run of non-CJK characters in any text."
     )
     future_days: int = Field(7, ge=0, description="How far past today a date may be, in days.")
+    late_days: int = Field(
+        60, ge=0, description="How far before the README's newest entry a date may be, in days."
+    )
 
 
 class Labels(_Model):

@@ -18,15 +18,17 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict
 
-from app.core import text
+from app.core import images, text
 from app.core.config import Config
+from app.core.dates import looks_like_date, parse_date
 from app.core.errors import InvalidSubmission, Problem
-from app.core.fields import FORMS, Kind
-from app.core.grammar import DATE_TEXT, SKIP_TAIL, figure_urls
+from app.core.fields import FIGURE, FORMS, Kind
+from app.core.grammar import strip_label, tidy_reason
 from app.core.i18n import Lang, msg
 
-_DATE = re.compile(r"^\[?\s*" + DATE_TEXT + r"\s*\]?$")
 _NAME_BAD = re.compile(r"[\[\]()]")
+_WRAPPED_LINK = re.compile(r"[<（(]\s*(\S+?)\s*[>）)]")
+_BRACKETS = "[]【】［］ \u3000"
 
 
 class Report(BaseModel):
@@ -67,17 +69,6 @@ def key(entry: Entry) -> EntryKey:
     return entry_key(entry.date, entry.name, entry.title if isinstance(entry, Report) else "")
 
 
-def parse_date(value: str) -> dt.date | None:
-    """A date from ``2025-07-06``, ``2025-7-6``, ``2025/7/6``, ``2025.7.6`` or ``2025年7月6日``."""
-    if not _DATE.match(value.strip()):
-        return None
-    year, month, day = map(int, re.findall(r"\d+", value))
-    try:
-        return dt.date(year, month, day)
-    except ValueError:
-        return None
-
-
 @dataclass(frozen=True)
 class _Ctx:
     config: Config
@@ -94,7 +85,7 @@ Check = Callable[[str, _Ctx], tuple[object, str | None]]
 def _date(value: str, ctx: _Ctx) -> tuple[object, str | None]:
     day = parse_date(value)
     if day is None:
-        known = _DATE.match(value.strip()) is not None
+        known = looks_like_date(value)
         return None, msg("no_such_date" if known else "bad_date", ctx.lang, value=value)
     days = ctx.config.limits.future_days
     if day > ctx.today + dt.timedelta(days=days):
@@ -110,7 +101,7 @@ def _line(limit: str) -> Check:
 
 
 def _name(value: str, ctx: _Ctx) -> tuple[object, str | None]:
-    value = value.strip("[] ").strip()
+    value = value.strip(_BRACKETS)
     if not value:
         return None, msg("required", ctx.lang)
     if _NAME_BAD.search(value):
@@ -119,11 +110,14 @@ def _name(value: str, ctx: _Ctx) -> tuple[object, str | None]:
 
 
 def _reason(value: str, ctx: _Ctx) -> tuple[object, str | None]:
-    value = SKIP_TAIL.sub("", value).strip(" ，,")
+    value = tidy_reason(value)
     return value or None, _text_problem(value, ctx, ctx.config.limits.reason_max, True)
 
 
 def _summary(value: str, ctx: _Ctx) -> tuple[object, str | None]:
+    value = strip_label(value)
+    if not value:
+        return None, msg("required", ctx.lang)
     problem = _text_problem(value, ctx, ctx.config.limits.summary_max, False)
     if problem is None and text.unsafe_links(value):
         problem = msg("unsafe_link", ctx.lang)
@@ -138,28 +132,31 @@ def _text_problem(value: str, ctx: _Ctx, most: int, one_line: bool) -> str | Non
     word, word_max = text.longest_word(value), ctx.config.limits.word_max
     if word > word_max:
         return msg("long_word", ctx.lang, n=word, max=word_max)
+    if text.longest_url(value) > text.URL_MAX:
+        return msg("long_url", ctx.lang, n=text.longest_url(value), max=text.URL_MAX)
     return None
 
 
 def _link(value: str, ctx: _Ctx) -> tuple[object, str | None]:
-    value = value.strip("<> ")
+    wrapped = _WRAPPED_LINK.fullmatch(value.strip())
+    value = wrapped[1] if wrapped else value.strip()
     if not is_http_url(value):
         return None, msg("bad_url", ctx.lang, value=value[:80])
     return text.url(value), None
 
 
 def _figure(value: str, ctx: _Ctx) -> tuple[object, str | None]:
-    urls = figure_urls(value) or [value]
+    urls = images.images_in(value) or [value]
     if len(urls) > 1:
         return None, msg("many_figures", ctx.lang, n=len(urls))
     if not is_http_url(urls[0]):
         return None, msg("bad_figure", ctx.lang)
-    return text.url(urls[0]), None
+    return text.url(images.displayable(urls[0])), None
 
 
 def is_http_url(value: str) -> bool:
     """An absolute http(s) URL with a host, no spaces, of a sane length."""
-    if not value or len(value) > 2048 or any(ch.isspace() for ch in value):
+    if not value or len(value) > text.URL_MAX or any(ch.isspace() for ch in value):
         return False
     parts = urlsplit(value)
     return parts.scheme in ("http", "https") and bool(parts.netloc)
@@ -188,10 +185,15 @@ def validate(
     """Check every field of a ``kind`` submission; the entry, or InvalidSubmission."""
     ctx, form = _Ctx(config, today), FORMS[kind]
     values: dict[str, object] = {}
+    given = {
+        f.id: text.clean(answers.get(f.id, "")) or text.clean((defaults or {}).get(f.id, ""))
+        for f in form.fields
+    }
+    placed, early = _place_images(given, ctx.lang)
     problems: list[Problem] = []
     for f in form.fields:
-        raw = text.clean(answers.get(f.id, "")) or text.clean((defaults or {}).get(f.id, ""))
-        value, problem = _check_one(f.id, raw, ctx, required=f.required)
+        value, problem = _check_one(f.id, placed[f.id], ctx, required=f.required)
+        problem = early.get(f.id, problem)
         if problem:
             problems.append(Problem(f.id, f.label(ctx.lang), problem))
         elif value is not None:
@@ -199,6 +201,17 @@ def validate(
     if problems:
         raise InvalidSubmission(problems)
     return Report.model_validate(values) if kind == "report" else Skip.model_validate(values)
+
+
+def _place_images(answers: dict[str, str], lang: Lang) -> tuple[dict[str, str], dict[str, str]]:
+    """An image pasted into the summary becomes the figure when the figure is empty."""
+    found = images.images_in(answers.get("summary", ""))
+    if not found:
+        return answers, {}
+    if answers.get("figure") or len(found) > 1 or not is_http_url(found[0]):
+        return answers, {"summary": msg("image_in_summary", lang, figure=FIGURE.label(lang))}
+    summary = images.without_images(answers["summary"])
+    return {**answers, "figure": found[0], "summary": summary}, {}
 
 
 def _check_one(field: str, raw: str, ctx: _Ctx, *, required: bool) -> tuple[object, str | None]:

@@ -33,8 +33,31 @@ class InvalidSubmission(BotError):
         self.problems = tuple(problems)
 
 
+class AttemptedEntry(InvalidSubmission):
+    """The issue tries to be a submission but cannot be read: what was found, what is not."""
+
+    def __init__(
+        self,
+        problems: list[Problem],
+        *,
+        recognised: dict[str, str],
+        missing: tuple[str, ...],
+        unknown: tuple[str, ...],
+    ) -> None:
+        super().__init__(problems)
+        self.recognised, self.missing, self.unknown = recognised, missing, unknown
+
+
 class NotASubmission(BotError):
     """The issue is neither a form submission nor an entry in the README's format."""
+
+
+class DuplicateEntry(BotError):
+    """The README already holds this entry, written by someone else: it is never replaced."""
+
+    def __init__(self, message: str, *, line: int, date: str, name: str) -> None:
+        super().__init__(message)
+        self.line, self.date, self.name = line, date, name
 
 
 class MarkerError(BotError):

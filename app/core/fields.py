@@ -4,12 +4,15 @@ Rules:
 - A field's id is what the code uses; its labels are what members see and what an issue
   body carries as ``### <label>``. Parsing maps labels back to ids using these definitions
   only, never positions or strings written elsewhere.
-- Both the Chinese and the English label of a field are recognised in an issue body, so a
-  form generated in either language parses the same.
+- Both the Chinese and the English label of a field, and its aliases (``### Title``,
+  ``### 链接``), are recognised in an issue body whatever the configured language, case-
+  and width-insensitively (NFKC), with or without a trailing colon or ``(optional)``.
 """
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
@@ -28,6 +31,8 @@ class Field:
     description_zh: str
     description_en: str
     placeholder: str = ""
+    placeholder_en: str = ""
+    aliases: tuple[str, ...] = ()
     required: bool = False
     single_line: bool = True
     render: str | None = None
@@ -35,6 +40,12 @@ class Field:
 
     def label(self, lang: str) -> str:
         return self.label_zh if lang == "zh" else self.label_en
+
+    def description(self, lang: str) -> str:
+        return self.description_zh if lang == "zh" else self.description_en
+
+    def hint(self, lang: str) -> str:
+        return self.placeholder if lang == "zh" else self.placeholder_en or self.placeholder
 
 
 @dataclass(frozen=True)
@@ -48,6 +59,9 @@ class Form:
     title_prefix: str
     label: str
     fields: tuple[Field, ...]
+    name_en: str
+    description_en: str
+    title_prefix_en: str
 
     def field(self, field_id: str) -> Field:
         return next(f for f in self.fields if f.id == field_id)
@@ -61,6 +75,7 @@ DATE = Field(
     "精读所在周的日期，格式 YYYY-MM-DD。Date of the week you read it, as YYYY-MM-DD.",
     "Date of the week, YYYY-MM-DD",
     placeholder="2025-07-06",
+    aliases=("时间", "周", "week"),
     required=True,
 )
 NAME = Field(
@@ -71,6 +86,8 @@ NAME = Field(
     "你在周报中的名字。Your name as it appears in the log.",
     "Your name as it appears in the log",
     placeholder="张宇",
+    placeholder_en="Zhang Yu",
+    aliases=("名字", "成员", "member"),
     required=True,
 )
 TITLE = Field(
@@ -81,6 +98,7 @@ TITLE = Field(
     "论文的完整标题。The paper's full title.",
     "The paper's full title",
     placeholder="Understanding and Mitigating Annotation Bias in Facial Expression Recognition",
+    aliases=("标题", "题目", "论文题目", "论文名称", "论文名", "title", "paper"),
     required=True,
 )
 LINK = Field(
@@ -91,6 +109,7 @@ LINK = Field(
     "论文的 http(s) 链接（可选）。The paper's http(s) link (optional).",
     "The paper's http(s) link (optional)",
     placeholder="https://arxiv.org/abs/2108.08504",
+    aliases=("链接", "论文地址", "地址", "link", "url", "arxiv"),
 )
 VENUE = Field(
     "venue",
@@ -100,6 +119,7 @@ VENUE = Field(
     "发表的会议或期刊，如 ICCV 2021（可选）。Where it was published (optional).",
     "Where it was published (optional)",
     placeholder="ICCV 2021",
+    aliases=("会议", "期刊", "会议/期刊", "出处", "conference", "journal", "source"),
 )
 FIGURE = Field(
     "figure",
@@ -109,6 +129,7 @@ FIGURE = Field(
     "粘贴或拖入一张框架图，帮助一眼想起论文内容（可选）。"
     "Paste or drop one framework figure (optional).",
     "Paste or drop one framework figure (optional)",
+    aliases=("框架图", "图", "图片", "配图", "figure", "image", "framework"),
     single_line=False,
 )
 SUMMARY = Field(
@@ -119,6 +140,8 @@ SUMMARY = Field(
     "一两句话总结精华，切勿过长。One or two sentences on the essence; never long.",
     "One or two sentences on the essence; never long",
     placeholder="本文提出……",
+    placeholder_en="The paper proposes …",
+    aliases=("简述", "总结", "概述", "summary", "abstract", "tl;dr"),
     required=True,
     single_line=False,
 )
@@ -130,6 +153,8 @@ REASON = Field(
     "本周没有精读的原因（可选）。Why you did not read a paper this week (optional).",
     "Why you did not read a paper this week (optional)",
     placeholder="准备考试",
+    placeholder_en="Preparing for an exam",
+    aliases=("原因", "reason", "why"),
 )
 
 REPORT = Form(
@@ -140,6 +165,9 @@ REPORT = Form(
     title_prefix="[周报] ",
     label="paper-report",
     fields=(DATE, NAME, TITLE, LINK, VENUE, FIGURE, SUMMARY),
+    name_en="Paper report",
+    description_en="Log a paper you read in full this week.",
+    title_prefix_en="[Report] ",
 )
 SKIP = Form(
     kind="skip",
@@ -149,20 +177,27 @@ SKIP = Form(
     title_prefix="[未精读] ",
     label="skip-week",
     fields=(DATE, NAME, REASON),
+    name_en="Did not read this week",
+    description_en="You did not read a paper in full this week.",
+    title_prefix_en="[Skip] ",
 )
 FORMS: dict[Kind, Form] = {"report": REPORT, "skip": SKIP}
 
 
 def label_index() -> dict[str, Field]:
-    """Map every normalised label (zh and en, of every form) to its field."""
+    """Map every normalised label (zh, en and aliases, of every form) to its field."""
     index: dict[str, Field] = {}
     for form in FORMS.values():
         for f in form.fields:
-            index[normalise_label(f.label_zh)] = f
-            index[normalise_label(f.label_en)] = f
+            for label in (f.label_zh, f.label_en, *f.aliases):
+                index[normalise_label(label)] = f
     return index
 
 
+_OPTIONAL = re.compile(r"\s*\((?:可选|选填|optional)\)\s*$")
+
+
 def normalise_label(text: str) -> str:
-    """Fold case and whitespace so that a label typed slightly differently still matches."""
-    return " ".join(text.split()).casefold()
+    """Fold width, case and spaces, and drop a trailing colon or (optional), for matching."""
+    text = " ".join(unicodedata.normalize("NFKC", text).split()).casefold()
+    return _OPTIONAL.sub("", text.rstrip(" :*")).rstrip(" :*")

@@ -16,11 +16,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from app.core.dates import DATE_TEXT
 from app.core.fields import Kind
+from app.core.images import images_in, without_images
 
 WRAP = 3
 PREFIX = re.compile(r"^[ \t]*(?:>[ \t]*)*")
-DATE_TEXT = r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?"
 HEADER_START = re.compile(r"^[ \t>]*\[\s*(?P<date>" + DATE_TEXT + r")\s*\]", re.M)
 _HEAD = re.compile(r"\[\s*(?P<date>" + DATE_TEXT + r")\s*\]\s*-\s*(?P<rest>.*)$")
 _NAME = re.compile(r"\[(?P<b>[^\[\]\n]{1,60})\]\s*-\s*|(?P<n>[^\[\]\-\n]{1,60}?)\s*-\s*")
@@ -28,9 +29,16 @@ SKIP_WORDS = re.compile(r"(?:未|无|没有|没)(?:来得及)?精(?:~~度~~)?[�
 SKIP_TAIL = re.compile(
     r"[，,、;；\s]*(?:本周|这周)?(?:未|无|没有|没)(?:来得及)?精(?:~~度~~)?[读度]$"
 )
-_IMG_HTML = re.compile(r"<img\b[^>]*?\bsrc\s*=\s*([\"']?)(?P<url>[^\"'\s>]+)\1", re.I)
-_IMG_MD = re.compile(r"!\[[^\]]*\]\(\s*<?(?P<url>[^)\s>]+)>?[^)]*\)")
-_SUMMARY = re.compile(r"^论文简[述评]\s*[:：]?\s*")
+_FULL_WIDTH = re.compile("[【】［］〔〕（）－—–]")
+_FOLD = str.maketrans("【［〔】］〕", "[[[]]]")
+_FW_LINK = re.compile(r"[（(]\s*(?P<url>https?://[^\s（）()]+)\s*[）)]")
+_FW_DASH = re.compile(r"(?<=[\])])\s*[－—–]+\s*|\s*[－—–]+\s*(?=\[)")
+_SUMMARY = re.compile(r"^(?:论文简[述评]\s*[:：]?|summary\s*[:：])\s*", re.I)
+_SKIP_HEAD = re.compile(
+    r"^(?:本周|这周)?(?:未|无|没有|没)(?:来得及)?精(?:~~度~~)?[读度][，,、;；:：\s]*"
+)
+_TRAILING = "。．.，,；;、！!？?：: "
+_WRAPPED = re.compile(r"^[（(](?P<inner>[^（）()]*)[）)]$")
 
 
 @dataclass(frozen=True)
@@ -54,6 +62,14 @@ class RawEntry:
             return {"date": self.date, "name": self.name, "reason": self.reason}
         keys = ("date", "name", "title", "link", "venue", "figure", "summary")
         return {k: getattr(self, k) for k in keys}
+
+
+def fold_header(line: str) -> str:
+    """A header typed on a Chinese keyboard (【】［］, （link）, －/— between parts) in ASCII."""
+    if not _FULL_WIDTH.search(line):
+        return line
+    folded = _FW_LINK.sub(r"(\g<url>)", line.translate(_FOLD))
+    return _FW_DASH.sub("-", folded)
 
 
 def strip_prefix(line: str) -> str:
@@ -110,8 +126,22 @@ def _body(date: str, name: str, rest: str) -> RawEntry | None:
 
 
 def _reason(text: str) -> str:
-    text = text.strip().strip("[]").strip()
-    return SKIP_TAIL.sub("", text).strip(" ，,")
+    return tidy_reason(text.strip().strip("[]"))
+
+
+def tidy_reason(text: str) -> str:
+    """A skip reason without the phrase 本周未精读 (the template adds it) or a closing stop."""
+    text = SKIP_TAIL.sub("", text.strip().rstrip(_TRAILING)).rstrip(_TRAILING)
+    text = _SKIP_HEAD.sub("", text).strip()
+    wrapped = _WRAPPED.match(text)
+    return (wrapped["inner"] if wrapped else text).strip().rstrip(_TRAILING)
+
+
+def strip_label(summary: str) -> str:
+    """A summary without the 论文简述： label(s) it was typed with (the template adds one)."""
+    while (m := _SUMMARY.match(summary)) and m.end():
+        summary = summary[m.end() :]
+    return summary
 
 
 def _report(date: str, name: str, rest: str, got: tuple[str, int]) -> RawEntry:
@@ -148,7 +178,7 @@ def read_entry(lines: list[str]) -> RawEntry | None:
     if entry is None or entry.kind == "skip":
         return entry
     body = [strip_prefix(x) for x in lines[used:]]
-    figures = figure_urls("\n".join(body))
+    figures = images_in("\n".join(body))
     summary = summary_text(body)
     return RawEntry(
         "report",
@@ -157,7 +187,7 @@ def read_entry(lines: list[str]) -> RawEntry | None:
         title=entry.title,
         link=entry.link,
         venue=entry.venue,
-        figure=figures[0] if figures else "",
+        figure="\n".join(figures),
         summary=summary,
     )
 
@@ -177,16 +207,8 @@ def _open_title(line: str) -> bool:
     return parts is not None and parts[2].startswith("[") and bracket(parts[2], 0) is None
 
 
-def figure_urls(text: str) -> list[str]:
-    """Every image URL in ``text``, as an ``<img>`` tag or markdown ``![]()``, in order."""
-    found = [(m.start(), m["url"]) for m in _IMG_HTML.finditer(text)]
-    found += [(m.start(), m["url"]) for m in _IMG_MD.finditer(text)]
-    return [u for _, u in sorted(found)]
-
-
 def summary_text(body: list[str]) -> str:
-    """The summary: text after the 论文简述 label (or all text), figures left out."""
+    """The summary: text after the 论文简述 label (or all text), images left out."""
     start = next((i for i, x in enumerate(body) if _SUMMARY.match(x)), None)
     picked = body if start is None else [_SUMMARY.sub("", body[start]), *body[start + 1 :]]
-    kept = [x for x in picked if not figure_urls(x)]
-    return "\n".join(kept).strip()
+    return without_images("\n".join(picked))

@@ -32,6 +32,24 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "含有过长的连续字符（{n} 个，最多 {max} 个），请加空格或缩短",
         "contains an unbroken run of {n} characters (at most {max}); add spaces or shorten it",
     ),
+    "long_url": (
+        "含有过长的链接（{n} 个字符，最多 {max} 个）",
+        "contains a link of {n} characters (at most {max})",
+    ),
+    "image_in_summary": (
+        "含有图片；请把一张图片放在「{figure}」一栏，简述只写文字",
+        "contains an image; put one image in the {figure} field and keep the summary to text",
+    ),
+    "late_date": (
+        "{value} 比 README 中最新的记录（{newest}）早 {n} 天，最多可早 {days} 天",
+        "{value} is {n} days before the newest entry in the README ({newest}); "
+        "at most {days} are allowed",
+    ),
+    "late_guess": ("：{value} → {guess}？", ": {value} → {guess}?"),
+    "duplicate": (
+        "{path} 第 {line} 行已有这条记录（{date}，{name}）；paperbot 不会覆盖它",
+        "already in {path} at line {line} ({date}, {name}); paperbot does not replace it",
+    ),
     "bad_name_chars": ("不能包含 [ ] ( ) 等符号", "must not contain [ ] ( ) characters"),
     "has_marker": ("不能包含 README 的插入标记", "must not contain the README's insertion marker"),
     "unsafe_link": (
@@ -46,6 +64,33 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "没有找到表单字段，也不是 README 格式的记录",
         "has no form fields and is not an entry in the README's format",
     ),
+    "attempt": ("格式", "Format"),
+    "attempt_seen": (
+        "这像是一条周报记录，但没有按格式书写；已识别：{found}",
+        "this looks like an entry, but it is not in the expected shape; recognised: {found}",
+    ),
+    "nothing": ("无", "nothing"),
+    "template": ("模板", "Template"),
+    "placeholders": (
+        "{items} 是 README 模板里的占位符，请换成实际内容",
+        "{items} are the README template's placeholders; fill in the real values",
+    ),
+    "not_found": ("未找到", "was not found"),
+    "unknown_heading": (
+        "未被识别，其内容没有读取；字段有：{fields}",
+        "was not recognised, so its text was not read; the fields are: {fields}",
+    ),
+    "expected": ("应写成", "Expected"),
+    "shape_report": (
+        "`[2025-07-06]-[张宇]-[论文标题](https://论文链接)-[来源]`，下一行写 `论文简述：……`"
+        "（链接和来源可选）",
+        "`[2025-07-06]-[Zhang Yu]-[Paper title](https://link)-[Venue]`, then a line "
+        "`论文简述：…` with the summary (link and venue optional)",
+    ),
+    "shape_skip": (
+        "`[2025-07-06]-[张宇]-原因，本周未精读`（原因可选）",
+        "`[2025-07-06]-[Zhang Yu]-reason，本周未精读` (the reason is optional)",
+    ),
     "marker_missing": (
         "{path} 中找不到插入标记「{marker}」",
         "{path} has no insertion marker '{marker}'",
@@ -55,6 +100,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{path} has {n} insertion markers '{marker}'; it must have exactly one",
     ),
 }
+
+
+def listing(items: list[str], lang: Lang) -> str:
+    """Items joined as a list in ``lang``."""
+    return ("、" if lang == "zh" else ", ").join(items)
 
 
 def msg(key: str, lang: Lang, **values: object) -> str:

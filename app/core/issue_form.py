@@ -3,11 +3,17 @@
 Rules (GitHub renders a form as ``### <label>`` + blank line + answer, sections joined by
 blank lines, with LF; text typed into a textarea keeps the browser's CRLF):
 - Inside a code fence nothing is a heading.
-- A ``### <label>`` line starts a field only when the label is one of the form's, that
-  field has not started yet, it comes later in the form than the field being read, and
-  the line ends in LF: a heading typed inside an answer (CRLF) cannot forge a field.
-- Any other ``### `` line that ends in LF starts an ignored section (a section a member
-  added by editing); one that ends in CRLF is part of the answer.
+- A ``### <label>`` line starts a field only when the label names a field (fields.py), that
+  field has not started yet, and the line ends in LF: a heading typed inside an answer
+  (CRLF) cannot forge a field, nor can a repeated one. Hand-written bodies may list the
+  fields in any order.
+- Any other ``### `` line that ends in LF starts a section that is not read (a section a
+  member added, mistyped or repeated); its heading is reported in ``unknown`` so it is
+  named back to the member, never dropped silently. One that ends in CRLF is answer text.
+- A leading byte-order mark is ignored; labels match as fields.py says (both languages).
+- A plain body's header may be typed on a Chinese keyboard (【】, （）, －); a body that is no
+  readable submission is either an attempt (attempt.py: answered with what is missing) or
+  not a submission at all.
 - ``_No response_`` means empty, and so does ``None`` for a dropdown; a ``render:``
   answer is unwrapped from its fence; checkboxes give the checked options, one a line.
 """
@@ -17,9 +23,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from app.core.attempt import attempt_error
 from app.core.errors import InvalidSubmission, NotASubmission, Problem
 from app.core.fields import FORMS, Field, Kind, label_index, normalise_label
-from app.core.grammar import PREFIX, is_header, join_header, read_entry
+from app.core.grammar import fold_header, is_header, read_entry
 from app.core.i18n import Lang, msg
 
 _HEADING = re.compile(r"^###[ \t]+(?P<label>.+?)[ \t]*#*[ \t]*$")
@@ -32,45 +39,55 @@ _INDEX_BY_ID = {f.id: f for f in _INDEX.values()}
 
 @dataclass(frozen=True)
 class Submission:
-    """What an issue body asks for: the kind of entry and its answers by field id."""
+    """What an issue body asks for: its kind, answers by field id, and headings not read."""
 
     kind: Kind
     answers: dict[str, str]
     source: str  # "form" or "plain"
+    unknown: tuple[str, ...] = ()
 
 
 def read_issue(body: str | None, *, lang: Lang = "zh") -> Submission:
     """The submission in an issue body; NotASubmission when it holds none."""
-    body = body or ""
-    sections = form_sections(body)
+    body = (body or "").removeprefix("\ufeff")
+    sections, unknown = read_sections(body)
     if sections:
-        return Submission(_kind(sections), sections, "form")
-    return _plain(body, lang)
+        kind = _kind(sections)
+        fields = {f.id for f in FORMS[kind].fields}
+        answers = {k: v for k, v in sections.items() if k in fields}
+        other = [_INDEX_BY_ID[k].label(lang) for k, v in sections.items() if k not in fields and v]
+        return Submission(kind, answers, "form", (*unknown, *other))
+    return _plain(body, lang, unknown)
 
 
 def form_sections(body: str) -> dict[str, str]:
     """Answers by field id for every form section found; empty when the body is no form."""
+    return read_sections(body)[0]
+
+
+def read_sections(body: str) -> tuple[dict[str, str], list[str]]:
+    """Answers by field id, and the ``###`` headings that name no field, as typed."""
     if "\n" in body and "\n" not in body.replace("\r\n", ""):
         body = body.replace("\r\n", "\n")  # wholly re-saved by a browser: CRLF everywhere
-    order = {f.id: i for form in FORMS.values() for i, f in enumerate(form.fields)}
     raw: dict[str, list[str]] = {}
+    unknown: list[str] = []
     current: list[str] | None = None
-    position, fence = -1, ""
+    fence = ""
     for line in body.split("\n"):
         fence = _fence_state(line, fence)
         heading = None if fence or _fence_state(line, "") else _HEADING.match(line)
         if heading and not line.endswith("\r"):
             field = _INDEX.get(normalise_label(heading["label"]))
-            if field and field.id not in raw and order[field.id] > position:
-                raw[field.id], position = [], order[field.id]
-                current = raw[field.id]
+            if field and field.id not in raw:
+                current = raw[field.id] = []
                 continue
-            if not field or field.id in raw:
-                current = None
-                continue
+            unknown.append(heading["label"].strip())
+            current = None
+            continue
         if current is not None:
             current.append(line.rstrip("\r"))
-    return {fid: _answer(_INDEX_BY_ID[fid], "\n".join(lines)) for fid, lines in raw.items()}
+    answers = {fid: _answer(_INDEX_BY_ID[fid], "\n".join(lines)) for fid, lines in raw.items()}
+    return answers, unknown
 
 
 def _fence_state(line: str, fence: str) -> str:
@@ -108,18 +125,21 @@ def _kind(sections: dict[str, str]) -> Kind:
     return "report" if any(f.id in sections for f in report_only) else "skip"
 
 
-def _plain(body: str, lang: Lang) -> Submission:
-    lines = body.replace("\r\n", "\n").split("\n")
+def _plain(body: str, lang: Lang, unknown: list[str]) -> Submission:
+    lines = [_folded(line) for line in body.replace("\r\n", "\n").split("\n")]
     starts = [i for i, line in enumerate(lines) if is_header(line)]
-    if not starts:
-        raise NotASubmission(msg("not_submission", lang))
     if len(starts) > 1:
         raise InvalidSubmission(
             [Problem("body", "issue", msg("many_entries", lang, n=len(starts)))]
         )
-    first = starts[0]
-    entry = read_entry(lines[first:])
+    entry = read_entry(lines[starts[0] :]) if starts else None
     if entry is None:
-        head, _ = join_header(lines[first:])
-        raise NotASubmission(msg("not_submission", lang) + f": {PREFIX.sub('', head)[:120]}")
-    return Submission(entry.kind, entry.fields(), "plain")
+        raise attempt_error(body, lang=lang, unknown=unknown) or NotASubmission(
+            msg("not_submission", lang)
+        )
+    return Submission(entry.kind, entry.fields(), "plain", tuple(unknown))
+
+
+def _folded(line: str) -> str:
+    folded = fold_header(line)
+    return folded if folded != line and is_header(folded) else line

@@ -2,9 +2,10 @@
 
 Rules:
 - Findings carry the 1-based line number and a message; the README is never changed.
-- A date is suspicious when it lies more than ``_SUSPICIOUS_DAYS`` from the median of its
-  neighbours; suspicious entries are left out of the order check, so one typo gives one
-  finding, not two.
+- A date is suspicious by the plausibility rule submissions obey (dates.py): more than
+  ``late_days`` from the entries on each side of it (the median of up to three above and of
+  three below), so a typo is caught and a long pause in the log is not; suspicious entries
+  are left out of the order check, so one typo gives one finding, not two.
 - Order is newest first: an entry newer than the one above it is out of order.
 - Duplicates: the same member logging the same paper twice, or the same week skipped twice.
 """
@@ -17,12 +18,12 @@ import re
 import statistics
 from dataclasses import dataclass
 
+from app.core.config import Limits
+from app.core.dates import DATE_TEXT, far, likely
 from app.core.entry import entry_key
 from app.core.errors import MarkerError
-from app.core.grammar import DATE_TEXT
 from app.core.readme import Region, find_marker, header_at, lines_at, region
 
-_SUSPICIOUS_DAYS = 180
 _NEIGHBOURS = 3
 _DATE_LIKE = re.compile(r"\n[ \t>]*\[?\s*" + DATE_TEXT)
 
@@ -47,7 +48,13 @@ class _Seen:
     kind: str
 
 
-def lint(text: str, *, marker: str, today: dt.date | None = None) -> list[Finding]:
+def lint(
+    text: str,
+    *,
+    marker: str,
+    today: dt.date | None = None,
+    late_days: int = Limits().late_days,
+) -> list[Finding]:
     """Every finding in the README, in line order."""
     findings: list[Finding] = []
     try:
@@ -56,7 +63,7 @@ def lint(text: str, *, marker: str, today: dt.date | None = None) -> list[Findin
         findings.append(Finding(1, "marker", exc.message))
         where = Region(0, len(text))
     seen = _read(text, where, findings, today)
-    suspicious = _suspicious(seen, findings)
+    suspicious = _suspicious(seen, findings, late_days)
     _order([s for i, s in enumerate(seen) if i not in suspicious], findings)
     _duplicates(seen, findings)
     return sorted(findings, key=lambda f: f.line)
@@ -90,26 +97,25 @@ def _one(text: str, at: int, line: int, out: list[Finding], today: dt.date | Non
     return _Seen(line, day, entry_key(day, raw.name, title), raw.kind)
 
 
-def _suspicious(seen: list[_Seen], out: list[Finding]) -> set[int]:
+def _suspicious(seen: list[_Seen], out: list[Finding], days: int) -> set[int]:
     bad: set[int] = set()
     for i, s in enumerate(seen):
-        around = seen[max(0, i - _NEIGHBOURS) : i] + seen[i + 1 : i + 1 + _NEIGHBOURS]
-        if not around:
-            continue
-        middle = dt.date.fromordinal(int(statistics.median(x.date.toordinal() for x in around)))
-        if abs((s.date - middle).days) > _SUSPICIOUS_DAYS:
+        above, below = seen[max(0, i - _NEIGHBOURS) : i], seen[i + 1 : i + 1 + _NEIGHBOURS]
+        sides = [_median(side) for side in (above, below) if side]
+        if sides and all(far(s.date, ref, days=days) for ref in sides):
             bad.add(i)
-            out.append(Finding(s.line, "date", _suspicion(s.date, middle)))
+            out.append(Finding(s.line, "date", _suspicion(s.date, _median(above + below))))
     return bad
+
+
+def _median(group: list[_Seen]) -> dt.date:
+    return dt.date.fromordinal(int(statistics.median(x.date.toordinal() for x in group)))
 
 
 def _suspicion(day: dt.date, middle: dt.date) -> str:
     text = f"suspicious date {day} among entries of {middle:%Y-%m}"
-    try:
-        guess = day.replace(year=middle.year)
-    except ValueError:
-        return text
-    return text + (f" (did you mean {guess}?)" if abs((guess - middle).days) <= 31 else "")
+    guess = likely(day, middle)
+    return text + (f" (did you mean {guess}?)" if guess else "")
 
 
 def _order(seen: list[_Seen], out: list[Finding]) -> None:

@@ -14,6 +14,7 @@ import re
 
 from app.core.entry import Entry, EntryKey, Report, key
 from app.core.errors import Problem
+from app.core.fields import FORMS, Kind
 from app.core.i18n import Lang
 
 BRANCH_PREFIX = "paperbot/issue-"
@@ -80,6 +81,13 @@ _TEXT: dict[str, tuple[str, str]] = {
         "已通过检查，PR：{url}。维护者合并后即写入 README。",
         "All fields check out; pull request: {url}. It lands in the README once merged.",
     ),
+    "attempt": (
+        "这看起来是一条周报记录，但 paperbot 无法读取。请编辑此 issue，按下面的提示修改"
+        "（编辑后会自动重新检查），或改用表单：[论文精读周报]({report}) · [本周未精读]({skip})",
+        "This looks like an entry, but paperbot cannot read it. Edit this issue as below "
+        "(it is re-checked when you edit it), or use a form: [Paper report]({report}) · "
+        "[Did not read this week]({skip})",
+    ),
     "present": ("这条记录已经在 README 中，无需改动。", "This entry is already in the README."),
     "not_allowed": (
         "抱歉，只有本仓库的协作者（triage 及以上）或配置中的成员可以提交。",
@@ -107,6 +115,11 @@ _TEXT: dict[str, tuple[str, str]] = {
         "paperbot failed after retrying: {message}. A maintainer can comment here to retry.",
     ),
 }
+
+
+def form_url(repo_url: str, kind: Kind) -> str:
+    """The link that opens a new issue with form ``kind`` in the repository at ``repo_url``."""
+    return f"{repo_url.rstrip('/')}/issues/new?template={FORMS[kind].filename}"
 
 
 def status(kind: str, lang: Lang, *, problems: tuple[Problem, ...] = (), **values: str) -> str:

@@ -10,26 +10,31 @@ Rules:
 - Pure insertion: the new README is the old one with one contiguous run of lines added
   (the block, preceded by a lone ``>`` when it is a quote and the quoted line above would
   otherwise swallow it).
-- An entry with the same key (date, name, title) — or ``previous``, the key of the entry
-  this submission made before — is replaced in place instead; if its lines already equal
-  the block, the README is returned unchanged. Applying the same entry twice is a no-op.
-- The README's newline style (LF or CRLF) is kept, and so is a missing final newline.
+- Nothing is replaced silently: an entry with the same key (date, name, title) whose lines
+  already equal the block leaves the README unchanged (applying twice is a no-op); one that
+  differs raises ``DuplicateEntry`` naming its line, unless it is ``previous`` — the entry
+  this submission made before (its merged PR recorded the key), which is replaced in place.
+- Bytes are kept: the new README is the old one plus the inserted lines, which take the
+  marker line's ending (LF or CRLF); a BOM and a missing final newline stay as they were.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from app.core.entry import Entry, EntryKey, entry_key, key, parse_date
-from app.core.errors import MarkerError
+from app.core.dates import date_pattern, parse_date
+from app.core.entry import Entry, EntryKey, entry_key, key
+from app.core.errors import DuplicateEntry, MarkerError
 from app.core.grammar import HEADER_START, WRAP, RawEntry, join_header, parse_header, read_entry
 from app.core.i18n import Lang, msg
 
 # Scans anchor on "\n" rather than "^" with re.M: the engine then skips ahead by a literal.
 _CANDIDATE = re.compile(r"\n[ \t]*[^>\s]")
+_NEWEST_AMONG = 10
 HEADER_NL = re.compile("\n" + HEADER_START.pattern.removeprefix("^"))
 
 
@@ -48,7 +53,7 @@ def find_marker(text: str, marker: str, *, path: str = "README.md", lang: Lang =
     while at != -1:
         begin, end = text.rfind("\n", 0, at) + 1, text.find("\n", at)
         end = len(text) if end == -1 else end
-        if not text[begin:at].strip(" \t>") and not text[at + len(needle) : end].strip():
+        if not text[begin:at].strip(" \t>\ufeff") and not text[at + len(needle) : end].strip():
             ends.append(end)
         at = text.find(needle, at + 1)
     if len(ends) != 1:
@@ -137,36 +142,65 @@ def insert(
 ) -> str:
     """The README with ``block`` for ``entry`` inserted or replaced in place (see rules)."""
     where = region(text, find_marker(text, marker, path=path, lang=lang))
-    newline = "\r\n" if "\r\n" in text else "\n"
-    block = block.replace("\n", newline)
-    old = _same_entry(text, where, {key(entry), previous})
-    if old is None and text.find(block, where.start) != -1:
+    block = block.replace("\n", _newline(text, where.start))
+    same = _find(text, where, key(entry))
+    if same is not None and text[same[0] : same[1]] == block:
+        return text
+    mine = _find(text, where, previous) if previous else None
+    if same is not None and same != mine:
+        raise _duplicate(text, same[0], path=path, lang=lang)
+    if mine is not None:
+        return text[: mine[0]] + block + text[mine[1] :]
+    if text.find(block, where.start) != -1:
         return text  # a template the grammar cannot read back: the same block is enough
-    if old is not None:
-        return text if text[old[0] : old[1]] == block else text[: old[0]] + block + text[old[1] :]
-    at = _insertion_point(text, where, entry)
+    return _put(text, block, _insertion_point(text, where, entry))
+
+
+def _newline(text: str, start: int) -> str:
+    """The marker line's ending; the file's, when the marker is its last line."""
+    if text.endswith("\n", 0, start):
+        return "\r\n" if text.endswith("\r\n", 0, start) else "\n"
+    return "\r\n" if "\r\n" in text else "\n"
+
+
+def _put(text: str, block: str, at: int) -> str:
+    newline = "\r\n" if block.endswith("\r\n") else "\n"
+    lead = ""
     if at == len(text) and text and not text.endswith("\n"):
-        block = newline + block
-    elif at > 0 and _swallows(text[text.rfind("\n", 0, at - 1) + 1 : at], block):
-        block = ">" + newline + block
-    return text[:at] + block + text[at:]
+        lead, block = newline, block.removesuffix(newline)  # no final newline, as before
+    above = text[text.rfind("\n", 0, max(at - 1, 0)) + 1 : at] + lead
+    if _swallows(above, block):
+        lead += ">" + newline
+    return text[:at] + lead + block + text[at:]
 
 
-def _same_entry(text: str, where: Region, keys: set[EntryKey | None]) -> tuple[int, int] | None:
-    for k in keys:
-        if k is None:
-            continue
-        for m in _date_re(k[0]).finditer(text, where.start, where.end):
-            head = text.rfind("\n", 0, m.start()) + 1
-            if HEADER_START.match(text, head) and header_key(text, head) in keys:
-                return entry_span(text, head, where)
+def _find(text: str, where: Region, k: EntryKey | None) -> tuple[int, int] | None:
+    """The span of the entry with key ``k`` under the marker, if there is one."""
+    if k is None:
+        return None
+    for m in date_pattern(k[0]).finditer(text, where.start, where.end):
+        head = text.rfind("\n", 0, m.start()) + 1
+        if HEADER_START.match(text, head) and header_key(text, head) == k:
+            return entry_span(text, head, where)
     return None
 
 
-def _date_re(iso: str) -> re.Pattern[str]:
-    """Any way of writing this date that the grammar accepts; starts with a literal year."""
-    y, m, d = iso.split("-")
-    return re.compile(rf"{y}\s*[-/.年]\s*0?{int(m)}\s*[-/.月]\s*0?{int(d)}(?!\d)")
+def _duplicate(text: str, head: int, *, path: str, lang: Lang) -> DuplicateEntry:
+    raw, day = header_at(text, head)
+    line = text.count("\n", 0, head) + 1
+    date, name = (str(day), raw.name) if raw and day else ("?", "?")
+    message = msg("duplicate", lang, path=path, line=line, date=date, name=name)
+    return DuplicateEntry(message, line=line, date=date, name=name)
+
+
+def newest(
+    text: str, *, marker: str, until: dt.date, path: str = "README.md", lang: Lang = "zh"
+) -> dt.date | None:
+    """The newest date among the first entries under the marker, none after ``until``."""
+    where = region(text, find_marker(text, marker, path=path, lang=lang))
+    first = itertools.islice(headers(text, where), _NEWEST_AMONG)
+    days = [d for _, w in first if (d := parse_date(w)) is not None and d <= until]
+    return max(days, default=None)
 
 
 def _insertion_point(text: str, where: Region, entry: Entry) -> int:

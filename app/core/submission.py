@@ -1,4 +1,11 @@
-"""The core's front door: issue body and README in; entry, block and new README out."""
+"""The core's front door: issue body and README in; entry, block and new README out.
+
+Rules:
+- Nothing is dropped silently: a ``###`` heading that names no field is a note on a valid
+  submission and one more problem on an invalid one.
+- A date is checked against the README before anything is written: more than
+  ``limits.late_days`` before its newest entry is a date problem (dates.py's one rule).
+"""
 
 from __future__ import annotations
 
@@ -6,20 +13,27 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from app.core.attempt import unknown_headings
 from app.core.config import Config
+from app.core.dates import far, likely
 from app.core.entry import Entry, EntryKey, validate
+from app.core.errors import InvalidSubmission, Problem
+from app.core.fields import DATE
+from app.core.i18n import msg
 from app.core.issue_form import read_issue
-from app.core.readme import insert
+from app.core.readme import insert, newest
 from app.core.render import render
 
 
 @dataclass(frozen=True)
 class Result:
-    """A checked submission: its entry, its block, and the README with it (if one was given)."""
+    """A checked submission: its entry, its block, the README with it (if one was given),
+    and notes for the member (headings that were not read)."""
 
     entry: Entry
     block: str
     readme: str | None = None
+    notes: tuple[Problem, ...] = ()
 
 
 def build(
@@ -31,8 +45,12 @@ def build(
 ) -> Result:
     """Read and check an issue body; raises the BotError family."""
     sub = read_issue(body, lang=config.language)
-    entry = validate(sub.kind, sub.answers, config=config, today=today, defaults=defaults)
-    return Result(entry, render(entry, config.template))
+    notes = tuple(unknown_headings(sub.unknown, sub.kind, config.language))
+    try:
+        entry = validate(sub.kind, sub.answers, config=config, today=today, defaults=defaults)
+    except InvalidSubmission as exc:
+        raise InvalidSubmission([*exc.problems, *notes]) from None
+    return Result(entry, render(entry, config.template), notes=notes)
 
 
 def apply(
@@ -46,6 +64,7 @@ def apply(
 ) -> Result:
     """``build``, then insert the block into ``readme`` (or replace the entry in place)."""
     got = build(body, config=config, today=today, defaults=defaults)
+    check_late(got.entry, readme, config=config, today=today)
     new = insert(
         readme,
         got.block,
@@ -55,4 +74,18 @@ def apply(
         path=config.path,
         lang=config.language,
     )
-    return Result(got.entry, got.block, new)
+    return Result(got.entry, got.block, new, got.notes)
+
+
+def check_late(entry: Entry, readme: str, *, config: Config, today: dt.date) -> None:
+    """InvalidSubmission when the entry's date lies too far before the README's newest."""
+    future = today + dt.timedelta(days=config.limits.future_days)
+    top = newest(readme, marker=config.marker, path=config.path, lang=config.language, until=future)
+    days, lang = config.limits.late_days, config.language
+    if top is None or entry.date >= top or not far(entry.date, top, days=days):
+        return
+    value = entry.date.isoformat()
+    why = msg("late_date", lang, value=value, newest=top, n=(top - entry.date).days, days=days)
+    if guess := likely(entry.date, top):
+        why += msg("late_guess", lang, value=value, guess=guess)
+    raise InvalidSubmission([Problem("date", DATE.label(lang), why)])

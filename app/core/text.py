@@ -8,6 +8,8 @@ Rules:
   definition, or close the link or bracket it sits in.
 - Link destinations in free text must be http(s), mailto or in-page (``#``): anything else,
   entity-encoded tricks included, is refused by ``unsafe_links`` rather than escaped.
+- An http(s) URL is not a word: the unbroken-word limit skips URLs, which are bounded by
+  ``URL_MAX`` characters instead (``longest_url``).
 """
 
 from __future__ import annotations
@@ -22,6 +24,10 @@ _INVISIBLE = re.compile(
 )
 # Runs of characters with no natural break; CJK text legitimately has no spaces.
 _WORD = re.compile(r"[^\s\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef\u3000-\u303f]+")
+_URL = re.compile(
+    r"https?://[^\s\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef\u3000-\u303f]+"
+)
+URL_MAX = 2000
 _LINK_DEST = re.compile(r"\]\(\s*<?([^)\s>]*)")
 _SAFE_DEST = re.compile(r"(?i)(https?://|mailto:|#)")
 _BLOCK_START = re.compile(r"(#{1,6}(\s|$)|>|\[|`{3,}|~{3,}|=+\s*$|-+\s*$|\+\s|\*\s*\*\s*\*)")
@@ -34,8 +40,13 @@ def clean(text: str) -> str:
 
 
 def longest_word(text: str) -> int:
-    """Length of the longest unbroken run of non-CJK, non-space characters."""
-    return max((len(m) for m in _WORD.findall(text)), default=0)
+    """Length of the longest unbroken run of non-CJK, non-space characters, URLs left out."""
+    return max((len(m) for m in _WORD.findall(_URL.sub(" ", text))), default=0)
+
+
+def longest_url(text: str) -> int:
+    """Length of the longest http(s) URL in ``text``."""
+    return max((len(m) for m in _URL.findall(text)), default=0)
 
 
 def unsafe_links(text: str) -> bool:

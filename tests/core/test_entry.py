@@ -133,3 +133,121 @@ def test_defaults_fill_empty_fields_and_limits_are_configurable() -> None:
     )
     assert entry.name == "张宇"
     assert "最多 5 个" in problems({**GOOD, "summary": "123456"}, config)["summary"]
+
+
+@pytest.mark.parametrize(
+    ("reason", "expected"),
+    [
+        ("本周未精读（在赶 CVPR ddl）", "在赶 CVPR ddl"),
+        ("在赶 CVPR ddl，本周未精读", "在赶 CVPR ddl"),
+        ("推进比赛。", "推进比赛"),
+        ("因为生病，本周没有精读。", "因为生病"),
+        ("本周未精读：出差", "出差"),
+        ("本周未精读", None),
+        ("生病（发烧）", "生病（发烧）"),
+    ],
+)
+def test_skip_reasons_are_worded_once(reason: str, expected: str | None) -> None:
+    entry = validate(
+        "skip",
+        {"date": "2025-07-06", "name": "张宇", "reason": reason},
+        config=Config(),
+        today=TODAY,
+    )
+    assert isinstance(entry, Skip) and entry.reason == expected
+
+
+@pytest.mark.parametrize(
+    ("summary", "expected"),
+    [
+        ("论文简述：论文简述：本文提出", "本文提出"),
+        ("论文简述: 本文提出", "本文提出"),
+        ("Summary: the paper proposes", "the paper proposes"),
+        ("本文提出论文简述的方法", "本文提出论文简述的方法"),
+    ],
+)
+def test_a_summary_typed_with_its_label_is_not_labelled_twice(summary: str, expected: str) -> None:
+    entry = validate("report", {**GOOD, "summary": summary}, config=Config(), today=TODAY)
+    assert isinstance(entry, Report) and entry.summary == expected
+
+
+def test_a_summary_of_only_its_label_is_missing() -> None:
+    assert problems({**GOOD, "summary": "论文简述："}) == {"summary": "论文简述: 必填，不能为空"}
+
+
+URL = "https://example.org/" + "a" * 240
+
+
+@pytest.mark.parametrize(
+    ("summary", "says"),
+    [
+        (f"见 {URL} 的代码", None),  # a 260-character URL is not a word
+        (f"见（{URL}）", None),
+        (f"[代码]({URL})", None),
+        ("b" * 201, "过长的连续字符（201 个"),
+        (f"{URL} {'c' * 201}", "过长的连续字符（201 个"),
+        ("https://x.org/" + "d" * 2000, "过长的链接（2014 个字符，最多 2000 个）"),
+    ],
+)
+def test_urls_are_not_words(summary: str, says: str | None) -> None:
+    config = Config(limits=Limits(summary_max=3000))
+    if says is None:
+        validate("report", {**GOOD, "summary": summary}, config=config, today=TODAY)
+    else:
+        assert says in problems({**GOOD, "summary": summary}, config)["summary"]
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "value"),
+    [
+        ({"date": "2025－07－06"}, "date", dt.date(2025, 7, 6)),
+        ({"date": "【２０２５-７-６】"}, "date", dt.date(2025, 7, 6)),
+        ({"name": "【张宇】"}, "name", "张宇"),
+        ({"name": "［张宇］"}, "name", "张宇"),
+        ({"link": "（https://a.org/x）"}, "link", "https://a.org/x"),
+        ({"link": "<https://a.org/x>"}, "link", "https://a.org/x"),
+    ],
+)
+def test_full_width_input_is_read(change: dict[str, str], field: str, value: object) -> None:
+    entry = validate("report", {**GOOD, **change}, config=Config(), today=TODAY)
+    assert getattr(entry, field) == value
+
+
+ASSET = "https://github.com/user-attachments/assets/1b39738f"
+
+
+@pytest.mark.parametrize(
+    ("change", "figure", "summary"),
+    [
+        # a desktop paste: the <img> tag becomes the figure, the text stays the summary
+        (
+            {"summary": f'本文提出\r\n\r\n<img width="900" alt="image" src="{ASSET}" />\r\n'},
+            ASSET,
+            "本文提出",
+        ),
+        ({"summary": f"![image]({ASSET})\n\n本文提出"}, ASSET, "本文提出"),
+        # a blob link is written as the raw file so that it displays
+        (
+            {"figure": "https://github.com/ReadingPapers/Report/blob/main/Images/VLNR1.png"},
+            "https://github.com/ReadingPapers/Report/raw/main/Images/VLNR1.png",
+            "S",
+        ),
+    ],
+)
+def test_images_go_to_the_figure(change: dict[str, str], figure: str, summary: str) -> None:
+    entry = validate("report", {**GOOD, **change}, config=Config(), today=TODAY)
+    assert isinstance(entry, Report) and (entry.figure, entry.summary) == (figure, summary)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"figure": ASSET, "summary": f"本文提出 ![x]({ASSET}2)"},  # the figure is taken
+        {"summary": f"![a]({ASSET}) ![b]({ASSET}2) 本文"},  # two images
+        {"summary": "本文 <img src=x onerror=alert(1)>"},  # no http(s) image
+    ],
+)
+def test_an_image_that_cannot_be_the_figure_refuses_the_summary(change: dict[str, str]) -> None:
+    assert problems({**GOOD, **change}) == {
+        "summary": "论文简述: 含有图片；请把一张图片放在「论文框架图」一栏，简述只写文字"
+    }

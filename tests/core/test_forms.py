@@ -11,6 +11,7 @@ import yaml
 
 from app.core.fields import FORMS
 from app.core.forms import render_forms
+from app.core.i18n import Lang
 from app.core.issue_form import read_issue
 
 SHIPPED = Path(__file__).parents[2] / "deploy" / "ISSUE_TEMPLATE"
@@ -41,9 +42,10 @@ def check_issue_form(form: dict[str, Any]) -> None:
         assert len(set(map(str, opts))) == len(opts) and "None" not in opts
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("kind", sorted(FORMS))
-def test_forms_are_valid_and_match_the_model(kind: str) -> None:
-    form = yaml.safe_load(render_forms()[FORMS[kind].filename])  # type: ignore[index]
+def test_forms_are_valid_and_match_the_model(kind: str, lang: Lang) -> None:
+    form = yaml.safe_load(render_forms(lang)[FORMS[kind].filename])  # type: ignore[index]
     check_issue_form(form)
     spec = FORMS[kind]  # type: ignore[index]
     assert [e["id"] for e in form["body"][1:]] == [f.id for f in spec.fields]
@@ -56,12 +58,29 @@ def test_forms_are_valid_and_match_the_model(kind: str) -> None:
     assert not any("render" in e["attributes"] for e in figure)
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("kind", sorted(FORMS))
-def test_a_body_rendered_from_the_form_parses_back(kind: str) -> None:
-    form = yaml.safe_load(render_forms()[FORMS[kind].filename])  # type: ignore[index]
+def test_a_body_rendered_from_the_form_parses_back(kind: str, lang: Lang) -> None:
+    form = yaml.safe_load(render_forms(lang)[FORMS[kind].filename])  # type: ignore[index]
     body = "\n\n".join(
         f"### {e['attributes']['label']}\n\n{e['attributes'].get('placeholder') or '_No response_'}"
         for e in form["body"][1:]
     )
     sub = read_issue(body)
     assert sub.kind == kind and set(sub.answers) == {e["id"] for e in form["body"][1:]}
+
+
+def test_english_forms_have_no_chinese() -> None:
+    for text in render_forms("en").values():
+        assert not re.search(r"[\u4e00-\u9fff]", text), text
+    report = yaml.safe_load(render_forms("en")["paper-report.yml"])
+    assert report["name"] == "Paper report"
+    assert [e["attributes"]["label"] for e in report["body"][1:]] == [
+        "Date",
+        "Name",
+        "Paper title",
+        "Paper link",
+        "Venue",
+        "Framework figure",
+        "Summary",
+    ]

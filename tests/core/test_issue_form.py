@@ -39,15 +39,26 @@ FORM = (
             "### 论文标题\n\nT\n\n### 论文简述\n\nA\r\n### 姓名\r\nforged\r\n",
             {"title": "T", "summary": "A\n### 姓名\nforged"},
         ),
-        # a known label that comes earlier in the form cannot restart that field
+        # a field that has started cannot be restarted by a repeated heading
         (
             "### 姓名\n\n张宇\n\n### 论文简述\n\nS\n\n### 姓名\n\nforged",
             {"name": "张宇", "summary": "S"},
         ),
-        # an unknown section added by editing is ignored
+        # an unknown section added by editing is not read (read_issue names it: see below)
         (
             "### 姓名\n\n张宇\n\n### 备注\n\nnot a field\n\n### 论文简述\n\nS",
             {"name": "张宇", "summary": "S"},
+        ),
+        # an English member's headings, typed by hand: case, width, colons, (optional)
+        (
+            "### Title\n\nT\n\n### LINK\n\nhttps://a.org\n\n### ｖｅｎｕｅ：\n\nICCV\n\n"
+            "### Summary (optional)\n\nS",
+            {"title": "T", "link": "https://a.org", "venue": "ICCV", "summary": "S"},
+        ),
+        # Chinese aliases and a full-width colon
+        (
+            "### 标题：\n\nT\n\n### 链接\n\nhttps://a.org\n\n### 简述\n\nS",
+            {"title": "T", "link": "https://a.org", "summary": "S"},
         ),
         # headings inside a code fence are content
         (
@@ -139,3 +150,61 @@ def test_not_a_submission(body: str | None) -> None:
 def test_two_plain_entries_are_refused() -> None:
     with pytest.raises(InvalidSubmission, match="2"):
         read_issue("[2025-07-06]-[a]-本周未精读\n[2025-07-06]-[b]-本周未精读")
+
+
+@pytest.mark.parametrize(
+    ("body", "unknown"),
+    [
+        ("### 姓名\n\n张宇\n\n### 备注\n\nnot a field\n\n### 论文简述\n\nS", ("备注",)),
+        ("### Name\n\nA\n\n### Paper title\n\nT\n\n### Notes\n\nx\n\n### Summary\n\nS", ("Notes",)),
+        # a field of the other form: a reason on a paper report is not read either
+        ("### 姓名\n\n张宇\n\n### 论文简述\n\nS\n\n### 未精读原因\n\n忙", ("未精读原因",)),
+        ("### 姓名\n\n张宇\n\n### 论文简述\n\nS\n\n### 姓名\n\nforged", ("姓名",)),
+        ("### 姓名\n\n张宇\n\n### 论文简述\n\nS", ()),
+        # hand-written, in an order of one's own
+        ("### Summary\n\nS\n\n### Title\n\nT\n\n### Name\n\nA", ()),
+    ],
+)
+def test_headings_that_are_not_read_are_named(body: str, unknown: tuple[str, ...]) -> None:
+    assert read_issue(body).unknown == unknown
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "\ufeff" + FORM,  # a body starting with a byte-order mark
+        "\ufeff" + FORM.replace("\n", "\r\n"),  # and re-saved with CRLF
+        FORM.replace("\n", "\r\n"),
+    ],
+)
+def test_bom_and_crlf_bodies_read_normally(body: str) -> None:
+    sub = read_issue(body)
+    assert sub.answers["date"] == "2025-07-06" and sub.answers["summary"] == "一句话。"
+
+
+@pytest.mark.parametrize(
+    ("body", "fields"),
+    [
+        (
+            "【2025-07-13】-【陈银】-【Title】(https://a.org/x)-【CVPR 2025】",
+            {"date": "2025-07-13", "name": "陈银", "title": "Title", "link": "https://a.org/x"},
+        ),
+        (
+            "［2025－07－13］－［陈银］－［Title］（https://a.org/x）－［CVPR 2025］"
+            "\n\n论文简述：好",
+            {"name": "陈银", "link": "https://a.org/x", "venue": "CVPR 2025", "summary": "好"},
+        ),
+        (
+            "【2025-07-13】—【陈银】—在赶 CVPR ddl，本周未精读",
+            {"date": "2025-07-13", "name": "陈银", "reason": "在赶 CVPR ddl"},
+        ),
+        # a title holding full-width parentheses keeps them
+        (
+            "[2025-07-13]-[陈银]-[一种方法（ABC）]（https://a.org/x）",
+            {"title": "一种方法（ABC）", "link": "https://a.org/x"},
+        ),
+    ],
+)
+def test_plain_entry_typed_on_a_chinese_keyboard(body: str, fields: dict[str, str]) -> None:
+    sub = read_issue(body)
+    assert {k: sub.answers[k] for k in fields} == fields

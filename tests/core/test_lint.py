@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from app.core.config import DEFAULT_MARKER
@@ -47,3 +49,32 @@ def test_findings(lines: list[str], expected: list[tuple[int, str]]) -> None:
 def test_missing_marker_is_a_finding() -> None:
     found = lint("> > [2025-07-06]-[a]-[T]\n", marker=M)
     assert [(f.line, f.code) for f in found] == [(1, "marker")]
+
+
+def weekly(start: str, weeks: int) -> list[str]:
+    first = dt.date.fromisoformat(start)
+    return [f"[{first - dt.timedelta(weeks=i)}]-[{start}]-[T{i}]" for i in range(weeks)]
+
+
+@pytest.mark.parametrize(
+    ("lines", "late_days", "expected"),
+    [
+        # a pause of five months is no finding, on either side of it
+        (weekly("2025-12-07", 4) + weekly("2025-06-29", 4), 60, []),
+        # the typo the submission check refuses is the one lint flags
+        (
+            [*weekly("2025-07-13", 3), "[2024-07-06]-[x]-[X]", *weekly("2025-06-29", 3)],
+            60,
+            [(4, "date")],
+        ),
+        # a typo at the very end, sorted into place (older than everything)
+        ([*weekly("2025-07-13", 4), "[2024-07-06]-[x]-[X]"], 60, [(5, "date")]),
+        ([*weekly("2025-07-13", 4), "[2025-03-01]-[x]-[X]"], 365, []),
+    ],
+)
+def test_dates_follow_the_plausibility_rule(
+    lines: list[str], late_days: int, expected: list[tuple[int, str]]
+) -> None:
+    text = f"> {M}\n" + "".join(block(x) for x in lines)
+    found = lint(text, marker=M, late_days=late_days)
+    assert [((f.line - 2) // 2 + 1, f.code) for f in found] == expected

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from app.core.config import DEFAULT_MARKER, Template
 from app.core.entry import Report, Skip, key
-from app.core.errors import MarkerError
+from app.core.errors import DuplicateEntry, MarkerError
 from app.core.readme import entries, insert
 from app.core.render import render
 from tests.core.markdown import blockquote_at, flat, html
@@ -82,12 +82,14 @@ def test_seed_insertion_is_pure_and_renders_as_its_own_blockquote(seed: str) -> 
     assert flat(page[:start] + page[end:]) == flat(html(seed))
 
 
-def test_same_entry_is_replaced_in_place_and_twice_is_a_no_op(seed: str) -> None:
+def test_same_entry_twice_is_a_no_op_and_only_its_own_entry_is_replaced(seed: str) -> None:
     entry = rep("2025-06-29", name="新人")
     once = insert(seed, block_of(entry), entry, marker=M)
     assert insert(once, block_of(entry), entry, marker=M) == once
     edited = entry.model_copy(update={"summary": "改过的简述"})
-    twice = insert(once, block_of(edited), edited, marker=M)
+    with pytest.raises(DuplicateEntry):
+        insert(once, block_of(edited), edited, marker=M)
+    twice = insert(once, block_of(edited), edited, marker=M, previous=key(entry))
     assert twice.count("[2025-06-29]-[新人]") == 1 and "改过的简述" in twice
     assert len(twice.splitlines()) == len(once.splitlines())
 
@@ -100,11 +102,45 @@ def test_previous_key_replaces_the_entry_this_submission_made() -> None:
     assert "[Old]" not in out and out.count("[New title]") == 1
 
 
-def test_replaces_an_existing_hand_written_entry(seed: str) -> None:
+@pytest.mark.parametrize(
+    ("entry", "line", "says"),
+    [
+        # the hand-written entry with its long summary, from the issue
+        (
+            Report(
+                date=dt.date(2025, 7, 6),
+                name="张宇",
+                title="Understanding and Mitigating Annotation Bias in Facial Expression "
+                "Recognition",
+                summary="短的",
+            ),
+            26,
+            "README.md 第 26 行已有这条记录（2025-07-06，张宇）",
+        ),
+        (
+            Skip(date=dt.date(2025, 6, 29), name="何艺超", reason="比赛"),
+            59,
+            "README.md 第 59 行已有这条记录（2025-06-29，何艺超）",
+        ),
+    ],
+)
+def test_an_entry_it_did_not_make_is_never_replaced(
+    seed: str, entry: Report | Skip, line: int, says: str
+) -> None:
+    with pytest.raises(DuplicateEntry, match=says) as info:
+        insert(seed, block_of(entry), entry, marker=M)
+    assert info.value.line == line
+    other_issue = rep("2025-01-01", name="x")  # a previous key that is not this entry's
+    with pytest.raises(DuplicateEntry):
+        insert(seed, block_of(entry), entry, marker=M, previous=key(other_issue))
+
+
+def test_duplicate_message_in_english(seed: str) -> None:
     entry = Skip(date=dt.date(2025, 6, 29), name="何艺超", reason="比赛")
-    out = insert(seed, block_of(entry), entry, marker=M)
-    assert "[2025-06-29]-[何艺超]-本周未精读" not in out
-    assert out.count("[2025-06-29]-[何艺超]-比赛，本周未精读") == 1
+    with pytest.raises(
+        DuplicateEntry, match=r"already in README.md at line 59 \(2025-06-29, 何艺超\)"
+    ):
+        insert(seed, block_of(entry), entry, marker=M, lang="en")
 
 
 @pytest.mark.parametrize(
@@ -117,12 +153,26 @@ def test_marker_must_be_there_exactly_once(text: str, says: str) -> None:
         insert(text, block_of(entry), entry, marker=M)
 
 
-def test_crlf_and_missing_final_newline_are_kept() -> None:
-    text = readme("2025-06-29").replace("\n", "\r\n").rstrip("\r\n")
-    entry = rep("2025-05-01", name="old")
+# entries that run to the end of the file, the last one without its closing spacer line
+TO_THE_END = f"# Log\n\n> {M}\n> > [2025-06-29]-[a]-[T]\n> >\n> > 论文简述：S"
+WITH_TAIL = HEAD + block_of(rep("2025-06-29")) + TAIL.rstrip("\n")
+
+
+@pytest.mark.parametrize("base", [WITH_TAIL, TO_THE_END], ids=["tail", "to-the-end"])
+@pytest.mark.parametrize("bom", ["", "\ufeff"], ids=["", "bom"])
+@pytest.mark.parametrize("newline", ["\n", "\r\n"], ids=["lf", "crlf"])
+@pytest.mark.parametrize("final", [True, False], ids=["final-newline", "no-final-newline"])
+@pytest.mark.parametrize("day", ["2025-07-13", "2025-06-01"], ids=["top", "bottom"])
+def test_bytes_are_kept_but_for_the_inserted_lines(
+    base: str, bom: str, newline: str, final: bool, day: str
+) -> None:
+    text = bom + base.replace("\n", newline) + (newline if final else "")
+    entry = rep(day, name="new")
     out = insert(text, block_of(entry), entry, marker=M)
-    assert "\n" not in out.replace("\r\n", "") and not out.endswith("\n")
-    assert dates_in(out) == ["2025-06-29", "2025-05-01"]
+    assert_one_run_added(text, out, newline)
+    assert "\n" not in out.replace(newline, "") and "\r" not in out.replace(newline, "")
+    assert out.startswith(bom + "# Log") and out.endswith(newline) == final
+    assert [e.name for _, e in entries(out, marker=M) if e].count("new") == 1
 
 
 # Property-based: generated READMEs and entries.
@@ -149,8 +199,12 @@ def readmes(draw: st.DrawFn) -> str:
     return head + "".join(block_of(e) for e in existing) + draw(st.sampled_from(["", TAIL]))
 
 
-def assert_one_run_added(old: str, new: str) -> None:
-    a, b = old.splitlines(), new.splitlines()
+def assert_one_run_added(old: str, new: str, newline: str | None = None) -> None:
+    a, b = (
+        (old.split(newline), new.split(newline))
+        if newline
+        else (old.splitlines(), new.splitlines())
+    )
     i = next((k for k, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), len(a))
     added = len(b) - len(a)
     assert added > 0 and b[:i] == a[:i] and b[i + added :] == a[i:]
@@ -160,13 +214,16 @@ def assert_one_run_added(old: str, new: str) -> None:
 @given(readmes(), any_entry)
 def test_property_insert_is_pure_ordered_idempotent(text: str, entry: Report | Skip) -> None:
     block = block_of(entry)
-    out = insert(text, block, entry, marker=M)
+    before = {key_(e) for _, e in entries(text, marker=M)}
+    try:
+        out = insert(text, block, entry, marker=M)
+    except DuplicateEntry:  # the same key, written differently: never replaced
+        assert key(entry) in before and block not in text
+        return
     if out == text:  # the same key was already there with the same block
         assert block in text
         return
-    before = {key_(e) for _, e in entries(text, marker=M)}
-    if key(entry) not in before:
-        assert_one_run_added(text, out)
+    assert_one_run_added(text, out)
     assert insert(out, block, entry, marker=M) == out
     assert out.count(M) == 1
     got = [e for _, e in entries(out, marker=M)]

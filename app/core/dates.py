@@ -1,0 +1,61 @@
+"""The one date grammar and the one plausibility rule, shared by submissions and lint.
+
+Rules:
+- A date is year, month and day, in that order, separated by ``-`` ``/`` ``.`` or 年/月(日),
+  their full-width forms (－ ／ ． and the dashes — –), with ASCII or full-width digits.
+- A date is implausible when it lies more than ``days`` (``limits.late_days``) from its
+  reference: a submission's date is measured against the newest entry in the README (only
+  going back: a group that pauses and returns is fine), an entry's in lint against the
+  entries on each side of it. The likely intended date is the same month and day in a year
+  next to the reference's, offered only when that lands within a month of the reference.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+_SEP = r"\s*[-/.－／．—–年]\s*"
+_SEP_MONTH = r"\s*[-/.－／．—–月]\s*"
+DATE_TEXT = r"\d{4}" + _SEP + r"\d{1,2}" + _SEP_MONTH + r"\d{1,2}\s*日?"
+_DATE = re.compile(r"^[\[【［]?\s*" + DATE_TEXT + r"\s*[\]】］]?$")
+_NEAR_DAYS = 31
+
+
+def parse_date(value: str) -> dt.date | None:
+    """A date as the grammar above writes it (brackets allowed around it), else None."""
+    if not _DATE.match(value.strip()):
+        return None
+    year, month, day = map(int, re.findall(r"\d+", value))
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def looks_like_date(value: str) -> bool:
+    """True when ``value`` has the shape of a date, real or not (2025-02-30 does)."""
+    return _DATE.match(value.strip()) is not None
+
+
+def date_pattern(iso: str) -> re.Pattern[str]:
+    """Any way of writing this ISO date that the grammar accepts (ASCII digits)."""
+    y, m, d = iso.split("-")
+    return re.compile(rf"{y}{_SEP}0?{int(m)}{_SEP_MONTH}0?{int(d)}(?!\d)")
+
+
+def far(day: dt.date, reference: dt.date, *, days: int) -> bool:
+    """The plausibility rule: ``day`` lies more than ``days`` days from ``reference``."""
+    return abs((day - reference).days) > days
+
+
+def likely(day: dt.date, reference: dt.date) -> dt.date | None:
+    """The date probably meant: the same month and day in a year near the reference's."""
+    for year in (reference.year, reference.year - 1, reference.year + 1):
+        try:
+            guess = day.replace(year=year)
+        except ValueError:
+            continue
+        if guess != day and abs((guess - reference).days) <= _NEAR_DAYS:
+            return guess
+    return None

@@ -1,0 +1,101 @@
+"""Attempted entries are answered with what was found and what is missing; others ignored."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.core.errors import AttemptedEntry, NotASubmission
+from app.core.issue_form import read_issue
+
+TEMPLATE = (
+    "> [日期]-[first]-[论文标题]-[来源]（附带链接，链接可选，时间倒序）\\\n> >\n"
+    "> > 论文框架图（有助于一眼就能想起论文内容），宽度设置为512\n> >\n"
+    "> > 论文简述 （一两句话总结精华，切勿过长）"
+)
+
+
+@pytest.mark.parametrize(
+    ("body", "recognised", "missing", "says"),
+    [
+        # the README's template pasted with its placeholders
+        (TEMPLATE, {}, ("date", "name", "title", "summary"), "`[日期]`、`[first]`"),
+        # a bracketed date, then free text
+        (
+            "[2025-07-13] 陈银 读了 Attention Is All You Need https://arxiv.org/abs/1706.03762",
+            {"date": "2025-07-13", "link": "https://arxiv.org/abs/1706.03762"},
+            ("name", "title", "summary"),
+            "已识别：日期 2025-07-13、论文链接 https://arxiv.org/abs/1706.03762",
+        ),
+        # 【】 around the date on a phone, name and title not bracketed
+        (
+            "【2025－07－13】陈银：Attention",
+            {"date": "2025－07－13"},
+            ("name", "title", "summary"),
+            "",
+        ),
+        # an entry whose rest is neither a paper nor a skip
+        (
+            "[2025-07-13]-[陈银]-随便写写",
+            {"date": "2025-07-13", "name": "陈银"},
+            ("title", "summary"),
+            "`[2025-07-06]-[张宇]-[论文标题](https://论文链接)-[来源]`",
+        ),
+        # 论文简述 without any entry line
+        (
+            "论文简述：本文提出了一个新框架",
+            {"summary": "本文提出了一个新框架"},
+            ("date", "name", "title"),
+            "",
+        ),
+        # a skip in words only
+        (
+            "陈银 本周未精读，在赶 ddl",
+            {},
+            ("date", "name"),
+            "`[2025-07-06]-[张宇]-原因，本周未精读`",
+        ),
+        # form-like headings that match no field
+        (
+            "### 论文信息\n\nAttention\n\n### 心得\n\n很好",
+            {},
+            ("date", "name", "title", "summary"),
+            "### 论文信息: 未被识别",
+        ),
+    ],
+)
+def test_an_attempt_is_answered(
+    body: str, recognised: dict[str, str], missing: tuple[str, ...], says: str
+) -> None:
+    with pytest.raises(AttemptedEntry) as info:
+        read_issue(body)
+    assert info.value.recognised == recognised
+    assert info.value.missing == missing
+    assert says in info.value.message
+    assert "应写成" in info.value.message
+
+
+def test_an_attempt_in_english() -> None:
+    with pytest.raises(AttemptedEntry) as info:
+        read_issue("[2025-07-13] Alex read a paper", lang="en")
+    lines = info.value.message.splitlines()
+    assert lines[0] == (
+        "Format: this looks like an entry, but it is not in the expected shape; "
+        "recognised: Date 2025-07-13"
+    )
+    assert "Name: was not found" in lines and lines[-1].startswith("Expected: `[2025-07-06]")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "请问周五组会在哪个会议室？",
+        "Which room is the reading group in on Friday? The paper list is in the README.",
+        "### Bug\n\nThe bot crashed\n\n### Steps\n\n1. open an issue",
+        "2025-07-13 的组会改到下午三点",  # a date, but not bracketed
+        "[链接](https://example.org) 这个网站打不开",
+        "",
+    ],
+)
+def test_anything_else_is_not_a_submission(body: str) -> None:
+    with pytest.raises(NotASubmission):
+        read_issue(body)

@@ -1,0 +1,112 @@
+"""The front door: headings named, dates checked against the README, nothing replaced."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from app.core.config import DEFAULT_MARKER, Config, Limits
+from app.core.errors import DuplicateEntry, InvalidSubmission
+from app.core.submission import apply, build
+
+TODAY = dt.date(2025, 7, 14)
+
+
+def form(date: str = "2025-07-13", *, title: str = "A New Paper", extra: str = "") -> str:
+    return (
+        f"### 日期\n\n{date}\n\n### 姓名\n\n新人\n\n### 论文标题\n\n{title}\n\n"
+        f"{extra}### 论文简述\n\n一句话。"
+    )
+
+
+def log(*days: str) -> str:
+    blocks = "".join(
+        f"> > [{d}]-[m{i}]-[T{i}]\n> >\n> > 论文简述：S\n>\n" for i, d in enumerate(days)
+    )
+    return f"# Log\n\n> {DEFAULT_MARKER}\n>\n{blocks}"
+
+
+@pytest.mark.parametrize(
+    ("readme", "date", "says"),
+    [
+        # the year typo, while the log is at 2025-07
+        (
+            "seed",
+            "2024-07-13",
+            "日期: 2024-07-13 比 README 中最新的记录（2025-07-06）早 358 天，最多可早 60 天："
+            "2024-07-13 → 2025-07-13？",
+        ),
+        (
+            log("2025-07-06"),
+            "2025-04-01",
+            "日期: 2025-04-01 比 README 中最新的记录（2025-07-06）早 96 天，最多可早 60 天",
+        ),
+    ],
+)
+def test_a_date_far_before_the_readme_is_refused(
+    readme: str, date: str, says: str, seed: str
+) -> None:
+    text = seed if readme == "seed" else readme
+    with pytest.raises(InvalidSubmission) as info:
+        apply(text, form(date), config=Config(), today=TODAY)
+    assert [str(p) for p in info.value.problems] == [says]
+
+
+@pytest.mark.parametrize(
+    ("days", "date", "today"),
+    [
+        (("2025-01-05",), "2025-07-13", TODAY),  # the group paused for months and came back
+        (("2025-07-06",), "2025-05-10", TODAY),  # late, within 60 days
+        ((), "2020-01-01", TODAY),  # an empty log: nothing to measure against
+        (("2025-07-06",), "2025-07-13", dt.date(2030, 1, 1)),  # measured against the README
+        (("2099-01-01", "2025-07-06"), "2025-07-01", TODAY),  # a future typo is no reference
+    ],
+)
+def test_plausible_dates_are_accepted(days: tuple[str, ...], date: str, today: dt.date) -> None:
+    got = apply(log(*days), form(date), config=Config(), today=today)
+    assert got.readme is not None and f"[{date}]-[新人]" in got.readme
+
+
+def test_late_days_is_configurable() -> None:
+    config = Config(limits=Limits(late_days=365))
+    assert apply(log("2025-07-06"), form("2024-08-01"), config=config, today=TODAY).readme
+
+
+def test_late_date_in_english(seed: str) -> None:
+    with pytest.raises(InvalidSubmission, match=r"Date: 2024-07-13 is 358 days before the newest"):
+        apply(seed, form("2024-07-13"), config=Config(language="en"), today=TODAY)
+
+
+def test_a_heading_that_is_not_read_is_a_note_or_a_problem() -> None:
+    got = build(form(extra="### 备注\n\n写给自己\n\n"), config=Config(), today=TODAY)
+    assert [str(n) for n in got.notes] == [
+        "### 备注: 未被识别，其内容没有读取；"
+        "字段有：日期、姓名、论文标题、论文链接、来源、论文框架图、论文简述"
+    ]
+    body = form(title="", extra="### Paper name\n\nAttention\n\n")
+    with pytest.raises(InvalidSubmission) as info:
+        build(body, config=Config(language="en"), today=TODAY)
+    assert [p.label for p in info.value.problems] == ["Paper title", "### Paper name"]
+    assert "the fields are: Date, Name, Paper title" in info.value.message
+
+
+def test_an_english_members_headings(seed: str) -> None:
+    body = (
+        "### Date\n\n2025-07-13\n\n### Name\n\nAlex\n\n### Title\n\nAttention Is All You Need\n\n"
+        "### Link\n\nhttps://arxiv.org/abs/1706.03762\n\n### Summary\n\nTransformers."
+    )
+    got = apply(seed, body, config=Config(language="en"), today=TODAY)
+    assert got.block.startswith(
+        "> > [2025-07-13]-[Alex]-[Attention Is All You Need](https://arxiv.org/abs/1706.03762)\n"
+    )
+    assert got.notes == ()
+
+
+def test_the_same_entry_by_someone_else_is_refused_through_apply(seed: str) -> None:
+    body = (
+        "### 日期\n\n2025-07-06\n\n### 姓名\n\n张宇\n\n### 论文标题\n\nUnderstanding and "
+        "Mitigating Annotation Bias in Facial Expression Recognition\n\n### 论文简述\n\n短。"
+    )
+    with pytest.raises(DuplicateEntry, match="第 26 行已有这条记录（2025-07-06，张宇）"):
+        apply(seed, body, config=Config(), today=TODAY)
