@@ -20,7 +20,8 @@ from pydantic import BaseModel, ConfigDict
 
 from app.core import images, text
 from app.core.config import Config
-from app.core.dates import looks_like_date, parse_date
+from app.core.dates import looks_like_date
+from app.core.dates import parse_date as parse_date  # re-exported: one date grammar
 from app.core.errors import InvalidSubmission, Problem
 from app.core.fields import FIGURE, FORMS, Kind
 from app.core.grammar import strip_label, tidy_reason
