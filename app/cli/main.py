@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from app.cli import offline, service
+from app.cli import lookup, offline, service
 from app.cli.common import CliError
 from app.core.errors import BotError, InvalidSubmission
 from app.service.settings import SettingsError
@@ -17,6 +17,7 @@ def parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
     offline.add_to(sub)
     service.add_to(sub)
+    lookup.add_to(sub)
     return p
 
 

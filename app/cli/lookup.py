@@ -1,0 +1,60 @@
+"""``paperbot lookup LINK``: what the metadata services say about a paper."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from app.cli.common import CliError, Commands, add_command
+from app.core.paper import LookupFailure, PaperMeta
+from app.lookup.resolve import from_env
+from app.lookup.settings import LookupSettingsError
+
+
+def describe(meta: PaperMeta) -> str:
+    """The metadata as aligned ``field: value`` lines."""
+    rows = [
+        ("title", meta.title),
+        ("venue", meta.venue or ""),
+        ("year", str(meta.year or "")),
+        ("authors", ", ".join(meta.authors)),
+        ("link", meta.link),
+        ("arXiv", meta.arxiv or ""),
+        ("DOI", meta.doi or ""),
+        ("source", meta.source),
+    ]
+    return "".join(f"{name + ':':<9}{value}\n" for name, value in rows if value)
+
+
+def failure(found: LookupFailure) -> str:
+    where = f"{found.service}: " if found.service else ""
+    return f"nothing found ({where}{found.reason.replace('_', ' ')}; {found.detail})"
+
+
+def cmd_lookup(args: argparse.Namespace) -> int:
+    try:
+        port = from_env()
+    except LookupSettingsError as exc:
+        raise CliError(str(exc)) from None
+    try:
+        found = port.lookup(args.link)
+    finally:
+        port.close()
+    if isinstance(found, LookupFailure):
+        print(f"paperbot: {failure(found)}", file=sys.stderr)
+        return 1
+    sys.stdout.write(found.model_dump_json(indent=2) + "\n" if args.json else describe(found))
+    return 0
+
+
+def add_to(sub: Commands) -> None:
+    """Register ``lookup``."""
+    cmd = add_command(
+        sub,
+        "lookup",
+        cmd_lookup,
+        "look a paper link up (arXiv, DOI, OpenReview, DBLP)",
+        config=False,
+    )
+    cmd.add_argument("link", help="a paper link or id: arXiv, DOI (10.…), OpenReview, DBLP")
+    cmd.add_argument("--json", action="store_true", help="print the metadata as JSON")

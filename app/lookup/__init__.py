@@ -1,0 +1,1 @@
+"""Paper metadata lookups: the port, httpx adapters for arXiv, Crossref, OpenReview and DBLP."""

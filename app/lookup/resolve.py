@@ -1,0 +1,118 @@
+"""The real lookup: recognise the link, ask the service that knows it, then DBLP for a venue.
+
+Rules:
+- One deadline per lookup (``BUDGET`` seconds) covers every request and pacing wait in it.
+- arXiv is paced process-wide at one request per 3 s (arXiv's terms), DBLP at one per second.
+- An arXiv paper's venue comes from DBLP (a formal publication with the same title), else
+  from the authors' own "accepted to …" words, else it is ``arXiv``; DBLP failing never
+  loses what arXiv said.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import httpx
+
+from app.core.links import PaperRef, recognise
+from app.core.paper import Found, LookupFailure
+from app.lookup import arxiv, crossref, dblp, openreview
+from app.lookup.http import Deadline, Http, Pacing
+from app.lookup.port import Disabled, Lookup
+from app.lookup.settings import LookupSettings, load_lookup_settings
+
+BUDGET = 5.0
+ARXIV_PACING = Pacing(3.0)
+DBLP_PACING = Pacing(1.0)
+
+
+class HttpLookup:
+    """Looks papers up over HTTP; see the module rules."""
+
+    def __init__(
+        self,
+        settings: LookupSettings,
+        *,
+        budget: float = BUDGET,
+        pacing: tuple[Pacing, Pacing] = (ARXIV_PACING, DBLP_PACING),
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        self.settings, self.budget = settings, budget
+        self.arxiv_pacing, self.dblp_pacing = pacing
+        self.http = Http(user_agent=settings.user_agent(), transport=transport)
+
+    def lookup(self, link: str) -> Found:
+        ref = recognise(link)
+        if ref is None:
+            return LookupFailure(
+                reason="unrecognised", detail="not an arXiv, DOI, OpenReview or DBLP link"
+            )
+        deadline = Deadline(self.budget)
+        if ref.kind == "arxiv":
+            return self._arxiv(ref, deadline)
+        if ref.kind == "doi":
+            return self._doi(ref, deadline)
+        if ref.kind == "openreview":
+            return self._openreview(ref, deadline)
+        return self._dblp(ref, deadline)
+
+    def _arxiv(self, ref: PaperRef, deadline: Deadline) -> Found:
+        s = self.settings
+        body = self.http.get(
+            s.arxiv_api,
+            service="arXiv",
+            deadline=deadline,
+            params=arxiv.params(ref),
+            pacing=self.arxiv_pacing,
+        )
+        found = body if isinstance(body, LookupFailure) else arxiv.parse(body, ref)
+        if isinstance(found, LookupFailure):
+            return found
+        published = self._published_venue(found.title, deadline)
+        venue = published or found.venue or "arXiv"
+        source = "arxiv+dblp" if published else "arxiv"
+        return found.model_copy(update={"venue": venue, "source": source})
+
+    def _published_venue(self, title: str, deadline: Deadline) -> str | None:
+        body = self.http.get(
+            self.settings.dblp_api,
+            service="DBLP",
+            deadline=deadline,
+            params=dblp.search_params(title),
+            pacing=self.dblp_pacing,
+        )
+        venue = body if isinstance(body, LookupFailure) else dblp.venue_for(body, title)
+        return None if isinstance(venue, LookupFailure) else venue
+
+    def _doi(self, ref: PaperRef, deadline: Deadline) -> Found:
+        url = crossref.url(self.settings.crossref_api, ref)
+        return self._one(url, ref, deadline, service=crossref.SERVICE, parse=crossref.parse)
+
+    def _openreview(self, ref: PaperRef, deadline: Deadline) -> Found:
+        url = f"{self.settings.openreview_api}/notes?id={ref.id}"
+        return self._one(url, ref, deadline, service=openreview.SERVICE, parse=openreview.parse)
+
+    def _dblp(self, ref: PaperRef, deadline: Deadline) -> Found:
+        url = dblp.record_url(self.settings.dblp_api, ref)
+        return self._one(url, ref, deadline, service=dblp.SERVICE, parse=dblp.parse_record)
+
+    def _one(
+        self,
+        url: str,
+        ref: PaperRef,
+        deadline: Deadline,
+        *,
+        service: str,
+        parse: Callable[[bytes, PaperRef], Found],
+    ) -> Found:
+        body = self.http.get(url, service=service, deadline=deadline)
+        return body if isinstance(body, LookupFailure) else parse(body, ref)
+
+    def close(self) -> None:
+        self.http.close()
+
+
+def from_env() -> Lookup:
+    """The lookup the environment asks for: real, or ``Disabled`` with PAPERBOT_METADATA=off."""
+    settings = load_lookup_settings()
+    return HttpLookup(settings) if settings.enabled else Disabled()

@@ -1,0 +1,43 @@
+"""The fake metadata services, and a lookup pointed at them with no pacing."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+
+import pytest
+
+from app.lookup.fake.server import FakeMetadata, serve
+from app.lookup.http import Pacing
+from app.lookup.resolve import HttpLookup
+
+
+@pytest.fixture
+def services() -> Iterator[FakeMetadata]:
+    with serve() as fake:
+        yield fake
+
+
+@pytest.fixture
+def make_lookup(services: FakeMetadata) -> Iterator[Callable[..., HttpLookup]]:
+    """``make_lookup(budget=…, pacing=…, **settings)``: a lookup closed after the test."""
+    made: list[HttpLookup] = []
+
+    def make(
+        budget: float = 2.0, pacing: tuple[Pacing, Pacing] | None = None, **changes: str
+    ) -> HttpLookup:
+        port = HttpLookup(
+            services.settings(**changes), budget=budget, pacing=pacing or (Pacing(0), Pacing(0))
+        )
+        made.append(port)
+        return port
+
+    yield make
+    time.sleep(0.1)  # let abandoned requests notice their deadline before the client closes
+    for port in made:
+        port.close()
+
+
+@pytest.fixture
+def lookup(make_lookup: Callable[..., HttpLookup]) -> HttpLookup:
+    return make_lookup()
