@@ -98,7 +98,11 @@ def main() -> None:
         bot = measure(
             "paperbot",
             python("-m", "app", "serve", "--host", "127.0.0.1", "--workers", "0"),
-            {"GITHUB_WEBHOOK_SECRET": SECRET.decode(), "PAPERBOT_DATA_DIR": tmp},
+            {
+                "GITHUB_WEBHOOK_SECRET": SECRET.decode(),
+                "GITHUB_TOKEN": "unused",
+                "PAPERBOT_DATA_DIR": tmp,
+            },
             seconds=args.seconds,
             concurrency=args.concurrency,
             tmp=Path(tmp),

@@ -15,8 +15,9 @@ from app.service.settings import get_settings
 def cmd_serve(args: argparse.Namespace) -> int:
     from app.service import logs, runtime
 
+    settings = get_settings().for_webhooks()
     logs.setup(args.log_format)
-    built = runtime.build(get_settings().for_webhooks())
+    built = runtime.build(settings)
     runtime.serve(built, host=args.host, port=args.port, workers=args.workers)
     return 0
 
@@ -25,7 +26,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
     from app.service import logs, runtime
 
     logs.setup(args.log_format)
-    runtime.work(runtime.build(get_settings().for_webhooks()))
+    runtime.work(runtime.build(get_settings().for_github()))
     return 0
 
 
@@ -79,7 +80,7 @@ def cmd_action(args: argparse.Namespace) -> int:
     event, payload = _env("GITHUB_EVENT_NAME"), _payload(_env("GITHUB_EVENT_PATH"))
     repo = _env("GITHUB_REPOSITORY")
     installation = (payload.get("installation") or {}).get("id")
-    clients = Clients(get_settings())
+    clients = Clients(get_settings().for_github())
     try:
         outcome = run_delivery(event, payload, port=clients.repo(repo, installation))
     except GitHubError as exc:

@@ -46,6 +46,7 @@ def build(settings: Settings, *, clock: Clock = today_in) -> Runtime:
 def serve(runtime: Runtime, *, host: str, port: int, workers: int | None = None) -> None:
     """The endpoint and (unless ``workers`` is 0) the job workers, until SIGINT/SIGTERM."""
     count = runtime.settings.workers if workers is None else workers
+    log.info("paperbot serve", extra={**runtime.settings.summary(), "workers": count})
     consumer = runtime.huey.create_consumer(workers=count or 1, worker_type="thread")
     if count:
         if not runtime.settings.queue:
@@ -62,5 +63,8 @@ def serve(runtime: Runtime, *, host: str, port: int, workers: int | None = None)
 
 def work(runtime: Runtime) -> None:
     """Job workers alone (scale-out with a shared Redis queue)."""
+    log.info(
+        "paperbot worker", extra={**runtime.settings.summary(), "workers": runtime.settings.workers}
+    )
     runtime.reconcile_now()
     runtime.huey.create_consumer(workers=runtime.settings.workers, worker_type="thread").run()

@@ -1,12 +1,23 @@
-"""Service settings from the environment (and ``.env``), read once through ``get_settings()``."""
+"""Service settings from the environment (and ``.env``), read once through ``get_settings()``.
+
+Rules:
+- A program that talks to GitHub starts only with usable credentials (``for_github``): a
+  token, or an App id with a key that is a PEM private key; a webhook receiver also needs a
+  real secret (``for_webhooks``), not empty and not ``.env.example``'s placeholder.
+- Every refusal is one line naming the variable; no message or log shows a secret.
+"""
 
 from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, ValidationError, model_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PLACEHOLDER_SECRET = "change-me"  # the value .env.example ships with
+_QUEUE_SCHEMES = ("redis://", "rediss://", "unix://")
 
 
 class SettingsError(Exception):
@@ -31,11 +42,24 @@ class Settings(BaseSettings):
     reconcile_minutes: int = Field(60, ge=1, alias="PAPERBOT_RECONCILE_MINUTES")
     max_body_bytes: int = Field(25 * 1024 * 1024, ge=1, alias="PAPERBOT_MAX_BODY_BYTES")
 
-    @model_validator(mode="after")
-    def _auth_is_complete(self) -> Settings:
-        if self.app_id is not None and not (self.app_private_key or self.app_private_key_path):
-            raise ValueError("GITHUB_APP_ID needs GITHUB_APP_PRIVATE_KEY or _PATH")
-        return self
+    @field_validator(
+        "token",
+        "app_id",
+        "app_private_key",
+        "app_private_key_path",
+        "webhook_secret",
+        mode="before",
+    )
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("queue", mode="after")
+    @classmethod
+    def _queue_is_redis(cls, value: str) -> str:
+        if value and not value.startswith(_QUEUE_SCHEMES):
+            raise ValueError("should be a redis://, rediss:// or unix:// URL (empty: SQLite)")
+        return value
 
     def secrets(self) -> list[bytes]:
         """Every accepted webhook secret (comma-separated, for rotation)."""
@@ -43,23 +67,79 @@ class Settings(BaseSettings):
         return [s.strip().encode() for s in raw.split(",") if s.strip()]
 
     def for_webhooks(self) -> Settings:
-        """These settings, checked to have what a webhook receiver needs."""
-        if not self.secrets():
+        """These settings, checked to receive webhooks and act on them (``serve``)."""
+        secrets = self.secrets()
+        if not secrets:
             raise SettingsError("GITHUB_WEBHOOK_SECRET: is required")
+        if PLACEHOLDER_SECRET.encode() in secrets:
+            raise SettingsError(
+                f"GITHUB_WEBHOOK_SECRET: is still .env.example's placeholder "
+                f"'{PLACEHOLDER_SECRET}'; set the secret you gave the App or webhook"
+            )
+        return self.for_github()
+
+    def for_github(self) -> Settings:
+        """These settings, checked to hold usable GitHub credentials (worker, action, receive)."""
+        if self.app_id is not None:
+            _check_pem(self.private_key(), self._key_variable())
+        elif self.token is None:
+            raise SettingsError(
+                "GITHUB_TOKEN: no GitHub credentials; set GITHUB_TOKEN, or GITHUB_APP_ID with "
+                "GITHUB_APP_PRIVATE_KEY_PATH"
+            )
         return self
 
+    def _key_variable(self) -> str:
+        return "GITHUB_APP_PRIVATE_KEY" if self.app_private_key else "GITHUB_APP_PRIVATE_KEY_PATH"
+
     def private_key(self) -> str | None:
+        """The App's key: inline (``\\n`` escapes allowed, as in env files) or from its file."""
         if self.app_private_key:
-            return self.app_private_key.get_secret_value()
+            return self.app_private_key.get_secret_value().replace("\\n", "\n")
         if self.app_private_key_path:
             try:
                 return self.app_private_key_path.read_text(encoding="utf-8")
-            except OSError as exc:
+            except (OSError, UnicodeDecodeError) as exc:
+                why = getattr(exc, "strerror", None) or "not a text file"
                 raise SettingsError(
-                    f"GITHUB_APP_PRIVATE_KEY_PATH: cannot read {self.app_private_key_path} "
-                    f"({exc.strerror})"
+                    f"GITHUB_APP_PRIVATE_KEY_PATH: cannot read {self.app_private_key_path} ({why})"
                 ) from None
         return None
+
+    def summary(self) -> dict[str, str]:
+        """What the start log says: auth mode, queue and API URL; never a secret."""
+        auth = f"GitHub App {self.app_id}" if self.app_id is not None else "token"
+        return {"auth": auth, "queue": self.queue_name(), "api_url": self.api_url}
+
+    def queue_name(self) -> str:
+        """The queue, for people: the SQLite file, or the Redis URL without its password."""
+        if not self.queue:
+            return f"sqlite {self.data_dir / 'queue.db'}"
+        url = urlsplit(self.queue)
+        host = url.hostname or ""
+        port = f":{url.port}" if url.port else ""
+        return f"{url.scheme}://{host}{port}{url.path}"
+
+
+def _check_pem(key: str | None, variable: str) -> None:
+    from cryptography.exceptions import UnsupportedAlgorithm
+    from cryptography.hazmat.primitives.serialization import load_pem_private_key
+
+    if key is None:
+        raise SettingsError(
+            "GITHUB_APP_PRIVATE_KEY_PATH: is required with GITHUB_APP_ID "
+            "(or GITHUB_APP_PRIVATE_KEY, the key itself)"
+        )
+    try:
+        load_pem_private_key(key.strip().encode(), password=None)
+    except TypeError:
+        raise SettingsError(
+            f"{variable}: the key is encrypted; use the App's .pem as downloaded"
+        ) from None
+    except (ValueError, UnsupportedAlgorithm):
+        raise SettingsError(
+            f"{variable}: not a PEM private key (the App's .pem starts with -----BEGIN)"
+        ) from None
 
 
 @lru_cache(maxsize=1)
@@ -79,5 +159,5 @@ def describe(exc: ValidationError) -> str:
         loc = str(err["loc"][0]) if err["loc"] else ""
         name = fields[loc].alias if loc in fields and fields[loc].alias else loc
         what = "is required" if err["type"] == "missing" else err["msg"]
-        parts.append(f"{name or 'settings'}: {what}")
+        parts.append(f"{name or 'settings'}: {what.removeprefix('Value error, ')}")
     return "; ".join(parts)

@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from app.github.fake.server import FakeGitHub, Fault
 from tests.conftest import FIXTURES
 from tests.fakes import MEMBER, REPO, report_body
@@ -122,3 +124,72 @@ def test_demo_shows_a_submission_become_a_pr(tmp_path: Path) -> None:
     assert "=== pull request #3: 周报: 2025-07-13 张宇 — Attention Is All You Need" in got.stdout
     assert "+> > [2025-07-13]-[张宇]-[Attention Is All You Need]" in got.stdout
     assert "**日期**: 日期格式应为 YYYY-MM-DD" in got.stdout
+
+
+ROOT = Path(__file__).parents[2]
+NO_CREDENTIALS = (
+    "paperbot: error: GITHUB_TOKEN: no GitHub credentials; set GITHUB_TOKEN, "
+    "or GITHUB_APP_ID with GITHUB_APP_PRIVATE_KEY_PATH"
+)
+
+
+@pytest.mark.parametrize("command", ["serve", "worker", "action"])
+def test_service_commands_refuse_to_start_without_credentials(tmp_path: Path, command: str) -> None:
+    env = clean_env(
+        GITHUB_WEBHOOK_SECRET="s",
+        GITHUB_EVENT_NAME="issues",
+        GITHUB_EVENT_PATH=str(delivery(tmp_path)),
+        GITHUB_REPOSITORY=REPO,
+    )
+    got = run([command], env, tmp_path)
+    assert (got.returncode, got.stderr.splitlines(), got.stdout) == (2, [NO_CREDENTIALS], "")
+
+
+def test_serve_with_env_example_copied_names_each_variable_to_fix(tmp_path: Path) -> None:
+    env_file = tmp_path / ".env"
+    env_file.write_text((ROOT / ".env.example").read_text(encoding="utf-8"), encoding="utf-8")
+    got = run(["serve"], clean_env(), tmp_path)
+    assert got.returncode == 2 and got.stderr.splitlines() == [
+        "paperbot: error: GITHUB_WEBHOOK_SECRET: is still .env.example's placeholder "
+        "'change-me'; set the secret you gave the App or webhook"
+    ]
+    env_file.write_text(
+        env_file.read_text(encoding="utf-8").replace("change-me", "a-real-secret"),
+        encoding="utf-8",
+    )
+    got = run(["serve"], clean_env(), tmp_path)
+    assert got.returncode == 2 and got.stderr.splitlines() == [
+        "paperbot: error: GITHUB_APP_PRIVATE_KEY_PATH: cannot read paperbot.private-key.pem "
+        "(No such file or directory)"
+    ]
+    (tmp_path / "paperbot.private-key.pem").write_text("ssh-rsa AAAA… me@laptop\n")
+    got = run(["worker"], clean_env(), tmp_path)
+    assert got.returncode == 2 and got.stderr.splitlines() == [
+        "paperbot: error: GITHUB_APP_PRIVATE_KEY_PATH: not a PEM private key "
+        "(the App's .pem starts with -----BEGIN)"
+    ]
+
+
+def test_serve_logs_its_auth_mode_queue_and_api_url_but_no_secret(tmp_path: Path) -> None:
+    env = clean_env(
+        GITHUB_WEBHOOK_SECRET="hook-hunter2",
+        GITHUB_TOKEN="ghp_hunter2",
+        GITHUB_API_URL="http://127.0.0.1:9/api/v3",
+        PAPERBOT_DATA_DIR=str(tmp_path / "data"),
+    )
+    command = [sys.executable, "-m", "app", "serve", "--host", "127.0.0.1", "--port", "0"]
+    proc = subprocess.Popen(command, env=env, cwd=tmp_path, stderr=subprocess.PIPE, text=True)
+    try:
+        assert proc.stderr is not None
+        first = json.loads(proc.stderr.readline())
+    finally:
+        proc.terminate()
+        proc.communicate(timeout=30)
+    assert first["message"] == "paperbot serve"
+    assert (first["auth"], first["api_url"], first["workers"]) == (
+        "token",
+        "http://127.0.0.1:9/api/v3",
+        2,
+    )
+    assert first["queue"] == f"sqlite {tmp_path / 'data' / 'queue.db'}"
+    assert "hunter2" not in json.dumps(first)
