@@ -124,7 +124,9 @@ def test_an_api_created_issue_without_headings_or_label_is_ignored(
     gh: FakeGitHub, ctx: Context
 ) -> None:
     gh.create_issue(REPO, title="bug", body=None, login=MEMBER)
-    assert process_issue(ctx, 1) == "ignored" and status(gh) == ""
+    outcome = process_issue(ctx, 1)
+    assert outcome == "ignored: not a submission: no form headings and no entry line"
+    assert status(gh) == ""
 
 
 def test_a_10000_character_line_and_a_65536_character_body(gh: FakeGitHub, ctx: Context) -> None:

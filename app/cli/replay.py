@@ -2,32 +2,39 @@
 
 The same routing table and flows as the service; only the port differs: GitHub, GitHub with
 writes recorded instead of made (dry run), or local files with writes recorded (offline).
+Every outcome is one line; an ignored delivery says which rule ignored it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from app.flows import FLOWS
 from app.flows.context import Clock, Context, today_in
-from app.flows.routing import Payload
+from app.flows.routing import Payload, Skip
 from app.github.dryrun import DryRun, Offline
 from app.github.port import Issue, RepoPort
 from app.service.routes import router
 
+PortFor = Callable[[str, "int | None"], "RepoPort | DryRun"]
 
-def issue_from_payload(payload: Payload) -> Issue:
-    """The issue as the delivery saw it (for the offline mode, which has no GitHub to ask)."""
-    d = payload["issue"]
+
+def issue_from_payload(payload: Payload) -> Issue | None:
+    """The issue as the delivery saw it (the offline mode has no GitHub to ask), if any."""
+    d = payload.get("issue")
+    if not isinstance(d, dict) or "number" not in d:
+        return None
+    user = d.get("user") or {}
     return Issue(
         number=d["number"],
-        title=d.get("title", ""),
+        title=d.get("title") or "",
         body=d.get("body"),
-        author=d["user"]["login"],
-        author_id=d["user"].get("id", 0),
+        author=user.get("login", ""),
+        author_id=user.get("id") or 0,
         author_association=d.get("author_association", "NONE"),
         state=d.get("state", "open"),
-        labels=tuple(label["name"] for label in d.get("labels", [])),
+        labels=tuple(label["name"] for label in d.get("labels") or []),
         comments=0,
         is_pull=bool(d.get("pull_request")),
     )
@@ -39,20 +46,23 @@ def offline_port(
     files = {readme_path: readme}
     if config_text is not None:
         files[".github/paperbot.yml"] = config_text
-    base = payload["repository"].get("default_branch") or "main"
-    reads = Offline(payload["repository"]["full_name"], issue_from_payload(payload), files, base)
+    repo = payload.get("repository") or {}
+    base = repo.get("default_branch") or "main"
+    reads = Offline(repo.get("full_name", ""), issue_from_payload(payload), files, base)
     return DryRun(reads)
 
 
 def run_delivery(
-    event: str, payload: Payload, *, port: RepoPort | DryRun, clock: Clock = today_in
+    event: str, payload: Payload, *, port_for: PortFor, clock: Clock = today_in
 ) -> str:
-    """Route the delivery and run its flow now; the flow's outcome, or why nothing ran."""
-    task = router.route(event, payload)
-    if task is None:
-        return f"ignored: no job for {event}.{payload.get('action', '')}"
+    """Route the delivery and run its flow now; the flow's outcome, or why nothing ran.
+
+    ``port_for(repo, installation)`` gives the port, asked only when there is work to do.
+    """
+    task = router.decide(event, payload)
+    if isinstance(task, Skip):
+        return f"ignored: {task.why}"
     args: dict[str, Any] = dict(task.args)
     base = str(args.pop("base", "main"))
-    args.pop("repo", None)
-    args.pop("installation", None)
+    port = port_for(str(args.pop("repo")), args.pop("installation", None))
     return FLOWS[task.name](Context(port=port, base=base, clock=clock), **args)

@@ -6,10 +6,15 @@ import argparse
 import json
 import os
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.cli.common import CliError, Commands, add_command, read_text
-from app.service.settings import get_settings
+from app.service.settings import Settings, SettingsError, get_settings
+
+if TYPE_CHECKING:
+    from app.cli.replay import PortFor
+    from app.github.dryrun import DryRun
+    from app.github.port import RepoPort
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -35,34 +40,73 @@ def _payload(path: str) -> dict[str, Any]:
         data = json.loads(read_text(path))
     except json.JSONDecodeError as exc:
         raise CliError(f"{path}: not JSON ({exc.msg}, line {exc.lineno})") from None
-    if not isinstance(data, dict) or "repository" not in data:
-        raise CliError(f"{path}: not a GitHub webhook payload (no 'repository')")
+    if not isinstance(data, dict):
+        raise CliError(f"{path}: not a GitHub webhook payload (a JSON object)")
     return data
 
 
+def _replay(event: str, payload: dict[str, Any], port_for: PortFor) -> int:
+    """Run one delivery and print its outcome; a GitHub failure is one line and exit 1."""
+    from app.cli.replay import run_delivery
+    from app.github.port import GitHubError
+
+    try:
+        outcome = run_delivery(event, payload, port_for=port_for)
+    except GitHubError as exc:
+        print(f"paperbot: {exc}", file=sys.stderr)
+        return 1
+    print(f"outcome: {outcome}")
+    return 0
+
+
+def _credentials() -> Settings:
+    try:
+        return get_settings().for_github()
+    except SettingsError as exc:
+        raise SettingsError(f"{exc}; or replay with no GitHub: --readme README.md") from None
+
+
 def cmd_receive(args: argparse.Namespace) -> int:
-    from app.cli.replay import offline_port, run_delivery
-    from app.core.config import load_config
-    from app.github.dryrun import DryRun, describe
-    from app.github.pygithub import Clients
+    from app.github.dryrun import describe
 
     payload = _payload(args.payload)
-    port: Any
-    if args.readme:
-        config_text = read_text(args.config) if args.config else None
-        path = load_config(config_text).path
-        port = offline_port(
-            payload, readme=read_text(args.readme), readme_path=path, config_text=config_text
-        )
-    else:
-        clients = Clients(get_settings())
-        installation = (payload.get("installation") or {}).get("id")
-        port = clients.repo(payload["repository"]["full_name"], installation)
-        port = DryRun(port) if args.dry_run else port
-    print(f"outcome: {run_delivery(args.event, payload, port=port)}")
-    if isinstance(port, DryRun):
+    port_for, dry = _offline(args, payload) if args.readme else _github(args.dry_run)
+    code = _replay(args.event, payload, port_for)
+    for port in dry:
         sys.stdout.write(describe(port.actions))
-    return 0
+    return code
+
+
+def _offline(args: argparse.Namespace, payload: dict[str, Any]) -> tuple[PortFor, list[DryRun]]:
+    """Ports over the local README (and config): no GitHub, every write recorded."""
+    from app.cli.replay import offline_port
+    from app.core.config import load_config
+
+    config_text = read_text(args.config) if args.config else None
+    readme, path = read_text(args.readme), load_config(config_text).path
+    dry: list[DryRun] = []
+
+    def port_for(repo: str, installation: int | None) -> DryRun:
+        dry.append(offline_port(payload, readme=readme, readme_path=path, config_text=config_text))
+        return dry[-1]
+
+    return port_for, dry
+
+
+def _github(dry_run: bool) -> tuple[PortFor, list[DryRun]]:
+    """Ports on GitHub; with ``dry_run`` reads only, every write recorded."""
+    from app.github.dryrun import DryRun
+    from app.github.pygithub import Clients
+
+    clients, dry = Clients(_credentials()), list[DryRun]()
+
+    def port_for(repo: str, installation: int | None) -> RepoPort | DryRun:
+        port = clients.repo(repo, installation)
+        if dry_run:
+            dry.append(DryRun(port))
+        return dry[-1] if dry_run else port
+
+    return port_for, dry
 
 
 def _env(name: str) -> str:
@@ -73,23 +117,14 @@ def _env(name: str) -> str:
 
 
 def cmd_action(args: argparse.Namespace) -> int:
-    from app.cli.replay import run_delivery
-    from app.github.port import GitHubError
     from app.github.pygithub import Clients
 
     event, payload = _env("GITHUB_EVENT_NAME"), _payload(_env("GITHUB_EVENT_PATH"))
-    repo = _env("GITHUB_REPOSITORY")
-    installation = (payload.get("installation") or {}).get("id")
     clients = Clients(get_settings().for_github())
     try:
-        outcome = run_delivery(event, payload, port=clients.repo(repo, installation))
-    except GitHubError as exc:
-        print(f"paperbot: {exc}", file=sys.stderr)
-        return 1
+        return _replay(event, payload, clients.repo)
     finally:
         clients.close()
-    print(f"outcome: {outcome}")
-    return 0
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

@@ -72,7 +72,11 @@ def today_in(zone: str) -> dt.date:
 
 
 class NotAllowed(BotError):
-    """The issue's author may not submit to this repository."""
+    """The issue's author may not submit to this repository; ``why`` is for the log."""
+
+    def __init__(self, message: str, *, why: str) -> None:
+        super().__init__(message)
+        self.why = why
 
 
 def repo_config(port: RepoPort, ref: str) -> Config:
@@ -88,11 +92,13 @@ def authorise(port: RepoPort, issue: Issue, config: Config) -> None:
     """Raise NotAllowed unless the author may submit under ``config.authors``."""
     if config.authors == "anyone" or issue.author in config.members:
         return
-    if config.authors == "collaborators" and (
-        issue.author_association == "OWNER" or role(port, issue.author) in _ROLES_OK
-    ):
+    if config.authors == "members":
+        why = f"{issue.author} is not in members (authors: members)"
+    elif issue.author_association == "OWNER" or (got := role(port, issue.author)) in _ROLES_OK:
         return
-    raise NotAllowed(messages.status("not_allowed", config.language))
+    else:
+        why = f"{issue.author}'s permission is {got}; submitting needs triage or higher"
+    raise NotAllowed(messages.status("not_allowed", config.language), why=why)
 
 
 def role(port: RepoPort, login: str) -> str:

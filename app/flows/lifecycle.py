@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from app.core import messages
 from app.flows.context import Context, Status, repo_config, set_label
-from app.flows.routing import Payload, Router, Task, base_args
+from app.flows.routing import Payload, Router, Skip, Task, base_args
 from app.flows.submission import process_issue
 
 router = Router()
@@ -25,11 +25,11 @@ def issue_closed(job: Context, number: int) -> str:
 
 
 @router.register("pull_request", "closed")
-def pull_closed_route(payload: Payload) -> Task | None:
+def pull_closed_route(payload: Payload) -> Task | Skip:
     """Only the bot's own PRs matter: their head branch is ``paperbot/issue-N``."""
     pull = payload["pull_request"]
-    if not pull["head"]["ref"].startswith("paperbot/issue-"):
-        return None
+    if messages.issue_of(pull["head"]["ref"]) is None:
+        return Skip(f"pull request from {pull['head']['ref']}, not a paperbot/issue-N branch")
     args = {
         "number": pull["number"],
         "merged": bool(pull.get("merged")),
@@ -42,7 +42,7 @@ def pull_closed(job: Context, *, branch: str, merged: bool) -> str:
     """Label the issue ``merged``, or ``not-merged`` and tell its author."""
     number = messages.issue_of(branch)
     if number is None:
-        return "ignored"
+        return f"ignored: {branch} is not a paperbot/issue-N branch"
     issue = job.port.get_issue(number)
     config = repo_config(job.port, job.base)
     set_label(job.port, issue, config.labels.merged if merged else config.labels.not_merged, True)
@@ -54,11 +54,13 @@ def pull_closed(job: Context, *, branch: str, merged: bool) -> str:
 
 
 @router.register("push")
-def pushed_route(payload: Payload) -> Task | None:
+def pushed_route(payload: Payload) -> Task | Skip:
     """A push to the default branch may make every open bot PR conflict: regenerate them."""
     default = payload["repository"].get("default_branch")
-    if payload.get("ref") != f"refs/heads/{default}" or payload.get("deleted"):
-        return None
+    if payload.get("ref") != f"refs/heads/{default}":
+        return Skip(f"push to {payload.get('ref')}, not to the default branch {default}")
+    if payload.get("deleted"):
+        return Skip("the push deleted the default branch")
     return Task("regenerate", base_args(payload))
 
 
@@ -66,9 +68,9 @@ def pushed_route(payload: Payload) -> Task | None:
 @router.register(
     "installation", "created", "deleted", "suspend", "unsuspend", "new_permissions_accepted"
 )
-def installation_changed(payload: Payload) -> None:
+def installation_changed(payload: Payload) -> Skip:
     """Nothing to do: tokens are minted per job, and jobs for a removed install end cleanly."""
-    return None
+    return Skip("installation changes need no work: tokens are minted per job")
 
 
 def regenerate(job: Context) -> str:

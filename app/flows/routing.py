@@ -6,6 +6,8 @@ Rules:
 - Events sent by a bot (``sender.type == "Bot"``), the bot itself included, make no task.
 - Each flow module registers its own routes beside its function; ``app.service.routes``
   merges them into the one table the webhook uses. One (event, action) has one handler.
+- A delivery that makes no task says why (``Skip``): a bot sender, no route, a handler's
+  own rule, or a payload missing what GitHub always sends; routing never raises.
 """
 
 from __future__ import annotations
@@ -26,7 +28,14 @@ class Task:
     args: Args = field(default_factory=dict)
 
 
-Handler = Callable[[Payload], Task | None]
+@dataclass(frozen=True)
+class Skip:
+    """A delivery that needs no work, and the rule that says so."""
+
+    why: str
+
+
+Handler = Callable[[Payload], Task | Skip]
 
 
 class Router:
@@ -49,12 +58,23 @@ class Router:
         return add
 
     def route(self, event: str, payload: Payload) -> Task | None:
-        if (payload.get("sender") or {}).get("type") == "Bot":
-            return None
-        handler = self.handlers.get((event, payload.get("action"))) or self.handlers.get(
-            (event, None)
-        )
-        return handler(payload) if handler else None
+        decided = self.decide(event, payload)
+        return decided if isinstance(decided, Task) else None
+
+    def decide(self, event: str, payload: Payload) -> Task | Skip:
+        """The delivery's task, or why it has none."""
+        sender = payload.get("sender") or {}
+        if sender.get("type") == "Bot":
+            return Skip(f"sender {sender.get('login', '')} is a bot")
+        action = payload.get("action")
+        handler = self.handlers.get((event, action)) or self.handlers.get((event, None))
+        if handler is None:
+            return Skip(f"no route for {event}.{action}" if action else f"no route for {event}")
+        try:
+            return handler(payload)
+        except (KeyError, TypeError, AttributeError) as exc:
+            missing = f"no {exc.args[0]!r}" if isinstance(exc, KeyError) else "a malformed field"
+            return Skip(f"the {event} payload has {missing}, which GitHub always sends")
 
     def events(self) -> set[str]:
         """Every event name with a route (for bounded metric labels and early answers)."""

@@ -19,7 +19,7 @@ from app.core.fields import FORMS
 from app.core.issue_form import read_issue
 from app.core.submission import Result, apply
 from app.flows.context import Context, NotAllowed, Status, authorise, repo_config, set_label
-from app.flows.routing import Payload, Router, Task, base_args
+from app.flows.routing import Payload, Router, Skip, Task, base_args
 from app.github.port import FileText, Issue, Pull, RepoPort, Unprocessable
 
 _FORM_LABELS = {form.label for form in FORMS.values()}
@@ -33,10 +33,10 @@ def issue_changed(payload: Payload) -> Task:
 
 
 @router.register("issue_comment", "created")
-def issue_commented(payload: Payload) -> Task | None:
+def issue_commented(payload: Payload) -> Task | Skip:
     """A comment on a submission re-checks it (e.g. after a maintainer fixed the config)."""
     if payload["issue"].get("pull_request"):
-        return None
+        return Skip("a comment on a pull request, not on an issue")
     return Task("process_issue", {**base_args(payload), "number": payload["issue"]["number"]})
 
 
@@ -47,13 +47,15 @@ class HumanTouched(BotError):
 def process_issue(job: Context, number: int) -> str:
     """Bring GitHub in line with issue ``number``; returns the outcome for the log."""
     issue = job.port.get_issue(number)
-    if issue.is_pull or not _is_submission(issue):
-        return "ignored"
+    if issue.is_pull:
+        return f"ignored: #{number} is a pull request"
+    if not _is_submission(issue):
+        return "ignored: not a submission: no form headings and no entry line"
     status = Status(job.port, issue)
     try:
         config = repo_config(job.port, job.base)
         if issue.state != "open" and config.labels.merged not in issue.labels:
-            return "ignored"  # closed by its author; a merged one may still be edited
+            return "ignored: closed before its entry was merged"  # a merged one may be edited
         status.lang = config.language
         authorise(job.port, issue, config)
         return _submit(job, issue, config, status)
@@ -63,7 +65,7 @@ def process_issue(job: Context, number: int) -> str:
         return "invalid"
     except (NotAllowed, HumanTouched) as exc:
         status.say(exc.message)
-        return "not allowed" if isinstance(exc, NotAllowed) else "human-touched"
+        return f"not allowed: {exc.why}" if isinstance(exc, NotAllowed) else "human-touched"
     except BotError as exc:
         status.say(messages.status("problem", status.lang, message=exc.message))
         return "problem"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field
 
-from app.github.port import Comment, FileText, Issue, Pull, RepoPort
+from app.github.port import Comment, FileText, Gone, Issue, Pull, RepoPort
 
 NO_SHA = "0" * 40
 
@@ -26,14 +26,20 @@ class Action:
 class Offline:
     """The reads of a port, answered from an issue and local files: no GitHub at all."""
 
-    def __init__(self, full_name: str, issue: Issue, files: dict[str, str], base: str) -> None:
+    def __init__(
+        self, full_name: str, issue: Issue | None, files: dict[str, str], base: str
+    ) -> None:
         self.full_name, self.issue, self.files, self.base = full_name, issue, files, base
 
     def get_issue(self, number: int) -> Issue:
+        if self.issue is None or self.issue.number != number:
+            raise Gone(
+                f"issue #{number} is not in this delivery (offline, only its issue is known)"
+            )
         return self.issue
 
     def open_issues(self) -> list[Issue]:
-        return [self.issue]
+        return [self.issue] if self.issue else []
 
     def read_file(self, path: str, ref: str) -> FileText | None:
         text = self.files.get(path)

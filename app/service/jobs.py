@@ -70,7 +70,7 @@ class Worker:
         job = Context(port=self.clients.repo(repo, installation), base=base, clock=self.clock)
         outcome = self._guarded(name, repo, job, args)
         seconds = time.monotonic() - started
-        bounded = outcome if name not in ("regenerate", "reconcile") else "done"
+        bounded = outcome.partition(":")[0] if name not in ("regenerate", "reconcile") else "done"
         metrics.JOBS.labels(name, bounded).observe(seconds)
         log.info(
             "job",

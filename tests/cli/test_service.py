@@ -193,3 +193,95 @@ def test_serve_logs_its_auth_mode_queue_and_api_url_but_no_secret(tmp_path: Path
     )
     assert first["queue"] == f"sqlite {tmp_path / 'data' / 'queue.db'}"
     assert "hunter2" not in json.dumps(first)
+
+
+def _saved(tmp_path: Path, data: object) -> str:
+    path = tmp_path / "saved.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return str(path)
+
+
+def _issue_from_bot() -> dict[str, object]:
+    data = payload("issues.opened")
+    data["sender"] = {"login": "paperbot[bot]", "type": "Bot"}
+    return data
+
+
+def _closed_bot_pull() -> dict[str, object]:
+    data = payload("pull_request.closed")
+    data["pull_request"]["head"]["ref"] = "paperbot/issue-5"
+    return data
+
+
+@pytest.mark.parametrize(
+    ("event", "data", "code", "says"),
+    [
+        ("ping", payload("ping"), 0, "outcome: ignored: no route for ping"),
+        (
+            "push",
+            payload("push"),
+            0,
+            "outcome: ignored: push to refs/tags/simple-tag, not to the default branch master",
+        ),
+        (
+            "pull_request",
+            payload("pull_request.closed"),
+            0,
+            "outcome: ignored: pull request from changes, not a paperbot/issue-N branch",
+        ),
+        (
+            "pull_request",
+            _closed_bot_pull(),
+            1,
+            "paperbot: issue #5 is not in this delivery (offline, only its issue is known)",
+        ),
+        (
+            "installation",
+            payload("installation.deleted"),
+            0,
+            "outcome: ignored: installation changes need no work: tokens are minted per job",
+        ),
+        (
+            "issue_comment",
+            payload("issue_comment.created"),
+            0,
+            "outcome: ignored: not a submission: no form headings and no entry line",
+        ),
+        ("issues", _issue_from_bot(), 0, "outcome: ignored: sender paperbot[bot] is a bot"),
+        ("star", {"action": "created"}, 0, "outcome: ignored: no route for star.created"),
+        (
+            "issues",
+            {"action": "opened", "repository": {"full_name": "a/b"}},
+            0,
+            "outcome: ignored: the issues payload has no 'issue', which GitHub always sends",
+        ),
+        (
+            "issues",
+            {"action": "opened", "issue": [], "repository": {"full_name": "a/b"}},
+            0,
+            "outcome: ignored: the issues payload has a malformed field, which GitHub always sends",
+        ),
+    ],
+)
+def test_receive_says_what_it_did_with_any_event(
+    tmp_path: Path, event: str, data: object, code: int, says: str
+) -> None:
+    readme = str(FIXTURES / "seed_README.md")
+    got = run(
+        ["receive", "--event", event, _saved(tmp_path, data), "--readme", readme],
+        clean_env(),
+        tmp_path,
+    )
+    assert "Traceback" not in got.stderr
+    assert got.returncode == code and says in (got.stdout + got.stderr).splitlines()
+
+
+def test_receive_dry_run_without_credentials_names_the_variable(tmp_path: Path) -> None:
+    got = run(
+        ["receive", "--event", "issues", str(delivery(tmp_path)), "--dry-run"],
+        clean_env(),
+        tmp_path,
+    )
+    assert got.returncode == 2 and got.stderr.splitlines() == [
+        f"{NO_CREDENTIALS}; or replay with no GitHub: --readme README.md"
+    ]

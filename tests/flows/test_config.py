@@ -36,7 +36,8 @@ def test_members_fill_the_name_and_may_submit_without_a_role(gh: FakeGitHub, ctx
     (pull,) = gh.repos[REPO].pulls.values()
     assert "外部成员" in pull["title"] and pull["reviewers"] == ["maintainer"]
     gh.create_issue(REPO, title="x", body=report_body(), login=MEMBER)
-    assert process_issue(ctx, 3) == "not allowed"  # a collaborator, but not a listed member
+    # a collaborator, but not a listed member
+    assert process_issue(ctx, 3) == "not allowed: zhangyu is not in members (authors: members)"
 
 
 def test_english_messages_and_custom_labels(gh: FakeGitHub, ctx: Context) -> None:

@@ -124,7 +124,9 @@ def test_concurrent_submissions_all_land_after_regeneration(gh: FakeGitHub, ctx:
 
 def test_authors_must_be_allowed(gh: FakeGitHub, ctx: Context) -> None:
     gh.create_issue(REPO, title="x", body=report_body(), login="reader")
-    assert process_issue(ctx, 1) == "not allowed"
+    assert process_issue(ctx, 1) == (
+        "not allowed: reader's permission is read; submitting needs triage or higher"
+    )
     assert "协作者" in comments(gh, 1)[0] and not gh.repos[REPO].pulls
 
 
@@ -150,7 +152,7 @@ def test_pr_created_despite_a_5xx_is_found_not_duplicated(gh: FakeGitHub, ctx: C
 
 def test_unrelated_issues_are_ignored(gh: FakeGitHub, ctx: Context) -> None:
     gh.create_issue(REPO, title="question", body="How do I submit?", login=MEMBER)
-    assert process_issue(ctx, 1) == "ignored"
+    assert process_issue(ctx, 1) == "ignored: not a submission: no form headings and no entry line"
     assert comments(gh, 1) == [] and writes(gh) == 0
 
 
