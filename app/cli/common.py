@@ -15,9 +15,9 @@ class CliError(Exception):
 
 
 def read_text(path: str) -> str:
-    """A UTF-8 file's text, or a CliError naming the file and what is wrong."""
+    """A UTF-8 file's text exactly (CRLF and a BOM kept), or a CliError naming the file."""
     try:
-        return Path(path).read_text(encoding="utf-8")
+        return Path(path).read_bytes().decode("utf-8")
     except FileNotFoundError:
         raise CliError(f"{path}: no such file") from None
     except IsADirectoryError:

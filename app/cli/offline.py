@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from app.cli.common import Commands, add_command, read_text
 from app.core.config import Config, load_config
 from app.core.dashboard import dashboard
+from app.core.errors import Problem
 from app.core.forms import render_forms
 from app.core.lint import lint
 from app.core.submission import apply, build
@@ -25,21 +26,29 @@ def _today(config: Config) -> dt.date:
     return dt.datetime.now(ZoneInfo(config.timezone)).date()
 
 
+def _notes(notes: tuple[Problem, ...]) -> None:
+    for note in notes:
+        print(f"note: {note}", file=sys.stderr)
+
+
 def cmd_render(args: argparse.Namespace) -> int:
     config = _config(args)
-    got = build(read_text(args.issue), config=config, today=_today(config))
+    got = build(read_text(args.issue), config=config, today=args.today or _today(config))
     sys.stdout.write(got.block)
+    _notes(got.notes)
     return 0
 
 
 def cmd_apply(args: argparse.Namespace) -> int:
-    config = _config(args)
+    config = _config(args).model_copy(update={"path": args.readme})
     old = read_text(args.readme)
-    got = apply(old, read_text(args.issue), config=config, today=_today(config))
+    today = args.today or _today(config)
+    got = apply(old, read_text(args.issue), config=config, today=today)
     new = got.readme or old
+    _notes(got.notes)
     if args.write:
         if new != old:
-            Path(args.readme).write_text(new, encoding="utf-8", newline="")
+            Path(args.readme).write_bytes(new.encode("utf-8"))  # byte for byte, CRLF kept
         print(f"{args.readme}: {'updated' if new != old else 'already up to date'}")
         return 0
     diff = difflib.unified_diff(
@@ -51,7 +60,12 @@ def cmd_apply(args: argparse.Namespace) -> int:
 
 def cmd_lint(args: argparse.Namespace) -> int:
     config = _config(args)
-    findings = lint(read_text(args.readme), marker=config.marker, today=_today(config))
+    findings = lint(
+        read_text(args.readme),
+        marker=config.marker,
+        today=_today(config),
+        late_days=config.limits.late_days,
+    )
     for f in findings:
         print(f"{args.readme}:{f}")
     print(f"{len(findings)} finding(s)", file=sys.stderr)
@@ -75,20 +89,25 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
 def cmd_forms(args: argparse.Namespace) -> int:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    for name, text in render_forms().items():
+    for name, text in render_forms(_config(args).language).items():
         (out / name).write_text(text, encoding="utf-8")
         print(out / name)
     return 0
+
+
+_TODAY = "the day the issue is checked on (YYYY-MM-DD; default: today)"
 
 
 def add_to(sub: Commands) -> None:
     """Register the offline commands on the ``paperbot`` parser."""
     r = add_command(sub, "render", cmd_render, "print the README block for an issue body")
     r.add_argument("issue", help="file holding the issue body (markdown)")
+    r.add_argument("--today", type=_date, help=_TODAY)
     a = add_command(sub, "apply", cmd_apply, "show (or write) the README with the issue's entry")
     a.add_argument("readme", help="the README to insert into")
     a.add_argument("issue", help="file holding the issue body (markdown)")
     a.add_argument("--write", action="store_true", help="write the file instead of a diff")
+    a.add_argument("--today", type=_date, help=_TODAY)
     lnt = add_command(sub, "lint", cmd_lint, "list problems in a README's entries (exit 1 if any)")
     lnt.add_argument("readme", help="the README to check")
     d = add_command(sub, "dashboard", cmd_dashboard, "print the dashboard text for a README")

@@ -27,18 +27,7 @@ _OPEN, _CLOSE = r"\[【［〔", r"\]】］〕"
 _ITEM = re.compile(rf"[{_OPEN}](?P<item>[^{_OPEN}{_CLOSE}\n]*)[{_CLOSE}]")
 _BRACKETED_DATE = re.compile(rf"[{_OPEN}]\s*{DATE_TEXT}\s*[{_CLOSE}]")
 _DATE = re.compile(DATE_TEXT)
-_PLACEHOLDERS = {
-    "日期": "date",
-    "date": "date",
-    "first": "name",
-    "second": "name",
-    "姓名": "name",
-    "name": "name",
-    "论文标题": "title",
-    "title": "title",
-    "来源": "venue",
-    "venue": "venue",
-}
+_PLACEHOLDERS = {"日期", "first", "second", "姓名", "论文标题", "来源"}  # the README's template
 _LABEL = re.compile(r"论文简[述评]|summary\s*[:：]", re.I)
 _FORMISH = re.compile(
     r"论文|日期|姓名|标题|题目|链接|来源|会议|简述|摘要|框架|周报|精读|"
@@ -53,17 +42,22 @@ _SLOTS = ("date", "name", "title", "venue")
 def attempt_error(body: str, *, lang: Lang, unknown: Sequence[str] = ()) -> AttemptedEntry | None:
     """The answer to a body that is no readable submission; None when it is no attempt."""
     formish = [h for h in unknown if _FORMISH.search(h)]
-    placeholders = [m[0] for m in _ITEM.finditer(body) if _placeholder(m["item"])]
+    left = placeholders(body)
     clues = (_BRACKETED_DATE.search(body), _LABEL.search(body), SKIP_WORDS.search(body))
-    if not (formish or placeholders or any(clues)):
+    if not (formish or left or any(clues)):
         return None
     kind: Kind = "skip" if SKIP_WORDS.search(body) and not _LABEL.search(body) else "report"
     found = recognise(body, kind)
     missing = tuple(f.id for f in FORMS[kind].fields if f.required and f.id not in found)
-    problems = _problems(found, missing, kind=kind, lang=lang, placeholders=placeholders)
+    problems = _problems(found, missing, kind=kind, lang=lang, placeholders=left)
     problems += unknown_headings(unknown, kind, lang)
     problems.append(Problem("shape", msg("expected", lang), msg(f"shape_{kind}", lang)))
     return AttemptedEntry(problems, recognised=found, missing=missing, unknown=tuple(unknown))
+
+
+def placeholders(text: str) -> list[str]:
+    """The README template's placeholders left in ``text`` (``[日期]``, ``[first]``, …)."""
+    return [m[0] for m in _ITEM.finditer(text) if _placeholder(m["item"])]
 
 
 def recognise(body: str, kind: Kind) -> dict[str, str]:

@@ -12,8 +12,8 @@ blank lines, with LF; text typed into a textarea keeps the browser's CRLF):
   named back to the member, never dropped silently. One that ends in CRLF is answer text.
 - A leading byte-order mark is ignored; labels match as fields.py says (both languages).
 - A plain body's header may be typed on a Chinese keyboard (【】, （）, －); a body that is no
-  readable submission is either an attempt (attempt.py: answered with what is missing) or
-  not a submission at all.
+  readable submission, or whose entry line still holds the template's placeholders, is
+  either an attempt (attempt.py: answered with what is missing) or no submission at all.
 - ``_No response_`` means empty, and so does ``None`` for a dropdown; a ``render:``
   answer is unwrapped from its fence; checkboxes give the checked options, one a line.
 """
@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from app.core.attempt import attempt_error
+from app.core.attempt import attempt_error, placeholders
 from app.core.errors import InvalidSubmission, NotASubmission, Problem
 from app.core.fields import FORMS, Field, Kind, label_index, normalise_label
 from app.core.grammar import fold_header, is_header, read_entry
@@ -133,7 +133,7 @@ def _plain(body: str, lang: Lang, unknown: list[str]) -> Submission:
             [Problem("body", "issue", msg("many_entries", lang, n=len(starts)))]
         )
     entry = read_entry(lines[starts[0] :]) if starts else None
-    if entry is None:
+    if entry is None or placeholders(lines[starts[0]]):
         raise attempt_error(body, lang=lang, unknown=unknown) or NotASubmission(
             msg("not_submission", lang)
         )

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.cli.test_corpus import inserted
 from tests.conftest import FIXTURES
 
 REPORT = """### 日期
@@ -96,6 +97,59 @@ def test_apply_with_errors_leaves_the_file(tmp_path: Path) -> None:
     assert readme.read_text(encoding="utf-8") == "no marker\n"
 
 
+DUPLICATE = (
+    "### 日期\n\n2025-07-06\n\n### 姓名\n\n张宇\n\n### 论文标题\n\nUnderstanding and "
+    "Mitigating Annotation Bias in Facial Expression Recognition\n\n### 论文简述\n\n短。\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("language", "says"),
+    [
+        ("zh", "paperbot: {path} 第 26 行已有这条记录（2025-07-06，张宇）；paperbot 不会覆盖它"),
+        (
+            "en",
+            "paperbot: already in {path} at line 26 (2025-07-06, 张宇); "
+            "paperbot does not replace it",
+        ),
+    ],
+)
+def test_apply_refuses_an_entry_it_did_not_make(tmp_path: Path, language: str, says: str) -> None:
+    readme, body, config = tmp_path / "README.md", tmp_path / "i.md", tmp_path / "c.yml"
+    original = (FIXTURES / "seed_README.md").read_bytes()
+    readme.write_bytes(original)
+    body.write_text(DUPLICATE, encoding="utf-8")
+    config.write_text(f"language: {language}\n", encoding="utf-8")
+    got = run("apply", str(readme), str(body), "--write", "--config", str(config))
+    assert got.returncode == 1 and got.stderr == says.format(path=readme) + "\n"
+    assert readme.read_bytes() == original
+
+
+def test_apply_keeps_a_crlf_readme_byte_for_byte(tmp_path: Path, issue: Path) -> None:
+    readme = tmp_path / "README.md"
+    original = b"\xef\xbb\xbf" + (FIXTURES / "seed_README.md").read_bytes().replace(b"\n", b"\r\n")
+    readme.write_bytes(original)
+    diff = run("apply", str(readme), str(issue))
+    added = [x for x in diff.stdout.splitlines() if x.startswith("+") and not x.startswith("+++")]
+    removed = [x for x in diff.stdout.splitlines() if x.startswith("-") and not x.startswith("---")]
+    assert (len(added), removed) == (7, []), diff.stdout  # a spacer and the block, nothing else
+    assert run("apply", str(readme), str(issue), "--write").returncode == 0
+    block = inserted(original, readme.read_bytes())
+    assert block.startswith(">\r\n> > [2025-07-06]-[新人]-[A New Paper]".encode())
+    assert block.count(b"\r\n") == 7 == block.count(b"\n")
+
+
+def test_lint_reads_a_crlf_readme_the_same(tmp_path: Path) -> None:
+    readme = tmp_path / "README.md"
+    readme.write_bytes((FIXTURES / "seed_README.md").read_bytes().replace(b"\n", b"\r\n"))
+    got = run("lint", str(readme))
+    plain = run("lint", str(FIXTURES / "seed_README.md"))
+    strip = len(str(readme)), len(str(FIXTURES / "seed_README.md"))
+    assert [x[strip[0] :] for x in got.stdout.splitlines()] == [
+        x[strip[1] :] for x in plain.stdout.splitlines()
+    ]
+
+
 def test_lint_the_seed() -> None:
     got = run("lint", str(FIXTURES / "seed_README.md"))
     assert got.returncode == 1
@@ -129,6 +183,16 @@ def test_forms_writes_both_forms(tmp_path: Path) -> None:
         "paper-report.yml",
         "skip-week.yml",
     ]
+
+
+def test_forms_follow_the_configured_language(tmp_path: Path) -> None:
+    config = tmp_path / "paperbot.yml"
+    config.write_text("language: en\n", encoding="utf-8")
+    got = run("forms", "--out", str(tmp_path / "forms"), "--config", str(config))
+    assert got.returncode == 0, got.stderr
+    report = (tmp_path / "forms" / "paper-report.yml").read_text(encoding="utf-8")
+    assert "name: Paper report" in report and "label: Paper title" in report
+    assert "论文" not in report
 
 
 @pytest.mark.parametrize(
