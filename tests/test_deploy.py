@@ -90,8 +90,27 @@ def test_workflow_has_a_concurrency_group_per_issue_and_least_privilege() -> Non
         "pull-requests": "write",
     }
     events = workflow[True]  # YAML 1.1 reads the key `on` as True
-    assert set(events) == {"issues", "issue_comment", "pull_request", "push"}
+    assert set(events) == {
+        "issues",
+        "issue_comment",
+        "pull_request",
+        "push",
+        "schedule",
+        "workflow_dispatch",
+    }
     assert not any("github.event" in r for r in run_lines(workflow))
+
+
+def test_the_scheduled_run_is_the_weekly_tick_and_shares_the_push_group() -> None:
+    from app.service.routes import router
+
+    workflow = load("deploy/workflows/paperbot.yml")
+    (cron,) = workflow[True]["schedule"]
+    assert cron["cron"].split()[1:] == ["*", "*", "*", "*"]  # hourly: reminders within the hour
+    task = router.route("schedule", {"schedule": cron["cron"], "repository": {"full_name": "o/r"}})
+    assert task is not None and task.name == "weekly"
+    # a scheduled run has no issue or PR: it falls to github.ref, the group of pushes to main
+    assert workflow["concurrency"]["group"].endswith("|| github.ref }}")
 
 
 def test_dockerfile_is_a_non_root_multi_stage_image_with_a_healthcheck() -> None:

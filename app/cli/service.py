@@ -120,6 +120,9 @@ def cmd_action(args: argparse.Namespace) -> int:
     from app.github.pygithub import Clients
 
     event, payload = _env("GITHUB_EVENT_NAME"), _payload(_env("GITHUB_EVENT_PATH"))
+    if "repository" not in payload:  # a schedule event names no repository: Actions does
+        branch = os.environ.get("GITHUB_REF_NAME") or "main"  # scheduled runs use the default
+        payload["repository"] = {"full_name": _env("GITHUB_REPOSITORY"), "default_branch": branch}
     clients = Clients(get_settings().for_github())
     try:
         return _replay(event, payload, clients.repo)

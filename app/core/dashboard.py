@@ -20,7 +20,7 @@ from app.core.config import Config
 from app.core.i18n import Lang
 
 MARK = "<!-- paperbot:dashboard -->"
-REMINDER_MARK = "<!-- paperbot:reminder {week} -->"
+REMINDER_MARK = "<!-- paperbot:reminder {week} {logins} -->"
 LIMIT = 60_000
 _TITLE_MAX = 120
 _MENTION = re.compile(r"([@#＠])(?=\w)")
@@ -175,7 +175,8 @@ def _chart(facts: Board, lang: Lang) -> list[str]:
 def reminder(week: dt.date, *, logins: list[str], names: list[str], lang: Lang) -> str:
     """The reminder comment: mentions ``logins``; ``names`` (no login) are shown, not mentioned."""
     who = " ".join(f"@{login}" for login in logins)
-    lines = [REMINDER_MARK.format(week=week.isoformat()), _t("remind", lang, start=week, who=who)]
+    mark = REMINDER_MARK.format(week=week.isoformat(), logins=",".join(logins))
+    lines = [mark, _t("remind", lang, start=week, who=who)]
     if names:
         lines.append(_t("unreachable", lang, names="、".join(_inline(n) for n in names)))
     return "\n".join(lines) + "\n"

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from app.flows.lifecycle import issue_closed, pull_closed, regenerate
 from app.flows.reconcile import reconcile
 from app.flows.submission import process_issue
+from app.flows.weekly import tick
 
 FLOWS: dict[str, Callable[..., str]] = {
     "process_issue": lambda ctx, number: process_issue(ctx, number),
@@ -16,4 +17,5 @@ FLOWS: dict[str, Callable[..., str]] = {
     ),
     "regenerate": lambda ctx: regenerate(ctx),
     "reconcile": lambda ctx: reconcile(ctx),
+    "weekly": lambda ctx: tick(ctx),
 }

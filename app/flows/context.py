@@ -7,7 +7,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import Generic, Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
 from app.core import messages
@@ -55,15 +55,54 @@ def clear_caches() -> None:
 
 
 Clock = Callable[[str], dt.date]
+Now = Callable[[], dt.datetime]
+
+
+class Ledger(Protocol):
+    """Small shared records (the queue's storage in the service): atomic claims by key."""
+
+    def claim(self, key: str) -> bool:
+        """Record ``key``; True only for the one caller that recorded it first."""
+        ...
+
+    def take(self, key: str) -> bool:
+        """Remove ``key``; True when it was recorded."""
+        ...
+
+
+class MemoryLedger:
+    """A Ledger for one process (tests, ``paperbot action``, the demo)."""
+
+    def __init__(self) -> None:
+        self._keys: set[str] = set()
+        self._lock = threading.Lock()
+
+    def claim(self, key: str) -> bool:
+        with self._lock:
+            new = key not in self._keys
+            self._keys.add(key)
+            return new
+
+    def take(self, key: str) -> bool:
+        with self._lock:
+            had = key in self._keys
+            self._keys.discard(key)
+            return had
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
 
 
 @dataclass(frozen=True)
 class Context:
-    """Where a flow runs: the repository's port, its default branch and the clock."""
+    """Where a flow runs: the repository's port, its default branch, the clocks, the ledger."""
 
     port: RepoPort
     base: str
     clock: Clock
+    now: Now = utc_now
+    ledger: Ledger = field(default_factory=MemoryLedger)
 
 
 def today_in(zone: str) -> dt.date:

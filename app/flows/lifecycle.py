@@ -6,6 +6,7 @@ from app.core import messages
 from app.flows.context import Context, Status, repo_config, set_label
 from app.flows.routing import Payload, Router, Skip, Task, base_args
 from app.flows.submission import process_issue
+from app.flows.weekly import refresh
 
 router = Router()
 
@@ -74,10 +75,11 @@ def installation_changed(payload: Payload) -> Skip:
 
 
 def regenerate(job: Context) -> str:
-    """Re-render every open paperbot PR on the new default branch head, from its issue."""
+    """Re-render every open paperbot PR on the new default branch head, from its issue;
+    then bring the dashboard up to date with the new README."""
     done = []
     for pull in job.port.open_pulls():
         number = messages.issue_of(pull.head)
         if number is not None:
             done.append(f"#{number}: {process_issue(job, number)}")
-    return "; ".join(done) or "no open pulls"
+    return "; ".join([*done, refresh(job)])

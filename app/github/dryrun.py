@@ -66,6 +66,12 @@ class Offline:
     def role(self, login: str) -> str:
         return "admin"
 
+    def bot_login(self) -> str:
+        return "paperbot[bot]"
+
+    def issues_by(self, login: str, *, page: int = 1) -> list[Issue]:
+        return []
+
 
 @dataclass
 class DryRun:
@@ -111,6 +117,20 @@ class DryRun:
 
     def role(self, login: str) -> str:
         return self.reads.role(login)
+
+    def bot_login(self) -> str:
+        return self.reads.bot_login()
+
+    def issues_by(self, login: str, *, page: int = 1) -> list[Issue]:
+        return self.reads.issues_by(login, page=page)
+
+    def create_issue(self, *, title: str, body: str) -> Issue:
+        self.actions.append(Action("open issue", title, body))
+        return Issue(0, title, body, self.bot_login(), 0, "NONE", "open", (), 0, False)
+
+    def edit_issue(self, number: int, *, title: str | None = None, body: str | None = None) -> None:
+        shown = "\n".join(f"{k}: {v}" for k, v in {"title": title, "body": body}.items() if v)
+        self.actions.append(Action("edit issue", f"#{number}", shown))
 
     def create_branch(self, branch: str, sha: str) -> None:
         self.actions.append(Action("create branch", branch, f"at {sha}"))

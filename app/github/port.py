@@ -151,3 +151,17 @@ class RepoPort(Protocol):
     def role(self, login: str) -> str:
         """The user's role on the repo: admin, maintain, write, triage, read or none."""
         ...
+
+    def bot_login(self) -> str:
+        """The login paperbot writes as (an App's ``<slug>[bot]``, a token's user)."""
+        ...
+
+    def issues_by(self, login: str, *, page: int = 1) -> list[Issue]:
+        """Issues and PRs (any state) opened by ``login``, oldest first, 100 per page."""
+        ...
+
+    def create_issue(self, *, title: str, body: str) -> Issue: ...
+
+    def edit_issue(
+        self, number: int, *, title: str | None = None, body: str | None = None
+    ) -> None: ...

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from typing import Any, Protocol
 from urllib.parse import quote
 
-from github import Auth, Github, GithubException
+from github import Auth, Github, GithubException, GithubIntegration
 from requests.exceptions import RequestException
 from urllib3.util.retry import Retry
 
@@ -37,6 +37,8 @@ from app.github.port import (
     Unprocessable,
 )
 from app.github.shapes import EtagCache, issue_from, pull_from, rate_limited, wait_from
+
+ACTIONS_BOT = "github-actions[bot]"
 
 
 class Secret(Protocol):
@@ -85,6 +87,7 @@ class Clients:
         self._clients: dict[int | None, Github] = {}
         self._lock = threading.Lock()
         self.etags = EtagCache()
+        self._login: str | None = None
 
     def _kwargs(self) -> dict[str, Any]:
         return {
@@ -115,7 +118,35 @@ class Clients:
         return Github(auth=Auth.Token(self.settings.token.get_secret_value()), **self._kwargs())
 
     def repo(self, full_name: str, installation: int | None) -> PyGithubRepo:
-        return PyGithubRepo(self.client(installation), full_name, self.etags, self.on_request)
+        client = self.client(installation)
+        return PyGithubRepo(
+            client, full_name, self.etags, self.on_request, login=lambda: self.login(installation)
+        )
+
+    def login(self, installation: int | None) -> str:
+        """The login paperbot writes as, asked of GitHub once per process."""
+        with self._lock:
+            known = self._login
+        if known is None:
+            known = self._ask_login(installation)
+            with self._lock:
+                self._login = known
+        return known
+
+    def _ask_login(self, installation: int | None) -> str:
+        key = self.settings.private_key()
+        try:
+            if self.settings.app_id and key:
+                auth = Auth.AppAuth(self.settings.app_id, key)
+                app = GithubIntegration(auth=auth, base_url=self.settings.api_url).get_app()
+                return f"{app.slug}[bot]"
+            return str(self.client(installation).get_user().login)
+        except GithubException as exc:
+            if exc.status == 403:  # an Actions GITHUB_TOKEN may not ask who it is
+                return ACTIONS_BOT
+            raise translate(exc) from exc
+        except RequestException as exc:
+            raise translate(exc) from exc
 
     def close(self) -> None:
         for client in self._clients.values():
@@ -155,8 +186,11 @@ class PyGithubRepo:
         full_name: str,
         etags: EtagCache | None = None,
         on_request: OnRequest = _uncounted,
+        *,
+        login: Callable[[], str] | None = None,
     ) -> None:
         self.on_request = on_request
+        self._login = login
         self.full_name = full_name
         self.owner = full_name.split("/")[0]
         self._gh = gh
@@ -323,3 +357,18 @@ class PyGithubRepo:
     def role(self, login: str) -> str:
         d = self._do("GET", f"/collaborators/{quote(login, safe='')}/permission")
         return str(d.get("role_name") or d.get("permission") or "none")
+
+    def bot_login(self) -> str:
+        return self._login() if self._login else str(self._request("GET", "/user")[1]["login"])
+
+    def issues_by(self, login: str, *, page: int = 1) -> list[Issue]:
+        params = {"creator": login, "state": "all", "sort": "created", "direction": "asc"}
+        data = self._do("GET", "/issues", params={**params, "per_page": 100, "page": page})
+        return [issue_from(d) for d in data]
+
+    def create_issue(self, *, title: str, body: str) -> Issue:
+        return issue_from(self._do("POST", "/issues", body={"title": title, "body": body}))
+
+    def edit_issue(self, number: int, *, title: str | None = None, body: str | None = None) -> None:
+        changes = {k: v for k, v in {"title": title, "body": body}.items() if v is not None}
+        self._do("PATCH", f"/issues/{number}", body=changes)

@@ -22,10 +22,11 @@ from huey.exceptions import RetryTask, TaskLockedException
 from app.core import messages
 from app.core.errors import BotError
 from app.flows import FLOWS
-from app.flows.context import Clock, Context, Status, repo_config, today_in
+from app.flows.context import Clock, Context, Now, Status, repo_config, today_in, utc_now
 from app.github.port import GitHubError, Gone, RateLimited
 from app.github.pygithub import Clients
 from app.service import metrics
+from app.service.ledger import QueueLedger
 from app.service.queue import Lease, known_repos
 from app.service.settings import Settings
 
@@ -42,9 +43,12 @@ class Worker:
         *,
         clock: Clock = today_in,
         clients: Clients | None = None,
+        now: Now = utc_now,
     ) -> None:
         self.huey = huey
         self.clock = clock
+        self.now = now
+        self.ledger = QueueLedger(huey)
         self.clients = clients or Clients(settings, on_request=metrics.github_request)
         self._limited: dict[str, int] = {}
 
@@ -67,10 +71,12 @@ class Worker:
     ) -> str:
         """Run flow ``name`` for ``repo`` under the repository lock."""
         started, calls = time.monotonic(), metrics.requests_in_this_thread()
-        job = Context(port=self.clients.repo(repo, installation), base=base, clock=self.clock)
+        port = self.clients.repo(repo, installation)
+        job = Context(port=port, base=base, clock=self.clock, now=self.now, ledger=self.ledger)
         outcome = self._guarded(name, repo, job, args)
         seconds = time.monotonic() - started
-        bounded = outcome.partition(":")[0] if name not in ("regenerate", "reconcile") else "done"
+        batch = ("regenerate", "reconcile", "weekly")
+        bounded = outcome.partition(":")[0] if name not in batch else "done"
         metrics.JOBS.labels(name, bounded).observe(seconds)
         log.info(
             "job",
@@ -131,9 +137,14 @@ def register(huey: Huey, worker: Worker, *, reconcile_minutes: int = 60) -> dict
         for repo, installation in known_repos(huey).items():
             tasks["reconcile"](repo=repo, installation=installation)
 
+    def weekly_all() -> None:
+        for repo, installation in known_repos(huey).items():
+            tasks["weekly"](repo=repo, installation=installation)
+
     huey.signal(signals.SIGNAL_ERROR)(on_error)
     every = crontab(minute=f"*/{reconcile_minutes}" if reconcile_minutes < 60 else "0")
     tasks["reconcile_all"] = huey.periodic_task(every, name="reconcile_all")(reconcile_all)
+    tasks["weekly_all"] = huey.periodic_task(crontab(minute="*/10"), name="weekly_all")(weekly_all)
     return tasks
 
 

@@ -104,6 +104,28 @@ def test_action_mode_runs_once_against_github(tmp_path: Path, gh: FakeGitHub) ->
     assert failed.returncode == 1 and "503" in failed.stderr
 
 
+def test_action_mode_on_schedule_keeps_one_dashboard(tmp_path: Path, gh: FakeGitHub) -> None:
+    from app.github.fake.pulls import push_file
+
+    push_file(gh, REPO, branch="main", path=".github/paperbot.yml", text="dashboard: true\n")
+    event = tmp_path / "event.json"
+    event.write_text('{"schedule": "17 * * * *"}', encoding="utf-8")
+    env = clean_env(
+        GITHUB_EVENT_NAME="schedule",
+        GITHUB_EVENT_PATH=str(event),
+        GITHUB_REPOSITORY=REPO,
+        GITHUB_REF_NAME="main",
+        GITHUB_TOKEN="t",
+        GITHUB_API_URL=gh.base_url,
+        PAPERBOT_WRITE_INTERVAL="0",
+    )
+    first, second = run(["action"], env, tmp_path), run(["action"], env, tmp_path)
+    assert first.stdout == "outcome: dashboard created\n", first.stderr
+    assert second.stdout == "outcome: dashboard unchanged\n", second.stderr
+    (board,) = [i for i in gh.repos[REPO].issues.values() if i["title"] == "📚 精读看板"]
+    assert board["body"].startswith("<!-- paperbot:dashboard -->")
+
+
 def test_action_mode_outside_actions_says_what_is_missing(tmp_path: Path) -> None:
     got = run(["action"], clean_env(), tmp_path)
     assert got.returncode == 2

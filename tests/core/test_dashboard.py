@@ -114,7 +114,7 @@ def test_reminder_mentions_logins_and_only_names_the_rest(seed: str) -> None:
     assert logins == ["newbie"]  # 张宇 read; 陈银 has remind: false
     assert names[:2] == ["何艺超", "戴逦"] and "贾朋" not in names
     text = reminder(facts.weeks[-1], logins=logins, names=names, lang="zh")
-    assert text.startswith("<!-- paperbot:reminder 2025-06-30 -->\n") and "@newbie" in text
+    assert text.startswith("<!-- paperbot:reminder 2025-06-30 newbie -->\n") and "@newbie" in text
     assert "@何艺超" not in text and "何艺超" in text
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from app.flows.context import Context
 from app.flows.submission import process_issue
 from app.github.fake.pulls import push_file
@@ -29,8 +31,11 @@ def test_a_bad_config_is_explained_on_the_issue(gh: FakeGitHub, ctx: Context) ->
     assert "limits.summary_max" in body and "language" in body and not gh.repos[REPO].pulls
 
 
-def test_members_fill_the_name_and_may_submit_without_a_role(gh: FakeGitHub, ctx: Context) -> None:
-    config(gh, "members:\n  outsider: 外部成员\nauthors: members\nreviewers: [maintainer]\n")
+@pytest.mark.parametrize("member", ["外部成员", "{name: 外部成员, remind: false}"])
+def test_members_fill_the_name_and_may_submit_without_a_role(
+    gh: FakeGitHub, ctx: Context, member: str
+) -> None:
+    config(gh, f"members:\n  outsider: {member}\nauthors: members\nreviewers: [maintainer]\n")
     gh.create_issue(REPO, title="x", body=report_body(name="_No response_"), login="outsider")
     assert process_issue(ctx, 1) == "submitted"
     (pull,) = gh.repos[REPO].pulls.values()

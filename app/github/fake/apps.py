@@ -1,4 +1,5 @@
-"""The fake GitHub's App side: installation tokens minted for a JWT signed by the App's key."""
+"""The fake GitHub's App side: installation tokens minted for a JWT signed by the App's key,
+the App itself (``GET /app``) and the token's user (``GET /user``)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,25 @@ if TYPE_CHECKING:
     from app.github.fake.server import FakeGitHub
 
 _TOKENS = re.compile(r"^/app/installations/(?P<id>\d+)/access_tokens$")
+
+
+BOT = "paperbot[bot]"  # the one identity the fake writes as
+
+
+def app_route(gh: FakeGitHub, path: str, authorization: str | None) -> tuple[int, Any]:
+    """GET /app (the App named by the JWT) or POST /app/installations/{id}/access_tokens."""
+    if path != "/app":
+        return create_token(gh, path, authorization)
+    if _verify(gh, (authorization or "").removeprefix("Bearer ").strip()) is None:
+        return 401, {"message": "A JSON web token could not be decoded"}
+    return 200, {"id": 1, "slug": BOT.removesuffix("[bot]"), "name": "paperbot"}
+
+
+def user(gh: FakeGitHub) -> tuple[int, Any]:
+    """GET /user: who the token belongs to; installation tokens may not ask (as on GitHub)."""
+    if gh.user_forbidden:
+        return 403, {"message": "Resource not accessible by integration"}
+    return 200, {"login": BOT, "id": 1, "type": "Bot"}
 
 
 def create_token(gh: FakeGitHub, path: str, authorization: str | None) -> tuple[int, Any]:

@@ -6,6 +6,7 @@ import base64
 import re
 from typing import Any
 
+from app.github.fake.apps import BOT
 from app.github.fake.server import FakeGitHub, HttpError, Json, Repo, b64, route
 
 Query = dict[str, list[str]]
@@ -131,10 +132,36 @@ def _issue(repo: Repo, number: str) -> Json:
 def list_issues(
     gh: FakeGitHub, repo: Repo, m: re.Match[str], body: Json, q: Query
 ) -> tuple[int, Any]:
-    state = q.get("state", ["open"])[0]
-    found = [i for i in repo.issues.values() if state == "all" or i["state"] == state]
-    found.sort(key=lambda i: i["number"], reverse=True)
-    return 200, [gh.issue_json(repo, i) for i in found[:100]]
+    state, creator = q.get("state", ["open"])[0], q.get("creator", [""])[0]
+    found = [
+        i
+        for i in repo.issues.values()
+        if (state == "all" or i["state"] == state) and creator in ("", i["user"]["login"])
+    ]
+    found.sort(key=lambda i: i["number"], reverse=q.get("direction", ["desc"])[0] == "desc")
+    size, page = int(q.get("per_page", ["30"])[0]), int(q.get("page", ["1"])[0])
+    return 200, [gh.issue_json(repo, i) for i in found[(page - 1) * size : page * size]]
+
+
+@route("POST", "/issues", "issues")
+def create_issue(
+    gh: FakeGitHub, repo: Repo, m: re.Match[str], body: Json, q: Query
+) -> tuple[int, Any]:
+    full_name = f"{repo.owner}/{repo.name}"
+    issue = gh.create_issue(full_name, title=body["title"], body=body.get("body"), login=BOT)
+    repo.issues[issue["number"]]["user"]["type"] = "Bot"
+    return 201, gh.issue_json(repo, repo.issues[issue["number"]])
+
+
+@route("PATCH", r"/issues/(?P<n>\d+)", "issue")
+def edit_issue(
+    gh: FakeGitHub, repo: Repo, m: re.Match[str], body: Json, q: Query
+) -> tuple[int, Any]:
+    issue = _issue(repo, m["n"])
+    for key in ("title", "body", "state"):
+        if key in body:
+            issue[key] = body[key]
+    return 200, gh.issue_json(repo, issue)
 
 
 @route("GET", r"/issues/(?P<n>\d+)", "issue")
@@ -167,7 +194,7 @@ def create_comment(
         "id": gh.next_comment,
         "issue": n,
         "body": body["body"],
-        "user": {"login": "paperbot[bot]", "type": "Bot"},
+        "user": {"login": BOT, "type": "Bot"},
     }
     gh.next_comment += 1
     repo.comments[comment["id"]] = comment

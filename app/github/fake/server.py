@@ -78,6 +78,7 @@ class FakeGitHub:
     rejected: list[str] = field(default_factory=list)
     lock: threading.RLock = field(default_factory=threading.RLock)
     next_comment: int = 1
+    user_forbidden: bool = False  # GET /user answers 403, as for an Actions GITHUB_TOKEN
 
     def create_repo(self, full_name: str, files: dict[str, str]) -> Repo:
         owner, name = full_name.split("/")
@@ -165,11 +166,15 @@ class Handler(BaseHTTPRequestHandler):
             self._send(422 if raw is not None else 400, {"message": problem})
             return
         body = raw if raw is not None else {}
-        if url.path.startswith("/app/"):
-            self._send(*apps.create_token(self.gh, url.path, self.headers.get("authorization")))
+        if url.path.startswith("/app"):
+            self._send(*apps.app_route(self.gh, url.path, self.headers.get("authorization")))
             return
         if not self._authorised():
             self._send(401, {"message": "Bad credentials"})
+            return
+        if url.path == "/user":
+            self.gh.requests["GET user"] += 1
+            self._send(*apps.user(self.gh))
             return
         for m, pattern, name, func in ROUTES:
             match = pattern.match(url.path) if m == method else None
