@@ -1,14 +1,20 @@
-"""``paperbot demo``: the whole loop on this machine, against the local GitHub stand-in.
+"""``paperbot demo``: the whole loop on this machine, told as a member would see it on GitHub.
 
-It starts a fake GitHub (real HTTP, real git objects) seeded with a README and the issue forms,
-starts the bot on a free port exactly as ``paperbot serve`` runs, files a valid and an invalid
-submission, sends GitHub's signed webhooks, and prints the PR and the status comments.
+It starts a fake GitHub (real HTTP, real git objects) seeded with a README, the issue forms and
+the config, starts the bot on a free port exactly as ``paperbot serve`` runs, then files a valid
+submission and an invalid one, each followed by GitHub's signed webhook, and prints the story:
+the issue, the bot's reply, the pull request (title, body, diff), in the repository's language.
+
+Rules:
+- What is printed is what people see on GitHub: hidden markers (``<!-- … -->``) are not shown
+  and the stand-in's local address reads as github.com (it is gone when the demo ends).
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import re
 import secrets
 import socket
 import tempfile
@@ -22,7 +28,9 @@ from pathlib import Path
 import httpx
 import uvicorn
 
+from app.core.fields import REPORT
 from app.core.forms import render_forms
+from app.core.i18n import Lang
 from app.github.fake.pulls import pull_json
 from app.github.fake.server import FakeGitHub
 from app.github.fake.start import serve
@@ -31,11 +39,101 @@ from app.service.settings import Settings
 from app.service.signature import sign
 
 REPO = "demo/reading-group"
-MEMBER = "zhangyu"
+MEMBERS = ("zhangyu", "lisi")  # who files the valid and the invalid sample
+_HIDDEN = re.compile(r"[ \t]*<!--.*?-->[ \t]*\n?", re.S)
+_SAMPLES = {  # (file, title) of the valid and the invalid submission
+    "zh": (
+        ("paper-report.md", "Attention Is All You Need"),
+        ("invalid-report.md", "Deep Residual Learning for Image Recognition"),
+    ),
+    "en": (
+        ("paper-report.en.md", "Attention Is All You Need"),
+        ("invalid-report.en.md", "Deep Residual Learning for Image Recognition"),
+    ),
+}
+_SAY: dict[str, tuple[str, str]] = {
+    "intro": (
+        "paperbot 演示：本机上的 GitHub 替身（真实的 HTTP 和 git），paperbot 按 `paperbot serve` "
+        "的方式运行。仓库 {repo}，成员 @{members[0]} 和 @{members[1]}。",
+        "paperbot demo: a GitHub stand-in on this machine (real HTTP, real git), and paperbot "
+        "running as `paperbot serve` does. Repository {repo}, members @{members[0]} and "
+        "@{members[1]}.",
+    ),
+    "filed": (
+        "=== @{member} 用表单提交了 issue #{n}：{title}",
+        "=== @{member} files issue #{n}: {title}",
+    ),
+    "webhook": (
+        "（GitHub 发出已签名的 webhook issues.opened；paperbot 答复 {status}，任务入队）",
+        "(GitHub sends the signed webhook issues.opened; paperbot answers {status} and queues it)",
+    ),
+    "reply": ("=== paperbot 在 issue #{n} 的回复", "=== paperbot's reply on issue #{n}"),
+    "pull": ("=== pull request #{n}：{title}", "=== pull request #{n}: {title}"),
+    "diff": (
+        "--- README.md 的改动（分支 {branch} 相对 main）",
+        "--- README.md on branch {branch}, against main",
+    ),
+    "done": (
+        "完成：issue #{good} 成为 pull request #{pull}，等待维护者审阅合并；issue #{bad} "
+        "收到逐字段的修改意见，没有开 PR，成员编辑后会重新检查。正式部署：把 .env.example 复制为 "
+        ".env，填入 GitHub App（或令牌）与 webhook 密钥，再运行 make run；"
+        "步骤见 README 的 Running the bot 和 deploy/README.md。",
+        "Done: issue #{good} became pull request #{pull}, waiting for a maintainer to merge it; "
+        "issue #{bad} got a reply naming each field to fix and no pull request, and is checked "
+        "again when edited. To run it for real: copy .env.example to .env, fill in your GitHub "
+        "App (or token) and webhook secret, then make run; the steps are in the README (Running "
+        "the bot) and deploy/README.md.",
+    ),
+}
+
+
+def say(key: str, lang: Lang, **values: object) -> str:
+    zh, en = _SAY[key]
+    return (zh if lang == "zh" else en).format(**values)
 
 
 def data(name: str) -> str:
     return resources.files("app").joinpath("data", name).read_text(encoding="utf-8")
+
+
+class Story:
+    """The demo's fake GitHub, and how what it holds is shown."""
+
+    def __init__(self, gh: FakeGitHub, lang: Lang) -> None:
+        self.gh, self.lang = gh, lang
+        self.repo = gh.repos[REPO]
+
+    def shown(self, text: str) -> str:
+        """Text as GitHub shows it: no hidden markers, links on github.com."""
+        return _HIDDEN.sub("", text).replace(self.gh.base_url, "https://github.com").strip()
+
+    def file(self, sample: str, title: str, *, member: str) -> int:
+        body = data(sample)
+        full = (REPORT.title_prefix if self.lang == "zh" else REPORT.title_prefix_en) + title
+        number = int(self.gh.create_issue(REPO, title=full, body=body, login=member)["number"])
+        self.repo.issues[number]["labels"] = [REPORT.label]  # as a form files it
+        print(f"\n{say('filed', self.lang, member=member, n=number, title=full)}\n{body.strip()}")
+        return number
+
+    def reply(self, number: int, seconds: float = 60) -> None:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            found = [c for c in self.repo.comments.values() if c["issue"] == number]
+            if found:
+                print(f"\n{say('reply', self.lang, n=number)}\n{self.shown(found[0]['body'])}")
+                return
+            time.sleep(0.1)
+        raise TimeoutError("the bot did not answer in time")
+
+    def pulls(self) -> list[int]:
+        """Print every pull request, its body and its README diff; their numbers."""
+        for pull in self.repo.pulls.values():
+            head = pull_json(self.gh, self.repo, pull)["head"]["sha"]
+            print(f"\n{say('pull', self.lang, n=pull['number'], title=pull['title'])}")
+            print(self.shown(pull["body"]))
+            diff = self.repo.git._git("diff", "main", head, "--", "README.md")
+            print(f"\n{say('diff', self.lang, branch=pull['head'])}\n{diff.rstrip()}")
+        return list(self.repo.pulls)
 
 
 def _free_port() -> int:
@@ -44,14 +142,14 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _seed(gh: FakeGitHub, readme: str) -> None:
-    files = {"README.md": readme}
-    files.update({f".github/ISSUE_TEMPLATE/{k}": v for k, v in render_forms().items()})
-    gh.create_repo(REPO, files).permissions[MEMBER] = "triage"
+def _seed(gh: FakeGitHub, readme: str, lang: Lang) -> None:
+    files = {"README.md": readme, ".github/paperbot.yml": f"language: {lang}\n"}
+    files.update({f".github/ISSUE_TEMPLATE/{k}": v for k, v in render_forms(lang).items()})
+    gh.create_repo(REPO, files).permissions.update(dict.fromkeys(MEMBERS, "triage"))
     gh.tokens["demo-token"] = float("inf")
 
 
-def _deliver(port: int, secret: str, number: int, gh: FakeGitHub) -> None:
+def _deliver(port: int, secret: str, number: int, gh: FakeGitHub) -> int:
     issue = gh.issue_json(gh.repos[REPO], gh.repos[REPO].issues[number])
     body = json.dumps(
         {
@@ -68,30 +166,7 @@ def _deliver(port: int, secret: str, number: int, gh: FakeGitHub) -> None:
         "Content-Type": "application/json",
     }
     answer = httpx.post(f"http://127.0.0.1:{port}/webhook", content=body, headers=headers)
-    print(f"webhook issues.opened for #{number} → {answer.status_code} {answer.json()}")
-
-
-def _wait(gh: FakeGitHub, numbers: list[int], seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    repo = gh.repos[REPO]
-    while time.monotonic() < deadline:
-        if all(any(c["issue"] == n for c in repo.comments.values()) for n in numbers):
-            return
-        time.sleep(0.1)
-    raise TimeoutError("the bot did not answer in time")
-
-
-def _report(gh: FakeGitHub, numbers: list[int]) -> None:
-    repo = gh.repos[REPO]
-    for pull in repo.pulls.values():
-        shown = pull_json(gh, repo, pull)
-        print(f"\n=== pull request #{pull['number']}: {pull['title']}\n{pull['body']}")
-        diff = repo.git._git("diff", "main", shown["head"]["sha"], "--", "README.md")
-        print(f"--- README.md on {pull['head']} vs main\n{diff}")
-    for n in numbers:
-        for c in repo.comments.values():
-            if c["issue"] == n:
-                print(f"\n=== status comment on issue #{n}\n{c['body']}")
+    return answer.status_code
 
 
 @contextmanager
@@ -125,27 +200,35 @@ def _bot(gh: FakeGitHub, data_dir: Path) -> Iterator[tuple[int, str]]:
         bot.worker.clients.close()
 
 
-def run(readme: str | None = None) -> int:
+def _submit(story: Story, sample: tuple[str, str], *, member: str, port: int, secret: str) -> int:
+    """File one sample issue, send GitHub's webhook for it and show the bot's reply."""
+    number = story.file(*sample, member=member)
+    status = _deliver(port, secret, number, story.gh)
+    print(f"\n{say('webhook', story.lang, status=status)}")
+    story.reply(number)
+    return number
+
+
+def _tell(story: Story, port: int, secret: str) -> None:
+    """The valid submission, its reply and pull request; the invalid one and its reply."""
+    lang, (valid, invalid) = story.lang, _SAMPLES[story.lang]
+    print(say("intro", lang, repo=REPO, members=MEMBERS))
+    good = _submit(story, valid, member=MEMBERS[0], port=port, secret=secret)
+    pull = story.pulls()[0]
+    bad = _submit(story, invalid, member=MEMBERS[1], port=port, secret=secret)
+    print(f"\n{say('done', lang, good=good, bad=bad, pull=pull)}")
+
+
+def run(readme: str | None = None, lang: Lang = "zh") -> int:
     """Run the demo; 0 when both submissions got their answer."""
     logging.getLogger().setLevel(logging.WARNING)
     with tempfile.TemporaryDirectory() as tmp:
         gh = FakeGitHub(Path(tmp) / "github")
         fake = serve(gh)
-        _seed(gh, readme or data("seed_README.md"))
+        _seed(gh, readme or data("seed_README.md"), lang)
         try:
             with _bot(gh, Path(tmp) / "data") as (port, secret):
-                print(f"fake GitHub at {gh.base_url}, paperbot at http://127.0.0.1:{port}")
-                samples = ("paper-report.md", "invalid-report.md")
-                numbers = [
-                    gh.create_issue(REPO, title=f"[周报] {name}", body=data(name), login=MEMBER)[
-                        "number"
-                    ]
-                    for name in samples
-                ]
-                for n in numbers:
-                    _deliver(port, secret, n, gh)
-                _wait(gh, numbers)
-                _report(gh, numbers)
+                _tell(Story(gh, lang), port, secret)
         finally:
             fake.shutdown()
             fake.server_close()

@@ -133,7 +133,7 @@ def cmd_action(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     from app.cli.demo import run
 
-    return run(readme=read_text(args.readme) if args.readme else None)
+    return run(readme=read_text(args.readme) if args.readme else None, lang=args.language)
 
 
 def add_to(sub: Commands) -> None:
@@ -172,3 +172,9 @@ def add_to(sub: Commands) -> None:
         sub, "demo", cmd_demo, "run the whole loop against a local GitHub stand-in", config=False
     )
     dmo.add_argument("--readme", help="seed the demo repository with this README")
+    dmo.add_argument(
+        "--language",
+        choices=["zh", "en"],
+        default="zh",
+        help="the demo repository's language (its config's `language`): zh or en",
+    )

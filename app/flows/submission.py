@@ -153,7 +153,11 @@ def _write_branch(
         except Unprocessable:
             port.reset_branch(name, base_sha)
     message = messages.commit_message(
-        result.entry, issue=issue.number, author=issue.author, author_id=issue.author_id
+        result.entry,
+        issue=issue.number,
+        author=issue.author,
+        author_id=issue.author_id,
+        lang=config.language,
     )
     assert result.readme is not None
     port.commit_file(
@@ -164,8 +168,10 @@ def _write_branch(
 def _ensure_pull(
     port: RepoPort, issue: Issue, result: Result, config: Config, base: str, pulls: list[Pull]
 ) -> Pull:
-    title = messages.pr_title(result.entry)
-    body = messages.pr_body(result.entry, result.block, issue=issue.number, author=issue.author)
+    title, lang = messages.pr_title(result.entry, config.language), config.language
+    body = messages.pr_body(
+        result.entry, result.block, issue=issue.number, author=issue.author, lang=lang
+    )
     current = next((p for p in pulls if p.state == "open"), None)
     latest = pulls[0] if pulls else None
     if current is None and latest is not None and not latest.merged:

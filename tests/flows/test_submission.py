@@ -39,11 +39,10 @@ def test_new_submission_opens_one_pr(gh: FakeGitHub, ctx: Context) -> None:
     assert readme_at(gh, "paperbot/issue-1") == expected
     (pull,) = gh.repos[REPO].pulls.values()
     assert pull["title"] == "周报: 2025-07-06 新人 — A Paper" and pull["state"] == "open"
-    assert pull["body"].startswith("Closes #1") and gh.repos[REPO].issues[2]["labels"] == [
-        "paperbot"
-    ]
+    assert pull["body"].startswith("Closes #1\n\n由 @zhangyu 在 #1 中提交")
+    assert gh.repos[REPO].issues[2]["labels"] == ["paperbot"]
     (status,) = comments(gh, 1)
-    assert "已通过检查" in status and "/pulls/2" in status
+    assert "已通过检查" in status and f"{gh.base_url}/group/log/pull/2" in status
     message = gh.repos[REPO].git.message(gh.repos[REPO].git.head("paperbot/issue-1") or "")
     assert message and "Co-authored-by: zhangyu <" in message
     assert writes(gh) == 5 and sum(gh.requests.values()) == 11

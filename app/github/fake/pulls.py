@@ -22,7 +22,7 @@ def pull_json(gh: FakeGitHub, repo: Repo, pull: Json) -> Json:
         "body": pull["body"],
         "merged_at": pull.get("merged_at"),
         "url": url,
-        "html_url": url,
+        "html_url": f"{gh.base_url}/{repo.owner}/{repo.name}/pull/{pull['number']}",
         "user": {"login": "paperbot[bot]", "type": "Bot"},
         "head": {"ref": pull["head"], "sha": head_sha, "label": f"{repo.owner}:{pull['head']}"},
         "base": {"ref": pull["base"]},
