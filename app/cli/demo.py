@@ -30,7 +30,7 @@ import uvicorn
 
 from app.core.fields import REPORT
 from app.core.forms import render_forms
-from app.core.i18n import Lang
+from app.core.i18n import Lang, pick
 from app.github.fake.pulls import pull_json
 from app.github.fake.server import FakeGitHub
 from app.github.fake.start import serve
@@ -88,8 +88,7 @@ _SAY: dict[str, tuple[str, str]] = {
 
 
 def say(key: str, lang: Lang, **values: object) -> str:
-    zh, en = _SAY[key]
-    return (zh if lang == "zh" else en).format(**values)
+    return pick(_SAY[key], lang, **values)
 
 
 def data(name: str) -> str:

@@ -107,7 +107,11 @@ def listing(items: list[str], lang: Lang) -> str:
     return ("、" if lang == "zh" else ", ").join(items)
 
 
+def pick(texts: tuple[str, str], lang: Lang, **values: object) -> str:
+    """The ``lang`` one of a (zh, en) pair of texts, filled with ``values``."""
+    return texts[lang != "zh"].format(**values)
+
+
 def msg(key: str, lang: Lang, **values: object) -> str:
     """Return message ``key`` in ``lang``, filled with ``values``."""
-    zh, en = MESSAGES[key]
-    return (zh if lang == "zh" else en).format(**values)
+    return pick(MESSAGES[key], lang, **values)

@@ -15,7 +15,7 @@ import re
 from app.core.entry import Entry, EntryKey, Report, key
 from app.core.errors import Problem
 from app.core.fields import FORMS, Kind
-from app.core.i18n import Lang
+from app.core.i18n import Lang, pick
 
 BRANCH_PREFIX = "paperbot/issue-"
 STATUS_MARK = "<!-- paperbot:status -->"
@@ -45,8 +45,7 @@ _PR: dict[str, tuple[str, str]] = {
 
 
 def _pr(key: str, lang: Lang, **values: str) -> str:
-    zh, en = _PR[key]
-    return (zh if lang == "zh" else en).format(**values)
+    return pick(_PR[key], lang, **values)
 
 
 def pr_title(entry: Entry, lang: Lang = "zh") -> str:
@@ -142,7 +141,6 @@ def form_url(repo_url: str, kind: Kind) -> str:
 
 def status(kind: str, lang: Lang, *, problems: tuple[Problem, ...] = (), **values: str) -> str:
     """The sticky status comment's body for ``kind``."""
-    zh, en = _TEXT[kind]
-    text = (zh if lang == "zh" else en).format(**{k: inert(v) for k, v in values.items()})
+    text = pick(_TEXT[kind], lang, **{k: inert(v) for k, v in values.items()})
     lines = [f"- **{inert(p.label)}**: {inert(p.message)}" for p in problems]
     return "\n".join([STATUS_MARK, text, *lines]) + "\n"
