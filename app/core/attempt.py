@@ -129,3 +129,11 @@ def unknown_headings(unknown: Sequence[str], kind: Kind, lang: Lang) -> list[Pro
     fields = listing([f.label(lang) for f in FORMS[kind].fields], lang)
     why = msg("unknown_heading", lang, fields=fields)
     return [Problem("heading", f"### {h}", why) for h in dict.fromkeys(unknown)]
+
+
+def unread_text(lines: Sequence[str], lang: Lang) -> list[Problem]:
+    """One problem quoting the lines of a plain body that are not part of its entry."""
+    if not lines:
+        return []
+    quoted = " / ".join(line if len(line) <= 60 else line[:60] + "…" for line in lines[:5])
+    return [Problem("unread", msg("unread", lang), msg("unread_text", lang, text=quoted))]

@@ -207,8 +207,22 @@ def _open_title(line: str) -> bool:
     return parts is not None and parts[2].startswith("[") and bracket(parts[2], 0) is None
 
 
+def unread(lines: list[str]) -> list[str]:
+    """The text of an entry's lines (header first) that reading it leaves out: a skip's
+    lines after its header, a report's text between its header and the 论文简述 label."""
+    head, used = join_header(lines)
+    entry = parse_header(head)
+    body = [strip_prefix(x) for x in lines[used:]]
+    start = len(body) if entry and entry.kind == "skip" else _summary_start(body)
+    return [x for x in body[: start or 0] if without_images(x)]
+
+
+def _summary_start(body: list[str]) -> int | None:
+    return next((i for i, x in enumerate(body) if _SUMMARY.match(x)), None)
+
+
 def summary_text(body: list[str]) -> str:
     """The summary: text after the 论文简述 label (or all text), images left out."""
-    start = next((i for i, x in enumerate(body) if _SUMMARY.match(x)), None)
+    start = _summary_start(body)
     picked = body if start is None else [_SUMMARY.sub("", body[start]), *body[start + 1 :]]
     return without_images("\n".join(picked))

@@ -80,6 +80,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "未被识别，其内容没有读取；字段有：{fields}",
         "was not recognised, so its text was not read; the fields are: {fields}",
     ),
+    "unread": ("未写入", "Not in the entry"),
+    "unread_text": (
+        "这些文字不在记录里：{text}（简述请写在「论文简述：」之后）",
+        "this text is not part of the entry: {text} (the summary goes after 论文简述：)",
+    ),
     "expected": ("应写成", "Expected"),
     "shape_report": (
         "`[2025-07-06]-[张宇]-[论文标题](https://论文链接)-[来源]`，下一行写 `论文简述：……`"

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-_IMG_HTML = re.compile(r"<img\b[^>]*?\bsrc\s*=\s*([\"']?)(?P<url>[^\"'\s>]+)\1[^>]*>?", re.I)
+_IMG_HTML = re.compile(r"<img\b[^>]*?\bsrc\s*=\s*([\"']?)(?P<url>[^\"'\s>]+)\1[^>]*>", re.I)
 _IMG_MD = re.compile(r"!\[[^\]\n]*\]\(\s*<?(?P<url>[^)\s>]+)>?[^)\n]*\)")
 _IMG_LINKED = re.compile(r"\[\s*(?P<img>!\[[^\]\n]*\]\([^)\n]*\))\s*\]\([^)\n]*\)")
 _BARE = re.compile(r"^<?(?P<url>https?://\S+?)>?$")

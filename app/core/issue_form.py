@@ -11,6 +11,8 @@ blank lines, with LF; text typed into a textarea keeps the browser's CRLF):
   member added, mistyped or repeated); its heading is reported in ``unknown`` so it is
   named back to the member, never dropped silently. One that ends in CRLF is answer text.
 - A leading byte-order mark is ignored; labels match as fields.py says (both languages).
+- A plain body's lines that are not part of its entry (a greeting above it, text between
+  its header and 论文简述) are reported in ``unread``, never dropped silently.
 - A plain body's header may be typed on a Chinese keyboard (【】, （）, －); a body that is no
   readable submission, or whose entry line still holds the template's placeholders, is
   either an attempt (attempt.py: answered with what is missing) or no submission at all.
@@ -26,7 +28,7 @@ from dataclasses import dataclass
 from app.core.attempt import attempt_error, placeholders
 from app.core.errors import InvalidSubmission, NotASubmission, Problem
 from app.core.fields import FORMS, Field, Kind, label_index, normalise_label
-from app.core.grammar import fold_header, is_header, read_entry
+from app.core.grammar import fold_header, is_header, read_entry, strip_prefix, unread
 from app.core.i18n import Lang, msg
 
 _HEADING = re.compile(r"^###[ \t]+(?P<label>.+?)[ \t]*#*[ \t]*$")
@@ -45,6 +47,7 @@ class Submission:
     answers: dict[str, str]
     source: str  # "form" or "plain"
     unknown: tuple[str, ...] = ()
+    unread: tuple[str, ...] = ()  # lines of a plain body that are not part of its entry
 
 
 def read_issue(body: str | None, *, lang: Lang = "zh") -> Submission:
@@ -137,7 +140,9 @@ def _plain(body: str, lang: Lang, unknown: list[str]) -> Submission:
         raise attempt_error(body, lang=lang, unknown=unknown) or NotASubmission(
             msg("not_submission", lang)
         )
-    return Submission(entry.kind, entry.fields(), "plain", tuple(unknown))
+    first = starts[0]
+    left = [strip_prefix(x) for x in lines[:first] if strip_prefix(x)] + unread(lines[first:])
+    return Submission(entry.kind, entry.fields(), "plain", tuple(unknown), tuple(left))
 
 
 def _folded(line: str) -> str:

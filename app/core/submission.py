@@ -1,8 +1,9 @@
 """The core's front door: issue body and README in; entry, block and new README out.
 
 Rules:
-- Nothing is dropped silently: a ``###`` heading that names no field is a note on a valid
-  submission and one more problem on an invalid one.
+- Nothing is dropped silently: a ``###`` heading that names no field, or text of a plain
+  body outside its entry, is a note on a valid submission and one more problem on an
+  invalid one.
 - A date is checked against the README before anything is written: more than
   ``limits.late_days`` before its newest entry is a date problem (dates.py's one rule).
 """
@@ -13,7 +14,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from app.core.attempt import unknown_headings
+from app.core.attempt import unknown_headings, unread_text
 from app.core.config import Config
 from app.core.dates import far, likely
 from app.core.entry import Entry, EntryKey, validate
@@ -45,7 +46,8 @@ def build(
 ) -> Result:
     """Read and check an issue body; raises the BotError family."""
     sub = read_issue(body, lang=config.language)
-    notes = tuple(unknown_headings(sub.unknown, sub.kind, config.language))
+    lang = config.language
+    notes = (*unknown_headings(sub.unknown, sub.kind, lang), *unread_text(sub.unread, lang))
     try:
         entry = validate(sub.kind, sub.answers, config=config, today=today, defaults=defaults)
     except InvalidSubmission as exc:

@@ -56,3 +56,8 @@ def test_images_found_and_removed(text: str, found: list[str], left: str) -> Non
 )
 def test_blob_links_become_raw_links(url: str, shown: str) -> None:
     assert displayable(url) == shown
+
+
+def test_an_unclosed_tag_is_no_image_and_loses_no_text() -> None:
+    text = '<img src="https://x.org/a.png" 然后是很长的一段简述，没有结尾的尖括号'
+    assert images_in(text) == [] and without_images(text) == text

@@ -208,3 +208,17 @@ def test_bom_and_crlf_bodies_read_normally(body: str) -> None:
 def test_plain_entry_typed_on_a_chinese_keyboard(body: str, fields: dict[str, str]) -> None:
     sub = read_issue(body)
     assert {k: sub.answers[k] for k in fields} == fields
+
+
+@pytest.mark.parametrize(
+    ("body", "unread"),
+    [
+        ("[2025-07-06]-[张宇]-[T]\n\n论文简述：S", ()),
+        ("Hi!\n[2025-07-06]-[张宇]-[T]\n\n论文简述：S", ("Hi!",)),
+        ("[2025-07-06]-[张宇]-[T]\nintro\n![f](https://x.org/f.png)\n论文简述：S", ("intro",)),
+        ("[2025-07-06]-[张宇]-[T]\nno label, all summary", ()),
+        ("[2025-07-06]-[张宇]-本周未精读\n> >\n出差", ("出差",)),
+    ],
+)
+def test_plain_text_outside_the_entry_is_reported(body: str, unread: tuple[str, ...]) -> None:
+    assert read_issue(body).unread == unread

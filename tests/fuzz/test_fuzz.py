@@ -43,6 +43,22 @@ HOSTILE = st.sampled_from(
         "(",
         ")",
         "&#106;avascript:",
+        # full-width input, images and labels the core reads (issue #8)
+        "【2025－07－13】",
+        "【",
+        "】",
+        "（",
+        "）",
+        "—",
+        "\ufeff",
+        "２０２５",
+        "论文简述：",
+        "本周未精读",
+        "### Title\n\n",
+        "\nhttps://x.org/a.png\n",
+        "<img src=https://x.org/a.png>",
+        "![i](https://github.com/o/r/blob/main/a.png)",
+        "[日期]-[first]",
     ]
 )
 TEXT = st.lists(st.one_of(st.text(max_size=40), HOSTILE), max_size=8).map("".join)
