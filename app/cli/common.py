@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import difflib
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeAlias
@@ -41,3 +43,15 @@ def add_command(
         cmd.add_argument("--config", help="a paperbot.yml to use instead of the defaults")
     cmd.set_defaults(func=func)
     return cmd
+
+
+def write_or_diff(path: str, old: str, new: str, *, write: bool) -> None:
+    """Write ``new`` over ``path`` (bytes kept: no newline translation), or print the diff."""
+    if write:
+        if new != old:
+            Path(path).write_bytes(new.encode("utf-8"))  # byte for byte, CRLF kept
+        print(f"{path}: {'updated' if new != old else 'already up to date'}")
+        return
+    sys.stdout.writelines(
+        difflib.unified_diff(old.splitlines(True), new.splitlines(True), path, path)
+    )

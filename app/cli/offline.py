@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import difflib
 import sys
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from app.cli.common import Commands, add_command, read_text
+from app.cli.common import Commands, add_command, read_text, write_or_diff
 from app.core.config import Config, load_config
 from app.core.dashboard import dashboard
 from app.core.errors import Problem
@@ -44,17 +43,8 @@ def cmd_apply(args: argparse.Namespace) -> int:
     old = read_text(args.readme)
     today = args.today or _today(config)
     got = apply(old, read_text(args.issue), config=config, today=today)
-    new = got.readme or old
     _notes(got.notes)
-    if args.write:
-        if new != old:
-            Path(args.readme).write_bytes(new.encode("utf-8"))  # byte for byte, CRLF kept
-        print(f"{args.readme}: {'updated' if new != old else 'already up to date'}")
-        return 0
-    diff = difflib.unified_diff(
-        old.splitlines(True), new.splitlines(True), args.readme, args.readme
-    )
-    sys.stdout.writelines(diff)
+    write_or_diff(args.readme, old, got.readme or old, write=args.write)
     return 0
 
 

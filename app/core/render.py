@@ -23,28 +23,35 @@ _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 _MARKERS = re.compile(r"^[ \t]*(?:>[ \t]*)*")
 
 
-def parts(entry: Entry, template: Template) -> dict[str, str]:
-    """The value of every placeholder of the block template, already made inert."""
-    common = {"date": entry.date.isoformat(), "name": text.inline(entry.name)}
+def parts(entry: Entry, template: Template, *, inert: bool = True) -> dict[str, str]:
+    """The value of every placeholder of the block template, made inert (unless ``inert`` is
+    False: text already in the README, rewritten by normalize.py, is written as it stands)."""
+    inline, block_line = (text.inline, text.block_line) if inert else (str, str)
+    common = {"date": entry.date.isoformat(), "name": inline(entry.name)}
     if not isinstance(entry, Report):
-        reason = text.inline(entry.reason) if entry.reason else ""
+        reason = inline(entry.reason) if entry.reason else ""
         return {**common, "reason": template.reason.format(reason=reason) if reason else ""}
-    title = text.inline(entry.title)
+    title = inline(entry.title)
     title_part = (
         template.title_linked.format(title=title, link=entry.link)
         if entry.link
         else template.title.format(title=title)
     )
-    venue = template.venue.format(venue=text.inline(entry.venue)) if entry.venue else ""
-    figure = template.figure.format(figure=entry.figure) if entry.figure else ""
-    summary = "\n".join(text.block_line(line) for line in entry.summary.split("\n"))
+    venue = template.venue.format(venue=inline(entry.venue)) if entry.venue else ""
+    figures = entry.figure.split("\n") if entry.figure else []
+    figure = "\n".join(template.figure.format(figure=url) for url in figures)
+    summary = "\n".join(block_line(line) for line in entry.summary.split("\n"))
     return {**common, "title": title_part, "venue": venue, "figure": figure, "summary": summary}
 
 
 def render(entry: Entry, template: Template) -> str:
     """The README block for ``entry``."""
-    values = parts(entry, template)
     source = template.report if isinstance(entry, Report) else template.skip
+    return fill(source, parts(entry, template))
+
+
+def fill(source: str, values: dict[str, str]) -> str:
+    """A block template with its placeholders filled from ``values``."""
     out: list[str] = []
     for line in source.rstrip("\n").split("\n"):
         out.extend(_fill(line, values))

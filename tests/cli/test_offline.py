@@ -87,6 +87,14 @@ def test_apply_shows_a_diff_then_writes(tmp_path: Path, issue: Path) -> None:
     assert "already up to date" in again.stdout
 
 
+def test_apply_keeps_a_crlf_readme_crlf(tmp_path: Path, issue: Path) -> None:
+    readme = tmp_path / "README.md"
+    readme.write_bytes((FIXTURES / "seed_README.md").read_bytes().replace(b"\n", b"\r\n"))
+    assert run("apply", str(readme), str(issue), "--write").returncode == 0
+    written = readme.read_bytes()
+    assert "[新人]".encode() in written and b"\n" not in written.replace(b"\r\n", b"")
+
+
 def test_apply_with_errors_leaves_the_file(tmp_path: Path) -> None:
     readme = tmp_path / "README.md"
     readme.write_text("no marker\n", encoding="utf-8")
@@ -211,7 +219,9 @@ def test_clear_one_line_errors(tmp_path: Path, args: list[str], says: str) -> No
     assert got.returncode in (1, 2) and says in got.stderr, got.stderr
 
 
-@pytest.mark.parametrize("command", ["render", "apply", "lint", "forms", "dashboard"])
+@pytest.mark.parametrize(
+    "command", ["render", "apply", "lint", "forms", "dashboard", "lookup", "normalize"]
+)
 def test_help_on_every_command(command: str) -> None:
     got = run(command, "--help")
     assert got.returncode == 0 and "usage: paperbot" in got.stdout

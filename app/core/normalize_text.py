@@ -1,0 +1,70 @@
+"""What a normalisation did, in words: the PR body and the command's summary."""
+
+from __future__ import annotations
+
+from app.core.i18n import Lang
+from app.core.normalize import KINDS, Normalized
+
+_KIND: dict[str, tuple[str, str]] = {
+    "date": ("日期写成 YYYY-MM-DD（补零）", "dates written YYYY-MM-DD (zero-padded)"),
+    "name": ("姓名加方括号", "names in brackets"),
+    "venue": ("来源加方括号", "venues in brackets"),
+    "link": ("链接移到标题上", "links moved onto the title"),
+    "wrapped": ("折行的标题合为一行", "wrapped titles joined into one line"),
+    "image": (
+        '图片统一为 `<img width="512" alt="image" src=…>`',
+        'images in one form, `<img width="512" alt="image" src=…>`',
+    ),
+    "label": ("简述统一以「论文简述：」开头", "summaries labelled 论文简述："),
+    "quote": ("引用前缀（`> >`）与空行统一", "blockquote prefixes (`> >`) and blank lines"),
+}
+_REASON: dict[str, tuple[str, str]] = {
+    "unreadable": ("无法按记录格式解析", "not an entry the grammar can read"),
+    "impossible_date": ("日期不存在", "its date does not exist"),
+    "text_outside": ("含有不属于任何字段的文字", "it holds text outside its fields"),
+    "not_kept": ("改写后文字会变化", "rewriting it would change its text"),
+}
+_TEXT: dict[str, tuple[str, str]] = {
+    "head": (
+        "把 `{path}` 中 {changed} 条历史记录（共 {total} 条）统一为当前格式。"
+        "每条记录的标题、链接、来源、图片地址和简述文字都保持不变，只改格式；"
+        "标记行和记录以外的内容一字未动。",
+        "Rewrites {changed} of the {total} entries in `{path}` into house style. Every "
+        "entry keeps its title, link, venue, figure URL and summary text; only the format "
+        "changes. The marker line and everything outside the entries are untouched.",
+    ),
+    "table": ("| 改动 | 条数 |\n|---|---|", "| change | entries |\n|---|---|"),
+    "already": ("已是当前格式：{n} 条。", "Already in house style: {n}."),
+    "alone": ("保持原样、未改动的记录：", "Left alone, byte for byte:"),
+    "line": ("第 {line} 行", "line {line}"),
+    "nothing": (
+        "`{path}` 中的 {total} 条记录都已是当前格式，无需改动。",
+        "All {total} entries in `{path}` are already in house style; nothing to change.",
+    ),
+}
+
+
+def _t(key: str, lang: Lang, table: dict[str, tuple[str, str]] = _TEXT) -> str:
+    zh, en = table[key]
+    return zh if lang == "zh" else en
+
+
+def describe(result: Normalized, *, path: str, lang: Lang) -> str:
+    """Markdown: counts of each kind of change, and every entry left alone with why."""
+    total = result.entries
+    if not result.changes:
+        parts = [_t("nothing", lang).format(path=path, total=total)]
+    else:
+        head = _t("head", lang).format(path=path, changed=len(result.changes), total=total)
+        rows = [
+            f"| {_t(k, lang, _KIND)} | {result.counts[k]} |" for k in KINDS if k in result.counts
+        ]
+        kept = total - len(result.changes) - len(result.left_alone)
+        parts = [head, "\n".join([_t("table", lang), *rows]), _t("already", lang).format(n=kept)]
+    if result.left_alone:
+        items = [
+            f"- {_t('line', lang).format(line=a.line)}: {_t(a.reason, lang, _REASON)} — `{a.shown}`"
+            for a in result.left_alone
+        ]
+        parts.append(_t("alone", lang) + "\n\n" + "\n".join(items))
+    return "\n\n".join(parts) + "\n"
