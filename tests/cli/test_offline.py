@@ -87,14 +87,6 @@ def test_apply_shows_a_diff_then_writes(tmp_path: Path, issue: Path) -> None:
     assert "already up to date" in again.stdout
 
 
-def test_apply_keeps_a_crlf_readme_crlf(tmp_path: Path, issue: Path) -> None:
-    readme = tmp_path / "README.md"
-    readme.write_bytes((FIXTURES / "seed_README.md").read_bytes().replace(b"\n", b"\r\n"))
-    assert run("apply", str(readme), str(issue), "--write").returncode == 0
-    written = readme.read_bytes()
-    assert "[新人]".encode() in written and b"\n" not in written.replace(b"\r\n", b"")
-
-
 def test_apply_with_errors_leaves_the_file(tmp_path: Path) -> None:
     readme = tmp_path / "README.md"
     readme.write_text("no marker\n", encoding="utf-8")
