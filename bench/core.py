@@ -7,14 +7,17 @@ import statistics
 import time
 from collections.abc import Callable
 
-from app.core.config import DEFAULT_MARKER, Template
-from app.core.entry import Report, Skip
+from app.core.config import DEFAULT_MARKER, Config, Template
+from app.core.entry import Report, Skip, key
+from app.core.errors import DuplicateEntry
 from app.core.lint import lint
 from app.core.readme import insert
 from app.core.render import render
+from app.core.submission import apply
 
 SUMMARY = "本文提出了一种新的方法，" * 40  # about 480 characters, like the seed's summaries
 START = dt.date(2025, 7, 6)
+BODY = "### 日期\n\n2025-07-06\n\n### 姓名\n\n新人\n\n### 论文标题\n\nT\n\n### 论文简述\n\nS"
 
 
 def entry(i: int) -> Report | Skip:
@@ -56,6 +59,16 @@ def main() -> None:
     newest = Report(date=START + dt.timedelta(days=7), name="新人", title="Newest", summary="S")
     late = Report(date=START - dt.timedelta(days=7 * 600), name="新人", title="Late", summary="S")
     same = entry(n - 1)
+    edited = same.model_copy(update={"summary": "改过的简述"})
+    own = {"marker": DEFAULT_MARKER, "previous": key(same)}
+
+    def refuse(text: str) -> None:
+        try:
+            insert(text, render(edited, Template()), edited, marker=DEFAULT_MARKER)
+        except DuplicateEntry:
+            return
+        raise AssertionError("a duplicate was not refused")
+
     rows = [
         (
             f"insert newest into {len(big.encode()) / 2**20:.1f} MB ({n} entries)",
@@ -68,8 +81,14 @@ def main() -> None:
             50,
         ),
         (
-            "replace the last entry in place (same key)",
-            timed(lambda: insert(big, render(same, Template()), same, marker=DEFAULT_MARKER)),
+            "replace the last entry in place (its own previous key)",
+            timed(lambda: insert(big, render(edited, Template()), edited, **own)),
+            50,
+        ),
+        ("refuse the same entry written differently (duplicate)", timed(lambda: refuse(big)), 50),
+        (
+            "apply an issue body: check, date against the README, insert",
+            timed(lambda: apply(big, BODY, config=Config(), today=START)),
             50,
         ),
     ]
