@@ -50,7 +50,7 @@ def attempt_error(body: str, *, lang: Lang, unknown: Sequence[str] = ()) -> Atte
     found = recognise(body, kind)
     missing = tuple(f.id for f in FORMS[kind].fields if f.required and f.id not in found)
     problems = _problems(found, missing, kind=kind, lang=lang, placeholders=left)
-    problems += unknown_headings(unknown, kind, lang)
+    problems += unknown_headings(unknown, kind=kind, lang=lang)
     problems.append(Problem("shape", msg("expected", lang), msg(f"shape_{kind}", lang)))
     return AttemptedEntry(problems, recognised=found, missing=missing, unknown=tuple(unknown))
 
@@ -73,8 +73,7 @@ def recognise(body: str, kind: Kind) -> dict[str, str]:
             found["figure"] = figures[0]
         if _LABEL.search(body) and (summary := _summary(body)):
             found["summary"] = summary
-    fields = {f.id for f in FORMS[kind].fields}
-    return {k: v for k, v in found.items() if v and k in fields}
+    return {f.id: found[f.id] for f in FORMS[kind].fields if found.get(f.id)}  # form order
 
 
 def _slots(body: str) -> dict[str, str]:
@@ -124,7 +123,7 @@ def _problems(
     return out
 
 
-def unknown_headings(unknown: Sequence[str], kind: Kind, lang: Lang) -> list[Problem]:
+def unknown_headings(unknown: Sequence[str], *, kind: Kind, lang: Lang) -> list[Problem]:
     """One problem per ``###`` heading that names no field, listing the fields there are."""
     fields = listing([f.label(lang) for f in FORMS[kind].fields], lang)
     why = msg("unknown_heading", lang, fields=fields)

@@ -63,7 +63,7 @@ def lint(
         findings.append(Finding(1, "marker", exc.message))
         where = Region(0, len(text))
     seen = _read(text, where, findings, today)
-    suspicious = _suspicious(seen, findings, late_days)
+    suspicious = _suspicious(seen, findings, days=late_days)
     _order([s for i, s in enumerate(seen) if i not in suspicious], findings)
     _duplicates(seen, findings)
     return sorted(findings, key=lambda f: f.line)
@@ -97,7 +97,7 @@ def _one(text: str, at: int, line: int, out: list[Finding], today: dt.date | Non
     return _Seen(line, day, entry_key(day, raw.name, title), raw.kind)
 
 
-def _suspicious(seen: list[_Seen], out: list[Finding], days: int) -> set[int]:
+def _suspicious(seen: list[_Seen], out: list[Finding], *, days: int) -> set[int]:
     bad: set[int] = set()
     for i, s in enumerate(seen):
         above, below = seen[max(0, i - _NEIGHBOURS) : i], seen[i + 1 : i + 1 + _NEIGHBOURS]

@@ -143,17 +143,17 @@ def insert(
     """The README with ``block`` for ``entry`` inserted or replaced in place (see rules)."""
     where = region(text, find_marker(text, marker, path=path, lang=lang))
     block = block.replace("\n", _newline(text, where.start))
-    same = _find(text, where, key(entry))
+    same = _find(text, where, k=key(entry))
     if same is not None and text[same[0] : same[1]] == block:
         return text
-    mine = _find(text, where, previous) if previous else None
+    mine = _find(text, where, k=previous) if previous else None
     if same is not None and same != mine:
         raise _duplicate(text, same[0], path=path, lang=lang)
     if mine is not None:
         return text[: mine[0]] + block + text[mine[1] :]
     if text.find(block, where.start) != -1:
         return text  # a template the grammar cannot read back: the same block is enough
-    return _put(text, block, _insertion_point(text, where, entry))
+    return _put(text, block, at=_insertion_point(text, where, entry))
 
 
 def _newline(text: str, start: int) -> str:
@@ -163,7 +163,7 @@ def _newline(text: str, start: int) -> str:
     return "\r\n" if "\r\n" in text else "\n"
 
 
-def _put(text: str, block: str, at: int) -> str:
+def _put(text: str, block: str, *, at: int) -> str:
     newline = "\r\n" if block.endswith("\r\n") else "\n"
     lead = ""
     if at == len(text) and text and not text.endswith("\n"):
@@ -174,7 +174,7 @@ def _put(text: str, block: str, at: int) -> str:
     return text[:at] + lead + block + text[at:]
 
 
-def _find(text: str, where: Region, k: EntryKey | None) -> tuple[int, int] | None:
+def _find(text: str, where: Region, *, k: EntryKey | None) -> tuple[int, int] | None:
     """The span of the entry with key ``k`` under the marker, if there is one."""
     if k is None:
         return None

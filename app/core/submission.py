@@ -47,7 +47,10 @@ def build(
     """Read and check an issue body; raises the BotError family."""
     sub = read_issue(body, lang=config.language)
     lang = config.language
-    notes = (*unknown_headings(sub.unknown, sub.kind, lang), *unread_text(sub.unread, lang))
+    notes = (
+        *unknown_headings(sub.unknown, kind=sub.kind, lang=lang),
+        *unread_text(sub.unread, lang),
+    )
     try:
         entry = validate(sub.kind, sub.answers, config=config, today=today, defaults=defaults)
     except InvalidSubmission as exc:
