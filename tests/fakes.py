@@ -59,3 +59,32 @@ def settings_for(gh: FakeGitHub, **extra: object) -> Settings:
 
 def context_for(clients: Clients, *, today: dt.date = TODAY) -> Context:
     return Context(port=clients.repo(REPO, None), base="main", clock=lambda zone: today)
+
+
+def writes(gh: FakeGitHub) -> int:
+    """Requests that were not GETs, so far."""
+    return sum(n for k, n in gh.requests.items() if not k.startswith("GET"))
+
+
+def comments_on(gh: FakeGitHub, number: int) -> list[dict[str, object]]:
+    """The comments on issue ``number``, oldest first, with their authors."""
+    return [c for c in gh.repos[REPO].comments.values() if c["issue"] == number]
+
+
+def submit(gh: FakeGitHub, ctx: Context, **fields: str) -> int:
+    """A member files a report and paperbot opens its PR; the issue's number."""
+    from app.flows.submission import process_issue
+
+    number = int(
+        gh.create_issue(REPO, title="x", body=report_body(**fields), login=MEMBER)["number"]
+    )
+    assert process_issue(ctx, number) == "submitted"
+    return number
+
+
+def pull_of(gh: FakeGitHub, number: int) -> dict[str, object]:
+    """The newest PR of issue ``number``."""
+    head = f"paperbot/issue-{number}"
+    return max(
+        (p for p in gh.repos[REPO].pulls.values() if p["head"] == head), key=lambda p: p["number"]
+    )

@@ -23,6 +23,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
+from importlib.util import find_spec
 from pathlib import Path
 
 import httpx
@@ -222,7 +223,8 @@ def run(readme: str | None = None, lang: Lang = "zh") -> int:
     """Run the demo; 0 when both submissions got their answer."""
     logging.getLogger().setLevel(logging.WARNING)
     with tempfile.TemporaryDirectory() as tmp:
-        gh = FakeGitHub(Path(tmp) / "github")
+        # `make run` installs no dev tools: no jsonschema, so no request-body checks
+        gh = FakeGitHub(Path(tmp) / "github", schemas=find_spec("jsonschema") is not None)
         fake = serve(gh)
         _seed(gh, readme or data("seed_README.md"), lang)
         try:

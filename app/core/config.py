@@ -63,7 +63,9 @@ class Limits(_Model):
 class Labels(_Model):
     """Issue and PR labels the bot applies."""
 
-    pull_request: str = Field("paperbot", description="Label on the bot's PRs.")
+    pull_request: str = Field(
+        "", description="Label on the bot's PRs (off: filter them with `head:paperbot/`)."
+    )
     needs_fix: str = Field("needs-fix", description="Label on an invalid submission.")
     merged: str = Field("merged", description="Label on an issue whose PR was merged.")
     not_merged: str = Field("not-merged", description="Label on an issue whose PR was closed.")

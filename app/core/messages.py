@@ -9,8 +9,11 @@ Rules:
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
+from collections.abc import Mapping
+from typing import Any
 
 from app.core.entry import Entry, EntryKey, Report, key
 from app.core.errors import Problem
@@ -58,27 +61,64 @@ def inert(text: str) -> str:
     return re.sub(r"#(?=\d)", "&#35;", text.replace("@", "&#64;"))
 
 
-def pr_body(entry: Entry, block: str, *, issue: int, author: str, lang: Lang = "zh") -> str:
-    """``Closes #N`` (GitHub's keyword, in English in every language), who, and the block."""
-    state = json.dumps({"issue": issue, "key": list(key(entry))}, ensure_ascii=False)
+def pr_body(
+    entry: Entry,
+    block: str,
+    *,
+    issue: int,
+    author: str,
+    lang: Lang = "zh",
+    state: Mapping[str, str | int] | None = None,
+) -> str:
+    """``Closes #N`` (GitHub's keyword, in English in every language), who, the block, and
+    the hidden state (``state`` adds to it)."""
     return (
         f"Closes #{issue}\n\n"
         f"{_pr('by', lang, author=author, issue=str(issue))}\n\n"
         f"{inert(block)}\n"
-        f"<!-- paperbot:state {state.replace('--', '- -')} -->\n"
+        f"{_state_line({'issue': issue, 'key': list(key(entry)), **(state or {})})}\n"
     )
+
+
+def _state_line(state: Mapping[str, Any]) -> str:
+    text = json.dumps(dict(state), ensure_ascii=False, sort_keys=True)
+    return f"<!-- paperbot:state {text.replace('--', '- -')} -->"
+
+
+def pr_state(body: str) -> dict[str, Any]:
+    """The hidden state a PR body recorded ({} when none or unreadable)."""
+    m = _STATE.search(body)
+    try:
+        got = json.loads(m[1]) if m else {}
+    except ValueError:
+        return {}
+    return got if isinstance(got, dict) else {}
+
+
+def restate(body: str, **changes: str | int) -> str:
+    """``body`` with ``changes`` written into its hidden state."""
+    line = _state_line({**pr_state(body), **changes})
+    return _STATE.sub(lambda _: line, body, count=1) if _STATE.search(body) else f"{body}\n{line}\n"
 
 
 def previous_key(body: str) -> EntryKey | None:
     """The entry key a PR body recorded, if any."""
-    m = _STATE.search(body)
-    if not m:
+    got = pr_state(body).get("key")
+    if not isinstance(got, list) or len(got) != 3:
         return None
-    try:
-        got = json.loads(m[1])["key"]
-    except (ValueError, KeyError, TypeError):
-        return None
-    return (str(got[0]), str(got[1]), str(got[2])) if len(got) == 3 else None
+    return (str(got[0]), str(got[1]), str(got[2]))
+
+
+def fingerprint(text: str | None) -> str:
+    """A short hash of an issue body, blind to line endings and surrounding space."""
+    normal = (text or "").replace("\r\n", "\n").strip()
+    return hashlib.sha256(normal.encode()).hexdigest()[:16]
+
+
+def blob_sha(text: str) -> str:
+    """The git blob id of ``text`` (UTF-8), as GitHub reports a file's ``sha``."""
+    data = text.encode()
+    return hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False).hexdigest()
 
 
 def commit_message(
@@ -124,8 +164,13 @@ _TEXT: dict[str, tuple[str, str]] = {
         "The pull request was merged; the entry is in the README.",
     ),
     "not_merged": (
-        "PR 未被合并就关闭了。若需重新提交，请编辑 issue。",
-        "The pull request was closed without merging. Edit the issue to submit again.",
+        "PR 未被合并就关闭了。若需重新提交，请编辑 issue，或由维护者评论 `/paperbot retry`。",
+        "The pull request was closed without merging. Edit the issue to submit again, "
+        "or a maintainer can comment `/paperbot retry`.",
+    ),
+    "issue_gone": (
+        "对应的 issue &#35;{number} 已被删除，paperbot 关闭此 PR。",
+        "Issue &#35;{number} was deleted, so paperbot closes this pull request.",
     ),
     "failed": (
         "paperbot 多次重试后仍失败：{message}。维护者可以评论此 issue 以重试。",

@@ -3,14 +3,33 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
+from app.flows.context import Context
 from app.flows.lifecycle import issue_closed, pull_closed, regenerate
 from app.flows.reconcile import reconcile
 from app.flows.submission import process_issue
 from app.flows.weekly import tick
 
-FLOWS: dict[str, Callable[..., str]] = {
-    "process_issue": lambda ctx, number: process_issue(ctx, number),
+Flow = Callable[..., str]
+
+
+def unless_own(flow: Flow) -> Flow:
+    """``flow``, except for an event the bot itself caused (its sender is the bot's login,
+    once that is known), which is dropped whatever the sender's type."""
+
+    def run(ctx: Context, *, sender: str | None = None, **args: Any) -> str:
+        if sender and sender == ctx.port.known_login():
+            return "own event"
+        return flow(ctx, **args)
+
+    return run
+
+
+_PLAIN: dict[str, Flow] = {
+    "process_issue": lambda ctx, number, retry_by=None: process_issue(
+        ctx, number, retry_by=retry_by
+    ),
     "issue_closed": lambda ctx, number: issue_closed(ctx, number),
     "pull_closed": lambda ctx, branch, merged, number=None: pull_closed(
         ctx, branch=branch, merged=merged
@@ -19,3 +38,4 @@ FLOWS: dict[str, Callable[..., str]] = {
     "reconcile": lambda ctx: reconcile(ctx),
     "weekly": lambda ctx: tick(ctx),
 }
+FLOWS: dict[str, Flow] = {name: unless_own(flow) for name, flow in _PLAIN.items()}

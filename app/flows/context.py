@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Generic, Protocol, TypeVar
@@ -14,7 +15,7 @@ from app.core import messages
 from app.core.config import Config, load_config
 from app.core.errors import BotError
 from app.core.i18n import Lang
-from app.github.port import Comment, FileText, Issue, RepoPort
+from app.github.port import Comment, FileText, Gone, Issue, RepoPort
 
 CONFIG_PATH = ".github/paperbot.yml"
 _ROLES_OK = {"admin", "maintain", "write", "triage"}
@@ -23,21 +24,41 @@ V = TypeVar("V")
 
 
 class TtlCache(Generic[K, V]):
-    """A small thread-safe cache whose entries expire after ``seconds``."""
+    """A small thread-safe cache whose entries expire after ``seconds``; at most ``entries``
+    of them, the least recently used dropped first."""
 
-    def __init__(self, seconds: float) -> None:
-        self.seconds = seconds
-        self._data: dict[K, tuple[float, V]] = {}
+    def __init__(self, seconds: float, entries: int = 1024) -> None:
+        self.seconds, self.entries = seconds, entries
+        self._data: OrderedDict[K, tuple[float, V]] = OrderedDict()
         self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def peek(self, key: K) -> V | None:
+        """The live value for ``key``, or None; loads nothing."""
+        with self._lock:
+            hit = self._data.get(key)
+            if hit is None or time.monotonic() - hit[0] >= self.seconds:
+                return None
+            self._data.move_to_end(key)
+            return hit[1]
+
+    def put(self, key: K, value: V) -> None:
+        with self._lock:
+            self._data[key] = (time.monotonic(), value)
+            self._data.move_to_end(key)
+            while len(self._data) > self.entries:
+                self._data.popitem(last=False)
 
     def get(self, key: K, load: Callable[[], V]) -> V:
         with self._lock:
             hit = self._data.get(key)
         if hit and time.monotonic() - hit[0] < self.seconds:
+            self.peek(key)
             return hit[1]
         value = load()
-        with self._lock:
-            self._data[key] = (time.monotonic(), value)
+        self.put(key, value)
         return value
 
     def clear(self) -> None:
@@ -47,11 +68,15 @@ class TtlCache(Generic[K, V]):
 
 ROLES: TtlCache[tuple[str, str], str] = TtlCache(600)
 ORG_CONFIGS: TtlCache[str, FileText | None] = TtlCache(300)
+# The status comment's id per (repository, issue), as this process wrote or found it: a
+# normal job then reads that one comment instead of listing the issue's comments.
+STATUS_IDS: TtlCache[tuple[str, int], int] = TtlCache(7 * 86400, entries=4096)
 
 
 def clear_caches() -> None:
     ROLES.clear()
     ORG_CONFIGS.clear()
+    STATUS_IDS.clear()
 
 
 Clock = Callable[[str], dt.date]
@@ -145,31 +170,68 @@ def role(port: RepoPort, login: str) -> str:
     return ROLES.get((port.full_name, login), lambda: port.role(login))
 
 
+def may_retry(port: RepoPort, login: str) -> bool:
+    """A collaborator with triage or higher may ask for a rejected submission again."""
+    return role(port, login) in _ROLES_OK
+
+
 @dataclass
 class Status:
-    """The one status comment per issue: found by its hidden marker, edited, never repeated."""
+    """The one status comment per issue: the bot's own comment carrying the hidden marker
+    (never anyone else's, whatever it holds), edited in place, never repeated. It is found by
+    a remembered id (``hint``, or this process's memory) and only else by reading the
+    issue's comments, every page."""
 
     port: RepoPort
     issue: Issue
     lang: Lang = "zh"
-    _found: list[Comment] | None = field(default=None, repr=False)
+    hint: int | None = None
+    _found: list[Comment | None] = field(default_factory=list, repr=False)
 
-    def _existing(self) -> Comment | None:
-        if self._found is None:
-            self._found = self.port.comments(self.issue.number) if self.issue.comments else []
-        return next((c for c in self._found if c.body.startswith(messages.STATUS_MARK)), None)
+    def find(self) -> Comment | None:
+        if not self._found:
+            self._found.append(self._lookup())
+        return self._found[0]
+
+    def _lookup(self) -> Comment | None:
+        if not self.issue.comments:
+            return None
+        remembered = STATUS_IDS.peek((self.port.full_name, self.issue.number))
+        for cid in dict.fromkeys(c for c in (remembered, self.hint) if c):
+            got = self.port.get_comment(cid)
+            if got is not None and self._ours(got):
+                return self._remember(got)
+        found = [c for c in self.port.comments(self.issue.number) if self._ours(c)]
+        return self._remember(found[-1]) if found else None
+
+    def _ours(self, comment: Comment) -> bool:
+        marked = comment.body.startswith(messages.STATUS_MARK)
+        return marked and comment.author == self.port.bot_login()
+
+    def _remember(self, comment: Comment) -> Comment:
+        STATUS_IDS.put((self.port.full_name, self.issue.number), comment.id)
+        self._found[:] = [comment]
+        return comment
 
     def say(self, body: str) -> None:
         """Make the status comment read ``body`` (one write at most, none when unchanged)."""
-        old = self._existing()
-        if old is None:
-            self.port.add_comment(self.issue.number, body)
-        elif old.body.strip() != body.strip():
-            self.port.edit_comment(old.id, body)
+        old = self.find()
+        if old is not None and old.body.strip() == body.strip():
+            return
+        if old is not None:
+            try:
+                self.port.edit_comment(old.id, body)
+                self._remember(Comment(old.id, body, old.author))
+                return
+            except Gone:  # deleted since it was read: write a new one
+                pass
+        self._remember(self.port.add_comment(self.issue.number, body))
 
 
 def set_label(port: RepoPort, issue: Issue, label: str, on: bool) -> None:
-    """Add or remove ``label`` only when that changes something."""
+    """Add or remove ``label`` only when that changes something (an empty name: never)."""
+    if not label:
+        return
     if on and label not in issue.labels:
         port.add_labels(issue.number, [label])
     elif not on and label in issue.labels:

@@ -1,12 +1,21 @@
-"""What follows a submission: issue closed, PR closed or merged, default branch moved."""
+"""What follows a submission: issue closed or deleted, PR closed or merged, default branch moved.
+
+Rules:
+- Only the bot's own PRs are touched: head ``paperbot/issue-N`` and opened by the bot's login.
+- When paperbot closes a PR itself (issue closed or deleted) it says so in the PR's hidden
+  state, so that the close is never mistaken for a maintainer's rejection.
+- In a batch, an item that is gone (404/410) is skipped and the batch goes on; an open bot PR
+  whose issue was deleted is closed with a note.
+"""
 
 from __future__ import annotations
 
 from app.core import messages
 from app.flows.context import Context, Status, repo_config, set_label
 from app.flows.routing import Payload, Router, Skip, Task, base_args
-from app.flows.submission import process_issue
+from app.flows.submission import IssueGone, process_issue
 from app.flows.weekly import refresh
+from app.github.port import Gone, Pull, RepoPort
 
 router = Router()
 
@@ -16,13 +25,49 @@ def issue_closed_route(payload: Payload) -> Task:
     return Task("issue_closed", {**base_args(payload), "number": payload["issue"]["number"]})
 
 
+def ours(port: RepoPort, pulls: list[Pull]) -> list[Pull]:
+    """The PRs among ``pulls`` that paperbot opened for an issue."""
+    me = port.bot_login()
+    return [p for p in pulls if p.author == me and messages.issue_of(p.head) is not None]
+
+
+def close_pull(port: RepoPort, pull: Pull, *, why: str) -> None:
+    """Close ``pull``, recording in its hidden state that paperbot closed it (``why``)."""
+    port.edit_pull(pull.number, state="closed", body=messages.restate(pull.body, closed=why))
+
+
 def issue_closed(job: Context, number: int) -> str:
-    """Closing a submission closes its open PR (reopening it reopens the PR)."""
-    for pull in job.port.pulls_for(messages.branch(number)):
+    """Closing a submission closes its open PR (reopening it opens a new one)."""
+    for pull in ours(job.port, job.port.pulls_for(messages.branch(number))):
         if pull.state == "open":
-            job.port.edit_pull(pull.number, state="closed")
+            close_pull(job.port, pull, why="issue")
             return "closed pull"
     return "nothing open"
+
+
+def close_orphan(job: Context, pull: Pull) -> str:
+    """An open bot PR whose issue was deleted: a note on the PR, then closed."""
+    number = messages.issue_of(pull.head)
+    lang = repo_config(job.port, job.base).language
+    try:
+        note = messages.status("issue_gone", lang, number=str(number))
+        job.port.add_comment(pull.number, note)
+        close_pull(job.port, pull, why="deleted")
+    except Gone:
+        return "gone"
+    return "closed: issue deleted"
+
+
+def refresh_pull(job: Context, pull: Pull) -> str:
+    """One open bot PR brought in line with its issue; one bad item never stops a batch."""
+    number = messages.issue_of(pull.head)
+    assert number is not None
+    try:
+        return process_issue(job, number)
+    except IssueGone:
+        return close_orphan(job, pull)
+    except Gone:
+        return "gone"
 
 
 @router.register("pull_request", "closed")
@@ -40,17 +85,22 @@ def pull_closed_route(payload: Payload) -> Task | Skip:
 
 
 def pull_closed(job: Context, *, branch: str, merged: bool) -> str:
-    """Label the issue ``merged``, or ``not-merged`` and tell its author."""
+    """Tell the issue: merged, or closed unmerged (a rejection, unless paperbot closed it);
+    the note first, then the label, so a label means the note was written."""
     number = messages.issue_of(branch)
     if number is None:
         return f"ignored: {branch} is not a paperbot/issue-N branch"
+    pulls = job.port.pulls_for(branch)
+    latest = pulls[0] if pulls else None
+    state = messages.pr_state(latest.body) if latest else {}
+    if not merged and state.get("closed"):
+        return "closed by paperbot"
     issue = job.port.get_issue(number)
     config = repo_config(job.port, job.base)
+    status = Status(job.port, issue, config.language, hint=state.get("status"))
+    if merged or issue.state == "open":
+        status.say(messages.status("merged" if merged else "not_merged", config.language))
     set_label(job.port, issue, config.labels.merged if merged else config.labels.not_merged, True)
-    if merged:
-        Status(job.port, issue, config.language).say(messages.status("merged", config.language))
-    elif issue.state == "open":
-        Status(job.port, issue, config.language).say(messages.status("not_merged", config.language))
     return "merged" if merged else "not merged"
 
 
@@ -77,9 +127,8 @@ def installation_changed(payload: Payload) -> Skip:
 def regenerate(job: Context) -> str:
     """Re-render every open paperbot PR on the new default branch head, from its issue;
     then bring the dashboard up to date with the new README."""
-    done = []
-    for pull in job.port.open_pulls():
-        number = messages.issue_of(pull.head)
-        if number is not None:
-            done.append(f"#{number}: {process_issue(job, number)}")
+    done = [
+        f"#{messages.issue_of(p.head)}: {refresh_pull(job, p)}"
+        for p in ours(job.port, job.port.open_pulls())
+    ]
     return "; ".join([*done, refresh(job)])

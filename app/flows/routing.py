@@ -4,6 +4,8 @@ Rules:
 - A route turns a payload into a ``Task`` of primitives (repo, numbers, installation id) or
   None; the worker re-reads everything else from GitHub, so a task never carries a payload.
 - Events sent by a bot (``sender.type == "Bot"``), the bot itself included, make no task.
+  Every task carries its sender's login, and the job drops it once it knows the bot's own
+  login: a repository webhook under token auth reports the bot's own acts from a ``User``.
 - Each flow module registers its own routes beside its function; ``app.service.routes``
   merges them into the one table the webhook uses. One (event, action) has one handler.
 - A delivery that makes no task says why (``Skip``): a bot sender, no route, a handler's
@@ -82,9 +84,10 @@ class Router:
 
 
 def base_args(payload: Payload) -> Args:
-    """The primitives every task carries: repository, installation, default branch."""
+    """The primitives every task carries: repository, installation, default branch, sender."""
     return {
         "repo": payload["repository"]["full_name"],
         "installation": (payload.get("installation") or {}).get("id"),
         "base": payload["repository"].get("default_branch") or "main",
+        "sender": (payload.get("sender") or {}).get("login"),
     }

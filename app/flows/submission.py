@@ -3,13 +3,23 @@
 Rules:
 - Desired state is computed from the issue as it is now, the README on the default branch
   and the config; only differences are written. Running this twice changes nothing.
-- The branch always holds one bot commit on the current default branch head; it is not
-  touched once its head commit lacks the bot's trailer (someone else pushed).
+- The PR body's hidden state records what the branch was built from (the issue body's
+  fingerprint, the base commit, the README blob, the head commit) and the status comment's
+  id: a job whose inputs match it neither writes nor reads the branch.
+- A PR closed unmerged by someone else is a rejection: comments, pushes and reconcile never
+  reopen or regenerate it. Only an edit of the issue body after the close, or
+  ``/paperbot retry`` from a collaborator with triage or higher, submits again (a new PR).
+- The human-edit guard always runs: a branch is force-updated only when its head is the
+  bot's commit (its trailer) or adds nothing to the default branch. The branch is looked up
+  with its PRs, or, for an issue the bot has never answered, by creating it: a 422 means it
+  exists, and then its PRs are looked up and guarded.
 - Creates are safe against a create that succeeded but answered an error: a 422 "already
   exists" on the branch or the PR means it is there, and it is looked up.
 """
 
 from __future__ import annotations
+
+import re
 
 from app.core import messages
 from app.core.config import Config
@@ -17,12 +27,22 @@ from app.core.entry import EntryKey
 from app.core.errors import BotError, InvalidSubmission, NotASubmission
 from app.core.fields import FORMS
 from app.core.issue_form import read_issue
-from app.core.submission import Result, apply
-from app.flows.context import Context, NotAllowed, Status, authorise, repo_config, set_label
+from app.core.submission import apply
+from app.flows.branch import BranchExists, HumanTouched, Plan, write_branch
+from app.flows.context import (
+    Context,
+    NotAllowed,
+    Status,
+    authorise,
+    may_retry,
+    repo_config,
+    set_label,
+)
 from app.flows.routing import Payload, Router, Skip, Task, base_args
-from app.github.port import FileText, Issue, Pull, RepoPort, Unprocessable
+from app.github.port import FileText, Gone, Issue, Pull, RepoPort, Unprocessable
 
 _FORM_LABELS = {form.label for form in FORMS.values()}
+_RETRY = re.compile(r"\A\s*/paperbot\s+retry\s*(?:\n|\Z)", re.IGNORECASE)
 router = Router()
 
 
@@ -34,19 +54,32 @@ def issue_changed(payload: Payload) -> Task:
 
 @router.register("issue_comment", "created")
 def issue_commented(payload: Payload) -> Task | Skip:
-    """A comment on a submission re-checks it (e.g. after a maintainer fixed the config)."""
+    """A comment on a submission re-checks it (e.g. after a maintainer fixed the config);
+    ``/paperbot retry`` also asks again for a rejected one (from triage or higher)."""
     if payload["issue"].get("pull_request"):
         return Skip("a comment on a pull request, not on an issue")
-    return Task("process_issue", {**base_args(payload), "number": payload["issue"]["number"]})
+    args = {**base_args(payload), "number": payload["issue"]["number"]}
+    comment = payload.get("comment") or {}
+    if is_retry(comment.get("body") or ""):
+        args["retry_by"] = (comment.get("user") or {}).get("login")
+    return Task("process_issue", args)
 
 
-class HumanTouched(BotError):
-    """Someone other than the bot pushed to the submission's branch."""
+def is_retry(text: str) -> bool:
+    """True when a comment's first line is the command ``/paperbot retry``."""
+    return bool(_RETRY.match(text.replace("\r\n", "\n")))
 
 
-def process_issue(job: Context, number: int) -> str:
+class IssueGone(Gone):
+    """The issue itself answered 404/410: deleted (or never there)."""
+
+
+def process_issue(job: Context, number: int, *, retry_by: str | None = None) -> str:
     """Bring GitHub in line with issue ``number``; returns the outcome for the log."""
-    issue = job.port.get_issue(number)
+    try:
+        issue = job.port.get_issue(number)
+    except Gone as exc:
+        raise IssueGone(str(exc)) from exc
     if issue.is_pull:
         return f"ignored: #{number} is a pull request"
     if not _is_submission(issue):
@@ -58,7 +91,8 @@ def process_issue(job: Context, number: int) -> str:
             return "ignored: closed before its entry was merged"  # a merged one may be edited
         status.lang = config.language
         authorise(job.port, issue, config)
-        return _submit(job, issue, config, status)
+        retry = bool(retry_by) and may_retry(job.port, str(retry_by))
+        return _submit(job, issue, config, status, retry=retry)
     except InvalidSubmission as exc:
         status.say(messages.status("invalid", status.lang, problems=exc.problems))
         set_label(job.port, issue, config.labels.needs_fix, True)
@@ -83,39 +117,57 @@ def _is_submission(issue: Issue) -> bool:
     return True
 
 
-def _submit(job: Context, issue: Issue, config: Config, status: Status) -> str:
-    port, name = job.port, messages.branch(issue.number)
-    base_sha = port.branch_sha(job.base)
-    readme = port.read_file(config.path, base_sha) if base_sha else None
+def _submit(job: Context, issue: Issue, config: Config, status: Status, *, retry: bool) -> str:
+    base_sha = job.port.branch_sha(job.base)
+    readme = job.port.read_file(config.path, base_sha) if base_sha else None
     if base_sha is None or readme is None:
         raise BotError(f"{config.path} not found on {job.base}")
-    pulls = port.pulls_for(name) if issue.comments else []
+    records = {config.labels.merged, config.labels.not_merged} & set(issue.labels)
+    answered = bool(issue.comments or retry or records)
+    name = messages.branch(issue.number)
+    try:
+        pulls = job.port.pulls_for(name) if answered else None
+        return _apply(job, issue, config, status, readme, base_sha, pulls, retry=retry)
+    except BranchExists:  # never answered, yet its branch exists: look it up and guard it
+        pulls = job.port.pulls_for(name)
+        return _apply(job, issue, config, status, readme, base_sha, pulls, retry=retry)
+
+
+def _apply(
+    job: Context,
+    issue: Issue,
+    config: Config,
+    status: Status,
+    readme: FileText,
+    base_sha: str,
+    pulls: list[Pull] | None,
+    *,
+    retry: bool,
+) -> str:
+    """Write the difference, knowing the branch's PRs (``pulls``) or that there are none
+    worth looking up (None: the branch is created, and BranchExists when it is there)."""
     result = apply(
         readme.text,
         issue.body,
         config=config,
         today=job.clock(config.timezone),
         defaults=_defaults(issue, config),
-        previous=_previous(pulls),
+        previous=_previous(pulls or []),
     )
     if result.readme == readme.text:
         status.say(messages.status("present", config.language))
-        set_label(port, issue, config.labels.needs_fix, False)
+        set_label(job.port, issue, config.labels.needs_fix, False)
         return "present"
-    current = next((p for p in pulls if p.state == "open"), None)
-    _write_branch(
-        port,
-        name,
-        issue=issue,
-        result=result,
-        readme=readme,
-        base_sha=base_sha,
-        current=current,
-        config=config,
-    )
-    pull = _ensure_pull(port, issue, result, config, job.base, pulls)
+    current = _open_pull(job.port, pulls or [], config, messages.branch(issue.number))
+    latest = pulls[0] if pulls else None
+    status.hint = messages.pr_state((current or latest).body).get("status") if latest else None
+    if current is None and latest is not None and _rejected(latest, issue) and not retry:
+        return "rejected"
+    plan = Plan(issue, result, readme, base_sha, config)
+    head = write_branch(job.port, plan, current=current, fresh=pulls is None)
+    pull = _ensure_pull(job.port, plan, job.base, current=current, head=head, status=status)
     status.say(messages.status("valid", config.language, url=pull.url))
-    set_label(port, issue, config.labels.needs_fix, False)
+    set_label(job.port, issue, config.labels.needs_fix, False)
     return "submitted"
 
 
@@ -129,63 +181,53 @@ def _previous(pulls: list[Pull]) -> EntryKey | None:
     return messages.previous_key(merged.body) if merged else None
 
 
-def _write_branch(
-    port: RepoPort,
-    name: str,
-    *,
-    issue: Issue,
-    result: Result,
-    readme: FileText,
-    base_sha: str,
-    current: Pull | None,
-    config: Config,
-) -> None:
-    if current is not None:
-        if messages.TRAILER not in port.commit_message(current.head_sha):
-            raise HumanTouched(messages.status("human", config.language, branch=name))
-        on_branch = port.read_file(config.path, name)
-        if on_branch is not None and on_branch.text == result.readme:
-            return
-        port.reset_branch(name, base_sha)
-    else:
-        try:
-            port.create_branch(name, base_sha)
-        except Unprocessable:
-            port.reset_branch(name, base_sha)
-    message = messages.commit_message(
-        result.entry,
-        issue=issue.number,
-        author=issue.author,
-        author_id=issue.author_id,
-        lang=config.language,
-    )
-    assert result.readme is not None
-    port.commit_file(
-        branch=name, path=config.path, text=result.readme, sha=readme.sha, message=message
-    )
+def _open_pull(port: RepoPort, pulls: list[Pull], config: Config, name: str) -> Pull | None:
+    """The open PR of the branch; one the bot did not open is a person's, never touched."""
+    current = next((p for p in pulls if p.state == "open"), None)
+    if current is not None and current.author != port.bot_login():
+        raise HumanTouched(messages.status("human", config.language, branch=name))
+    return current
+
+
+def _rejected(latest: Pull, issue: Issue) -> bool:
+    """Closed unmerged by someone, with the issue body unchanged since the PR was built."""
+    if latest.merged:
+        return False
+    state = messages.pr_state(latest.body)
+    if state.get("closed"):  # closed by paperbot itself (issue closed or deleted)
+        return False
+    return state.get("body") in (None, messages.fingerprint(issue.body))
 
 
 def _ensure_pull(
-    port: RepoPort, issue: Issue, result: Result, config: Config, base: str, pulls: list[Pull]
+    port: RepoPort, plan: Plan, base: str, *, current: Pull | None, head: str, status: Status
 ) -> Pull:
-    title, lang = messages.pr_title(result.entry, config.language), config.language
-    body = messages.pr_body(
-        result.entry, result.block, issue=issue.number, author=issue.author, lang=lang
+    entry, number = plan.result.entry, plan.issue.number
+    title, lang = messages.pr_title(entry, plan.config.language), plan.config.language
+    state: dict[str, str | int] = {**plan.state(), "head": head}
+
+    def body(status_id: object) -> str:
+        extra = {"status": status_id} if isinstance(status_id, int) else {}
+        block, author = plan.result.block, plan.issue.author
+        return messages.pr_body(
+            entry, block, issue=number, author=author, lang=lang, state=state | extra
+        )
+
+    if current is not None:
+        kept = messages.pr_state(current.body).get("status")
+        if (current.title, current.body.strip()) != (title, body(kept).strip()):
+            found = status.find()
+            port.edit_pull(current.number, title=title, body=body(found.id if found else kept))
+        return current
+    found = status.find()
+    pull = _create_pull(
+        port, number, title=title, body=body(found.id if found else None), base=base
     )
-    current = next((p for p in pulls if p.state == "open"), None)
-    latest = pulls[0] if pulls else None
-    if current is None and latest is not None and not latest.merged:
-        port.edit_pull(latest.number, title=title, body=body, state="open")  # issue reopened
-        return latest
-    if current is None:
-        current = _create_pull(port, issue.number, title=title, body=body, base=base)
-        if config.labels.pull_request:
-            port.add_labels(current.number, [config.labels.pull_request])
-        if config.reviewers:
-            port.request_reviewers(current.number, config.reviewers)
-    elif (current.title, current.body.strip()) != (title, body.strip()):
-        port.edit_pull(current.number, title=title, body=body)
-    return current
+    if plan.config.labels.pull_request:
+        port.add_labels(pull.number, [plan.config.labels.pull_request])
+    if plan.config.reviewers:
+        port.request_reviewers(pull.number, plan.config.reviewers)
+    return pull
 
 
 def _create_pull(port: RepoPort, number: int, *, title: str, body: str, base: str) -> Pull:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from app.github.port import Comment, FileText, Gone, Issue, Pull, RepoPort
 
 NO_SHA = "0" * 40
+BOT = "paperbot[bot]"  # whom the offline mode writes as
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,9 @@ class Offline:
     def open_issues(self) -> list[Issue]:
         return [self.issue] if self.issue else []
 
+    def closed_issues(self, since: str) -> list[Issue]:
+        return []
+
     def read_file(self, path: str, ref: str) -> FileText | None:
         text = self.files.get(path)
         return FileText(text, f"local:{path}") if text is not None else None
@@ -57,17 +61,29 @@ class Offline:
     def open_pulls(self) -> list[Pull]:
         return []
 
+    def closed_pulls(self, since: str) -> list[Pull]:
+        return []
+
     def commit_message(self, sha: str) -> str:
         return ""
 
+    def ahead_by(self, base: str, head: str) -> int:
+        return 0
+
     def comments(self, number: int) -> list[Comment]:
         return []
+
+    def get_comment(self, comment_id: int) -> Comment | None:
+        return None
 
     def role(self, login: str) -> str:
         return "admin"
 
     def bot_login(self) -> str:
-        return "paperbot[bot]"
+        return BOT
+
+    def known_login(self) -> str | None:
+        return BOT
 
     def issues_by(self, login: str, *, page: int = 1) -> list[Issue]:
         return []
@@ -91,6 +107,9 @@ class DryRun:
     def open_issues(self) -> list[Issue]:
         return self.reads.open_issues()
 
+    def closed_issues(self, since: str) -> list[Issue]:
+        return self.reads.closed_issues(since)
+
     def read_file(self, path: str, ref: str) -> FileText | None:
         got = self.reads.read_file(path, ref)
         if got is not None:
@@ -109,17 +128,29 @@ class DryRun:
     def open_pulls(self) -> list[Pull]:
         return self.reads.open_pulls()
 
+    def closed_pulls(self, since: str) -> list[Pull]:
+        return self.reads.closed_pulls(since)
+
     def commit_message(self, sha: str) -> str:
         return self.reads.commit_message(sha)
 
+    def ahead_by(self, base: str, head: str) -> int:
+        return self.reads.ahead_by(base, head)
+
     def comments(self, number: int) -> list[Comment]:
         return self.reads.comments(number)
+
+    def get_comment(self, comment_id: int) -> Comment | None:
+        return self.reads.get_comment(comment_id)
 
     def role(self, login: str) -> str:
         return self.reads.role(login)
 
     def bot_login(self) -> str:
         return self.reads.bot_login()
+
+    def known_login(self) -> str | None:
+        return self.reads.known_login()
 
     def issues_by(self, login: str, *, page: int = 1) -> list[Issue]:
         return self.reads.issues_by(login, page=page)
@@ -150,7 +181,8 @@ class DryRun:
 
     def open_pull(self, *, branch: str, base: str, title: str, body: str) -> Pull:
         self.actions.append(Action("open pull request", f"{branch} → {base}", f"{title}\n\n{body}"))
-        return Pull(0, "open", False, title, body, branch, NO_SHA, "(dry run: no PR opened)")
+        url = "(dry run: no PR opened)"
+        return Pull(0, "open", False, title, body, branch, NO_SHA, url, self.bot_login())
 
     def edit_pull(
         self,
@@ -164,8 +196,9 @@ class DryRun:
         shown = "\n".join(f"{k}: {v}" for k, v in changes.items() if v)
         self.actions.append(Action("edit pull request", f"#{number}", shown))
 
-    def add_comment(self, number: int, body: str) -> None:
+    def add_comment(self, number: int, body: str) -> Comment:
         self.actions.append(Action("comment", f"#{number}", body))
+        return Comment(0, body, self.bot_login())
 
     def edit_comment(self, comment_id: int, body: str) -> None:
         self.actions.append(Action("edit comment", str(comment_id), body))

@@ -76,6 +76,8 @@ class Pull:
     head: str
     head_sha: str
     url: str
+    author: str = ""
+    updated_at: str = ""
 
 
 @dataclass(frozen=True)
@@ -94,7 +96,11 @@ class RepoPort(Protocol):
     def get_issue(self, number: int) -> Issue: ...
 
     def open_issues(self) -> list[Issue]:
-        """Open issues (not PRs), newest first, up to a page of 100."""
+        """Every open issue (not PRs), newest first: all pages."""
+        ...
+
+    def closed_issues(self, since: str) -> list[Issue]:
+        """Every closed issue (not PRs) updated at or after ``since`` (ISO 8601): all pages."""
         ...
 
     def read_file(self, path: str, ref: str) -> FileText | None: ...
@@ -121,7 +127,13 @@ class RepoPort(Protocol):
         """Every PR (any state) whose head is ``branch`` in this repository, newest first."""
         ...
 
-    def open_pulls(self) -> list[Pull]: ...
+    def open_pulls(self) -> list[Pull]:
+        """Every open PR: all pages."""
+        ...
+
+    def closed_pulls(self, since: str) -> list[Pull]:
+        """Closed PRs updated at or after ``since`` (ISO 8601), most recently updated first."""
+        ...
 
     def open_pull(self, *, branch: str, base: str, title: str, body: str) -> Pull: ...
 
@@ -136,9 +148,19 @@ class RepoPort(Protocol):
 
     def commit_message(self, sha: str) -> str: ...
 
-    def comments(self, number: int) -> list[Comment]: ...
+    def ahead_by(self, base: str, head: str) -> int:
+        """How many commits ``head`` has that ``base`` lacks."""
+        ...
 
-    def add_comment(self, number: int, body: str) -> None: ...
+    def comments(self, number: int) -> list[Comment]:
+        """Every comment on issue ``number``, oldest first: all pages."""
+        ...
+
+    def get_comment(self, comment_id: int) -> Comment | None:
+        """One comment by id; None when it was deleted."""
+        ...
+
+    def add_comment(self, number: int, body: str) -> Comment: ...
 
     def edit_comment(self, comment_id: int, body: str) -> None: ...
 
@@ -153,7 +175,12 @@ class RepoPort(Protocol):
         ...
 
     def bot_login(self) -> str:
-        """The login paperbot writes as (an App's ``<slug>[bot]``, a token's user)."""
+        """The login paperbot writes as (an App's ``<slug>[bot]``, a token's user); learned
+        once per process."""
+        ...
+
+    def known_login(self) -> str | None:
+        """``bot_login()`` if it is known already, without asking GitHub."""
         ...
 
     def issues_by(self, login: str, *, page: int = 1) -> list[Issue]:

@@ -1,4 +1,5 @@
-"""GitHub's JSON as paperbot's port types, rate-limit headers, and a conditional-GET cache.
+"""GitHub's JSON as paperbot's port types, rate-limit and ``Link`` headers, a conditional-GET
+cache and the bot's identity.
 
 Pure helpers for the PyGithub adapter, kept apart so that the adapter stays the one file that
 imports ``github``.
@@ -6,13 +7,23 @@ imports ``github``.
 
 from __future__ import annotations
 
+import re
 import threading
 import time
+from collections import OrderedDict
+from collections.abc import Callable
 from typing import Any
 
-from app.github.port import Issue, Pull
+from app.github.port import Comment, Issue, Pull
 
 _RATE_WORDS = ("rate limit", "abuse", "secondary")
+_NEXT = re.compile(r'<([^>]+)>;\s*rel="next"')
+
+
+def next_link(link: str) -> str | None:
+    """The next page's URL in a ``Link`` header, or None on the last page."""
+    m = _NEXT.search(link)
+    return m[1] if m else None
 
 
 def wait_from(headers: dict[str, str]) -> float | None:
@@ -40,7 +51,13 @@ def pull_from(p: dict[str, Any]) -> Pull:
         head=p["head"]["ref"],
         head_sha=p["head"]["sha"],
         url=p["html_url"],
+        author=(p.get("user") or {}).get("login", ""),
+        updated_at=p.get("updated_at") or "",
     )
+
+
+def comment_from(c: dict[str, Any]) -> Comment:
+    return Comment(c["id"], c.get("body") or "", (c.get("user") or {}).get("login", ""))
 
 
 def issue_from(d: dict[str, Any]) -> Issue:
@@ -59,19 +76,57 @@ def issue_from(d: dict[str, Any]) -> Issue:
 
 
 class EtagCache:
-    """Small GET answers by URL with their ETag, for conditional requests (a 304 is free)."""
+    """Small GET answers by URL with their ETag, for conditional requests (a 304 is free);
+    at most ``entries`` of them, the least recently used dropped first."""
 
     MAX_BYTES = 64 * 1024
 
-    def __init__(self) -> None:
-        self._data: dict[str, tuple[str, Any]] = {}
+    def __init__(self, entries: int = 512) -> None:
+        self.entries = entries
+        self._data: OrderedDict[str, tuple[str, Any]] = OrderedDict()
         self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._data)
 
     def get(self, key: str) -> tuple[str, Any] | None:
         with self._lock:
-            return self._data.get(key)
+            hit = self._data.get(key)
+            if hit is not None:
+                self._data.move_to_end(key)
+            return hit
 
     def put(self, key: str, etag: str | None, data: Any, size: int) -> None:
         if etag and size <= self.MAX_BYTES:
             with self._lock:
                 self._data[key] = (etag, data)
+                self._data.move_to_end(key)
+                while len(self._data) > self.entries:
+                    self._data.popitem(last=False)
+
+
+class Identity:
+    """The login paperbot writes as: fixed by the settings, learned from what it wrote, or
+    asked of GitHub once (``ask``) when first needed."""
+
+    def __init__(self, ask: Callable[[], str] | None = None, *, fixed: str = "") -> None:
+        self._ask, self._fixed = ask, bool(fixed)
+        self._login: str | None = fixed or None
+        self._lock = threading.Lock()
+
+    def known(self) -> str | None:
+        return self._login
+
+    def learn(self, login: str | None) -> None:
+        """Our own comment's or PR's author is us."""
+        if login and self._login is None:
+            self._login = login
+
+    def get(self) -> str:
+        if self._login is None:
+            with self._lock:  # one question per process, however many threads need it
+                if self._login is None:
+                    if self._ask is None:
+                        raise LookupError("no way to learn the bot's login")
+                    self._login = self._ask()
+        return self._login

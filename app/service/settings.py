@@ -35,6 +35,8 @@ class Settings(BaseSettings):
     app_private_key: SecretStr | None = Field(None, alias="GITHUB_APP_PRIVATE_KEY")
     app_private_key_path: Path | None = Field(None, alias="GITHUB_APP_PRIVATE_KEY_PATH")
     api_url: str = Field("https://api.github.com", alias="GITHUB_API_URL")
+    bot_login: str = Field("", alias="PAPERBOT_BOT_LOGIN")  # who the bot writes as, if known
+    in_actions: bool = Field(False, alias="GITHUB_ACTIONS")  # set by GitHub Actions
     data_dir: Path = Field(Path(".paperbot"), alias="PAPERBOT_DATA_DIR")
     queue: str = Field("", alias="PAPERBOT_QUEUE")
     write_interval: float = Field(1.0, ge=0, alias="PAPERBOT_WRITE_INTERVAL")

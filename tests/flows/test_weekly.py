@@ -62,7 +62,7 @@ def dashboards(gh: FakeGitHub) -> list[dict[str, object]]:
     return [
         i
         for i in gh.repos[REPO].issues.values()
-        if str(i.get("body") or "").startswith(MARK) and i["user"]["login"] == "paperbot[bot]"
+        if str(i.get("body") or "").startswith(MARK) and i["user"]["login"] == gh.token_user
     ]
 
 

@@ -5,7 +5,8 @@ than the documented BotError family) when an invariant breaks:
 - parsing raises nothing but BotError;
 - a rendered block keeps every line in the blockquote, reads back as exactly one entry, and
   renders (cmark-gfm) without script, raw HTML, comments, headings or non-http(s) links;
-- inserting keeps exactly one marker and adds one contiguous run of lines (or changes nothing).
+- inserting keeps exactly one marker and adds one contiguous run of lines (or changes nothing,
+  or refuses with a BotError).
 """
 
 from __future__ import annotations
@@ -96,7 +97,7 @@ def check_block(block: str) -> None:
     assert DEFAULT_MARKER not in block
 
 
-def check_insert(readme: str, fields: dict[str, str]) -> None:
+def check_insert(readme: str, fields: dict[str, str]) -> str | None:
     """Any README text: one more contiguous block and one marker, or a BotError, or no change."""
     body = _FORM.format(
         **{k: fields.get(k, "x") for k in ("name", "title", "link", "venue", "summary")}
@@ -105,17 +106,21 @@ def check_insert(readme: str, fields: dict[str, str]) -> None:
         got = build(body, config=Config(), today=TODAY)
         new = insert(readme, render(got.entry, Config().template), got.entry, marker=DEFAULT_MARKER)
     except BotError:
-        return
+        return None
     if new == readme:
-        return
+        return new
     old_lines, new_lines = readme.splitlines(), new.splitlines()
-    i = next(
-        (k for k, (a, b) in enumerate(zip(old_lines, new_lines, strict=False)) if a != b),
-        len(old_lines),
-    )
-    added = len(new_lines) - len(old_lines)
-    replaced = added <= 0 or new_lines[i + added :] != old_lines[i:]
-    assert replaced or new_lines[:i] == old_lines[:i], "insertion must keep the lines above"
+    assert added_run(old_lines, new_lines), "the README must gain one contiguous run of lines"
     assert sum(DEFAULT_MARKER in line for line in new_lines) == sum(
         DEFAULT_MARKER in line for line in old_lines
     )
+    return new
+
+
+def added_run(old: list[str], new: list[str]) -> bool:
+    """True when ``new`` is exactly ``old`` with one contiguous run of lines added."""
+    added = len(new) - len(old)
+    if added <= 0:
+        return False
+    i = next((k for k, (a, b) in enumerate(zip(old, new, strict=False)) if a != b), len(old))
+    return new[i + added :] == old[i:]  # new[:i] == old[:i] by the choice of i

@@ -104,3 +104,23 @@ def test_a_wrong_token_is_bad_credentials(gh: FakeGitHub) -> None:
     with pytest.raises(Forbidden, match="401"):
         made.repo(REPO, None).get_issue(1)
     made.close()
+
+
+def test_an_apps_login_is_its_slug_from_get_app_asked_once(
+    gh: FakeGitHub, clients: Clients
+) -> None:
+    gh.slugs[APP_ID] = "reading-group"
+    gh.create_issue(REPO, title="x", body=report_body(date="next week"), login=MEMBER)
+    ctx = Context(clients.repo(REPO, INSTALLATION), "main", lambda zone: TODAY)
+    assert process_issue(ctx, 1) == "invalid"
+    (status,) = gh.repos[REPO].comments.values()
+    assert status["user"] == {"login": "reading-group[bot]", "id": 9123, "type": "Bot"}
+    clear_caches()  # a new job finds its comment by authorship: the App's login, from GET /app
+    fresh = Clients(clients.settings)
+    ctx = Context(fresh.repo(REPO, INSTALLATION), "main", lambda zone: TODAY)
+    gh.repos[REPO].issues[1]["body"] = report_body()
+    assert process_issue(ctx, 1) == "submitted"
+    assert len(gh.repos[REPO].comments) == 1 and gh.requests["GET app"] == 1
+    assert fresh.repo(REPO, INSTALLATION).bot_login() == "reading-group[bot]"
+    assert gh.requests["GET app"] == 1
+    fresh.close()

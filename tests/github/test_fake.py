@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -110,3 +111,69 @@ def test_requests_must_match_githubs_openapi_description(
         client.requester.requestJsonAndCheck(verb, gh.base_url + path, input=body)
     assert info.value.status in (400, 422) and says in str(info.value.data)
     assert gh.rejected and sum(gh.requests.values()) == 0
+
+
+def test_lists_are_paged_by_per_page_with_a_link_header(gh: FakeGitHub, client: Github) -> None:
+    gh.create_issue("group/log", title="t", body="b", login="octo")
+    for i in range(250):
+        gh.add_comment("group/log", 1, login="octo", body=f"c{i}")
+    issue = client.get_repo("group/log").get_issue(1)
+    gh.requests.clear()
+    assert [c.body for c in issue.get_comments()] == [f"c{i}" for i in range(250)]
+    assert gh.requests["GET comments"] == 9  # GitHub's default: 30 a page
+    headers, page = client.requester.requestJsonAndCheck(
+        "GET", f"{issue.url}/comments", parameters={"per_page": 100, "page": 2}
+    )
+    assert len(page) == 100 and page[0]["body"] == "c100"
+    rels = dict(reversed(part.split(">; ")) for part in headers["link"].split(", "))
+    assert "page=3" in rels['rel="next"'] and "page=1" in rels['rel="prev"']
+    _, last = client.requester.requestJsonAndCheck(
+        "GET", f"{issue.url}/comments", parameters={"per_page": 500, "page": 3}
+    )
+    assert len(last) == 50  # per_page is at most 100
+
+
+def test_comments_are_authored_by_the_callers_identity(gh: FakeGitHub, client: Github) -> None:
+    gh.create_issue("group/log", title="t", body="b", login="octo")
+    gh.token_user = "reading-group-bot"
+    comment = client.get_repo("group/log").get_issue(1).create_comment("hello")
+    assert comment.user.login == "reading-group-bot" and comment.user.type == "User"
+    assert client.get_user().login == "reading-group-bot"
+
+
+def test_a_deleted_issue_answers_410(gh: FakeGitHub, client: Github) -> None:
+    gh.create_issue("group/log", title="t", body="b", login="octo")
+    gh.add_comment("group/log", 1, login="octo", body="hi")
+    gh.delete_issue("group/log", 1)
+    repo = client.get_repo("group/log")
+    for call in (lambda: repo.get_issue(1), lambda: list(repo.get_issue(1).get_comments())):
+        with pytest.raises(GithubException) as info:
+            call()
+        assert info.value.status == 410
+    assert list(repo.get_issues()) == []
+
+
+def test_a_pr_reopens_only_on_the_head_it_was_closed_with(gh: FakeGitHub, client: Github) -> None:
+    repo = client.get_repo("group/log")
+    base = repo.get_git_ref("heads/main").object.sha
+    repo.create_git_ref("refs/heads/x", base)
+    readme = repo.get_contents("README.md")
+    assert not isinstance(readme, list)
+    repo.update_file("README.md", "m", "changed\n", readme.sha, branch="x")
+    pull = repo.create_pull(base="main", head="x", title="t", body="b")
+    pull.edit(state="closed")
+    pull.edit(state="open")  # nothing moved: fine
+    pull.edit(state="closed")
+    repo.get_git_ref("heads/x").edit(base, force=True)
+    with pytest.raises(GithubException) as info:
+        pull.edit(state="open")
+    assert info.value.status == 422 and "force-pushed or recreated" in str(info.value.data)
+
+
+def test_the_fake_refuses_to_start_without_jsonschema(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "jsonschema", None)  # as if it were not installed
+    with pytest.raises(ImportError, match="jsonschema"):
+        FakeGitHub(tmp_path / "strict")
+    assert FakeGitHub(tmp_path / "demo", schemas=False).spec  # the demo's choice, made aloud

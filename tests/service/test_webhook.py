@@ -80,6 +80,7 @@ def test_issue_opened_enqueues_primitives(client: TestClient, huey: Huey) -> Non
                 "repo": "Codertocat/Hello-World",
                 "installation": None,
                 "base": "master",
+                "sender": "Codertocat",
                 "number": 1,
             },
         )

@@ -1,5 +1,5 @@
 """The fake GitHub's App side: installation tokens minted for a JWT signed by the App's key,
-the App itself (``GET /app``) and the token's user (``GET /user``)."""
+the App itself (``GET /app``) and a token's user (``GET /user``)."""
 
 from __future__ import annotations
 
@@ -17,23 +17,27 @@ if TYPE_CHECKING:
 _TOKENS = re.compile(r"^/app/installations/(?P<id>\d+)/access_tokens$")
 
 
-BOT = "paperbot[bot]"  # the one identity the fake writes as
+BOT = "paperbot[bot]"  # the login of the fake's App, unless ``gh.slugs`` names another
 
 
 def app_route(gh: FakeGitHub, path: str, authorization: str | None) -> tuple[int, Any]:
-    """GET /app (the App named by the JWT) or POST /app/installations/{id}/access_tokens."""
+    """GET /app (the App the JWT names) or POST /app/installations/{id}/access_tokens."""
     if path != "/app":
         return create_token(gh, path, authorization)
-    if _verify(gh, (authorization or "").removeprefix("Bearer ").strip()) is None:
+    claims = _verify(gh, (authorization or "").removeprefix("Bearer ").strip())
+    if claims is None:
         return 401, {"message": "A JSON web token could not be decoded"}
-    return 200, {"id": 1, "slug": BOT.removesuffix("[bot]"), "name": "paperbot"}
+    app = int(claims["iss"])
+    slug = gh.slugs.get(app, "paperbot")
+    return 200, {"id": app, "slug": slug, "name": slug, "owner": {"login": "group"}}
 
 
 def user(gh: FakeGitHub) -> tuple[int, Any]:
-    """GET /user: who the token belongs to; installation tokens may not ask (as on GitHub)."""
-    if gh.user_forbidden:
+    """GET /user: whom a token belongs to; an installation token may not ask (as on GitHub)."""
+    me = gh.caller()
+    if me["type"] == "Bot" or gh.user_forbidden:
         return 403, {"message": "Resource not accessible by integration"}
-    return 200, {"login": BOT, "id": 1, "type": "Bot"}
+    return 200, me
 
 
 def create_token(gh: FakeGitHub, path: str, authorization: str | None) -> tuple[int, Any]:
@@ -50,6 +54,7 @@ def create_token(gh: FakeGitHub, path: str, authorization: str | None) -> tuple[
     expires = time.time() + gh.token_lifetime
     with gh.lock:
         gh.tokens[token] = expires
+        gh.token_apps[token] = int(claims["iss"])
         gh.issued += 1
     at = dt.datetime.fromtimestamp(expires, dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     return 201, {"token": token, "expires_at": at, "permissions": {}}

@@ -91,6 +91,11 @@ class GitRepo:
         )
         return run.returncode == 0
 
+    def count(self, base: str, head: str) -> int | None:
+        """Commits reachable from ``head`` but not from ``base``; None for an unknown sha."""
+        out = self._git("rev-list", "--count", f"{base}..{head}", ok=(0, 128))
+        return int(out) if out.isdigit() else None
+
     def merge(self, base: str, head: str, message: str) -> str | None:
         """A merge commit of ``head`` into ``base``; None when they conflict."""
         run = subprocess.run(

@@ -3,6 +3,8 @@
 The subset in openapi.json is trimmed from @octokit/openapi by tests/fixtures/openapi/trim.py.
 A request for an operation not in it, with an undeclared or ill-typed query parameter, or
 with a body that does not match the schema, is refused: paperbot must speak real GitHub.
+Bodies are checked with jsonschema, a hard dependency of the tests: a fake without it
+refuses to start rather than let every body through.
 """
 
 from __future__ import annotations
@@ -49,7 +51,13 @@ def load(path: Path | None = None) -> list[Operation]:
 
 
 def check(
-    ops: list[Operation], method: str, path: str, query: dict[str, list[str]], body: Any
+    ops: list[Operation],
+    method: str,
+    path: str,
+    query: dict[str, list[str]],
+    body: Any,
+    *,
+    schemas: bool = True,
 ) -> str | None:
     """Why the request does not match GitHub's description, or None when it does."""
     op = next((o for o in ops if o.method == method and o.pattern.match(path)), None)
@@ -62,7 +70,7 @@ def check(
             return f"{op.operation_id}: query parameter {name!r} {problem}"
     if body is None:
         return f"{op.operation_id}: a body is required" if op.body_required else None
-    return _body(op, body)
+    return _body(op, body, schemas=schemas)
 
 
 def _value(schema: dict[str, Any], value: str) -> str | None:
@@ -73,12 +81,23 @@ def _value(schema: dict[str, Any], value: str) -> str | None:
     return None
 
 
-def _body(op: Operation, body: Any) -> str | None:
+def require_jsonschema() -> None:
+    """Raise ImportError, saying how to install it, when jsonschema is missing."""
+    try:
+        import jsonschema  # noqa: F401
+    except ImportError:
+        raise ImportError(
+            "the fake GitHub checks request bodies with jsonschema: pip install -e '.[dev]'"
+            " (or FakeGitHub(schemas=False), as the demo does)"
+        ) from None
+
+
+def _body(op: Operation, body: Any, *, schemas: bool = True) -> str | None:
     if op.body is None:
         return f"{op.operation_id}: takes no body"
-    try:
-        import jsonschema
-    except ImportError:  # the demo runs without the dev tools: no body check then
+    if not schemas:
         return None
+    import jsonschema
+
     error = jsonschema.exceptions.best_match(jsonschema.Draft7Validator(op.body).iter_errors(body))
     return f"{op.operation_id}: {error.message}" if error else None

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from typing import Any
 
-from app.github.fake.server import FakeGitHub, HttpError, Json, Repo, b64, route
+from app.github.fake.server import FakeGitHub, HttpError, Json, Repo, b64, now, route
 
 Query = dict[str, list[str]]
 _CLOSES = re.compile(r"(?i)\b(?:close[sd]?|fix(?:e[sd])?|resolve[sd]?)\s+#(\d+)")
@@ -21,9 +20,10 @@ def pull_json(gh: FakeGitHub, repo: Repo, pull: Json) -> Json:
         "title": pull["title"],
         "body": pull["body"],
         "merged_at": pull.get("merged_at"),
+        "updated_at": pull.get("updated_at", ""),
         "url": url,
         "html_url": f"{gh.base_url}/{repo.owner}/{repo.name}/pull/{pull['number']}",
-        "user": {"login": "paperbot[bot]", "type": "Bot"},
+        "user": pull["user"],
         "head": {"ref": pull["head"], "sha": head_sha, "label": f"{repo.owner}:{pull['head']}"},
         "base": {"ref": pull["base"]},
     }
@@ -40,8 +40,9 @@ def list_pulls(
         for p in repo.pulls.values()
         if (state == "all" or p["state"] == state) and (not head or p["head"] == head)
     ]
-    found.sort(key=lambda p: p["number"], reverse=True)
-    return 200, [pull_json(gh, repo, p) for p in found]
+    order = "updated_at" if q.get("sort") == ["updated"] else "number"
+    found.sort(key=lambda p: (p.get(order, ""), p["number"]), reverse=True)
+    return 200, gh.paged(m.string, q, [pull_json(gh, repo, p) for p in found])
 
 
 @route("POST", "/pulls", "pulls")
@@ -65,6 +66,8 @@ def create_pull(
         "head": head,
         "base": base,
         "reviewers": [],
+        "user": gh.caller(),
+        "updated_at": now(),
     }
     repo.pulls[number] = pull
     repo.issues[number] = {
@@ -72,11 +75,48 @@ def create_pull(
         "title": body["title"],
         "body": pull["body"],
         "state": "open",
-        "user": {"login": "paperbot[bot]", "type": "Bot"},
+        "user": pull["user"],
         "labels": [],
         "pull_request": {"url": ""},
     }
     return 201, pull_json(gh, repo, pull)
+
+
+def close_pull(gh: FakeGitHub, full_name: str, number: int) -> None:
+    """Close PR ``number`` unmerged, as a maintainer rejecting it would."""
+    repo = gh.repos[full_name]
+    with gh.lock:
+        pull = repo.pulls[number]
+        pull.update(state="closed", updated_at=now(), closed_sha=repo.git.head(pull["head"]))
+        repo.issues[number]["state"] = "closed"
+
+
+def _check_reopen(repo: Repo, pull: Json) -> None:
+    """GitHub reopens a PR only if its branch still holds the head it was closed with (or
+    a descendant): not after a force-push or the branch's deletion."""
+    if pull.get("merged_at"):
+        raise HttpError(422, "Cannot reopen a merged pull request")
+    head = repo.git.head(pull["head"])
+    closed = pull.get("closed_sha")
+    if head is None or (closed and not repo.git.is_ancestor(closed, head)):
+        raise HttpError(
+            422,
+            f"state cannot be changed. The {pull['head']} branch was force-pushed or recreated.",
+        )
+
+
+@route("GET", r"/compare/(?P<base>[0-9a-f]{40})\.\.\.(?P<head>[0-9a-f]{40})", "compare")
+def compare(gh: FakeGitHub, repo: Repo, m: re.Match[str], body: Json, q: Query) -> tuple[int, Any]:
+    ahead, behind = repo.git.count(m["base"], m["head"]), repo.git.count(m["head"], m["base"])
+    if ahead is None or behind is None:
+        raise HttpError(404, "Not Found")
+    status = {(0, 0): "identical", (0, 1): "behind", (1, 0): "ahead"}
+    return 200, {
+        "status": status.get((min(ahead, 1), min(behind, 1)), "diverged"),
+        "ahead_by": ahead,
+        "behind_by": behind,
+        "total_commits": ahead,
+    }
 
 
 def _pull(repo: Repo, number: str) -> Json:
@@ -91,11 +131,14 @@ def edit_pull(
     gh: FakeGitHub, repo: Repo, m: re.Match[str], body: Json, q: Query
 ) -> tuple[int, Any]:
     pull = _pull(repo, m["n"])
-    if body.get("state") == "open" and pull.get("merged_at"):
-        raise HttpError(422, "Cannot reopen a merged pull request")
+    if body.get("state") == "open" and pull["state"] == "closed":
+        _check_reopen(repo, pull)
+    if body.get("state") == "closed" and pull["state"] == "open":
+        pull["closed_sha"] = repo.git.head(pull["head"])
     for key in ("title", "body", "state"):
         if key in body:
             pull[key] = body[key]
+    pull["updated_at"] = now()
     return 200, pull_json(gh, repo, pull)
 
 
@@ -160,11 +203,11 @@ def merge_pull(gh: FakeGitHub, full_name: str, number: int) -> str:
         if merged is None:
             raise HttpError(405, "Pull Request is not mergeable")
         repo.git.set_ref(pull["base"], merged)
-        pull.update(state="closed", merged_at=dt.datetime.now(dt.UTC).isoformat(), merged_sha=head)
+        pull.update(state="closed", merged_at=now(), merged_sha=head, updated_at=now())
         repo.issues[number]["state"] = "closed"
         for closes in _CLOSES.findall(pull["body"]):
             if int(closes) in repo.issues:
-                repo.issues[int(closes)]["state"] = "closed"
+                repo.issues[int(closes)].update(state="closed", updated_at=now())
     return merged
 
 

@@ -6,8 +6,7 @@ import base64
 import re
 from typing import Any
 
-from app.github.fake.apps import BOT
-from app.github.fake.server import FakeGitHub, HttpError, Json, Repo, b64, route
+from app.github.fake.server import FakeGitHub, HttpError, Json, Repo, b64, now, route
 
 Query = dict[str, list[str]]
 
@@ -122,6 +121,8 @@ def update_ref(
 
 
 def _issue(repo: Repo, number: str) -> Json:
+    if int(number) in repo.deleted:
+        raise HttpError(410, "This issue was deleted")
     issue = repo.issues.get(int(number))
     if issue is None:
         raise HttpError(404, "Not Found")
@@ -132,24 +133,28 @@ def _issue(repo: Repo, number: str) -> Json:
 def list_issues(
     gh: FakeGitHub, repo: Repo, m: re.Match[str], body: Json, q: Query
 ) -> tuple[int, Any]:
-    state, creator = q.get("state", ["open"])[0], q.get("creator", [""])[0]
+    state, since = q.get("state", ["open"])[0], q.get("since", [""])[0]
+    creator = q.get("creator", [""])[0]
     found = [
         i
         for i in repo.issues.values()
-        if (state == "all" or i["state"] == state) and creator in ("", i["user"]["login"])
+        if (state == "all" or i["state"] == state)
+        and i.get("updated_at", "") >= since
+        and creator in ("", i["user"]["login"])
     ]
     found.sort(key=lambda i: i["number"], reverse=q.get("direction", ["desc"])[0] == "desc")
-    size, page = int(q.get("per_page", ["30"])[0]), int(q.get("page", ["1"])[0])
-    return 200, [gh.issue_json(repo, i) for i in found[(page - 1) * size : page * size]]
+    return 200, gh.paged(m.string, q, [gh.issue_json(repo, i) for i in found])
 
 
 @route("POST", "/issues", "issues")
 def create_issue(
     gh: FakeGitHub, repo: Repo, m: re.Match[str], body: Json, q: Query
 ) -> tuple[int, Any]:
-    full_name = f"{repo.owner}/{repo.name}"
-    issue = gh.create_issue(full_name, title=body["title"], body=body.get("body"), login=BOT)
-    repo.issues[issue["number"]]["user"]["type"] = "Bot"
+    full_name, me = f"{repo.owner}/{repo.name}", gh.caller()
+    issue = gh.create_issue(
+        full_name, title=body["title"], body=body.get("body"), login=me["login"]
+    )
+    repo.issues[issue["number"]]["user"] = me
     return 201, gh.issue_json(repo, repo.issues[issue["number"]])
 
 
@@ -161,6 +166,7 @@ def edit_issue(
     for key in ("title", "body", "state"):
         if key in body:
             issue[key] = body[key]
+    issue["updated_at"] = now()
     return 200, gh.issue_json(repo, issue)
 
 
@@ -181,8 +187,18 @@ def list_comments(
     gh: FakeGitHub, repo: Repo, m: re.Match[str], body: Json, q: Query
 ) -> tuple[int, Any]:
     n = _issue(repo, m["n"])["number"]
-    found = [c for c in repo.comments.values() if c["issue"] == n]
-    return 200, [_comment_json(gh, repo, c) for c in found]
+    found = [_comment_json(gh, repo, c) for c in repo.comments.values() if c["issue"] == n]
+    return 200, gh.paged(m.string, q, found)
+
+
+@route("GET", r"/issues/comments/(?P<id>\d+)", "comment")
+def get_comment(
+    gh: FakeGitHub, repo: Repo, m: re.Match[str], body: Json, q: Query
+) -> tuple[int, Any]:
+    comment = repo.comments.get(int(m["id"]))
+    if comment is None:
+        raise HttpError(404, "Not Found")
+    return 200, _comment_json(gh, repo, comment)
 
 
 @route("POST", r"/issues/(?P<n>\d+)/comments", "comments")
@@ -194,7 +210,7 @@ def create_comment(
         "id": gh.next_comment,
         "issue": n,
         "body": body["body"],
-        "user": {"login": BOT, "type": "Bot"},
+        "user": gh.caller(),
     }
     gh.next_comment += 1
     repo.comments[comment["id"]] = comment

@@ -5,28 +5,30 @@ Rules:
   memory; every request is counted by (method, route) so tests can assert API cost.
 - Faults are injected per route: a status (with headers and an optional "but do it anyway"
   for 5xx-after-success), and a latency for every request.
+- What a request writes is authored by its caller: a token's user, or ``<slug>[bot]`` for an
+  App installation token. Lists honour ``per_page`` (30 by default, at most 100) and
+  ``page``, and link the next page in a ``Link`` header, as GitHub does.
+- A deleted issue answers 410 Gone.
 """
 
 from __future__ import annotations
 
 import base64
-import hashlib
-import json
+import datetime as dt
 import re
 import threading
-import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
-from app.github.fake import apps, openapi
+from app.github.fake import openapi
 from app.github.fake.git import GitRepo
+from app.github.fake.pages import Paged, paged
 
 Json = dict[str, Any]
+CALLER = threading.local()  # the user the request being served authenticated as
 
 
 class HttpError(Exception):
@@ -56,6 +58,7 @@ class Repo:
     comments: dict[int, Json] = field(default_factory=dict)
     permissions: dict[str, str] = field(default_factory=dict)
     next_number: int = 1
+    deleted: set[int] = field(default_factory=set)
 
 
 @dataclass
@@ -78,7 +81,46 @@ class FakeGitHub:
     rejected: list[str] = field(default_factory=list)
     lock: threading.RLock = field(default_factory=threading.RLock)
     next_comment: int = 1
+    token_user: str = "group-bot"  # whom a personal token belongs to
+    slugs: dict[int, str] = field(default_factory=dict)  # app id → slug ("paperbot")
+    token_apps: dict[str, int] = field(default_factory=dict)  # installation token → app id
+    schemas: bool = True  # check request bodies with jsonschema (a hard test dependency)
     user_forbidden: bool = False  # GET /user answers 403, as for an Actions GITHUB_TOKEN
+
+    def __post_init__(self) -> None:
+        if self.schemas:
+            openapi.require_jsonschema()
+
+    def caller(self) -> Json:
+        """The user the current request authenticated as."""
+        app = getattr(CALLER, "app", None)
+        if app is not None:
+            slug = self.slugs.get(app, "paperbot")
+            return {"login": f"{slug}[bot]", "id": 9000 + app, "type": "Bot"}
+        return {"login": self.token_user, "id": 4242, "type": "User"}
+
+    def add_comment(self, full_name: str, number: int, *, login: str, body: str) -> Json:
+        """A comment written by ``login`` (a person, or anyone copying the bot)."""
+        repo = self.repos[full_name]
+        with self.lock:
+            comment: Json = {
+                "id": self.next_comment,
+                "issue": number,
+                "body": body,
+                "user": {"login": login, "id": 1000 + len(login), "type": "User"},
+            }
+            self.next_comment += 1
+            repo.comments[comment["id"]] = comment
+        return comment
+
+    def delete_issue(self, full_name: str, number: int) -> None:
+        """Delete an issue as an admin would: it and its comments answer 410 from now on."""
+        repo = self.repos[full_name]
+        with self.lock:
+            repo.issues.pop(number, None)
+            repo.deleted.add(number)
+            for cid in [k for k, c in repo.comments.items() if c["issue"] == number]:
+                del repo.comments[cid]
 
     def create_repo(self, full_name: str, files: dict[str, str]) -> Repo:
         owner, name = full_name.split("/")
@@ -104,9 +146,14 @@ class FakeGitHub:
             "author_association": "COLLABORATOR" if login in repo.permissions else "NONE",
             "labels": [],
             "pull_request": None,
+            "updated_at": now(),
         }
         repo.issues[number] = issue
         return self.issue_json(repo, issue)
+
+    def paged(self, path: str, query: dict[str, list[str]], items: list[Any]) -> Paged:
+        """One page of ``items`` as GitHub pages lists, with its ``Link`` header."""
+        return paged(self.base_url, path, query, items)
 
     def issue_json(self, repo: Repo, issue: Json) -> Json:
         url = f"{self.base_url}/repos/{repo.owner}/{repo.name}/issues/{issue['number']}"
@@ -136,109 +183,9 @@ def route(method: str, pattern: str, name: str) -> Callable[[Route], Route]:
     return add
 
 
-def _inject(gh: FakeGitHub, method: str, name: str) -> Fault | None:
-    with gh.lock:
-        for fault in gh.faults:
-            if fault.route == name and fault.times > 0 and fault.method in (None, method):
-                fault.times -= 1
-                return fault
-    return None
-
-
-class Handler(BaseHTTPRequestHandler):
-    """Dispatches one request to the matching route."""
-
-    gh: FakeGitHub
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-    def _serve(self, method: str) -> None:
-        url = urlsplit(self.path)
-        length = int(self.headers.get("content-length") or 0)
-        raw = json.loads(self.rfile.read(length)) if length else None
-        time.sleep(self.gh.latency)
-        query = parse_qs(url.query)
-        problem = openapi.check(self.gh.spec, method, url.path, query, raw)
-        if problem:
-            self.gh.rejected.append(problem)
-            self._send(422 if raw is not None else 400, {"message": problem})
-            return
-        body = raw if raw is not None else {}
-        if url.path.startswith("/app"):
-            self._send(*apps.app_route(self.gh, url.path, self.headers.get("authorization")))
-            return
-        if not self._authorised():
-            self._send(401, {"message": "Bad credentials"})
-            return
-        if url.path == "/user":
-            self.gh.requests["GET user"] += 1
-            self._send(*apps.user(self.gh))
-            return
-        for m, pattern, name, func in ROUTES:
-            match = pattern.match(url.path) if m == method else None
-            if match:
-                self.gh.requests[f"{method} {name}"] += 1
-                self._run(name, func, match, body, query)
-                return
-        self._send(404, {"message": "Not Found"})
-
-    def _authorised(self) -> bool:
-        if not (self.gh.tokens or self.gh.apps):
-            return True
-        scheme, _, token = (self.headers.get("authorization") or "").partition(" ")
-        return scheme.lower() in ("token", "bearer") and self.gh.tokens.get(token, 0) > time.time()
-
-    def _run(
-        self, name: str, func: Route, match: re.Match[str], body: Json, query: dict[str, list[str]]
-    ) -> None:
-        fault = _inject(self.gh, self.command, name)
-        if fault and not fault.after_success:
-            self._send(fault.status, {"message": "injected"}, fault.headers)
-            return
-        repo = self.gh.repos.get(f"{match['o']}/{match['r']}")
-        try:
-            if repo is None:
-                raise HttpError(404, "Not Found")
-            with self.gh.lock:
-                status, data = func(self.gh, repo, match, body, query)
-        except HttpError as exc:
-            status, data = exc.status, {"message": str(exc)}
-        if fault:
-            status, data = fault.status, {"message": "injected after success"}
-        self._send(status, data, fault.headers if fault else {})
-
-    def _send(self, status: int, data: Any, headers: dict[str, str] | None = None) -> None:
-        raw = json.dumps(data).encode()
-        if self.command == "GET" and status == 200:
-            etag = '"' + hashlib.sha256(raw).hexdigest()[:32] + '"'
-            headers = {**(headers or {}), "ETag": etag}
-            if self.headers.get("if-none-match") == etag:  # a 304 costs no rate limit
-                self.gh.not_modified += 1
-                status, raw = 304, b""
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json; charset=utf-8")
-        self.send_header("Content-Length", str(len(raw)))
-        for key, value in (headers or {}).items():
-            self.send_header(key, value)
-        self.end_headers()
-        self.wfile.write(raw)
-
-    def do_GET(self) -> None:
-        self._serve("GET")
-
-    def do_POST(self) -> None:
-        self._serve("POST")
-
-    def do_PATCH(self) -> None:
-        self._serve("PATCH")
-
-    def do_PUT(self) -> None:
-        self._serve("PUT")
-
-    def do_DELETE(self) -> None:
-        self._serve("DELETE")
+def now() -> str:
+    """GitHub's timestamp format, to the second."""
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def b64(data: bytes) -> str:

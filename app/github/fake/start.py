@@ -6,7 +6,8 @@ import threading
 from http.server import ThreadingHTTPServer
 
 from app.github.fake import pulls, routes  # noqa: F401  (importing them registers their routes)
-from app.github.fake.server import FakeGitHub, Handler
+from app.github.fake.handler import Handler
+from app.github.fake.server import FakeGitHub
 
 
 def serve(gh: FakeGitHub, host: str = "127.0.0.1", port: int = 0) -> ThreadingHTTPServer:

@@ -1,0 +1,128 @@
+"""The fake GitHub's HTTP handler: checks each request against the OpenAPI subset and the
+caller's token, then dispatches it to its route, with injected faults and latency."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import time
+from http.server import BaseHTTPRequestHandler
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from app.github.fake import apps, openapi
+from app.github.fake.pages import Paged
+from app.github.fake.server import CALLER, ROUTES, FakeGitHub, Fault, HttpError, Json, Route
+
+
+def _inject(gh: FakeGitHub, method: str, name: str) -> Fault | None:
+    with gh.lock:
+        for fault in gh.faults:
+            if fault.route == name and fault.times > 0 and fault.method in (None, method):
+                fault.times -= 1
+                return fault
+    return None
+
+
+class Handler(BaseHTTPRequestHandler):
+    """Dispatches one request to the matching route."""
+
+    gh: FakeGitHub
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+    def _serve(self, method: str) -> None:
+        url = urlsplit(self.path)
+        length = int(self.headers.get("content-length") or 0)
+        raw = json.loads(self.rfile.read(length)) if length else None
+        time.sleep(self.gh.latency)
+        query = parse_qs(url.query)
+        problem = openapi.check(self.gh.spec, method, url.path, query, raw, schemas=self.gh.schemas)
+        if problem:
+            self.gh.rejected.append(problem)
+            self._send(422 if raw is not None else 400, {"message": problem})
+            return
+        body = raw if raw is not None else {}
+        if url.path.startswith("/app"):
+            if url.path == "/app":
+                self.gh.requests["GET app"] += 1
+            self._send(*apps.app_route(self.gh, url.path, self.headers.get("authorization")))
+            return
+        if not self._authorised():
+            self._send(401, {"message": "Bad credentials"})
+            return
+        if url.path == "/user":
+            self.gh.requests["GET user"] += 1
+            self._send(*apps.user(self.gh))
+            return
+        for m, pattern, name, func in ROUTES:
+            match = pattern.match(url.path) if m == method else None
+            if match:
+                self.gh.requests[f"{method} {name}"] += 1
+                self._run(name, func, match, body, query)
+                return
+        self._send(404, {"message": "Not Found"})
+
+    def _authorised(self) -> bool:
+        scheme, _, token = (self.headers.get("authorization") or "").partition(" ")
+        CALLER.app = self.gh.token_apps.get(token)
+        if not (self.gh.tokens or self.gh.apps):
+            return True
+        return scheme.lower() in ("token", "bearer") and self.gh.tokens.get(token, 0) > time.time()
+
+    def _run(
+        self, name: str, func: Route, match: re.Match[str], body: Json, query: dict[str, list[str]]
+    ) -> None:
+        fault = _inject(self.gh, self.command, name)
+        if fault and not fault.after_success:
+            self._send(fault.status, {"message": "injected"}, fault.headers)
+            return
+        repo = self.gh.repos.get(f"{match['o']}/{match['r']}")
+        try:
+            if repo is None:
+                raise HttpError(404, "Not Found")
+            with self.gh.lock:
+                status, data = func(self.gh, repo, match, body, query)
+        except HttpError as exc:
+            status, data = exc.status, {"message": str(exc)}
+        headers = dict(fault.headers) if fault else {}
+        if fault:
+            status, data = fault.status, {"message": "injected after success"}
+        if isinstance(data, Paged):
+            headers.update({"Link": data.link} if data.link else {})
+            data = data.items
+        self._send(status, data, headers)
+
+    def _send(self, status: int, data: Any, headers: dict[str, str] | None = None) -> None:
+        raw = json.dumps(data).encode()
+        if self.command == "GET" and status == 200:
+            etag = '"' + hashlib.sha256(raw).hexdigest()[:32] + '"'
+            headers = {**(headers or {}), "ETag": etag}
+            if self.headers.get("if-none-match") == etag:  # a 304 costs no rate limit
+                self.gh.not_modified += 1
+                status, raw = 304, b""
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Content-Length", str(len(raw)))
+        for key, value in (headers or {}).items():
+            self.send_header(key, value)
+        self.end_headers()
+        self.wfile.write(raw)
+
+    def do_GET(self) -> None:
+        self._serve("GET")
+
+    def do_POST(self) -> None:
+        self._serve("POST")
+
+    def do_PATCH(self) -> None:
+        self._serve("PATCH")
+
+    def do_PUT(self) -> None:
+        self._serve("PUT")
+
+    def do_DELETE(self) -> None:
+        self._serve("DELETE")
