@@ -2,22 +2,29 @@
 
 Rules:
 - A task takes only primitives; it re-reads everything from GitHub through the port.
-- Work on one repository is serialised by a Huey lock (shared by every process through the
-  queue's storage); a task that finds the lock taken is retried shortly, not lost.
+- Work on one repository runs under its lease (``lease.py``). A task that finds the lease
+  held is parked behind it and queued again at the release; after ``MAX_PARKS`` parkings it
+  is put off by ``FAR_LATER`` instead. It is never dropped and never waits on a thread.
+- A job with a delivery id keeps the delivery log current: running (renewed by the
+  heartbeat) → done or failed; a delivery already done is not run again.
 - ``Gone`` ends a task quietly; ``RateLimited`` retries after the wait GitHub asked for;
   anything else uses the task's retries, and the last failure is told on the issue.
-- Every repository the bot has heard from is reconciled periodically (and at start).
+- Every worker start recovers what the store holds (jobs of dead workers, parked jobs of
+  expired leases) and queues a reconcile of every known repository; so does the periodic
+  reconcile. A periodic task runs once per deployment (``PaperbotHuey.read_periodic``):
+  add one with ``huey.periodic_task(crontab(...), name=...)`` in ``register``.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable
 from typing import Any
 
-from huey import Huey, crontab, signals
-from huey.exceptions import RetryTask, TaskLockedException
+from huey import crontab, signals
+from huey.exceptions import RetryTask
 
 from app.core import messages
 from app.core.errors import BotError
@@ -26,31 +33,38 @@ from app.flows.context import Clock, Context, Now, Status, repo_config, today_in
 from app.github.port import GitHubError, Gone, RateLimited
 from app.github.pygithub import Clients
 from app.service import metrics
+from app.service.lease import Heartbeat, Lease
 from app.service.ledger import QueueLedger
-from app.service.queue import Lease, known_repos
+from app.service.queue import PaperbotHuey
 from app.service.settings import Settings
+from app.service.store import LEASE_SECONDS, QUEUED_GRACE
 
 log = logging.getLogger("paperbot.jobs")
+MAX_PARKS = 8  # parkings behind a busy repository before the job is put off
+FAR_LATER = 600.0  # seconds: where a job that kept finding its repository busy goes
 
 
 class Worker:
-    """Runs flows for tasks; one per process, holding the GitHub clients."""
+    """Runs flows for tasks; one per process, holding the GitHub clients and the heartbeat."""
 
     def __init__(
         self,
         settings: Settings,
-        huey: Huey,
+        huey: PaperbotHuey,
         *,
         clock: Clock = today_in,
         clients: Clients | None = None,
         now: Now = utc_now,
+        owner: bool = False,
     ) -> None:
-        self.huey = huey
-        self.clock = clock
+        self.huey, self.store, self.clock, self.owner = huey, huey.store, clock, owner
         self.now = now
         self.ledger = QueueLedger(huey)
         self.clients = clients or Clients(settings, on_request=metrics.github_request)
+        self.heartbeat = Heartbeat(self.store)
         self._limited: dict[str, int] = {}
+        self._started = threading.Lock()
+        self.started = False
 
     def _backoff(self, repo: str, exc: RateLimited) -> float:
         """GitHub's wait when it gave one; else 60 s doubling per repeat, capped at 15 min."""
@@ -67,13 +81,24 @@ class Worker:
         installation: int | None,
         base: str = "main",
         delivery: str = "",
+        task: Any = None,
+        parked: int = 0,
         **args: Any,
     ) -> str:
-        """Run flow ``name`` for ``repo`` under the repository lock."""
+        """Run flow ``name`` for ``repo`` under the repository lease."""
         started, calls = time.monotonic(), metrics.requests_in_this_thread()
-        port = self.clients.repo(repo, installation)
-        job = Context(port=port, base=base, clock=self.clock, now=self.now, ledger=self.ledger)
-        outcome = self._guarded(name, repo, job, args)
+        lease = Lease(self.store, f"repo:{repo}")
+        if not self._take(lease, name, delivery=delivery, task=task, parked=parked):
+            return "parked"
+        try:
+            with self.heartbeat.hold(lambda: self._renew(lease, delivery)):
+                port = self.clients.repo(repo, installation)
+                job = Context(
+                    port=port, base=base, clock=self.clock, now=self.now, ledger=self.ledger
+                )
+                outcome = self._guarded(name, repo, job, args, delivery)
+        finally:
+            lease.release()
         seconds = time.monotonic() - started
         batch = ("regenerate", "reconcile", "weekly")
         bounded = outcome.partition(":")[0] if name not in batch else "done"
@@ -92,26 +117,60 @@ class Worker:
         )
         return outcome
 
-    def _guarded(self, name: str, repo: str, job: Context, args: dict[str, Any]) -> str:
-        """The flow under the lease; lock contention and rate limits become later retries."""
+    def _take(self, lease: Lease, name: str, *, delivery: str, task: Any, parked: int) -> bool:
+        """Take the lease; else park the task behind it (or, after MAX_PARKS, put it off)."""
+        park = None
+        if task is not None and parked < MAX_PARKS:
+            task.kwargs["parked"] = parked + 1
+            park = self.huey.serialize_task(task)
+        if lease.take(park=park):
+            return True
+        metrics.RETRIES.labels(name, "repository busy").inc()
+        wait = QUEUED_GRACE if park is not None else FAR_LATER
+        self._postpone(delivery, wait)
+        if park is None:
+            raise RetryTask(delay=FAR_LATER)
+        return False
+
+    def _renew(self, lease: Lease, delivery: str) -> None:
+        lease.renew()
+        if delivery:
+            self.store.postpone(delivery, time.time() + lease.seconds)
+
+    def _postpone(self, delivery: str, seconds: float) -> None:
+        if delivery:
+            self.store.postpone(delivery, time.time() + seconds + QUEUED_GRACE)
+
+    def _guarded(
+        self, name: str, repo: str, job: Context, args: dict[str, Any], delivery: str
+    ) -> str:
+        """The flow, once per delivery; rate limits become later retries."""
+        if delivery and not self.store.begin(delivery, time.time() + LEASE_SECONDS):
+            return "done before"
         try:
-            with Lease(self.huey, f"repo:{repo}", wait=2.0):
-                outcome = FLOWS[name](job, **args)
-        except TaskLockedException:
-            metrics.RETRIES.labels(name, "repository busy").inc()
-            raise RetryTask(delay=0.2) from None
+            outcome = FLOWS[name](job, **args)
         except Gone:
-            return "gone"
+            outcome = "gone"
         except RateLimited as exc:
             metrics.RETRIES.labels(name, "rate limited").inc()
-            raise RetryTask(delay=self._backoff(repo, exc)) from exc
+            delay = self._backoff(repo, exc)
+            self._postpone(delivery, delay)
+            raise RetryTask(delay=delay) from exc
         self._limited.pop(repo, None)
+        if delivery:
+            self.store.finish(delivery, "done", time.time())
         return outcome
 
     def failed(self, task: Any, exc: Exception) -> None:
-        """After the last retry, say on the issue that paperbot gave up, and why."""
+        """A retry is logged as due; after the last, say on the issue that paperbot gave up."""
         kwargs = task.kwargs or {}
-        if task.retries or task.name != "process_issue" or "number" not in kwargs:
+        delivery = str(kwargs.get("delivery") or "")
+        if task.retries:
+            self._postpone(delivery, float(getattr(task, "retry_delay", 0) or 0))
+            return
+        if delivery:
+            self.store.finish(delivery, "failed", time.time())
+        if task.name != "process_issue" or "number" not in kwargs:
             return
         safe = str(exc) if isinstance(exc, GitHubError) else type(exc).__name__
         port = self.clients.repo(kwargs["repo"], kwargs.get("installation"))
@@ -122,26 +181,44 @@ class Worker:
         except (GitHubError, BotError):
             log.warning("could not report failure", extra={"repository": kwargs["repo"]})
 
+    def start(self, reconcile: Callable[[], None]) -> None:
+        """Once per process: start the heartbeat, recover the store, reconcile every repo."""
+        with self._started:
+            if self.started:
+                return
+            self.started = True
+        recovered = self.store.recover(time.time(), owner=self.owner)
+        logging.getLogger("paperbot.worker").info("started", extra={"recovered": recovered})
+        self.heartbeat.start()
+        reconcile()
 
-def register(huey: Huey, worker: Worker, *, reconcile_minutes: int = 60) -> dict[str, Any]:
+
+def register(huey: PaperbotHuey, worker: Worker, *, reconcile_minutes: int = 60) -> dict[str, Any]:
     """Create the Huey tasks for ``worker``; returns them by name, for the queue."""
     tasks: dict[str, Any] = {}
     for name in FLOWS:
-        tasks[name] = huey.task(retries=4, retry_delay=5, name=name)(_bound(worker, name))
+        task = huey.task(retries=4, retry_delay=5, name=name, context=True)
+        tasks[name] = task(_bound(worker, name))
 
     def on_error(signal: str, task: Any, exc: Exception | None = None) -> None:
         if exc is not None:
             worker.failed(task, exc)
 
-    def reconcile_all() -> None:
-        for repo, installation in known_repos(huey).items():
+    def reconcile_every_repo() -> None:
+        for repo, installation in huey.store.repos().items():
             tasks["reconcile"](repo=repo, installation=installation)
 
+    def reconcile_all() -> None:
+        huey.store.recover(time.time())
+        reconcile_every_repo()
+
     def weekly_all() -> None:
-        for repo, installation in known_repos(huey).items():
+        for repo, installation in huey.store.repos().items():
             tasks["weekly"](repo=repo, installation=installation)
 
     huey.signal(signals.SIGNAL_ERROR)(on_error)
+    huey.on_startup("paperbot")(lambda: worker.start(reconcile_every_repo))
+    huey.on_shutdown("paperbot")(worker.heartbeat.stop)
     every = crontab(minute=f"*/{reconcile_minutes}" if reconcile_minutes < 60 else "0")
     tasks["reconcile_all"] = huey.periodic_task(every, name="reconcile_all")(reconcile_all)
     tasks["weekly_all"] = huey.periodic_task(crontab(minute="*/10"), name="weekly_all")(weekly_all)

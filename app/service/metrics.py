@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import threading
+from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
@@ -43,6 +44,7 @@ QUEUE_DEPTH = Gauge("paperbot_queue_depth", "Jobs waiting in the queue", registr
 _ID = re.compile(r"/repos/[^/]+/[^/]+")
 _NUM = re.compile(r"/(\d+|[0-9a-f]{40})(?=/|$)")
 _local = threading.local()
+_deliveries: dict[tuple[str, str], Any] = {}  # bounded: routed events x outcomes
 
 
 def endpoint(path: str) -> str:
@@ -50,6 +52,14 @@ def endpoint(path: str) -> str:
     path = _ID.sub("/repos/{repo}", path.split("?", 1)[0])
     path = re.sub(r"/(contents|git/ref|git/refs)/.+$", r"/\1/{path}", path)
     return _NUM.sub("/{id}", path)
+
+
+def delivery(event: str, outcome: str) -> None:
+    """Count one delivery (``event`` already bounded to routed names and ``other``)."""
+    child = _deliveries.get((event, outcome))
+    if child is None:
+        child = _deliveries[(event, outcome)] = DELIVERIES.labels(event, outcome)
+    child.inc()
 
 
 def github_request(method: str, path: str, status: int, remaining: str | None) -> None:

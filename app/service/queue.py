@@ -1,63 +1,124 @@
-"""The durable job queue (Huey: SQLite by default, Redis to scale out) and the delivery log.
+"""The durable job queue (Huey: SQLite by default, Redis to scale out) and its front door.
 
 Rules:
-- A delivery is accepted at most once: its id is claimed with ``put_if_empty``, an atomic
-  insert in the queue's own storage (SQLite or Redis), never check-then-insert.
-- The claim and the job are written before the webhook answers 202. SQLite runs in WAL mode
-  without fsync: a committed delivery survives the process being killed (the OS holds it);
-  only a power cut can drop the last moments, which the reconcile at start re-checks.
+- A delivery is accepted through ``Store.accept``: claim, job and repository in one atomic
+  step, so a failed enqueue leaves no claim and the redelivery is accepted.
+- The web process never calls the storage on its event loop: deliveries that arrive
+  together are accepted in one batch (one transaction or script) on a thread of its own,
+  and a request waits at most ``ACCEPT_TIMEOUT`` before answering 503.
+- Redis calls time out (``socket_timeout``), so a partitioned Redis fails fast.
+- Huey keeps no results (no job returns anything anyone reads), and a periodic task is
+  enqueued once per deployment per slot, however many workers run its scheduler.
 """
 
 from __future__ import annotations
 
-import json
+import asyncio
+import datetime as dt
 import time
-import uuid
-from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from huey import Huey, RedisHuey, SqliteHuey
-from huey.exceptions import TaskLockedException
+import redis
+from huey import Huey
+from huey.storage import RedisStorage, SqliteStorage
 
 from app.flows.routing import Task
 from app.service.settings import Settings
+from app.service.store import Accepted, Store
+from app.service.store_redis import RedisStore
+from app.service.store_sqlite import SqliteStore
 
-REPOS_KEY = "paperbot:repos"
+ACCEPT_TIMEOUT = 3.0  # GitHub waits 10 s; answer 503 well before, so it records a failure
+REDIS_TIMEOUTS = {"socket_timeout": 5.0, "socket_connect_timeout": 2.0}  # > Huey's 1 s BRPOP
+SLOT_SECONDS = 24 * 3600.0  # how long a periodic slot's claim is kept
 
 
-def make_huey(settings: Settings) -> Huey:
-    """SqliteHuey in the data dir, or RedisHuey when PAPERBOT_QUEUE is a redis:// URL."""
+class PaperbotHuey(Huey):  # type: ignore[misc]  # huey has no type hints
+    """Huey with the service's store beside its queue, and periodic tasks once per slot."""
+
+    def __init__(self, name: str, **kwargs: Any) -> None:
+        super().__init__(name, results=False, **kwargs)
+        redis_backed = isinstance(self.storage, RedisStorage)
+        self.store: Store = RedisStore(self.storage) if redis_backed else SqliteStore(self.storage)
+
+    def read_periodic(self, timestamp: dt.datetime | None) -> list[Any]:
+        """The periodic tasks due now that no other scheduler has claimed for this minute."""
+        timestamp = timestamp or self._get_timestamp()
+        slot = timestamp.strftime("%Y-%m-%dT%H:%M")
+        return [
+            task
+            for task in super().read_periodic(timestamp)
+            if self.store.take(f"slot:{task.name}:{slot}", "scheduled", SLOT_SECONDS, None)
+        ]
+
+
+def make_huey(settings: Settings) -> PaperbotHuey:
+    """SQLite in the data dir, or Redis (with timeouts) when PAPERBOT_QUEUE is a redis:// URL."""
     if settings.queue.startswith(("redis://", "rediss://", "unix://")):
-        return RedisHuey("paperbot", url=settings.queue)
+        pool = redis.ConnectionPool.from_url(settings.queue, **REDIS_TIMEOUTS)
+        return PaperbotHuey("paperbot", storage_class=RedisStorage, connection_pool=pool)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    return SqliteHuey("paperbot", filename=str(settings.data_dir / "queue.db"), fsync=False)
+    db = str(settings.data_dir / "queue.db")
+    return PaperbotHuey("paperbot", storage_class=SqliteStorage, filename=db, fsync=False)
 
 
 class JobQueue:
-    """Accepts deliveries into Huey: claim the delivery id, then enqueue its job."""
+    """Accepts deliveries into Huey: claims the delivery id and enqueues its job, atomically."""
 
-    def __init__(self, huey: Huey, tasks: dict[str, Callable[..., Any]]) -> None:
+    def __init__(self, huey: PaperbotHuey, tasks: dict[str, Any]) -> None:
         self.huey = huey
+        self.store = huey.store
         self.tasks = tasks
-        self._remembered: set[str] = set()
+        self._executor = ThreadPoolExecutor(1, thread_name_prefix="paperbot-accept")
+        self._waiting: list[tuple[str, Task, asyncio.Future[bool]]] = []
+        self._draining = False
+        self._drainer: asyncio.Task[None] | None = None
+
+    def _accepted(self, delivery: str, task: Task) -> Accepted:
+        job = self.tasks[task.name].s(delivery=delivery, **task.args)
+        installation = task.args.get("installation")
+        return Accepted(
+            delivery,
+            self.huey.serialize_task(job),
+            str(task.args.get("repo")),
+            installation if isinstance(installation, int) else None,
+        )
+
+    def accept_many(self, items: list[tuple[str, Task]]) -> list[bool]:
+        """Accept each (delivery, task) unless claimed before; True for each new one."""
+        return self.store.accept([self._accepted(d, t) for d, t in items], time.time())
 
     def accept(self, delivery: str, task: Task) -> bool:
-        """Enqueue ``task`` unless ``delivery`` was accepted before; True when it is new."""
-        record = json.dumps({"job": task.name, "args": task.args, "at": time.time()})
-        if not self.huey.storage.put_if_empty(f"delivery:{delivery}", record.encode()):
-            return False
-        self.tasks[task.name](delivery=delivery, **task.args)
-        repo = str(task.args.get("repo"))
-        if repo not in self._remembered:
-            installation = task.args.get("installation")
-            try:
-                remember_repo(
-                    self.huey, repo, installation if isinstance(installation, int) else None
-                )
-            except TaskLockedException:
-                return True  # another request is remembering repos; the next delivery retries
-            self._remembered.add(repo)
-        return True
+        return self.accept_many([(delivery, task)])[0]
+
+    async def accept_soon(self, delivery: str, task: Task) -> bool:
+        """``accept`` batched with the deliveries arriving meanwhile, off the event loop."""
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[bool] = loop.create_future()
+        self._waiting.append((delivery, task, future))
+        if not self._draining:
+            self._draining = True
+            self._drainer = loop.create_task(self._drain(loop))
+        return await asyncio.wait_for(future, ACCEPT_TIMEOUT)  # a timeout cancels it
+
+    async def _drain(self, loop: asyncio.AbstractEventLoop) -> None:
+        try:
+            while self._waiting:
+                batch, self._waiting = self._waiting, []
+                items = [(d, t) for d, t, _ in batch]
+                try:
+                    taken = await loop.run_in_executor(self._executor, self.accept_many, items)
+                except Exception as exc:
+                    for *_, future in batch:
+                        if not future.done():
+                            future.set_exception(exc)
+                else:
+                    for (*_, future), new in zip(batch, taken, strict=True):
+                        if not future.done():
+                            future.set_result(new)
+        finally:
+            self._draining = False
 
     def depth(self) -> int:
         """Jobs waiting, now or for a retry (0 when the storage does not answer)."""
@@ -69,69 +130,7 @@ class JobQueue:
     def ready(self) -> bool:
         """True when the queue's storage answers."""
         try:
-            self.huey.storage.queue_size()
+            self.store.ping()
         except Exception:
             return False
         return True
-
-
-def remember_repo(huey: Huey, repo: str, installation: int | None) -> None:
-    """Add ``repo`` to the set the reconcile visits (read-modify-write under a lock)."""
-    with Lease(huey, "paperbot:repos", seconds=30):
-        known = known_repos(huey)
-        if repo not in known or known[repo] != installation:
-            known[repo] = installation
-            huey.storage.put_data(REPOS_KEY, json.dumps(known).encode())
-
-
-def known_repos(huey: Huey) -> dict[str, int | None]:
-    """Every repository a delivery came from, with its installation id."""
-    raw = huey.storage.peek_data(REPOS_KEY)
-    return json.loads(raw) if isinstance(raw, bytes) and raw else {}
-
-
-class Lease:
-    """A lock on ``name`` in the queue's storage that a killed process cannot hold forever.
-
-    Taken with an atomic ``put_if_empty``; a holder that dies leaves a value whose expiry
-    passes after ``seconds``, and the next taker clears it. A taker waits up to ``wait``
-    seconds for a held lease (jobs on one repository are short), then raises
-    ``TaskLockedException`` so the job is retried later instead of holding a worker.
-    """
-
-    def __init__(self, huey: Huey, name: str, seconds: float = 600, wait: float = 0) -> None:
-        self.storage = huey.storage
-        self.key = f"lease:{name}"
-        self.seconds = seconds
-        self.wait = wait
-        self.value = b""
-
-    def __enter__(self) -> Lease:
-        self.value = json.dumps(
-            {"until": time.time() + self.seconds, "id": uuid.uuid4().hex}
-        ).encode()
-        deadline = time.monotonic() + self.wait
-        while not self._take():
-            if time.monotonic() >= deadline:
-                raise TaskLockedException(f"{self.key} is held")
-            time.sleep(0.02)
-        return self
-
-    def _take(self) -> bool:
-        if self.storage.put_if_empty(self.key, self.value):
-            return True
-        held = self.storage.peek_data(self.key)
-        if isinstance(held, bytes) and json.loads(held)["until"] < time.time():
-            self.storage.delete_data(self.key)
-            return bool(self.storage.put_if_empty(self.key, self.value))
-        return False
-
-    def __exit__(self, *exc: object) -> None:
-        if self.storage.peek_data(self.key) == self.value:
-            self.storage.delete_data(self.key)
-
-
-def clear_leases(huey: Huey) -> None:
-    """Drop every repository lease: for the one process that owns an embedded queue, at start."""
-    for repo in known_repos(huey):
-        huey.storage.delete_data(f"lease:repo:{repo}")

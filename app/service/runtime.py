@@ -8,11 +8,10 @@ from typing import Any
 
 import uvicorn
 from fastapi import FastAPI
-from huey import Huey
 
 from app.flows.context import Clock, today_in
 from app.service.jobs import Worker, register
-from app.service.queue import JobQueue, clear_leases, known_repos, make_huey
+from app.service.queue import JobQueue, PaperbotHuey, make_huey
 from app.service.settings import Settings
 from app.service.web import create_app
 
@@ -22,7 +21,7 @@ log = logging.getLogger("paperbot")
 @dataclass
 class Runtime:
     settings: Settings
-    huey: Huey
+    huey: PaperbotHuey
     worker: Worker
     tasks: dict[str, Any]
     queue: JobQueue
@@ -30,15 +29,11 @@ class Runtime:
     def app(self) -> FastAPI:
         return create_app(settings=self.settings, queue=self.queue)
 
-    def reconcile_now(self) -> None:
-        """Queue a reconcile of every known repository (after a restart, lost jobs redo)."""
-        for repo, installation in known_repos(self.huey).items():
-            self.tasks["reconcile"](repo=repo, installation=installation)
-
 
 def build(settings: Settings, *, clock: Clock = today_in) -> Runtime:
     huey = make_huey(settings)
-    worker = Worker(settings, huey, clock=clock)
+    # The one process that serves an embedded queue owns it: at start, no lease is alive.
+    worker = Worker(settings, huey, clock=clock, owner=not settings.queue)
     tasks = register(huey, worker, reconcile_minutes=settings.reconcile_minutes)
     return Runtime(settings, huey, worker, tasks, JobQueue(huey, tasks))
 
@@ -49,10 +44,7 @@ def serve(runtime: Runtime, *, host: str, port: int, workers: int | None = None)
     log.info("paperbot serve", extra={**runtime.settings.summary(), "workers": count})
     consumer = runtime.huey.create_consumer(workers=count or 1, worker_type="thread")
     if count:
-        if not runtime.settings.queue:
-            clear_leases(runtime.huey)  # this process owns the embedded queue: no lease is valid
-        consumer.start()
-        runtime.reconcile_now()
+        consumer.start()  # each worker start recovers the store (jobs.register's start hook)
     try:
         uvicorn.run(runtime.app(), host=host, port=port, log_config=None, access_log=False)
     finally:
@@ -66,5 +58,4 @@ def work(runtime: Runtime) -> None:
     log.info(
         "paperbot worker", extra={**runtime.settings.summary(), "workers": runtime.settings.workers}
     )
-    runtime.reconcile_now()
     runtime.huey.create_consumer(workers=runtime.settings.workers, worker_type="thread").run()

@@ -1,6 +1,16 @@
-"""The FastAPI application: /webhook, /healthz, /readyz, /metrics."""
+"""The FastAPI application: /webhook, /healthz, /readyz, /metrics.
+
+Rules:
+- ``/healthz`` touches nothing but the event loop: it answers while the queue is down.
+- ``/readyz`` and ``/metrics`` ask the queue on a thread, bounded by ``PROBE_SECONDS``; a queue
+  that does not answer in time is "unreachable" (503), never a hung request.
+"""
 
 from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import TypeVar
 
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse, Response
@@ -9,6 +19,16 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from app.service import metrics, webhook
 from app.service.queue import JobQueue
 from app.service.settings import Settings
+
+PROBE_SECONDS = 2.0
+T = TypeVar("T")
+
+
+async def _bounded(call: Callable[[], T], default: T) -> T:
+    try:
+        return await asyncio.wait_for(asyncio.to_thread(call), PROBE_SECONDS)
+    except TimeoutError:
+        return default
 
 
 def create_app(*, settings: Settings, queue: JobQueue) -> FastAPI:
@@ -19,17 +39,17 @@ def create_app(*, settings: Settings, queue: JobQueue) -> FastAPI:
     app.include_router(webhook.router)
 
     @app.get("/healthz")
-    def healthz() -> dict[str, str]:
+    async def healthz() -> dict[str, str]:
         return {"status": "up"}
 
     @app.get("/metrics")
-    def metrics_page() -> Response:
-        metrics.QUEUE_DEPTH.set(queue.depth())
+    async def metrics_page() -> Response:
+        metrics.QUEUE_DEPTH.set(await _bounded(queue.depth, 0))
         return Response(generate_latest(metrics.REGISTRY), media_type=CONTENT_TYPE_LATEST)
 
     @app.get("/readyz")
-    def readyz() -> JSONResponse:
-        ok = queue.ready()
+    async def readyz() -> JSONResponse:
+        ok = await _bounded(queue.ready, False)
         return JSONResponse(
             {"queue": "ok" if ok else "unreachable"}, status_code=200 if ok else 503
         )

@@ -3,10 +3,13 @@
 Rules:
 - The signature is checked over the raw bytes before anything is parsed (401 when bad).
 - The body is read with a bound: over the limit is 413 without reading the rest.
-- ``ping`` is 200; unrouted events and bot senders are 200 "ignored"; a delivery id seen
-  before is 200 "duplicate"; an accepted delivery is 202. No GitHub call is made here.
-- Every delivery gets one log line and one count in ``paperbot_deliveries``; the secret and
-  the body are never logged.
+- ``ping`` is 200; an event with no route is 200 "ignored" from its header alone, before the
+  body is parsed; bot senders are 200 "ignored"; a delivery id seen before is 200
+  "duplicate"; an accepted delivery is 202; a queue that does not answer in time is 503
+  (GitHub records a failed delivery, which can be redelivered). No GitHub call is made here.
+- Every delivery gets one log line and one count in ``paperbot_deliveries``, whose event
+  label is a routed event name, or ``other`` (unrouted, or not signed: the header is
+  anyone's). The secret and the body are never logged.
 """
 
 from __future__ import annotations
@@ -27,6 +30,8 @@ from app.service.signature import verify
 
 log = logging.getLogger("paperbot.webhook")
 router = APIRouter()
+ROUTED = frozenset(routes.events() | {"ping"})
+UNSIGNED = frozenset({"too large", "bad signature"})
 
 
 class _TooLarge(Exception):
@@ -54,13 +59,14 @@ async def receive(request: Request) -> JSONResponse:
     """Receive one GitHub delivery; one log line and one metric count per delivery."""
     started = time.monotonic()
     status, outcome, extra = await _handle(request)
-    event = request.headers.get("x-github-event") or "-"
-    metrics.DELIVERIES.labels(event, outcome).inc()
+    event = request.headers.get("x-github-event") or ""
+    label = event if event in ROUTED and outcome not in UNSIGNED else "other"
+    metrics.delivery(label, outcome)
     log.info(
         "delivery",
         extra={
             "delivery": request.headers.get("x-github-delivery"),
-            "event": event,
+            "event": label,
             "action": extra.pop("action", None),
             "repository": extra.pop("repo", None),
             "issue": extra.pop("number", None),
@@ -84,6 +90,8 @@ async def _handle(request: Request) -> Answer:
     delivery = request.headers.get("x-github-delivery")
     if not event or not delivery:
         return 400, "bad request", {"detail": "missing X-GitHub-Event or X-GitHub-Delivery"}
+    if event not in ROUTED:
+        return 200, "ignored", {}
     payload = _json(body, request.headers.get("content-type", ""))
     if not isinstance(payload, dict):
         detail = "body is not a JSON object (set the webhook's content type to application/json)"
@@ -102,7 +110,12 @@ async def _enqueue(queue: JobQueue, event: str, delivery: str, payload: dict[str
     if task is None:
         return 200, "ignored", context
     context["number"] = task.args.get("number")
-    if not queue.accept(delivery, task):  # a few local writes: cheaper inline than a thread hop
+    try:
+        new = await queue.accept_soon(delivery, task)
+    except Exception as exc:  # a timeout, or the storage refusing: nothing was claimed
+        log.warning("queue unavailable", extra={"error": type(exc).__name__})
+        return 503, "queue unavailable", context
+    if not new:
         return 200, "duplicate", context
     return 202, "accepted", {**context, "job": task.name}
 

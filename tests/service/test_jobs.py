@@ -1,27 +1,31 @@
-"""Jobs: locking, retries, rate limits, gone issues and the final failure, over real HTTP."""
+"""Jobs: leases and parking, the delivery log, retries, rate limits, gone issues and the
+final failure, over real HTTP."""
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from huey import SqliteHuey
 from huey.exceptions import RetryTask
 
+from app.flows.routing import Task
 from app.github.fake.server import FakeGitHub, Fault
 from app.github.port import Conflict
-from app.service.jobs import Worker
-from app.service.queue import Lease
+from app.service.jobs import FAR_LATER, MAX_PARKS, Worker, register
+from app.service.lease import Lease
+from app.service.queue import JobQueue, make_huey
+from app.service.settings import Settings
 from tests.conftest import TODAY
 from tests.fakes import MEMBER, REPO, report_body, settings_for
 
 
 @pytest.fixture
 def worker(gh: FakeGitHub, tmp_path: Path) -> Iterator[Worker]:
-    huey = SqliteHuey("t", filename=str(tmp_path / "q.db"))
+    huey = make_huey(Settings(PAPERBOT_DATA_DIR=tmp_path))
     w = Worker(settings_for(gh), huey, clock=lambda zone: TODAY)
     yield w
     w.clients.close()
@@ -90,20 +94,62 @@ def test_stale_readme_sha_raises_conflict_and_the_retry_succeeds(
     assert len(gh.repos[REPO].pulls) == 1
 
 
-def test_work_on_a_repository_is_serialised(worker: Worker, gh: FakeGitHub) -> None:
+def test_a_busy_repository_parks_the_job_until_the_holder_releases(
+    worker: Worker, gh: FakeGitHub
+) -> None:
     gh.create_issue(REPO, title="x", body=report_body(), login=MEMBER)
-    with Lease(worker.huey, f"repo:{REPO}"), pytest.raises(RetryTask):
-        run(worker)
-    assert gh.requests["GET issue"] == 0
+    tasks = register(worker.huey, worker)
+    holder = Lease(worker.store, f"repo:{REPO}")
+    assert holder.take()
+    job = tasks["process_issue"].s(repo=REPO, installation=None, number=1)
+    started = time.monotonic()
+    assert worker.huey.execute(job) == "parked"
+    assert time.monotonic() - started < 0.5  # no waiting on the worker thread
+    assert gh.requests["GET issue"] == 0 and worker.huey.pending() == []
+    holder.release()
+    (woken,) = worker.huey.pending()
+    assert woken.kwargs["parked"] == 1
+    assert worker.huey.execute(worker.huey.dequeue()) == "submitted"
+
+
+def test_a_job_parked_too_often_is_put_off_far_later_not_dropped(
+    worker: Worker, gh: FakeGitHub
+) -> None:
+    tasks = register(worker.huey, worker)
+    assert Lease(worker.store, f"repo:{REPO}").take()
+    job = tasks["process_issue"].s(repo=REPO, installation=None, number=1, parked=MAX_PARKS)
+    worker.huey.execute(job)
+    (later,) = worker.huey.scheduled()
+    wait = (later.eta - dt.datetime.now(dt.UTC).replace(tzinfo=None)).total_seconds()
+    assert wait == pytest.approx(FAR_LATER, abs=5) and worker.huey.pending() == []
 
 
 def test_an_expired_lease_from_a_killed_process_is_taken_over(
     worker: Worker, gh: FakeGitHub
 ) -> None:
     gh.create_issue(REPO, title="x", body=report_body(), login=MEMBER)
-    stale = Lease(worker.huey, f"repo:{REPO}", seconds=-1)
-    stale.__enter__()  # never released, as after SIGKILL
+    assert Lease(worker.store, f"repo:{REPO}", seconds=0.05).take()  # never released
+    time.sleep(0.1)
     assert run(worker) == "submitted"
+
+
+def test_a_job_taken_by_a_killed_worker_runs_again_and_only_once(
+    worker: Worker, gh: FakeGitHub
+) -> None:
+    gh.create_issue(REPO, title="x", body=report_body(), login=MEMBER)
+    tasks = register(worker.huey, worker)
+    queue = JobQueue(worker.huey, tasks)
+    assert queue.accept(
+        "d-killed", Task("process_issue", {"repo": REPO, "installation": None, "number": 1})
+    )
+    taken = worker.huey.dequeue()  # Huey removes a task before running it ...
+    assert worker.store.begin("d-killed", time.time() + 1)  # ... and the worker dies mid-job
+    assert worker.store.recover(time.time()) == 0 and worker.huey.pending() == []
+    assert worker.store.recover(time.time() + 2) == 1
+    assert worker.huey.execute(worker.huey.dequeue()) == "submitted"
+    assert worker.store.state("d-killed") == "done"
+    assert worker.huey.execute(taken) == "done before"
+    assert len(gh.repos[REPO].pulls) == 1 and len(gh.repos[REPO].comments) == 1
 
 
 def test_the_last_failure_is_told_on_the_issue(worker: Worker, gh: FakeGitHub) -> None:

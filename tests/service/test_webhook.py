@@ -12,14 +12,15 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from huey import Huey, RedisHuey, SqliteHuey
+from huey.storage import RedisStorage
 
 from app.flows.routing import Task
-from app.service.queue import JobQueue
+from app.service.queue import JobQueue, PaperbotHuey, make_huey
 from app.service.settings import Settings
 from app.service.signature import sign
 from app.service.web import create_app
 from tests.conftest import FIXTURES
+from tests.service.test_store import drop_redis
 
 SECRET = "s3cret"
 JOBS = ("process_issue", "issue_closed", "pull_closed", "regenerate")
@@ -29,18 +30,18 @@ def payload(name: str) -> dict[str, Any]:
     return json.loads((FIXTURES / "webhooks" / f"{name}.json").read_text(encoding="utf-8"))
 
 
-def make_queue(huey: Huey) -> JobQueue:
+def make_queue(huey: PaperbotHuey) -> JobQueue:
     tasks = {name: huey.task(name=name)(lambda **kw: kw) for name in JOBS}
     return JobQueue(huey, tasks)
 
 
 @pytest.fixture
-def huey(tmp_path: Path) -> Huey:
-    return SqliteHuey("test", filename=str(tmp_path / "q.db"))
+def huey(tmp_path: Path) -> PaperbotHuey:
+    return make_huey(Settings(PAPERBOT_DATA_DIR=tmp_path))
 
 
 @pytest.fixture
-def client(huey: Huey) -> TestClient:
+def client(huey: PaperbotHuey) -> TestClient:
     settings = Settings(GITHUB_WEBHOOK_SECRET=f"old,{SECRET}", PAPERBOT_MAX_BODY_BYTES=64_000)
     return TestClient(create_app(settings=settings, queue=make_queue(huey)))
 
@@ -65,11 +66,11 @@ def post(
     return client.post("/webhook", content=raw, headers=hdrs)
 
 
-def pending(huey: Huey) -> list[tuple[str, dict[str, Any]]]:
+def pending(huey: PaperbotHuey) -> list[tuple[str, dict[str, Any]]]:
     return [(t.name, t.kwargs) for t in huey.pending()]
 
 
-def test_issue_opened_enqueues_primitives(client: TestClient, huey: Huey) -> None:
+def test_issue_opened_enqueues_primitives(client: TestClient, huey: PaperbotHuey) -> None:
     res = post(client, "issues", payload("issues.opened"), delivery="d-1")
     assert res.status_code == 202 and res.json() == {"outcome": "accepted", "job": "process_issue"}
     assert pending(huey) == [
@@ -87,7 +88,7 @@ def test_issue_opened_enqueues_primitives(client: TestClient, huey: Huey) -> Non
     ]
 
 
-def test_redelivery_is_a_duplicate(client: TestClient, huey: Huey) -> None:
+def test_redelivery_is_a_duplicate(client: TestClient, huey: PaperbotHuey) -> None:
     assert post(client, "issues", payload("issues.opened"), delivery="same").status_code == 202
     again = post(client, "issues", payload("issues.edited"), delivery="same")
     assert again.status_code == 200 and again.json()["outcome"] == "duplicate"
@@ -106,13 +107,15 @@ def test_redelivery_is_a_duplicate(client: TestClient, huey: Huey) -> None:
         ("watch", "issues.opened", None),  # unknown event
     ],
 )
-def test_routing(client: TestClient, huey: Huey, event: str, name: str, job: str | None) -> None:
+def test_routing(
+    client: TestClient, huey: PaperbotHuey, event: str, name: str, job: str | None
+) -> None:
     res = post(client, event, payload(name))
     assert res.status_code == (202 if job else 200)
     assert [n for n, _ in pending(huey)] == ([job] if job else [])
 
 
-def test_bot_pr_merge_and_default_branch_push(client: TestClient, huey: Huey) -> None:
+def test_bot_pr_merge_and_default_branch_push(client: TestClient, huey: PaperbotHuey) -> None:
     pr = copy.deepcopy(payload("pull_request.closed"))
     pr["pull_request"]["head"]["ref"] = "paperbot/issue-7"
     pr["pull_request"]["merged"] = True
@@ -126,7 +129,7 @@ def test_bot_pr_merge_and_default_branch_push(client: TestClient, huey: Huey) ->
     assert jobs[0][1]["merged"] is True and jobs[0][1]["number"] == pr["number"]
 
 
-def test_events_from_bots_are_ignored(client: TestClient, huey: Huey) -> None:
+def test_events_from_bots_are_ignored(client: TestClient, huey: PaperbotHuey) -> None:
     body = copy.deepcopy(payload("issues.opened"))
     body["sender"]["type"] = "Bot"
     assert post(client, "issues", body).json() == {"outcome": "ignored"}
@@ -152,7 +155,7 @@ def test_ping(client: TestClient) -> None:
     ],
 )
 def test_bad_deliveries(
-    client: TestClient, huey: Huey, change: dict[str, Any], status: int
+    client: TestClient, huey: PaperbotHuey, change: dict[str, Any], status: int
 ) -> None:
     body = change.pop("body", payload("issues.opened"))
     assert post(client, "issues", body, **change).status_code == status
@@ -186,7 +189,7 @@ def concurrent_accepts(queue: JobQueue, delivery: str, n: int = 8) -> list[bool]
     return results
 
 
-def test_one_guid_at_once_is_accepted_once_sqlite(huey: Huey) -> None:
+def test_one_guid_at_once_is_accepted_once_sqlite(huey: PaperbotHuey) -> None:
     results = concurrent_accepts(make_queue(huey), "race")
     assert sorted(results) == [False] * 7 + [True] and len(huey.pending()) == 1
 
@@ -196,13 +199,12 @@ REDIS_URL = os.environ.get("PAPERBOT_TEST_REDIS_URL")
 
 @pytest.mark.skipif(not REDIS_URL, reason="PAPERBOT_TEST_REDIS_URL is not set")
 def test_one_guid_at_once_is_accepted_once_redis() -> None:
-    huey = RedisHuey(f"paperbot-test-{uuid.uuid4()}", url=REDIS_URL)
+    huey = PaperbotHuey(f"paperbot-test-{uuid.uuid4()}", storage_class=RedisStorage, url=REDIS_URL)
     try:
         results = concurrent_accepts(make_queue(huey), "race")
         assert sorted(results) == [False] * 7 + [True] and len(huey.pending()) == 1
     finally:
-        huey.storage.flush_all()
-        huey.storage.conn.connection_pool.disconnect()
+        drop_redis(huey)
 
 
 def metric(client: TestClient, line_start: str) -> float:
@@ -212,11 +214,40 @@ def metric(client: TestClient, line_start: str) -> float:
     return 0.0
 
 
-def test_metrics_count_deliveries_by_event_and_outcome(client: TestClient) -> None:
-    accepted = 'paperbot_deliveries_total{event="issues",outcome="accepted"}'
-    bad = 'paperbot_deliveries_total{event="issues",outcome="bad signature"}'
-    before = metric(client, accepted), metric(client, bad)
+def test_metric_labels_are_routed_events_or_other_and_set_after_the_signature(
+    client: TestClient,
+) -> None:
+    rows = {
+        'paperbot_deliveries_total{event="issues",outcome="accepted"}': 1,
+        'paperbot_deliveries_total{event="other",outcome="bad signature"}': 2,
+        'paperbot_deliveries_total{event="other",outcome="ignored"}': 1,
+    }
+    before = {row: metric(client, row) for row in rows}
+    made_up = f"made-up-{uuid.uuid4()}"
     post(client, "issues", payload("issues.opened"))
     post(client, "issues", payload("issues.opened"), secret="wrong")
-    assert (metric(client, accepted), metric(client, bad)) == (before[0] + 1, before[1] + 1)
+    post(client, made_up, payload("issues.opened"), secret="wrong")
+    post(client, made_up, payload("issues.opened"))
+    page = client.get("/metrics").text
+    assert "made-up" not in page
+    assert {row: metric(client, row) - before[row] for row in rows} == rows
     assert metric(client, "paperbot_queue_depth") >= 1
+
+
+def test_an_unrouted_event_is_answered_from_its_header_before_the_body_is_parsed(
+    client: TestClient,
+) -> None:
+    assert post(client, "watch", b"{not json at all").json() == {"outcome": "ignored"}
+    assert post(client, "watch", b"{not json", secret="wrong").status_code == 401
+
+
+def test_a_failed_enqueue_leaves_no_claim_so_the_redelivery_is_accepted(
+    client: TestClient, huey: PaperbotHuey
+) -> None:
+    fail = "create trigger full before insert on task begin select raise(abort, 'disk full'); end"
+    huey.storage.sql(fail, commit=True)
+    res = post(client, "issues", payload("issues.opened"), delivery="d-full")
+    assert res.status_code == 503 and res.json()["outcome"] == "queue unavailable"
+    huey.storage.sql("drop trigger full", commit=True)
+    again = post(client, "issues", payload("issues.opened"), delivery="d-full")
+    assert again.status_code == 202 and len(pending(huey)) == 1

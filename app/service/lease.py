@@ -1,0 +1,106 @@
+"""Leases on a name in the queue's storage, and the heartbeat that keeps running work alive.
+
+Rules:
+- A lease lasts ``LEASE_SECONDS`` (≤ 60 s); the heartbeat renews what running jobs hold every
+  third of that, so a killed holder blocks its repository for at most one lease.
+- A lease is taken, renewed and released by compare-and-set on a random token, one atomic
+  step each (``Store``); no taker ever deletes a lease it does not hold.
+- Nothing here sleeps on a worker thread: a busy lease parks the job (``Store.take``), and
+  only the heartbeat's own thread waits.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from app.service.store import LEASE_SECONDS, Store
+
+log = logging.getLogger("paperbot.lease")
+
+
+class Lease:
+    """A lease on ``name``, held by this object's token."""
+
+    def __init__(self, store: Store, name: str, *, seconds: float = LEASE_SECONDS) -> None:
+        self.store, self.name, self.seconds = store, name, seconds
+        self.token = uuid.uuid4().hex
+
+    def take(self, *, park: bytes | None = None) -> bool:
+        """True when taken; else ``park`` (a serialised job) waits for the release."""
+        return self.store.take(self.name, self.token, self.seconds, park)
+
+    def renew(self) -> bool:
+        renewed = self.store.renew(self.name, self.token, self.seconds)
+        if not renewed:
+            log.warning("lease lost", extra={"lease": self.name})
+        return renewed
+
+    def release(self) -> None:
+        self.store.release(self.name, self.token)
+
+
+class Heartbeat:
+    """One thread per process: renews what running jobs hold, and sweeps the store.
+
+    The sweep (``Store.recover``) queues again jobs whose worker died and wakes jobs parked
+    behind an expired lease, so recovery takes one lease plus one beat, not a restart.
+    """
+
+    def __init__(self, store: Store, *, every: float = LEASE_SECONDS / 3) -> None:
+        self.store, self.every = store, every
+        self._held: dict[object, Callable[[], object]] = {}
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    @contextmanager
+    def hold(self, renew: Callable[[], object]) -> Iterator[None]:
+        """Call ``renew`` every beat while the block runs."""
+        key = object()
+        with self._lock:
+            self._held[key] = renew
+        try:
+            yield
+        finally:
+            with self._lock:
+                del self._held[key]
+
+    def start(self) -> None:
+        with self._lock:
+            if self._thread is None:
+                self._stop.clear()
+                self._thread = threading.Thread(
+                    target=self._run, name="paperbot-heartbeat", daemon=True
+                )
+                self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        with self._lock:
+            thread, self._thread = self._thread, None
+        if thread is not None:
+            thread.join(timeout=5)
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.every):
+            self.beat()
+
+    def beat(self) -> None:
+        """Renew everything held, then sweep; a storage error is logged and retried next beat."""
+        with self._lock:
+            renewals = list(self._held.values())
+        for renew in renewals:
+            _logged(renew)
+        _logged(lambda: self.store.recover(time.time()))
+
+
+def _logged(call: Callable[[], object]) -> None:
+    try:
+        call()
+    except Exception:
+        log.exception("heartbeat step failed")

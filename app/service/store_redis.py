@@ -1,0 +1,189 @@
+"""The store in Redis, beside Huey's keys: every change that must be atomic is one Lua script.
+
+Rules:
+- Keys are ``<queue name>:d:<delivery>`` (a hash with a 7-day EXPIRE), ``:due`` (a sorted set
+  of unfinished deliveries by due time), ``:repos`` (a hash), ``:lease:<name>`` (a string
+  with PEXPIRE: Redis itself clears a stale lease), ``:wait:<name>`` and ``:waiting``.
+- A script writes nothing before the step that can fail (the LPUSH onto Huey's queue), so a
+  failed enqueue leaves no claim behind.
+- Not for Redis Cluster: scripts build key names (Huey does not support Cluster either).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from app.service.store import CLAIM_SECONDS, QUEUED_GRACE, SWEEP_LIMIT, Accepted
+
+
+class EnqueueFailed(Exception):
+    """Redis refused to queue a job (its claim was not written)."""
+
+
+WAKE = """
+local function wake(prefix, queue, waiting, name)
+  local job = redis.call('LPOP', prefix .. 'wait:' .. name)
+  if job then redis.call('LPUSH', queue, job) end
+  if redis.call('LLEN', prefix .. 'wait:' .. name) == 0 then redis.call('SREM', waiting, name) end
+end
+"""
+ACCEPT = """
+local out = {}
+for b = 5, #ARGV, 4 do
+  local key = ARGV[1] .. 'd:' .. ARGV[b]
+  if redis.call('EXISTS', key) == 1 then
+    out[#out + 1] = 0
+  else
+    local pushed = redis.pcall('LPUSH', KEYS[1], ARGV[b + 1])
+    if type(pushed) == 'table' and pushed.err then
+      out[#out + 1] = -1
+    else
+      redis.call('HSET', key, 'job', ARGV[b + 1], 'state', 'accepted', 'accepted', ARGV[2])
+      redis.call('EXPIRE', key, ARGV[3])
+      redis.call('ZADD', KEYS[2], ARGV[2] + ARGV[4], ARGV[b])
+      redis.call('HSET', KEYS[3], ARGV[b + 2], ARGV[b + 3])
+      out[#out + 1] = 1
+    end
+  end
+end
+return out
+"""
+BEGIN = """
+local state = redis.call('HGET', KEYS[1], 'state')
+if state == 'done' or state == 'failed' then return 0 end
+if state then
+  redis.call('HSET', KEYS[1], 'state', 'running')
+  redis.call('ZADD', KEYS[2], ARGV[1], ARGV[2])
+end
+return 1
+"""
+FINISH = """
+if redis.call('EXISTS', KEYS[1]) == 1 then
+  redis.call('HSET', KEYS[1], 'state', ARGV[1], 'done', ARGV[2])
+  redis.call('HDEL', KEYS[1], 'job')
+end
+redis.call('ZREM', KEYS[2], ARGV[3])
+"""
+RECOVER = (
+    WAKE
+    + """
+local ids = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', '(' .. ARGV[2], 'LIMIT', 0, ARGV[4])
+local n = 0
+for _, id in ipairs(ids) do
+  local key = ARGV[1] .. 'd:' .. id
+  local job = redis.call('HGET', key, 'job')
+  if job then
+    redis.call('LPUSH', KEYS[1], job)
+    redis.call('HSET', key, 'state', 'accepted')
+    redis.call('ZADD', KEYS[2], ARGV[2] + ARGV[3], id)
+    n = n + 1
+  else
+    redis.call('ZREM', KEYS[2], id)
+  end
+end
+for _, name in ipairs(redis.call('SMEMBERS', KEYS[3])) do
+  if redis.call('EXISTS', ARGV[1] .. 'lease:' .. name) == 0 then
+    wake(ARGV[1], KEYS[1], KEYS[3], name)
+  end
+end
+return n
+"""
+)
+TAKE = """
+if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return 1 end
+if ARGV[3] ~= '' then
+  redis.call('RPUSH', KEYS[2], ARGV[3])
+  redis.call('SADD', KEYS[3], ARGV[4])
+end
+return 0
+"""
+RENEW = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 0
+"""
+RELEASE = (
+    WAKE
+    + """
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  redis.call('DEL', KEYS[1])
+  wake(ARGV[2], KEYS[2], KEYS[3], ARGV[3])
+end
+"""
+)
+
+
+class RedisStore:
+    """The store in the Redis that holds Huey's queue (``storage`` is Huey's RedisStorage)."""
+
+    def __init__(self, storage: Any) -> None:
+        self.conn = storage.conn
+        self.queue = storage.queue_key
+        self.prefix = f"{storage.name}:"
+        self.due, self.waiting = self.prefix + "due", self.prefix + "waiting"
+        self.scripts = {
+            name: self.conn.register_script(src)
+            for name, src in (
+                ("accept", ACCEPT),
+                ("begin", BEGIN),
+                ("finish", FINISH),
+                ("recover", RECOVER),
+                ("take", TAKE),
+                ("renew", RENEW),
+                ("release", RELEASE),
+            )
+        }
+
+    def _run(self, name: str, keys: list[str], args: list[Any]) -> Any:
+        return self.scripts[name](keys=keys, args=args)
+
+    def accept(self, items: Sequence[Accepted], now: float) -> list[bool]:
+        args: list[Any] = [self.prefix, now, int(CLAIM_SECONDS), QUEUED_GRACE]
+        for it in items:
+            installation = "" if it.installation is None else it.installation
+            args += [it.delivery, it.job, it.repo, installation]
+        out = self._run("accept", [self.queue, self.due, self.prefix + "repos"], args)
+        if -1 in out:
+            raise EnqueueFailed("Redis refused to queue the job")
+        return [bool(x) for x in out]
+
+    def _record(self, delivery: str) -> str:
+        return f"{self.prefix}d:{delivery}"
+
+    def begin(self, delivery: str, until: float) -> bool:
+        return bool(self._run("begin", [self._record(delivery), self.due], [until, delivery]))
+
+    def postpone(self, delivery: str, until: float) -> None:
+        self.conn.zadd(self.due, {delivery: until}, xx=True)
+
+    def finish(self, delivery: str, state: str, now: float) -> None:
+        self._run("finish", [self._record(delivery), self.due], [state, now, delivery])
+
+    def recover(self, now: float, *, owner: bool = False) -> int:
+        keys = [self.queue, self.due, self.waiting]
+        return int(self._run("recover", keys, [self.prefix, now, QUEUED_GRACE, SWEEP_LIMIT]))
+
+    def _lease(self, name: str) -> list[str]:
+        return [f"{self.prefix}lease:{name}", f"{self.prefix}wait:{name}", self.waiting]
+
+    def take(self, name: str, token: str, seconds: float, park: bytes | None) -> bool:
+        args = [token, max(1, int(seconds * 1000)), park or "", name]
+        return bool(self._run("take", self._lease(name), args))
+
+    def renew(self, name: str, token: str, seconds: float) -> bool:
+        return bool(self._run("renew", self._lease(name)[:1], [token, int(seconds * 1000)]))
+
+    def release(self, name: str, token: str) -> None:
+        keys = [f"{self.prefix}lease:{name}", self.queue, self.waiting]
+        self._run("release", keys, [token, self.prefix, name])
+
+    def repos(self) -> dict[str, int | None]:
+        raw = self.conn.hgetall(self.prefix + "repos")
+        return {k.decode(): int(v) if v else None for k, v in raw.items()}
+
+    def state(self, delivery: str) -> str | None:
+        raw = self.conn.hget(self._record(delivery), "state")
+        return raw.decode() if raw else None
+
+    def ping(self) -> None:
+        self.conn.ping()

@@ -1,0 +1,173 @@
+"""The store in the embedded queue's SQLite file: every change is one transaction.
+
+Rules:
+- Writes go through Huey's own connection and lock (``storage.db(commit=True)``, an
+  exclusive transaction), so a claim and its job, or a failed take and its parking, commit
+  together or not at all.
+- Taking a lease is one upsert whose update applies only when the held lease has expired.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
+from typing import Any
+
+from app.service.store import CLAIM_SECONDS, QUEUED_GRACE, SWEEP_LIMIT, Accepted
+
+SCHEMA = (
+    "create table if not exists paperbot_delivery (id text primary key, job blob,"
+    " state text not null, accepted real not null, due real, done real)",
+    "create index if not exists paperbot_delivery_due on paperbot_delivery (due)",
+    "create index if not exists paperbot_delivery_accepted on paperbot_delivery (accepted)",
+    "create table if not exists paperbot_repo (repo text primary key, installation integer)",
+    "create table if not exists paperbot_lease (name text primary key, token text not null,"
+    " until real not null)",
+    "create table if not exists paperbot_wait (id integer primary key, name text not null,"
+    " job blob not null)",
+    "create index if not exists paperbot_wait_name on paperbot_wait (name, id)",
+)
+CLAIM = (
+    "insert or ignore into paperbot_delivery (id, job, state, accepted, due)"
+    " values (?, ?, 'accepted', ?, ?)"
+)
+REMEMBER = (
+    "insert into paperbot_repo (repo, installation) values (?, ?) on conflict (repo)"
+    " do update set installation = excluded.installation"
+    " where installation is not excluded.installation"
+)
+TAKE = (
+    "insert into paperbot_lease (name, token, until) values (?, ?, ?) on conflict (name)"
+    " do update set token = excluded.token, until = excluded.until"
+    " where paperbot_lease.until < ?"
+)
+FREE_WAITERS = (
+    "select distinct name from paperbot_wait where name not in"
+    " (select name from paperbot_lease where until >= ?)"
+)
+
+
+class SqliteStore:
+    """The store beside Huey's tables, in the same file."""
+
+    def __init__(self, storage: Any) -> None:
+        self.storage = storage
+        with storage.db(commit=True) as cur:
+            for statement in SCHEMA:
+                cur.execute(statement)
+
+    def _tx(self) -> AbstractContextManager[sqlite3.Cursor]:
+        """One exclusive transaction on Huey's connection, under Huey's lock."""
+        tx: AbstractContextManager[sqlite3.Cursor] = self.storage.db(commit=True)
+        return tx
+
+    def _enqueue(self, cur: sqlite3.Cursor, job: bytes) -> None:
+        cur.execute(
+            "insert into task (queue, data, priority) values (?, ?, 0)", (self.storage.name, job)
+        )
+
+    def accept(self, items: Sequence[Accepted], now: float) -> list[bool]:
+        taken = []
+        with self._tx() as cur:
+            for it in items:
+                cur.execute(CLAIM, (it.delivery, it.job, now, now + QUEUED_GRACE))
+                taken.append(cur.rowcount == 1)
+                if taken[-1]:
+                    self._enqueue(cur, it.job)
+                    cur.execute(REMEMBER, (it.repo, it.installation))
+        return taken
+
+    def begin(self, delivery: str, until: float) -> bool:
+        with self._tx() as cur:
+            cur.execute(
+                "update paperbot_delivery set state = 'running', due = ?"
+                " where id = ? and state in ('accepted', 'running')",
+                (until, delivery),
+            )
+            return cur.rowcount == 1 or self._state(cur, delivery) is None
+
+    def postpone(self, delivery: str, until: float) -> None:
+        self.storage.sql(
+            "update paperbot_delivery set due = ? where id = ? and due is not null",
+            (until, delivery),
+            commit=True,
+        )
+
+    def finish(self, delivery: str, state: str, now: float) -> None:
+        self.storage.sql(
+            "update paperbot_delivery set state = ?, done = ?, due = null, job = null where id = ?",
+            (state, now, delivery),
+            commit=True,
+        )
+
+    def recover(self, now: float, *, owner: bool = False) -> int:
+        with self._tx() as cur:
+            if owner:
+                cur.execute("delete from paperbot_lease where name not like 'slot:%'")
+                cur.execute("update paperbot_delivery set due = 0 where state = 'running'")
+            cur.execute(
+                "select id, job from paperbot_delivery where due < ? order by due limit ?",
+                (now, SWEEP_LIMIT),
+            )
+            overdue = cur.fetchall()
+            for delivery, job in overdue:
+                self._enqueue(cur, job)
+                cur.execute(
+                    "update paperbot_delivery set state = 'accepted', due = ? where id = ?",
+                    (now + QUEUED_GRACE, delivery),
+                )
+            for (name,) in cur.execute(FREE_WAITERS, (now,)).fetchall():
+                self._wake(cur, name)
+            cur.execute("delete from paperbot_lease where until < ?", (now,))
+            cur.execute("delete from paperbot_delivery where accepted < ?", (now - CLAIM_SECONDS,))
+        return len(overdue)
+
+    def take(self, name: str, token: str, seconds: float, park: bytes | None) -> bool:
+        now = time.time()
+        with self._tx() as cur:
+            cur.execute(TAKE, (name, token, now + seconds, now))
+            if cur.rowcount == 1:
+                return True
+            if park is not None:
+                cur.execute("insert into paperbot_wait (name, job) values (?, ?)", (name, park))
+            return False
+
+    def renew(self, name: str, token: str, seconds: float) -> bool:
+        with self._tx() as cur:
+            cur.execute(
+                "update paperbot_lease set until = ? where name = ? and token = ?",
+                (time.time() + seconds, name, token),
+            )
+            return cur.rowcount == 1
+
+    def release(self, name: str, token: str) -> None:
+        with self._tx() as cur:
+            cur.execute("delete from paperbot_lease where name = ? and token = ?", (name, token))
+            if cur.rowcount == 1:
+                self._wake(cur, name)
+
+    def _wake(self, cur: sqlite3.Cursor, name: str) -> None:
+        cur.execute("select id, job from paperbot_wait where name = ? order by id limit 1", (name,))
+        first = cur.fetchone()
+        if first:
+            self._enqueue(cur, first[1])
+            cur.execute("delete from paperbot_wait where id = ?", (first[0],))
+
+    def repos(self) -> dict[str, int | None]:
+        rows = self.storage.sql("select repo, installation from paperbot_repo", results=True)
+        return dict(rows)
+
+    def state(self, delivery: str) -> str | None:
+        with self.storage.db() as cur:
+            return self._state(cur, delivery)
+
+    @staticmethod
+    def _state(cur: sqlite3.Cursor, delivery: str) -> str | None:
+        cur.execute("select state from paperbot_delivery where id = ?", (delivery,))
+        row = cur.fetchone()
+        return str(row[0]) if row else None
+
+    def ping(self) -> None:
+        self.storage.sql("select 1", results=True)
