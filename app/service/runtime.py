@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import signal
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,13 +45,26 @@ def serve(runtime: Runtime, *, host: str, port: int, workers: int | None = None)
     log.info("paperbot serve", extra={**runtime.settings.summary(), "workers": count})
     consumer = runtime.huey.create_consumer(workers=count or 1, worker_type="thread")
     if count:
-        consumer.start()  # each worker start recovers the store (jobs.register's start hook)
+        _start_without_signal_handlers(consumer)
     try:
         uvicorn.run(runtime.app(), host=host, port=port, log_config=None, access_log=False)
     finally:
         if count:
             consumer.stop(graceful=True)
         runtime.worker.clients.close()
+
+
+def _start_without_signal_handlers(consumer: Any) -> None:
+    """Start Huey's threads (each worker start recovers the store: jobs.register's hook).
+
+    Huey's ``start`` takes SIGINT/SIGTERM, which nothing would act on here: a stop signal
+    before uvicorn's own handlers would be swallowed and the process never exit.
+    """
+    stops = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+    handlers = {sig: signal.getsignal(sig) for sig in stops}
+    consumer.start()
+    for sig, handler in handlers.items():
+        signal.signal(sig, handler)
 
 
 def work(runtime: Runtime) -> None:
