@@ -21,13 +21,13 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from huey import SqliteHuey
 
 from app.core.config import DEFAULT_MARKER
 from app.flows.context import Context
 from app.flows.submission import process_issue
 from app.github.fake.pulls import push_file
 from app.github.fake.server import FakeGitHub, Fault
+from app.service.queue import PaperbotHuey, make_huey
 from app.service.settings import Settings
 from app.service.signature import sign
 from app.service.web import create_app
@@ -39,9 +39,9 @@ def status(gh: FakeGitHub, number: int = 1) -> str:
     return "".join(c["body"] for c in gh.repos[REPO].comments.values() if c["issue"] == number)
 
 
-def deliver(tmp_path: Path, body: bytes) -> tuple[int, float, SqliteHuey]:
+def deliver(tmp_path: Path, body: bytes) -> tuple[int, float, PaperbotHuey]:
     """POST one signed delivery to a receiver with default settings: status, seconds, queue."""
-    huey = SqliteHuey("t", filename=str(tmp_path / "q.db"))
+    huey = make_huey(Settings(PAPERBOT_DATA_DIR=tmp_path))
     client = TestClient(
         create_app(settings=Settings(GITHUB_WEBHOOK_SECRET="s"), queue=make_queue(huey))
     )

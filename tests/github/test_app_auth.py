@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
-from huey import SqliteHuey
 
 from app.flows.context import Context, clear_caches
 from app.flows.submission import process_issue
@@ -16,6 +15,7 @@ from app.github.fake.server import FakeGitHub
 from app.github.port import Forbidden, Gone
 from app.github.pygithub import Clients
 from app.service.jobs import Worker
+from app.service.queue import make_huey
 from app.service.settings import Settings
 from tests.conftest import TODAY
 from tests.fakes import MEMBER, REPO, fake_github, report_body
@@ -80,9 +80,8 @@ def test_a_token_expiring_mid_job_is_refreshed(gh: FakeGitHub, clients: Clients)
 
 def test_an_uninstalled_app_ends_the_job(gh: FakeGitHub, clients: Clients, tmp_path: Path) -> None:
     gh.create_issue(REPO, title="x", body=report_body(), login=MEMBER)
-    worker = Worker(
-        clients.settings, SqliteHuey("t", filename=str(tmp_path / "q.db")), clients=clients
-    )
+    huey = make_huey(Settings(PAPERBOT_DATA_DIR=tmp_path))
+    worker = Worker(clients.settings, huey, clients=clients)
     assert worker.run("process_issue", repo=REPO, installation=7, number=1) == "gone"
     with pytest.raises(Gone):
         clients.repo(REPO, 7).get_issue(1)

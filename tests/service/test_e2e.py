@@ -211,6 +211,52 @@ def test_scale_out_web_replica_and_separate_worker_on_redis(gh: FakeGitHub, tmp_
         store.close()
 
 
+def start_worker(web: Bot, log: Path) -> subprocess.Popen[bytes]:
+    with log.open("ab") as out:
+        return subprocess.Popen(
+            [sys.executable, "-m", "app", "worker"], env=web.env(), stdout=out, stderr=out
+        )
+
+
+@pytest.mark.skipif(not REDIS_URL, reason="PAPERBOT_TEST_REDIS_URL is not set")
+def test_kill_9_of_a_worker_mid_job_another_finishes_it_within_60_s(
+    gh: FakeGitHub, tmp_path: Path
+) -> None:
+    import redis
+
+    assert REDIS_URL
+    store = redis.Redis.from_url(REDIS_URL)
+    store.flushdb()
+    gh.latency = 0.2  # every GitHub request takes a while: the job is in flight for seconds
+    (tmp_path / "data").mkdir()
+    web = Bot(gh, tmp_path / "data", queue=REDIS_URL, workers=0)
+    web.start()
+    first = start_worker(web, tmp_path / "data" / "worker-1.log")
+    second = None
+    try:
+        (number,) = file_issues(gh, 1)
+        assert web.deliver("issues", opened(number)) == 202
+        wait_for(lambda: gh.requests["POST refs"] >= 1, what="the job to create its branch")
+        first.kill()  # SIGKILL: no handler runs, Huey has already removed the task
+        first.wait(timeout=10)
+        killed = time.monotonic()
+        assert gh.repos[REPO].pulls == {}
+        second = start_worker(web, tmp_path / "data" / "worker-2.log")
+        wait_for(lambda: pulls_for_all(gh, [number]), what="the PR after the kill", seconds=60)
+        assert time.monotonic() - killed < 60
+        wait_for(lambda: status_comments(gh, number) == 1, what="the status comment", seconds=10)
+        time.sleep(3)  # a second copy of the job, if any, has run by now: it changes nothing
+        assert len(gh.repos[REPO].pulls) == 1 and status_comments(gh, number) == 1
+    finally:
+        web.stop()
+        for proc in (first, second):
+            if proc and proc.poll() is None:
+                proc.send_signal(signal.SIGINT)
+                proc.wait(timeout=30)
+        store.flushdb()
+        store.close()
+
+
 def test_edited_before_opened_and_rapid_edits_end_on_the_last_body(
     gh: FakeGitHub, bot: Bot
 ) -> None:

@@ -55,15 +55,25 @@ def post(
     delivery: str | None = None,
     headers: dict[str, str] | None = None,
 ) -> Any:
+    raw, hdrs = post_headers(event, body, secret=secret, delivery=delivery)
+    return client.post("/webhook", content=raw, headers={**hdrs, **(headers or {})})
+
+
+def post_headers(
+    event: str,
+    body: dict[str, Any] | bytes,
+    *,
+    secret: str = SECRET,
+    delivery: str | None = None,
+) -> tuple[bytes, dict[str, str]]:
+    """A signed delivery: its raw body and headers."""
     raw = body if isinstance(body, bytes) else json.dumps(body, ensure_ascii=False).encode()
-    hdrs = {
+    return raw, {
         "X-GitHub-Event": event,
         "X-GitHub-Delivery": delivery or str(uuid.uuid4()),
         "X-Hub-Signature-256": sign(raw, secret.encode()),
         "Content-Type": "application/json",
-        **(headers or {}),
     }
-    return client.post("/webhook", content=raw, headers=hdrs)
 
 
 def pending(huey: PaperbotHuey) -> list[tuple[str, dict[str, Any]]]:
