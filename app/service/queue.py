@@ -121,9 +121,10 @@ class JobQueue:
             self._draining = False
 
     def depth(self) -> int:
-        """Jobs waiting, now or for a retry (0 when the storage does not answer)."""
+        """Jobs waiting: queued, scheduled for a retry, or parked (0 when nobody answers)."""
         try:
-            return int(self.huey.pending_count()) + int(self.huey.scheduled_count())
+            queued = int(self.huey.pending_count()) + int(self.huey.scheduled_count())
+            return queued + self.store.parked()
         except Exception:
             return 0
 

@@ -65,6 +65,9 @@ class Store(Protocol):
     def release(self, name: str, token: str) -> None:
         """Drop lease ``name`` if ``token`` holds it, and queue its first waiter."""
 
+    def parked(self) -> int:
+        """How many jobs wait behind a lease."""
+
     def repos(self) -> dict[str, int | None]:
         """Every repository a delivery came from, with its installation id."""
 

@@ -177,6 +177,10 @@ class RedisStore:
         keys = [f"{self.prefix}lease:{name}", self.queue, self.waiting]
         self._run("release", keys, [token, self.prefix, name])
 
+    def parked(self) -> int:
+        names = [n.decode() for n in self.conn.smembers(self.waiting)]
+        return sum(self.conn.llen(f"{self.prefix}wait:{n}") for n in names)
+
     def repos(self) -> dict[str, int | None]:
         raw = self.conn.hgetall(self.prefix + "repos")
         return {k.decode(): int(v) if v else None for k, v in raw.items()}

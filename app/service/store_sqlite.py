@@ -155,6 +155,9 @@ class SqliteStore:
             self._enqueue(cur, first[1])
             cur.execute("delete from paperbot_wait where id = ?", (first[0],))
 
+    def parked(self) -> int:
+        return int(self.storage.sql("select count(*) from paperbot_wait", results=True)[0][0])
+
     def repos(self) -> dict[str, int | None]:
         rows = self.storage.sql("select repo, installation from paperbot_repo", results=True)
         return dict(rows)

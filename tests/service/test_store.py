@@ -168,13 +168,13 @@ def test_a_parked_job_is_queued_when_the_holder_releases_or_its_lease_expires(
     assert store.take("repo:o/r", "holder", 30, None)
     assert not store.take("repo:o/r", "w", 30, item(huey, "first").job)
     assert not store.take("repo:o/r", "w", 30, item(huey, "second").job)
-    assert queued(huey) == []
+    assert queued(huey) == [] and store.parked() == 2
     store.release("repo:o/r", "holder")
-    assert queued(huey) == ["first"]  # one at a time, in order
+    assert queued(huey) == ["first"] and store.parked() == 1  # one at a time, in order
     assert store.take("repo:o/r", "next", 0.05, None)
     time.sleep(0.1)  # ... and that holder is killed
     store.recover(time.time())
-    assert queued(huey) == ["first", "second"]
+    assert queued(huey) == ["first", "second"] and store.parked() == 0
 
 
 def test_a_periodic_task_is_enqueued_by_one_scheduler_per_slot(
