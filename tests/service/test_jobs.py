@@ -150,6 +150,25 @@ def test_a_job_taken_by_a_killed_worker_runs_again_and_only_once(
     assert worker.store.state("d-killed") == "done"
     assert worker.huey.execute(taken) == "done before"
     assert len(gh.repos[REPO].pulls) == 1 and len(gh.repos[REPO].comments) == 1
+    assert worker.huey.result_count() == 0  # Huey keeps no results: nothing grows per job
+
+
+def test_a_worker_start_puts_back_jobs_of_the_dead_and_reconciles_every_repository(
+    worker: Worker,
+) -> None:
+    tasks = register(worker.huey, worker)
+    queue = JobQueue(worker.huey, tasks)
+    queue.accept("d-1", Task("process_issue", {"repo": REPO, "installation": None, "number": 1}))
+    worker.huey.dequeue()
+    worker.store.begin("d-1", time.time() + 30)  # running when its process died
+    worker.owner = True  # the one process of an embedded queue: nothing of before is alive
+    for hook in worker.huey._startup.values():  # what every Huey worker thread runs at start
+        hook()
+    try:
+        jobs = sorted((t.name, t.kwargs.get("delivery")) for t in worker.huey.pending())
+        assert jobs == [("process_issue", "d-1"), ("reconcile", None)]
+    finally:
+        worker.heartbeat.stop()
 
 
 def test_the_last_failure_is_told_on_the_issue(worker: Worker, gh: FakeGitHub) -> None:
