@@ -10,28 +10,31 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from huey import Huey, RedisHuey, SqliteHuey
 from huey.exceptions import RetryTask
+from huey.storage import RedisStorage
 
+from app.flows.routing import Task
 from app.github.fake.pulls import push_file
 from app.github.fake.server import FakeGitHub
 from app.service.jobs import Worker, register
-from app.service.queue import remember_repo
+from app.service.queue import JobQueue, PaperbotHuey, make_huey
+from app.service.settings import Settings
 from tests.conftest import TODAY
 from tests.fakes import REPO, settings_for
+from tests.service.test_store import drop_redis
 
 REDIS_URL = os.environ.get("PAPERBOT_TEST_REDIS_URL")
 CONFIG = 'reminders: {weekday: sunday, time: "20:00"}\nmembers: {newbie: 新人, lin: 林}\n'
 DUE = dt.datetime(2025, 7, 6, 12, 30, tzinfo=dt.UTC)  # Sunday 20:30 in Shanghai
 
 
-def sqlite(tmp_path: Path) -> Callable[[], Huey]:
-    return lambda: SqliteHuey("t", filename=str(tmp_path / "q.db"))
+def sqlite(tmp_path: Path) -> Callable[[], PaperbotHuey]:
+    return lambda: make_huey(Settings(PAPERBOT_DATA_DIR=tmp_path))
 
 
-def redis(tmp_path: Path) -> Callable[[], Huey]:
+def redis(tmp_path: Path) -> Callable[[], PaperbotHuey]:
     name = f"paperbot-test-{uuid.uuid4()}"
-    return lambda: RedisHuey(name, url=REDIS_URL)
+    return lambda: PaperbotHuey(name, storage_class=RedisStorage, url=REDIS_URL)
 
 
 STORES = [
@@ -45,16 +48,15 @@ STORES = [
 
 
 @pytest.fixture(params=STORES)
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Callable[[], Huey]]:
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Callable[[], PaperbotHuey]]:
     make = request.param(tmp_path)
     yield make
     huey = make()
-    if isinstance(huey, RedisHuey):
-        huey.storage.flush_all()
-        huey.storage.conn.connection_pool.disconnect()
+    if isinstance(huey.storage, RedisStorage):
+        drop_redis(huey)
 
 
-def worker(gh: FakeGitHub, huey: Huey) -> Worker:
+def worker(gh: FakeGitHub, huey: PaperbotHuey) -> Worker:
     return Worker(settings_for(gh), huey, clock=lambda zone: TODAY, now=lambda: DUE)
 
 
@@ -71,7 +73,7 @@ def reminders(gh: FakeGitHub) -> list[str]:
 
 
 def test_two_workers_and_a_restart_remind_each_member_once(
-    gh: FakeGitHub, store: Callable[[], Huey]
+    gh: FakeGitHub, store: Callable[[], PaperbotHuey]
 ) -> None:
     push_file(gh, REPO, branch="main", path=".github/paperbot.yml", text=CONFIG)
     workers = [worker(gh, store()), worker(gh, store())]  # two processes, one queue storage
@@ -92,10 +94,13 @@ def test_two_workers_and_a_restart_remind_each_member_once(
 
 
 def test_the_periodic_tick_visits_every_known_repository(tmp_path: Path, gh: FakeGitHub) -> None:
-    huey = SqliteHuey("t", filename=str(tmp_path / "q.db"), immediate=False)
+    huey = make_huey(Settings(PAPERBOT_DATA_DIR=tmp_path))
     tasks = register(huey, worker(gh, huey))
-    remember_repo(huey, REPO, None)
-    remember_repo(huey, "group/other", 7)
+    queue = JobQueue(huey, tasks)
+    for n, (repo, installation) in enumerate([(REPO, None), ("group/other", 7)]):
+        args = {"repo": repo, "installation": installation, "number": 1}
+        queue.accept(f"d-{n}", Task("issue_closed", args))  # a delivery remembers its repository
+    huey.storage.flush_queue()
     tasks["weekly_all"].call_local()
     queued = sorted((t.name, t.kwargs["repo"]) for t in huey.pending())
     assert queued == [("weekly", REPO), ("weekly", "group/other")]
