@@ -17,7 +17,7 @@ from collections.abc import Iterable
 
 from app.core.board import WEEKS, Board, Cell, Pending, Person, board, fold
 from app.core.config import Config
-from app.core.i18n import Lang
+from app.core.i18n import Lang, pick
 
 MARK = "<!-- paperbot:dashboard -->"
 REMINDER_MARK = "<!-- paperbot:reminder {week} {logins} -->"
@@ -63,8 +63,7 @@ _TEXT: dict[str, tuple[str, str]] = {
 
 
 def _t(key: str, lang: Lang, **values: object) -> str:
-    zh, en = _TEXT[key]
-    return (zh if lang == "zh" else en).format(**values)
+    return pick(_TEXT[key], lang, **values)
 
 
 def title(config: Config) -> str:
@@ -133,14 +132,18 @@ def _pull(sub: Pending) -> str:
     return f"[PR {sub.url.rsplit('/', 1)[-1]}]({sub.url})" if _SAFE_LINK.match(sub.url) else ""
 
 
-def _inline(text: str) -> str:
-    """README or issue text on one line, safe inside a table cell, mentioning nobody.
+def quiet(text: str) -> str:
+    """Text that mentions nobody and references no issue on GitHub.
 
     GitHub links mentions and issue references after decoding entities, so ``&#64;`` is
     not enough: a zero-width space after ``@`` or ``#`` is what keeps them plain text.
     """
-    quiet = _MENTION.sub("\\1\u200b", " ".join(text.split()))
-    return quiet.replace("|", "\\|")
+    return _MENTION.sub("\\1\u200b", text)
+
+
+def _inline(text: str) -> str:
+    """README or issue text on one line, quiet, safe inside a table cell."""
+    return quiet(" ".join(text.split())).replace("|", "\\|")
 
 
 def _grid(facts: Board, people: list[Person], lang: Lang) -> list[str]:

@@ -32,7 +32,7 @@ _PLAIN: dict[str, Flow] = {
     ),
     "issue_closed": lambda ctx, number: issue_closed(ctx, number),
     "pull_closed": lambda ctx, branch, merged, number=None: pull_closed(
-        ctx, branch=branch, merged=merged
+        ctx, branch=branch, merged=merged, pull=number
     ),
     "regenerate": lambda ctx: regenerate(ctx),
     "reconcile": lambda ctx: reconcile(ctx),

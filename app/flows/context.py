@@ -13,8 +13,10 @@ from zoneinfo import ZoneInfo
 
 from app.core import messages
 from app.core.config import Config, load_config
-from app.core.errors import BotError
+from app.core.errors import BotError, NotASubmission
+from app.core.fields import FORMS
 from app.core.i18n import Lang
+from app.core.issue_form import read_issue
 from app.github.port import Comment, FileText, Gone, Issue, RepoPort
 
 CONFIG_PATH = ".github/paperbot.yml"
@@ -133,6 +135,22 @@ class Context:
 def today_in(zone: str) -> dt.date:
     """Today's date in time zone ``zone``."""
     return dt.datetime.now(ZoneInfo(zone)).date()
+
+
+_FORM_LABELS = {form.label for form in FORMS.values()}
+
+
+def is_submission(issue: Issue) -> bool:
+    """A form's issue (by its label) or a body that reads as, or attempts, an entry."""
+    if _FORM_LABELS & set(issue.labels):
+        return True
+    try:
+        read_issue(issue.body)
+    except NotASubmission:
+        return False
+    except BotError:
+        return True
+    return True
 
 
 class NotAllowed(BotError):

@@ -10,7 +10,9 @@ Rules:
 
 from __future__ import annotations
 
+from app.core import batch as texts
 from app.core import messages
+from app.flows import batch
 from app.flows.context import Context, Status, repo_config, set_label
 from app.flows.routing import Payload, Router, Skip, Task, base_args
 from app.flows.submission import IssueGone, process_issue
@@ -37,11 +39,16 @@ def close_pull(port: RepoPort, pull: Pull, *, why: str) -> None:
 
 
 def issue_closed(job: Context, number: int) -> str:
-    """Closing a submission closes its open PR (reopening it opens a new one)."""
+    """Closing a submission closes its open PR (reopening it opens a new one); in weekly
+    mode it leaves the rolling PR."""
     for pull in ours(job.port, job.port.pulls_for(messages.branch(number))):
         if pull.state == "open":
             close_pull(job.port, pull, why="issue")
             return "closed pull"
+    config = repo_config(job.port, job.base)
+    if config.pull_requests == "weekly" and batch.open_pull(job.port) is not None:
+        batch.sync(job, config)
+        return "rolling pull regenerated"
     return "nothing open"
 
 
@@ -72,10 +79,11 @@ def refresh_pull(job: Context, pull: Pull) -> str:
 
 @router.register("pull_request", "closed")
 def pull_closed_route(payload: Payload) -> Task | Skip:
-    """Only the bot's own PRs matter: their head branch is ``paperbot/issue-N``."""
+    """Only the bot's own PRs matter: head ``paperbot/issue-N``, or the rolling PR's branch."""
     pull = payload["pull_request"]
-    if messages.issue_of(pull["head"]["ref"]) is None:
-        return Skip(f"pull request from {pull['head']['ref']}, not a paperbot/issue-N branch")
+    head = pull["head"]["ref"]
+    if messages.issue_of(head) is None and head != texts.BRANCH:
+        return Skip(f"pull request from {head}, not a paperbot/issue-N or paperbot/batch branch")
     args = {
         "number": pull["number"],
         "merged": bool(pull.get("merged")),
@@ -84,9 +92,12 @@ def pull_closed_route(payload: Payload) -> Task | Skip:
     return Task("pull_closed", {**base_args(payload), **args})
 
 
-def pull_closed(job: Context, *, branch: str, merged: bool) -> str:
+def pull_closed(job: Context, *, branch: str, merged: bool, pull: int | None = None) -> str:
     """Tell the issue: merged, or closed unmerged (a rejection, unless paperbot closed it);
-    the note first, then the label, so a label means the note was written."""
+    the note first, then the label, so a label means the note was written. The rolling PR
+    (``pull``) tells each of its issues."""
+    if branch == texts.BRANCH and pull is not None:
+        return batch.closed(job, repo_config(job.port, job.base), number=pull, merged=merged)
     number = messages.issue_of(branch)
     if number is None:
         return f"ignored: {branch} is not a paperbot/issue-N branch"
@@ -125,10 +136,27 @@ def installation_changed(payload: Payload) -> Skip:
 
 
 def regenerate(job: Context) -> str:
-    """Re-render every open paperbot PR on the new default branch head, from its issue;
-    then bring the dashboard up to date with the new README."""
+    """Re-render every open paperbot PR on the new default branch head, from its issue
+    (in weekly mode the rolling PR); then bring the dashboard up to date with the README."""
+    config = repo_config(job.port, job.base)
+    if config.pull_requests == "weekly":
+        got = batch.sync(job, config)
+        batch.announce(job, config, got, only=None if got.created else set())
+        return "; ".join([f"rolling pull: {len(got.items)} pending", refresh(job)])
     done = [
         f"#{messages.issue_of(p.head)}: {refresh_pull(job, p)}"
         for p in ours(job.port, job.port.open_pulls())
     ]
-    return "; ".join([*done, refresh(job)])
+    return "; ".join([*done, *unbatch(job), refresh(job)])
+
+
+def unbatch(job: Context) -> list[str]:
+    """Back in per-submission mode: the rolling PR's issues get their own PRs, and the
+    rolling PR is closed with a note."""
+    pull = batch.open_pull(job.port)
+    if pull is None or pull.author != job.port.bot_login():
+        return []
+    done = [f"#{n}: {process_issue(job, n)}" for n in sorted(texts.fingerprints(pull.body))]
+    note = texts.note("unbatched", repo_config(job.port, job.base).language)
+    batch.close(job.port, pull, note, why="per-submission")
+    return done

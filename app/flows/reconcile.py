@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 
 from app.core import messages
+from app.flows import batch
 from app.flows.context import Context, repo_config
 from app.flows.lifecycle import issue_closed, ours, pull_closed, refresh_pull
 from app.flows.submission import process_issue
@@ -21,7 +22,14 @@ RECENT = dt.timedelta(days=7)
 
 
 def reconcile(job: Context) -> str:
-    """Process open issues and open bot PRs, then record bot PRs closed without a trace."""
+    """Process open issues and open bot PRs, then record bot PRs closed without a trace
+    (in weekly mode: regenerate the rolling PR and rewrite every status comment)."""
+    config = repo_config(job.port, job.base)
+    if config.pull_requests == "weekly":
+        got = batch.sync(job, config)
+        batch.announce(job, config, got, only=None)
+        recorded = _closed(job, {i.number: i for i in job.port.open_issues()})
+        return f"rolling pull: {len(got.items)} pending, {recorded} closed PR(s) recorded"
     pulls = {messages.issue_of(p.head): p for p in ours(job.port, job.port.open_pulls())}
     issues = {i.number: i for i in job.port.open_issues()}
     outcomes = [_issue(job, n) for n in sorted(issues.keys() - pulls.keys())]

@@ -24,16 +24,16 @@ import re
 from app.core import messages
 from app.core.config import Config
 from app.core.entry import EntryKey
-from app.core.errors import BotError, InvalidSubmission, NotASubmission
-from app.core.fields import FORMS
-from app.core.issue_form import read_issue
+from app.core.errors import BotError, InvalidSubmission
 from app.core.submission import apply
+from app.flows import batch
 from app.flows.branch import BranchExists, HumanTouched, Plan, write_branch
 from app.flows.context import (
     Context,
     NotAllowed,
     Status,
     authorise,
+    is_submission,
     may_retry,
     repo_config,
     set_label,
@@ -41,7 +41,6 @@ from app.flows.context import (
 from app.flows.routing import Payload, Router, Skip, Task, base_args
 from app.github.port import FileText, Gone, Issue, Pull, RepoPort, Unprocessable
 
-_FORM_LABELS = {form.label for form in FORMS.values()}
 _RETRY = re.compile(r"\A\s*/paperbot\s+retry\s*(?:\n|\Z)", re.IGNORECASE)
 router = Router()
 
@@ -82,7 +81,7 @@ def process_issue(job: Context, number: int, *, retry_by: str | None = None) -> 
         raise IssueGone(str(exc)) from exc
     if issue.is_pull:
         return f"ignored: #{number} is a pull request"
-    if not _is_submission(issue):
+    if not is_submission(issue):
         return "ignored: not a submission: no form headings and no entry line"
     status = Status(job.port, issue)
     try:
@@ -92,6 +91,8 @@ def process_issue(job: Context, number: int, *, retry_by: str | None = None) -> 
         status.lang = config.language
         authorise(job.port, issue, config)
         retry = bool(retry_by) and may_retry(job.port, str(retry_by))
+        if config.pull_requests == "weekly" and issue.state == "open":
+            return batch.process(job, issue, config, retry=retry)
         return _submit(job, issue, config, status, retry=retry)
     except InvalidSubmission as exc:
         status.say(messages.status("invalid", status.lang, problems=exc.problems))
@@ -103,18 +104,6 @@ def process_issue(job: Context, number: int, *, retry_by: str | None = None) -> 
     except BotError as exc:
         status.say(messages.status("problem", status.lang, message=exc.message))
         return "problem"
-
-
-def _is_submission(issue: Issue) -> bool:
-    if _FORM_LABELS & set(issue.labels):
-        return True
-    try:
-        read_issue(issue.body)
-    except NotASubmission:
-        return False
-    except BotError:
-        return True
-    return True
 
 
 def _submit(job: Context, issue: Issue, config: Config, status: Status, *, retry: bool) -> str:

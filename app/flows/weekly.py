@@ -19,9 +19,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from contextlib import suppress
 from itertools import count
 
 from app.core import messages
+from app.core.batch import BRANCH, keys
 from app.core.board import Board, Pending, board, to_remind
 from app.core.config import Config
 from app.core.dashboard import MARK, reminder, render, title
@@ -93,18 +95,19 @@ def _facts(ctx: Context, config: Config) -> Board:
 
 
 def pending(pulls: list[Pull]) -> list[Pending]:
-    """The open submissions, as their PRs recorded them."""
+    """The open submissions, as their PRs (per submission, or the rolling one) recorded them."""
     found = []
     for pull in pulls:
         number = messages.issue_of(pull.head)
-        key = messages.previous_key(pull.body) if number is not None else None
-        if number is None or key is None:
-            continue
-        try:
-            day = dt.date.fromisoformat(key[0])
-        except ValueError:
-            continue
-        found.append(Pending(login="", name=key[1], date=day, url=pull.url, number=number))
+        if pull.head == BRANCH:
+            recorded = keys(pull.body)
+        else:
+            key = messages.previous_key(pull.body) if number is not None else None
+            recorded = {number: key} if number is not None and key is not None else {}
+        for issue, (day, name, _) in recorded.items():
+            with suppress(ValueError):
+                when = dt.date.fromisoformat(day)
+                found.append(Pending(login="", name=name, date=when, url=pull.url, number=issue))
     return found
 
 

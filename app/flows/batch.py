@@ -1,0 +1,262 @@
+"""Weekly mode: every pending submission in one rolling PR on ``paperbot/batch``.
+
+Rules:
+- The rolling PR is a function of the open issues, the README on the default branch head and
+  the config: the README gets every pending block, inserted in date order at the marker, in
+  one bot commit on ``paperbot/batch``; one PR, opened by the bot, is open for it. Running
+  twice writes nothing.
+- Pending: an open submission whose author may submit, that is valid and not already in the
+  README, and not *held*: an issue that a rolling PR closed unmerged by someone else still
+  holds with the same body (the rejected-PR rule: an edit, or ``/paperbot retry``, submits
+  it again).
+- The human-edit guard: the branch is not touched when its head lacks the bot's trailer or
+  the open PR on it is not the bot's; the status comments say so.
+- Switching modes is safe: in weekly mode the bot's open ``paperbot/issue-N`` PRs are closed
+  with a note linking the rolling PR (lifecycle.py does the way back).
+- Status comments link the rolling PR; they are written for the issue an event is about,
+  and for every pending issue when the rolling PR is new or on reconcile.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from app.core import batch as texts
+from app.core import messages
+from app.core.batch import BRANCH, Item
+from app.core.config import Config
+from app.core.entry import Entry
+from app.core.errors import BotError, InvalidSubmission
+from app.core.submission import apply, build
+from app.core.week import week_of
+from app.flows.context import Context, NotAllowed, Status, authorise, is_submission, set_label
+from app.github.port import FileText, Issue, Pull, RepoPort, Unprocessable
+
+
+@dataclass
+class Verdict:
+    """What became of one open submission in this run."""
+
+    issue: Issue
+    kind: str  # batched | present | invalid | not allowed | rejected
+    item: Item | None = None
+    error: BotError | None = None
+
+
+@dataclass
+class Batch:
+    """One sync: the verdicts, the rolling PR, and whether it is new or a person's now."""
+
+    verdicts: dict[int, Verdict] = field(default_factory=dict)
+    pull: Pull | None = None
+    created: bool = False
+    human: bool = False
+
+    @property
+    def items(self) -> list[Item]:
+        return [v.item for v in self.verdicts.values() if v.item is not None]
+
+
+def process(ctx: Context, issue: Issue, config: Config, *, retry: bool = False) -> str:
+    """Weekly mode's answer to an event on ``issue``: regenerate the PR, tell the issue."""
+    got = sync(ctx, config, retry=issue.number if retry else None)
+    verdict = got.verdicts.get(issue.number)
+    if verdict is None:
+        return "ignored: not among the open issues"
+    announce(ctx, config, got, only=None if got.created else {issue.number})
+    if got.human and verdict.kind == "batched":
+        return "human-touched"
+    return "submitted" if verdict.kind == "batched" else verdict.kind
+
+
+def open_pull(port: RepoPort) -> Pull | None:
+    """The open PR on ``paperbot/batch``, whoever opened it."""
+    return next((p for p in port.pulls_for(BRANCH) if p.state == "open"), None)
+
+
+def sync(ctx: Context, config: Config, *, retry: int | None = None) -> Batch:
+    """Bring ``paperbot/batch`` and its PR in line with the pending submissions."""
+    port = ctx.port
+    base_sha = port.branch_sha(ctx.base)
+    readme = port.read_file(config.path, base_sha) if base_sha else None
+    if base_sha is None or readme is None:
+        raise BotError(f"{config.path} not found on {ctx.base}")
+    history = port.pulls_for(BRANCH)
+    held = {n: f for n, f in _held(history, port.bot_login()).items() if n != retry}
+    got, text = _judge(ctx, config, readme.text, held=held)
+    got.pull = next((p for p in history if p.state == "open"), None)
+    if got.pull is not None and got.pull.author != port.bot_login():
+        got.human = True
+        return got
+    if not got.items:
+        if got.pull is not None:
+            close(port, got.pull, texts.note("emptied", config.language), why="emptied")
+        got.pull = None
+        return got
+    if not _write(ctx, config, got, text=text, readme=readme, base_sha=base_sha):
+        got.human = True
+        return got
+    _ensure_pull(ctx, config, got)
+    _move_singles(ctx, config, got)
+    return got
+
+
+def _held(history: list[Pull], me: str) -> dict[int, str]:
+    """Issue → the body fingerprint a rolling PR rejected (closed unmerged) it with."""
+    held: dict[int, str] = {}
+    for pull in reversed([p for p in history if p.author == me]):  # oldest first: later wins
+        rejected = pull.state == "closed" and not pull.merged
+        for number, seen in texts.fingerprints(pull.body).items():
+            if rejected and not texts.closed_by_bot(pull.body):
+                held[number] = seen
+            else:
+                held.pop(number, None)
+    return held
+
+
+def _judge(ctx: Context, config: Config, readme: str, *, held: dict[int, str]) -> tuple[Batch, str]:
+    """Every open submission's verdict, and the README with every pending block."""
+    got, today = Batch(), ctx.clock(config.timezone)
+    dated: list[tuple[Entry, Issue]] = []
+    for issue in ctx.port.open_issues():
+        if issue.is_pull or not is_submission(issue):
+            continue
+        if held.get(issue.number) == messages.fingerprint(issue.body):
+            got.verdicts[issue.number] = Verdict(issue, "rejected")
+            continue
+        try:
+            authorise(ctx.port, issue, config)
+            entry = build(issue.body, config=config, today=today, defaults=_defaults(issue, config))
+            dated.append((entry.entry, issue))
+        except (NotAllowed, InvalidSubmission) as exc:
+            kind = "not allowed" if isinstance(exc, NotAllowed) else "invalid"
+            got.verdicts[issue.number] = Verdict(issue, kind, error=exc)
+    for _, issue in sorted(dated, key=lambda d: (d[0].date, d[1].number)):
+        readme = _add(got, config, readme, issue, today=today)
+    return got, readme
+
+
+def _add(got: Batch, config: Config, readme: str, issue: Issue, *, today: dt.date) -> str:
+    """``readme`` with ``issue``'s block (its verdict recorded)."""
+    defaults = _defaults(issue, config)
+    try:
+        result = apply(readme, issue.body, config=config, today=today, defaults=defaults)
+    except InvalidSubmission as exc:  # e.g. the same paper as another pending entry
+        got.verdicts[issue.number] = Verdict(issue, "invalid", error=exc)
+        return readme
+    if result.readme is None or result.readme == readme:
+        got.verdicts[issue.number] = Verdict(issue, "present")
+        return readme
+    fingerprint = messages.fingerprint(issue.body)
+    item = Item(issue.number, issue.author, issue.author_id, result.entry, fingerprint)
+    got.verdicts[issue.number] = Verdict(issue, "batched", item=item)
+    return result.readme
+
+
+def _defaults(issue: Issue, config: Config) -> dict[str, str]:
+    name = config.member_name(issue.author)
+    return {"name": name} if name else {}
+
+
+def _write(
+    ctx: Context, config: Config, got: Batch, *, text: str, readme: FileText, base_sha: str
+) -> bool:
+    """Make the branch hold one bot commit with ``text``; False when a person pushed to it."""
+    port = ctx.port
+    if got.pull is not None:
+        if messages.TRAILER not in port.commit_message(got.pull.head_sha):
+            return False
+        on_branch = port.read_file(config.path, BRANCH)
+        if on_branch is not None and on_branch.text == text:
+            return True
+        port.reset_branch(BRANCH, base_sha)
+    else:
+        try:
+            port.create_branch(BRANCH, base_sha)
+        except Unprocessable:  # left from a merged or closed rolling PR
+            port.reset_branch(BRANCH, base_sha)
+    message = texts.commit_message(got.items, _week(config, got), config.language)
+    port.commit_file(branch=BRANCH, path=config.path, text=text, sha=readme.sha, message=message)
+    return True
+
+
+def _week(config: Config, got: Batch) -> dt.date:
+    return week_of(max(i.entry.date for i in got.items), config.week_start)
+
+
+def _ensure_pull(ctx: Context, config: Config, got: Batch) -> None:
+    port, lang = ctx.port, config.language
+    title, body = texts.title(got.items, _week(config, got), lang), texts.body(got.items, lang)
+    if got.pull is not None:
+        if (got.pull.title, got.pull.body.strip()) != (title, body.strip()):
+            port.edit_pull(got.pull.number, title=title, body=body)
+        return
+    try:
+        got.pull = port.open_pull(branch=BRANCH, base=ctx.base, title=title, body=body)
+    except Unprocessable:  # created, though GitHub answered an error
+        got.pull = open_pull(port)
+        if got.pull is None:
+            raise
+    got.created = True
+    if config.labels.pull_request:
+        port.add_labels(got.pull.number, [config.labels.pull_request])
+    if config.reviewers:
+        port.request_reviewers(got.pull.number, config.reviewers)
+
+
+def _move_singles(ctx: Context, config: Config, got: Batch) -> None:
+    """Close the bot's per-submission PRs left from before the switch, linking the rolling PR."""
+    assert got.pull is not None
+    me, note = ctx.port.bot_login(), texts.note("moved", config.language, url=got.pull.url)
+    for pull in ctx.port.open_pulls():
+        if pull.author == me and messages.issue_of(pull.head) is not None:
+            ctx.port.add_comment(pull.number, note)
+            body = messages.restate(pull.body, closed="moved")
+            ctx.port.edit_pull(pull.number, state="closed", body=body)
+            got.created = True  # their issues' status comments must now link the rolling PR
+
+
+def close(port: RepoPort, pull: Pull, note: str, *, why: str) -> None:
+    """Close the rolling PR with a note, recording that paperbot closed it (not a rejection)."""
+    port.add_comment(pull.number, note)
+    port.edit_pull(pull.number, state="closed", body=texts.mark_closed(pull.body, why))
+
+
+def announce(ctx: Context, config: Config, got: Batch, *, only: set[int] | None) -> None:
+    """Write each judged issue's status comment (only ``only``'s, unless None)."""
+    for number, verdict in got.verdicts.items():
+        if only is None or number in only:
+            Status(ctx.port, verdict.issue, config.language).say(_status(config, got, verdict))
+            invalid = verdict.kind == "invalid"
+            set_label(ctx.port, verdict.issue, config.labels.needs_fix, invalid)
+
+
+def _status(config: Config, got: Batch, verdict: Verdict) -> str:
+    lang, error = config.language, verdict.error
+    if isinstance(error, InvalidSubmission):
+        return messages.status("invalid", lang, problems=error.problems)
+    if error is not None:
+        return error.message
+    if verdict.kind in ("present", "rejected"):
+        return messages.status("present" if verdict.kind == "present" else "not_merged", lang)
+    if got.human or got.pull is None:
+        return messages.status("human", lang, branch=BRANCH)
+    return texts.status("batched", lang, url=got.pull.url)
+
+
+def closed(ctx: Context, config: Config, *, number: int, merged: bool) -> str:
+    """The rolling PR ``number`` was merged or closed: label and tell each of its issues."""
+    pull = next((p for p in ctx.port.pulls_for(BRANCH) if p.number == number), None)
+    if pull is None or pull.author != ctx.port.bot_login():
+        return "ignored: not paperbot's rolling pull request"
+    if not merged and texts.closed_by_bot(pull.body):
+        return "closed by paperbot"
+    label = config.labels.merged if merged else config.labels.not_merged
+    for issue_number in texts.fingerprints(pull.body):
+        issue = ctx.port.get_issue(issue_number)
+        if merged or issue.state == "open":
+            kind = "merged" if merged else "not_merged"
+            Status(ctx.port, issue, config.language).say(messages.status(kind, config.language))
+        set_label(ctx.port, issue, label, True)
+    return "merged" if merged else "not merged"
