@@ -275,7 +275,8 @@ def _closed_bot_pull() -> dict[str, object]:
             "pull_request",
             payload("pull_request.closed"),
             0,
-            "outcome: ignored: pull request from changes, not a paperbot/issue-N or paperbot/batch branch",
+            "outcome: ignored: pull request from changes,"
+            " not a paperbot/issue-N or paperbot/batch branch",
         ),
         (
             "pull_request",
