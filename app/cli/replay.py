@@ -37,6 +37,7 @@ def issue_from_payload(payload: Payload) -> Issue | None:
         labels=tuple(label["name"] for label in d.get("labels") or []),
         comments=0,
         is_pull=bool(d.get("pull_request")),
+        url=d.get("html_url") or "",
     )
 
 

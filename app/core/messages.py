@@ -145,6 +145,17 @@ _TEXT: dict[str, tuple[str, str]] = {
         "(it is re-checked when you edit it), or use a form: [Paper report]({report}) · "
         "[Did not read this week]({skip})",
     ),
+    "noted": (
+        "已通过检查，PR：{url}。维护者合并后即写入 README。以下内容没有写入记录，"
+        "如果需要，请编辑 issue：",
+        "All fields check out; pull request: {url}. It lands in the README once merged. "
+        "These parts were not put in the entry; edit the issue if they should be:",
+    ),
+    "duplicate": (
+        "{message}。如果这是另一篇论文，请修改日期或标题；如果是同一条记录，可以关闭此 issue。",
+        "{message}. If this is another paper, change its date or title; if it is the same "
+        "entry, close this issue.",
+    ),
     "present": ("这条记录已经在 README 中，无需改动。", "This entry is already in the README."),
     "not_allowed": (
         "抱歉，只有本仓库的协作者（triage 及以上）或配置中的成员可以提交。",

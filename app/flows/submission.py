@@ -24,7 +24,8 @@ import re
 from app.core import messages
 from app.core.config import Config
 from app.core.entry import EntryKey
-from app.core.errors import BotError, InvalidSubmission
+from app.core.errors import AttemptedEntry, BotError, DuplicateEntry, InvalidSubmission
+from app.core.i18n import Lang
 from app.core.submission import apply
 from app.flows import batch
 from app.flows.branch import BranchExists, HumanTouched, Plan, write_branch
@@ -94,16 +95,31 @@ def process_issue(job: Context, number: int, *, retry_by: str | None = None) -> 
         if config.pull_requests == "weekly" and issue.state == "open":
             return batch.process(job, issue, config, retry=retry)
         return _submit(job, issue, config, status, retry=retry)
-    except InvalidSubmission as exc:
-        status.say(messages.status("invalid", status.lang, problems=exc.problems))
+    except (InvalidSubmission, DuplicateEntry) as exc:
+        status.say(_refusal(exc, port=job.port, issue=issue, lang=status.lang))
         set_label(job.port, issue, config.labels.needs_fix, True)
-        return "invalid"
+        return f"duplicate: line {exc.line}" if isinstance(exc, DuplicateEntry) else "invalid"
     except (NotAllowed, HumanTouched) as exc:
         status.say(exc.message)
         return f"not allowed: {exc.why}" if isinstance(exc, NotAllowed) else "human-touched"
     except BotError as exc:
         status.say(messages.status("problem", status.lang, message=exc.message))
         return "problem"
+
+
+def _refusal(
+    exc: InvalidSubmission | DuplicateEntry, *, port: RepoPort, issue: Issue, lang: Lang
+) -> str:
+    """The status comment refusing a submission: the problems, or the line already there;
+    an attempted entry also gets links to the two forms."""
+    if isinstance(exc, DuplicateEntry):
+        return messages.status("duplicate", lang, message=exc.message)
+    if not isinstance(exc, AttemptedEntry):
+        return messages.status("invalid", lang, problems=exc.problems)
+    page = issue.url.rsplit("/issues/", 1)[0] if "/issues/" in issue.url else ""
+    repo = page or f"https://github.com/{port.full_name}"
+    report, skip = messages.form_url(repo, "report"), messages.form_url(repo, "skip")
+    return messages.status("attempt", lang, problems=exc.problems, report=report, skip=skip)
 
 
 def _submit(job: Context, issue: Issue, config: Config, status: Status, *, retry: bool) -> str:
@@ -155,7 +171,8 @@ def _apply(
     plan = Plan(issue, result, readme, base_sha, config)
     head = write_branch(job.port, plan, current=current, fresh=pulls is None)
     pull = _ensure_pull(job.port, plan, job.base, current=current, head=head, status=status)
-    status.say(messages.status("valid", config.language, url=pull.url))
+    kind = "noted" if result.notes else "valid"
+    status.say(messages.status(kind, config.language, url=pull.url, problems=result.notes))
     set_label(job.port, issue, config.labels.needs_fix, False)
     return "submitted"
 

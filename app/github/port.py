@@ -58,6 +58,7 @@ class Issue:
     labels: tuple[str, ...]
     comments: int
     is_pull: bool
+    url: str = ""  # the issue's page (html_url): links to the repository are built from it
 
 
 @dataclass(frozen=True)

@@ -72,6 +72,7 @@ def issue_from(d: dict[str, Any]) -> Issue:
         labels=tuple(label["name"] for label in d.get("labels", [])),
         comments=d.get("comments", 0),
         is_pull=bool(d.get("pull_request")),
+        url=d.get("html_url") or "",
     )
 
 

@@ -163,7 +163,7 @@ class FakeGitHub:
             **issue,
             "id": issue["number"],
             "url": url,
-            "html_url": url,
+            "html_url": f"{self.base_url}/{repo.owner}/{repo.name}/issues/{issue['number']}",
             "comments": comments,
             "labels": labels,
         }
