@@ -1,4 +1,5 @@
-"""Core speed: insert into a 10 MB README and lint 10,000 entries; prints a table."""
+"""Core speed: insert into a 10 MB README, who already read a paper there, lint and normalise
+10,000 entries; prints a table."""
 
 from __future__ import annotations
 
@@ -7,10 +8,12 @@ import statistics
 import time
 from collections.abc import Callable
 
+from app.core.already import earlier
 from app.core.config import DEFAULT_MARKER, Config, Template
 from app.core.entry import Report, Skip, key
 from app.core.errors import DuplicateEntry
 from app.core.lint import lint
+from app.core.normalize import normalize
 from app.core.readme import insert
 from app.core.render import render
 from app.core.submission import apply
@@ -69,7 +72,7 @@ def main() -> None:
             return
         raise AssertionError("a duplicate was not refused")
 
-    rows = [
+    rows: list[tuple[str, float, int | None]] = [
         (
             f"insert newest into {len(big.encode()) / 2**20:.1f} MB ({n} entries)",
             timed(lambda: insert(big, render(newest, Template()), newest, marker=DEFAULT_MARKER)),
@@ -92,11 +95,24 @@ def main() -> None:
             50,
         ),
     ]
+    read = Report(date=START, name="新人", title="A Paper Nobody Read", link=same.link, summary="S")
+    rows.append(
+        (
+            "who already read it (arXiv id, title) in the same README",
+            timed(lambda: earlier(read, big, marker=DEFAULT_MARKER)),
+            50,
+        )
+    )
     ten_k, _ = readme(count=10_000)
     rows.append(("lint 10,000 entries", timed(lambda: lint(ten_k, marker=DEFAULT_MARKER), 3), 1000))
+    old = normalize(ten_k, config=Config()).text.replace("> > ", ">>")  # every entry to rewrite
+    rows.append(
+        ("normalise 10,000 entries", timed(lambda: normalize(old, config=Config()), 3), None)
+    )
     print(f"{'measure':<58} {'median ms':>10} {'target ms':>10}")
     for name, ms, target in rows:
-        print(f"{name:<58} {ms:>10.1f} {target:>10} {'ok' if ms <= target else 'MISSED'}")
+        verdict = "" if target is None else "ok" if ms <= target else "MISSED"
+        print(f"{name:<58} {ms:>10.1f} {target or '—':>10} {verdict}")
 
 
 if __name__ == "__main__":

@@ -126,6 +126,11 @@ class Config(_Model):
         description="Who may submit: repo collaborators (triage or higher) and members, "
         "members only, or anyone.",
     )
+    duplicates: Literal["allow", "refuse"] = Field(
+        "allow",
+        description="A paper someone already read (README or an open submission): allow, "
+        "noting who read it and when, or refuse.",
+    )
     reviewers: list[str] = Field(default_factory=list, description="Logins asked to review.")
     labels: Labels = Field(default_factory=Labels, description="Labels the bot applies.")
     limits: Limits = Field(default_factory=Limits, description="Length and date rules.")

@@ -11,13 +11,15 @@ Rules:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from app.core import already
+from app.core.already import Reading
 from app.core.attempt import unknown_headings, unread_text
 from app.core.config import Config
 from app.core.dates import far, likely
-from app.core.entry import Entry, EntryKey, validate
+from app.core.entry import Entry, EntryKey, Report, validate
 from app.core.errors import InvalidSubmission, Problem
 from app.core.fields import DATE
 from app.core.i18n import msg
@@ -66,10 +68,16 @@ def apply(
     today: dt.date,
     defaults: Mapping[str, str] | None = None,
     previous: EntryKey | None = None,
+    others: Sequence[Reading] = (),
 ) -> Result:
-    """``build``, then insert the block into ``readme`` (or replace the entry in place)."""
+    """``build``, then insert the block into ``readme`` (or replace the entry in place); a
+    paper already read (in the README or in ``others``, the open submissions) is a note."""
     got = build(body, config=config, today=today, defaults=defaults)
     check_late(got.entry, readme, config=config, today=today)
+    notes = got.notes
+    if isinstance(got.entry, Report):
+        read = already.check(got.entry, readme, config=config, others=others, previous=previous)
+        notes = (*notes, *read)
     new = insert(
         readme,
         got.block,
@@ -79,7 +87,7 @@ def apply(
         path=config.path,
         lang=config.language,
     )
-    return Result(got.entry, got.block, new, got.notes)
+    return Result(got.entry, got.block, new, notes)
 
 
 def check_late(entry: Entry, readme: str, *, config: Config, today: dt.date) -> None:
