@@ -8,8 +8,8 @@ Rules:
   its previous PR recorded, does not count.
 - By default a paper read before is a notice naming who read it and when, never a refusal;
   ``duplicates: refuse`` makes it a problem on the title.
-- Only header lines are searched, for the paper's ids and its title's letters (punctuation
-  and spacing between them allowed); only headers that match are parsed.
+- One scan finds the header lines holding the paper's ids or its title's letters
+  (punctuation and spacing between them allowed); only those headers are parsed.
 """
 
 from __future__ import annotations
@@ -20,15 +20,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from app.core.config import Config
+from app.core.dates import DATE_TEXT
 from app.core.entry import EntryKey, Report, entry_key
 from app.core.errors import InvalidSubmission, Problem
 from app.core.fields import TITLE
-from app.core.grammar import WRAP
+from app.core.grammar import WRAP, join_header
 from app.core.i18n import Lang, listing, pick
 from app.core.links import recognise
 from app.core.paper import PaperMeta, fold_title
-from app.core.readme import find_marker, header_at, headers, region
+from app.core.readme import find_marker, header_at, lines_at, region
 
+_HEADER = rf"[ \t>]*\[\s*{DATE_TEXT}\s*\]"
+_OPEN_TITLE = r"[^\n]*\[[^\[\]\n]*(?=\r?\n)"
 _TEXT = {
     "readme": ("已于 {date} 由 {name} 精读", "already read by {name} on {date}"),
     "open": (
@@ -91,12 +94,8 @@ def earlier(
 
 def _in_readme(text: str, marker: str, ids: set[str]) -> list[Reading]:
     where = region(text, find_marker(text, marker))
-    needles = _needles(ids)
     found, line, counted = [], 1, 0
-    for head, _ in headers(text, where):
-        end = _header_end(text, head, where.end)
-        if not needles.search(text, head, end):
-            continue
+    for head in _heads(text, where.start, where.end, _needles(ids)):
         raw, day = header_at(text, head)
         line, counted = line + text.count("\n", counted, head), head
         if raw is not None and day is not None and raw.kind == "report":
@@ -104,25 +103,26 @@ def _in_readme(text: str, marker: str, ids: set[str]) -> list[Reading]:
     return found
 
 
-def _needles(ids: set[str]) -> re.Pattern[str]:
-    """The paper's ids as written, and its folded titles with any punctuation or spacing
-    between their letters: what a header of the same paper holds, however it was typed."""
+def _needles(ids: set[str]) -> str:
+    """The paper's ids as written, and its folded title as a whole bracket with any
+    punctuation or spacing around its letters."""
     literal = [re.escape(i.partition(":")[2]) for i in ids if not i.startswith("title:")]
     folded = [i.partition(":")[2] for i in ids if i.startswith("title:")]
-    titles = ["[\\W_]*".join(re.escape(ch) for ch in title) for title in folded]
-    return re.compile("|".join([*literal, *titles]) or "(?!)", re.I)
+    spaced = ("[\\W_]*".join(re.escape(ch) for ch in title) for title in folded)
+    return "|".join([*literal, *(rf"\[[\W_]*{letters}[\W_]*\]" for letters in spaced)]) or "(?!)"
 
 
-def _header_end(text: str, head: int, limit: int) -> int:
-    """The end of a header's line, or of its last line when its title is wrapped."""
-    end = text.find("\n", head, limit)
-    end = limit if end == -1 else end
-    if text.count("[", head, end) <= text.count("]", head, end):
-        return end
-    for _ in range(WRAP):
-        nxt = text.find("\n", end + 1, limit)
-        end = limit if nxt == -1 else nxt
-    return end
+def _heads(text: str, start: int, end: int, needles: str) -> list[int]:
+    """Offsets of the headers holding a needle, in one scan over header lines; a wrapped
+    header (its title still open at the line's end) is looked at with its lines joined."""
+    inner = re.compile(needles, re.I)
+    scan = re.compile(rf"\n{_HEADER}(?:[^\n]*?(?P<hit>{needles})|{_OPEN_TITLE})", re.I)
+    heads = []
+    for m in scan.finditer(text, max(start - 1, 0), end):
+        head = m.start() + 1
+        if m["hit"] or inner.search(join_header(lines_at(text, head, WRAP + 1))[0]):
+            heads.append(head)
+    return heads
 
 
 def notice(readings: list[Reading], lang: Lang) -> str:

@@ -108,7 +108,8 @@ def test_open_submissions() -> None:
         == "已于 2025-07-06 由 张宇 精读；已于 2025-07-13 由 李四 提交精读（#12，尚未合并）"
     )
     assert notice(found, "en") == (
-        "already read by 张宇 on 2025-07-06, already submitted by 李四 for 2025-07-13 (#12, not merged yet)"
+        "already read by 张宇 on 2025-07-06, "
+        "already submitted by 李四 for 2025-07-13 (#12, not merged yet)"
     )
 
 
@@ -119,7 +120,8 @@ def test_a_note_by_default_a_refusal_when_configured() -> None:
     with pytest.raises(InvalidSubmission) as info:
         check(entry, README, config=Config(duplicates="refuse", language="en"))
     assert str(info.value) == (
-        "Paper title: this paper was already read by 张宇 on 2025-07-06; this repository logs each paper once"
+        "Paper title: this paper was already read by 张宇 on 2025-07-06; "
+        "this repository logs each paper once"
     )
     assert check(paper("unread"), README, config=Config(duplicates="refuse")) == ()
 
