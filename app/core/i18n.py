@@ -96,6 +96,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "`[2025-07-06]-[张宇]-原因，本周未精读`（原因可选）",
         "`[2025-07-06]-[Zhang Yu]-reason，本周未精读` (the reason is optional)",
     ),
+    "file_missing": ("{branch} 分支上没有 {path}", "{path} not found on {branch}"),
     "marker_missing": (
         "{path} 中找不到插入标记「{marker}」",
         "{path} has no insertion marker '{marker}'",

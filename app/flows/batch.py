@@ -28,6 +28,7 @@ from app.core.batch import BRANCH, Item
 from app.core.config import Config
 from app.core.entry import Entry
 from app.core.errors import BotError, InvalidSubmission
+from app.core.i18n import msg
 from app.core.submission import apply, build
 from app.core.week import week_of
 from app.flows.context import Context, NotAllowed, Status, authorise, is_submission, set_label
@@ -81,7 +82,7 @@ def sync(ctx: Context, config: Config, *, retry: int | None = None) -> Batch:
     base_sha = port.branch_sha(ctx.base)
     readme = port.read_file(config.path, base_sha) if base_sha else None
     if base_sha is None or readme is None:
-        raise BotError(f"{config.path} not found on {ctx.base}")
+        raise BotError(msg("file_missing", config.language, path=config.path, branch=ctx.base))
     history = port.pulls_for(BRANCH)
     held = {n: f for n, f in _held(history, port.bot_login()).items() if n != retry}
     got, text = _judge(ctx, config, readme.text, held=held)

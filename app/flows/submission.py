@@ -25,7 +25,7 @@ from app.core import messages
 from app.core.config import Config
 from app.core.entry import EntryKey
 from app.core.errors import AttemptedEntry, BotError, DuplicateEntry, InvalidSubmission
-from app.core.i18n import Lang
+from app.core.i18n import Lang, msg
 from app.core.submission import apply
 from app.flows import batch
 from app.flows.branch import BranchExists, HumanTouched, Plan, write_branch
@@ -126,7 +126,7 @@ def _submit(job: Context, issue: Issue, config: Config, status: Status, *, retry
     base_sha = job.port.branch_sha(job.base)
     readme = job.port.read_file(config.path, base_sha) if base_sha else None
     if base_sha is None or readme is None:
-        raise BotError(f"{config.path} not found on {job.base}")
+        raise BotError(msg("file_missing", config.language, path=config.path, branch=job.base))
     records = {config.labels.merged, config.labels.not_merged} & set(issue.labels)
     answered = bool(issue.comments or retry or records)
     name = messages.branch(issue.number)

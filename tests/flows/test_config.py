@@ -69,6 +69,22 @@ def test_an_english_repository_gets_its_pull_request_in_english(
     assert only_comment(gh).splitlines()[1].startswith("All fields check out; pull request: ")
 
 
+@pytest.mark.parametrize(
+    ("language", "says"),
+    [
+        ("zh", "paperbot 无法处理此 issue：main 分支上没有 docs/log.md"),
+        ("en", "paperbot could not process this issue: docs/log.md not found on main"),
+    ],
+)
+def test_a_missing_readme_is_told_in_the_repository_language(
+    gh: FakeGitHub, ctx: Context, language: str, says: str
+) -> None:
+    config(gh, f"language: {language}\npath: docs/log.md\n")
+    gh.create_issue(REPO, title="x", body=report_body(), login=MEMBER)
+    assert process_issue(ctx, 1) == "problem"
+    assert only_comment(gh).splitlines()[1] == says
+
+
 def test_owner_wide_config_is_the_fallback(gh: FakeGitHub, ctx: Context) -> None:
     config(gh, "language: en\n", repo="group/.github")
     gh.create_issue(REPO, title="x", body=report_body(date="soon"), login=MEMBER)
