@@ -34,6 +34,7 @@ class Field:
     placeholder_en: str = ""
     aliases: tuple[str, ...] = ()
     required: bool = False
+    looked_up: bool = False  # a paper link's metadata can fill it: the form does not insist
     single_line: bool = True
     render: str | None = None
     options: tuple[str, ...] = ()
@@ -95,11 +96,13 @@ TITLE = Field(
     "input",
     "论文标题",
     "Paper title",
-    "论文的完整标题。The paper's full title.",
-    "The paper's full title",
+    "论文的完整标题；填了 arXiv、DOI 或 OpenReview 链接时可留空，自动填写。"
+    "The paper's full title; may be left empty with an arXiv, DOI or OpenReview link.",
+    "The paper's full title; may be left empty with an arXiv, DOI or OpenReview link",
     placeholder="Understanding and Mitigating Annotation Bias in Facial Expression Recognition",
     aliases=("标题", "题目", "论文题目", "论文名称", "论文名", "title", "paper"),
     required=True,
+    looked_up=True,
 )
 LINK = Field(
     "link",
@@ -116,8 +119,9 @@ VENUE = Field(
     "input",
     "来源",
     "Venue",
-    "发表的会议或期刊，如 ICCV 2021（可选）。Where it was published (optional).",
-    "Where it was published (optional)",
+    "发表的会议或期刊，如 ICCV 2021（可选，有论文链接时自动填写）。"
+    "Where it was published (optional; filled from a paper link).",
+    "Where it was published (optional; filled from a paper link)",
     placeholder="ICCV 2021",
     aliases=("会议", "期刊", "会议/期刊", "出处", "conference", "journal", "source"),
 )

@@ -35,7 +35,7 @@ def element(field: Field, lang: Lang = "zh") -> dict[str, Any]:
         "type": field.type,
         "id": field.id,
         "attributes": attributes,
-        "validations": {"required": field.required},
+        "validations": {"required": field.required and not field.looked_up},
     }
 
 

@@ -14,7 +14,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from app.core import already
+from app.core import already, smart
 from app.core.already import Reading
 from app.core.attempt import unknown_headings, unread_text
 from app.core.config import Config
@@ -24,6 +24,7 @@ from app.core.errors import InvalidSubmission, Problem
 from app.core.fields import DATE
 from app.core.i18n import msg
 from app.core.issue_form import read_issue
+from app.core.paper import Found, LookupFailure, PaperMeta
 from app.core.readme import insert, newest
 from app.core.render import render
 
@@ -45,18 +46,23 @@ def build(
     config: Config,
     today: dt.date,
     defaults: Mapping[str, str] | None = None,
+    paper: Found | None = None,
 ) -> Result:
-    """Read and check an issue body; raises the BotError family."""
+    """Read and check an issue body, with the paper's metadata (``paper``, looked up by the
+    shell) filling what was left empty; raises the BotError family."""
     sub = read_issue(body, lang=config.language)
     lang = config.language
     notes = (
         *unknown_headings(sub.unknown, kind=sub.kind, lang=lang),
         *unread_text(sub.unread, lang),
     )
+    answers, offered = smart.prepare(sub.answers), {**smart.defaults(paper), **(defaults or {})}
     try:
-        entry = validate(sub.kind, sub.answers, config=config, today=today, defaults=defaults)
+        entry = validate(sub.kind, answers, config=config, today=today, defaults=offered)
     except InvalidSubmission as exc:
-        raise InvalidSubmission([*exc.problems, *notes]) from None
+        failed = [smart.failure(paper, lang)] if isinstance(paper, LookupFailure) else []
+        raise InvalidSubmission([*exc.problems, *notes, *failed]) from None
+    notes = (*notes, *smart.notes(answers, entry, paper, lang))
     return Result(entry, render(entry, config.template), notes=notes)
 
 
@@ -69,14 +75,18 @@ def apply(
     defaults: Mapping[str, str] | None = None,
     previous: EntryKey | None = None,
     others: Sequence[Reading] = (),
+    paper: Found | None = None,
 ) -> Result:
     """``build``, then insert the block into ``readme`` (or replace the entry in place); a
     paper already read (in the README or in ``others``, the open submissions) is a note."""
-    got = build(body, config=config, today=today, defaults=defaults)
+    got = build(body, config=config, today=today, defaults=defaults, paper=paper)
     check_late(got.entry, readme, config=config, today=today)
     notes = got.notes
     if isinstance(got.entry, Report):
-        read = already.check(got.entry, readme, config=config, others=others, previous=previous)
+        meta = paper if isinstance(paper, PaperMeta) else None
+        read = already.check(
+            got.entry, readme, config=config, others=others, previous=previous, meta=meta
+        )
         notes = (*notes, *read)
     new = insert(
         readme,

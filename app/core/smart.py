@@ -1,0 +1,111 @@
+"""A submission made better than typed: the link written as the paper's page, empty fields
+filled from the paper's own metadata, and a typed title checked against the paper's.
+
+Rules:
+- Metadata is data (a ``Found`` the shell looked up): this module never looks anything up.
+- An arXiv link is written as its ``abs/`` page (a ``pdf/`` link, a version kept); a bare
+  id (``arXiv:2108.08504``, ``10.1109/CVPR.2016.90``) becomes its page's link.
+- An empty title or venue takes the paper's, and a note says it was filled and from where.
+  What the member typed is kept; a typed title that differs from the paper's beyond case,
+  spacing and punctuation is kept with a note showing the paper's title.
+- A lookup that failed is a note saying so; lookups switched off, or a link that names no
+  paper we know, say nothing. The entry goes on without the data either way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from app.core import text
+from app.core.entry import Entry, Report, is_http_url
+from app.core.errors import BotError, Problem
+from app.core.fields import LINK, TITLE, VENUE
+from app.core.i18n import Lang, pick
+from app.core.issue_form import read_issue
+from app.core.links import recognise
+from app.core.paper import Found, LookupFailure, PaperMeta, fold_title
+
+SOURCES = {
+    "arxiv": "arXiv",
+    "arxiv+dblp": "arXiv + DBLP",
+    "crossref": "Crossref",
+    "openreview": "OpenReview",
+    "dblp": "DBLP",
+}
+_TEXT: dict[str, tuple[str, str]] = {
+    "filled": ("已根据 {source} 填写：{value}", "filled in from {source}: {value}"),
+    "differs": (
+        "与论文的标题不一致，论文的标题是「{title}」（已保留你填写的标题）",
+        "differs from the paper's title, which is “{title}” (your title is kept)",
+    ),
+    "failed": (
+        "未能查到论文信息（{service}{reason}），已按填写内容生成记录",
+        "could not look the paper up ({service}{reason}); the entry uses what you typed",
+    ),
+}
+_REASONS: dict[str, tuple[str, str]] = {
+    "not_found": ("没有这篇论文", "it does not know this paper"),
+    "timeout": ("超时", "no answer in time"),
+    "rate_limited": ("请求太频繁，稍后编辑 issue 可重试", "busy; edit the issue to try again"),
+    "refused": ("拒绝访问", "access refused"),
+    "unavailable": ("服务不可用", "service unavailable"),
+    "bad_response": ("无法读取回应", "an answer we could not read"),
+}
+
+
+def prepare(answers: Mapping[str, str]) -> dict[str, str]:
+    """The answers with the link written as the paper's page (see the rules)."""
+    link = text.clean(answers.get("link", "")).strip("<> ")
+    ref = recognise(link) if link else None
+    if ref is None or (is_http_url(link) and ref.kind != "arxiv"):
+        return dict(answers)
+    return {**answers, "link": ref.link}
+
+
+def paper_link(body: str | None, lang: Lang = "zh") -> str | None:
+    """The paper link of an issue body, when it names a paper a service knows."""
+    try:
+        sub = read_issue(body, lang=lang)
+    except BotError:
+        return None
+    link = prepare(sub.answers).get("link", "")
+    return link if link and recognise(link) else None
+
+
+def defaults(found: Found | None) -> dict[str, str]:
+    """What the paper's metadata offers for the fields a member may leave empty."""
+    if not isinstance(found, PaperMeta):
+        return {}
+    return {k: v for k, v in (("title", found.title), ("venue", found.venue or "")) if v}
+
+
+def notes(
+    answers: Mapping[str, str], entry: Entry, found: Found | None, lang: Lang
+) -> list[Problem]:
+    """What the member should know: fields filled, a title that differs, a failed lookup."""
+    if not isinstance(entry, Report) or found is None:
+        return []
+    if isinstance(found, LookupFailure):
+        return [failure(found, lang)] if found.reason not in ("off", "unrecognised") else []
+    source, said = SOURCES.get(found.source, found.source), []
+    for field, value in (("title", entry.title), ("venue", entry.venue)):
+        if value and not text.clean(answers.get(field, "")):
+            label = (TITLE if field == "title" else VENUE).label(lang)
+            said.append(
+                Problem(field, label, pick(_TEXT["filled"], lang, source=source, value=value))
+            )
+    if text.clean(answers.get("title", "")) and fold_title(entry.title) != fold_title(found.title):
+        said.append(
+            Problem("title", TITLE.label(lang), pick(_TEXT["differs"], lang, title=found.title))
+        )
+    return said
+
+
+def failure(found: LookupFailure, lang: Lang) -> Problem:
+    """The note for a lookup that found nothing."""
+    service = f"{found.service}: " if found.service and lang == "en" else found.service
+    service += "：" if found.service and lang == "zh" else ""
+    reason = pick(_REASONS.get(found.reason, (found.reason, found.reason)), lang)
+    return Problem(
+        "link", LINK.label(lang), pick(_TEXT["failed"], lang, service=service, reason=reason)
+    )
