@@ -86,7 +86,8 @@ def process_issue(job: Context, number: int, *, retry_by: str | None = None) -> 
         return "ignored: not a submission: no form headings and no entry line"
     status = Status(job.port, issue)
     try:
-        config = repo_config(job.port, job.base)
+        base_sha = job.port.branch_sha(job.base)  # read at a commit: config, README cached
+        config = repo_config(job.port, base_sha or job.base)
         if issue.state != "open" and config.labels.merged not in issue.labels:
             return "ignored: closed before its entry was merged"  # a merged one may be edited
         status.lang = config.language
@@ -94,7 +95,7 @@ def process_issue(job: Context, number: int, *, retry_by: str | None = None) -> 
         retry = bool(retry_by) and may_retry(job.port, str(retry_by))
         if config.pull_requests == "weekly" and issue.state == "open":
             return batch.process(job, issue, config, retry=retry)
-        return _submit(job, issue, config, status, retry=retry)
+        return _submit(job, issue, config, status, base_sha=base_sha, retry=retry)
     except (InvalidSubmission, DuplicateEntry) as exc:
         status.say(_refusal(exc, port=job.port, issue=issue, lang=status.lang))
         set_label(job.port, issue, config.labels.needs_fix, True)
@@ -122,8 +123,15 @@ def _refusal(
     return messages.status("attempt", lang, problems=exc.problems, report=report, skip=skip)
 
 
-def _submit(job: Context, issue: Issue, config: Config, status: Status, *, retry: bool) -> str:
-    base_sha = job.port.branch_sha(job.base)
+def _submit(
+    job: Context,
+    issue: Issue,
+    config: Config,
+    status: Status,
+    *,
+    base_sha: str | None,
+    retry: bool,
+) -> str:
     readme = job.port.read_file(config.path, base_sha) if base_sha else None
     if base_sha is None or readme is None:
         raise BotError(msg("file_missing", config.language, path=config.path, branch=job.base))

@@ -18,6 +18,7 @@ Rules:
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Callable
 from typing import Any, Protocol
@@ -36,7 +37,7 @@ from app.github.port import (
     Unprocessable,
 )
 from app.github.rest import Headers, RestRepo
-from app.github.shapes import EtagCache, Identity, rate_limited, wait_from
+from app.github.shapes import EtagCache, Identity, ShaCache, rate_limited, wait_from
 
 ACTIONS_BOT = "github-actions[bot]"
 
@@ -91,6 +92,7 @@ class Clients:
         self._clients: dict[int | None, Github] = {}
         self._lock = threading.Lock()
         self.etags = EtagCache()
+        self.at_commits = ShaCache()
         fixed = settings.bot_login or (ACTIONS_BOT if settings.in_actions else "")
         self.identity = Identity(self._ask_login, fixed=fixed)
 
@@ -123,19 +125,10 @@ class Clients:
         return Github(auth=Auth.Token(self.settings.token.get_secret_value()), **self._kwargs())
 
     def repo(self, full_name: str, installation: int | None) -> RestRepo:
-        requester = self.client(installation).requester
-
-        def call(
-            verb: str,
-            url: str,
-            *,
-            params: dict[str, Any] | None = None,
-            body: Any = None,
-            headers: Headers | None = None,
-        ) -> tuple[Headers, Any]:
-            return self._call(requester, verb, url, params=params, body=body, headers=headers)
-
-        return RestRepo(call, full_name, etags=self.etags, identity=self.identity)
+        call = functools.partial(self._call, self.client(installation).requester)
+        return RestRepo(
+            call, full_name, etags=self.etags, identity=self.identity, at_commits=self.at_commits
+        )
 
     def _ask_login(self) -> str:
         """``<slug>[bot]`` from ``GET /app`` (the App's JWT), else the token's ``GET /user``."""

@@ -3,21 +3,32 @@
 Rules:
 - Each method is one REST call, except lists, which follow the ``Link`` header's next page
   (100 items a page) to the end, and a file over 1 MB, which needs its blob.
-- Small GET answers are made conditional on their cached ETag (a 304 costs no rate limit).
+- Small GET answers are made conditional on their cached ETag (a 304 costs no rate limit);
+  a file read at a commit sha never changes, so it is kept and not asked again.
 - The bot's login is shared by every repository of a process (``Identity``).
 """
 
 from __future__ import annotations
 
 import base64
+import re
 from collections.abc import Callable
 from typing import Any, Protocol
 from urllib.parse import quote
 
 from app.github.port import Comment, FileText, Gone, Issue, Pull
-from app.github.shapes import EtagCache, Identity, comment_from, issue_from, next_link, pull_from
+from app.github.shapes import (
+    EtagCache,
+    Identity,
+    ShaCache,
+    comment_from,
+    issue_from,
+    next_link,
+    pull_from,
+)
 
 Headers = dict[str, str]
+_SHA = re.compile(r"[0-9a-f]{40}")
 
 
 class Call(Protocol):
@@ -37,8 +48,17 @@ class Call(Protocol):
 class RestRepo:
     """One repository, through ``call``; what each method asks is GitHub's REST API."""
 
-    def __init__(self, call: Call, full_name: str, *, etags: EtagCache, identity: Identity) -> None:
+    def __init__(
+        self,
+        call: Call,
+        full_name: str,
+        *,
+        etags: EtagCache,
+        identity: Identity,
+        at_commits: ShaCache | None = None,
+    ) -> None:
         self._call = call
+        self._at_commits = ShaCache() if at_commits is None else at_commits
         self.full_name = full_name
         self.owner = full_name.split("/")[0]
         self._url = f"/repos/{full_name}"
@@ -92,6 +112,12 @@ class RestRepo:
         return [issue_from(d) for d in self._list("/issues", params) if not d.get("pull_request")]
 
     def read_file(self, path: str, ref: str) -> FileText | None:
+        if _SHA.fullmatch(ref):
+            key = (self.full_name, path, ref)
+            got: FileText | None = self._at_commits.get(
+                key, lambda: self._read(self._url, path, ref)
+            )
+            return got
         return self._read(self._url, path, ref)
 
     def read_org_file(self, path: str) -> FileText | None:

@@ -106,6 +106,36 @@ class EtagCache:
                     self._data.popitem(last=False)
 
 
+class ShaCache:
+    """Files as they are at a commit: immutable, so kept without asking again; at most
+    ``max_bytes`` of text, the least recently used dropped first."""
+
+    def __init__(self, max_bytes: int = 32 * 1024 * 1024) -> None:
+        self.max_bytes = max_bytes
+        self._data: OrderedDict[tuple[str, str, str], tuple[Any, int]] = OrderedDict()
+        self._size = 0
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def get(self, key: tuple[str, str, str], load: Callable[[], Any]) -> Any:
+        with self._lock:
+            hit = self._data.get(key)
+            if hit is not None:
+                self._data.move_to_end(key)
+                return hit[0]
+        value = load()
+        weight = len(getattr(value, "text", "")) + 64
+        with self._lock:
+            if key not in self._data and weight <= self.max_bytes:
+                self._data[key] = (value, weight)
+                self._size += weight
+            while self._size > self.max_bytes:
+                self._size -= self._data.popitem(last=False)[1][1]
+        return value
+
+
 class Identity:
     """The login paperbot writes as: fixed by the settings, learned from what it wrote, or
     asked of GitHub once (``ask``) when first needed."""

@@ -191,14 +191,18 @@ def list_comments(
     return 200, gh.paged(m.string, q, found)
 
 
+def _comment(repo: Repo, m: re.Match[str]) -> Json:
+    comment = repo.comments.get(int(m["id"]))
+    if comment is None:
+        raise HttpError(404, "Not Found")
+    return comment
+
+
 @route("GET", r"/issues/comments/(?P<id>\d+)", "comment")
 def get_comment(
     gh: FakeGitHub, repo: Repo, m: re.Match[str], body: Json, q: Query
 ) -> tuple[int, Any]:
-    comment = repo.comments.get(int(m["id"]))
-    if comment is None:
-        raise HttpError(404, "Not Found")
-    return 200, _comment_json(gh, repo, comment)
+    return 200, _comment_json(gh, repo, _comment(repo, m))
 
 
 @route("POST", r"/issues/(?P<n>\d+)/comments", "comments")
@@ -221,9 +225,7 @@ def create_comment(
 def edit_comment(
     gh: FakeGitHub, repo: Repo, m: re.Match[str], body: Json, q: Query
 ) -> tuple[int, Any]:
-    comment = repo.comments.get(int(m["id"]))
-    if comment is None:
-        raise HttpError(404, "Not Found")
+    comment = _comment(repo, m)
     comment["body"] = body["body"]
     return 200, _comment_json(gh, repo, comment)
 
