@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.flows.context import Context
+from app.flows.context import Context, repo_config
 from app.flows.submission import process_issue
 from app.github.fake.pulls import push_file
 from app.github.fake.server import FakeGitHub
@@ -108,12 +108,15 @@ def test_a_missing_marker_is_told_not_crashed(gh: FakeGitHub, ctx: Context) -> N
     assert "NOT THERE" in only_comment(gh) and not gh.repos[REPO].pulls
 
 
-def test_an_unchanged_config_is_read_with_a_free_conditional_request(
+def test_an_unchanged_config_is_not_read_again_or_read_for_free(
     gh: FakeGitHub, ctx: Context
 ) -> None:
     config(gh, "language: zh\n")
     gh.create_issue(REPO, title="x", body=report_body(), login=MEMBER)
     process_issue(ctx, 1)
+    gh.requests.clear()
+    process_issue(ctx, 1)  # the default branch has not moved: files at its head are known
+    assert gh.requests["GET contents"] == 0
+    repo_config(ctx.port, "main")  # read by branch name: a conditional request, answered 304
     before = gh.not_modified
-    process_issue(ctx, 1)
-    assert gh.not_modified > before
+    assert repo_config(ctx.port, "main").language == "zh" and gh.not_modified > before
