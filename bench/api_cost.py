@@ -41,10 +41,15 @@ def new_process(gh: FakeGitHub) -> Context:
     return context_for(Clients(settings_for(gh)))
 
 
+def body(name: str, title: str = "") -> str:
+    """A report of a paper of its own: nobody has read it yet (no "already read" note)."""
+    paper = sum(map(ord, name)) % 10_000
+    link = f"https://arxiv.org/abs/2402.{paper:05d}"
+    return report_body(name=name, title=title or f"Paper {name}", link=link)
+
+
 def file(gh: FakeGitHub, name: str) -> int:
-    return int(
-        gh.create_issue(REPO, title="x", body=report_body(name=name), login=MEMBER)["number"]
-    )
+    return int(gh.create_issue(REPO, title="x", body=body(name), login=MEMBER)["number"])
 
 
 def scenario(gh: FakeGitHub) -> list[Row]:
@@ -66,7 +71,7 @@ def scenario(gh: FakeGitHub) -> list[Row]:
             0,
         ),
     ]
-    repo.issues[first]["body"] = report_body(name="甲", title="Edited Title")
+    repo.issues[first]["body"] = body("甲", "Edited Title")
     rows.append(
         ("an edit of a submission", measure(gh, lambda: process_issue(ctx, first)), None, 3)
     )
@@ -92,7 +97,7 @@ def large_readme(gh: FakeGitHub) -> list[Row]:
     )
     ctx, number = new_process(gh), file(gh, "丙")
     new = measure(gh, lambda: process_issue(ctx, number))
-    gh.repos[REPO].issues[number]["body"] = report_body(name="丙", title="Edited")
+    gh.repos[REPO].issues[number]["body"] = body("丙", "Edited")
     return [
         (f"new submission, {len(big) / 1e6:.1f} MB README, new process", new, 10, 4),
         ("an edit, same README", measure(gh, lambda: process_issue(ctx, number)), None, 3),

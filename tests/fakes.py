@@ -24,10 +24,11 @@ def report_body(
     name: str = "新人",
     title: str = "A Paper",
     summary: str = "一句话。",
+    link: str = "https://arxiv.org/abs/2401.00001",
 ) -> str:
     return (
         f"### 日期\n\n{date}\n\n### 姓名\n\n{name}\n\n### 论文标题\n\n{title}\n\n"
-        "### 论文链接\n\nhttps://arxiv.org/abs/2401.00001\n\n### 来源\n\n_No response_\n\n"
+        f"### 论文链接\n\n{link}\n\n### 来源\n\n_No response_\n\n"
         "### 论文框架图\n\n_No response_\n\n"
         f"### 论文简述\n\n{summary}"
     )

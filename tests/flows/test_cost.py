@@ -30,7 +30,10 @@ def test_a_first_submission_takes_four_writes_and_ten_requests(
 
 
 def test_an_edit_and_a_regeneration_take_at_most_three_writes(gh: FakeGitHub, ctx: Context) -> None:
-    first, second = submit(gh, ctx, name="甲"), submit(gh, ctx, name="乙")
+    first, second = (
+        submit(gh, ctx, name="甲"),
+        submit(gh, ctx, name="乙", title="B Paper", link="https://arxiv.org/abs/2402.00002"),
+    )
     gh.requests.clear()
     gh.repos[REPO].issues[first]["body"] = report_body(name="甲", title="Edited")
     assert process_issue(ctx, first) == "submitted"
