@@ -39,6 +39,7 @@ bench: $(STAMP)  ## print the benchmark figures (installs wrk, the load generato
 	$(BIN)/python -m bench.api_cost
 	$(BIN)/python -m bench.webhook
 	$(BIN)/python -m bench.burst
+	$(BIN)/python -m bench.weekly
 
 fuzz: $(STAMP)  ## 100,000 hypothesis inputs and 100,000 atheris inputs against the core
 	PAPERBOT_FUZZ_EXAMPLES=25000 $(BIN)/pytest -q -p no:cacheprovider tests/fuzz

@@ -131,6 +131,10 @@ def cmd_action(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    if args.weekly:
+        from app.cli import weekly_demo
+
+        return weekly_demo.run(lang=args.language)
     from app.cli.demo import run
 
     return run(readme=read_text(args.readme) if args.readme else None, lang=args.language)
@@ -172,6 +176,11 @@ def add_to(sub: Commands) -> None:
         sub, "demo", cmd_demo, "run the whole loop against a local GitHub stand-in", config=False
     )
     dmo.add_argument("--readme", help="seed the demo repository with this README")
+    dmo.add_argument(
+        "--weekly",
+        action="store_true",
+        help="show a week of the weekly loop in fast-forward: dashboard, reminder, one PR",
+    )
     dmo.add_argument(
         "--language",
         choices=["zh", "en"],

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from app.core.config import WEEKDAYS, Config, Reminders, Weekday
 
-CATCH_UP = dt.timedelta(hours=24)
+CATCH_UP = dt.timedelta(hours=12)
 WEEK = dt.timedelta(days=7)
 
 

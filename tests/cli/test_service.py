@@ -174,6 +174,31 @@ def test_demo_in_english_writes_every_message_in_english(tmp_path: Path) -> None
     assert "<!--" not in out and "127.0.0.1" not in out
 
 
+def test_weekly_demo_shows_a_week_in_fast_forward(tmp_path: Path) -> None:
+    got = run(["demo", "--weekly"], clean_env(), tmp_path)
+    assert got.returncode == 0, got.stderr
+    out = got.stdout
+    story = [
+        "##### 周一 07-07 09:00  定时任务（每日刷新）\n(paperbot: dashboard created)",
+        "=== 看板 issue #1：📚 精读看板\n## 本周 · 2025-07-07 至 2025-07-13",
+        "=== 合并 PR #3：周报：2025-07-07 周（1 篇）",
+        "=== 合并 PR #3：周报：2025-07-07 周（3 篇）",
+        "- 2025-07-11 **李四** — 本周未精读 (#5)",
+        "(paperbot: dashboard updated; reminded 1)",
+        "- ⏳ **张宇** 已提交，待合并：[PR 3]",
+        "⏰ 本周（2025-07-07 起）还没有记录：@wangwu。",
+        "(paperbot: merged; rolling pull: 0 pending; dashboard updated)",
+        "- ✅ **张宇** [Attention Is All You Need](https://arxiv.org/abs/1706.03762)",
+        "一周结束：4 次提交和编辑只用了一个 PR（#3，合并后关闭了 3 个 issue），看板 issue #1",
+    ]
+    places = [out.find(part) for part in story]
+    assert -1 not in places and places == sorted(places), places
+    assert "@zhaoliu" not in out and "赵六、" not in out  # remind: false
+    assert "@何艺超" not in out and "何艺超" in out.split("⏰")[1]  # no login: named only
+    assert out.count("=== 看板 issue #1") == 3 and "看板 issue #2" not in out
+    assert "<!--" not in out and "127.0.0.1" not in out
+
+
 ROOT = Path(__file__).parents[2]
 NO_CREDENTIALS = (
     "paperbot: error: GITHUB_TOKEN: no GitHub credentials; set GITHUB_TOKEN, "

@@ -61,12 +61,12 @@ SUNDAY_8PM = Config(reminders=Reminders(weekday="sunday", time="20:00"))
         ("2025-07-06T11:59:00", None),  # 19:59 Sunday in Shanghai: not yet
         ("2025-07-06T12:00:00", D(2025, 6, 30)),  # 20:00: due for this week
         ("2025-07-06T16:30:00", D(2025, 6, 30)),  # Monday 00:30 there: a late run catches up
-        ("2025-07-07T11:59:00", D(2025, 6, 30)),  # still within a day of the moment
-        ("2025-07-07T12:00:00", None),  # a day late: that week's reminder is dropped
+        ("2025-07-06T23:59:00", D(2025, 6, 30)),  # Monday 07:59 there: still caught up
+        ("2025-07-07T00:00:00", None),  # 12 hours late: that week's reminder is dropped
         ("2025-07-03T12:00:00", None),  # Thursday: nothing due
     ],
 )
-def test_a_reminder_is_due_from_its_moment_for_a_day(now: str, week: dt.date | None) -> None:
+def test_a_reminder_is_due_from_its_moment_for_twelve_hours(now: str, week: dt.date | None) -> None:
     assert due_reminder(at(now), SUNDAY_8PM) == week
 
 
