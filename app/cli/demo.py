@@ -12,6 +12,7 @@ Rules:
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import re
@@ -29,9 +30,12 @@ from pathlib import Path
 import httpx
 import uvicorn
 
+from app.core.config import Config
+from app.core.errors import BotError
 from app.core.fields import REPORT
 from app.core.forms import render_forms
 from app.core.i18n import Lang, pick
+from app.core.readme import newest
 from app.github.fake.pulls import pull_json
 from app.github.fake.server import FakeGitHub
 from app.github.fake.start import serve
@@ -41,6 +45,7 @@ from app.service.signature import sign
 
 REPO = "demo/reading-group"
 MEMBERS = ("zhangyu", "lisi")  # who files the valid and the invalid sample
+SAMPLE_DATE = dt.date(2025, 7, 13)  # the valid sample's date when the README has no entry
 _HIDDEN = re.compile(r"[ \t]*<!--.*?-->[ \t]*\n?", re.S)
 _SAMPLES = {  # (file, title) of the valid and the invalid submission
     "zh": (
@@ -74,11 +79,18 @@ _SAY: dict[str, tuple[str, str]] = {
         "--- README.md 的改动（分支 {branch} 相对 main）",
         "--- README.md on branch {branch}, against main",
     ),
+    "no_pull": (
+        "演示到此为止：这份 README 收不下演示的记录（原因见上方 paperbot 的回复），"
+        "所以没有开 PR。换一份带插入标记的 README 再试，或不加 --readme 运行。",
+        "The demo stops here: this README cannot take the demo's entry (paperbot's reply above "
+        "says why), so no pull request was opened. Try a README with the insertion marker, or "
+        "run without --readme.",
+    ),
     "done": (
         "完成：issue #{good} 成为 pull request #{pull}，等待维护者审阅合并；issue #{bad} "
         "收到逐字段的修改意见，没有开 PR，成员编辑后会重新检查。正式部署：把 .env.example 复制为 "
         ".env，填入 GitHub App（或令牌）与 webhook 密钥，再运行 make run；"
-        "步骤见 README 的 Running the bot 和 deploy/README.md。",
+        "步骤见 README 中的「Running the bot」一节和 deploy/README.md。",
         "Done: issue #{good} became pull request #{pull}, waiting for a maintainer to merge it; "
         "issue #{bad} got a reply naming each field to fix and no pull request, and is checked "
         "again when edited. To run it for real: copy .env.example to .env, fill in your GitHub "
@@ -99,16 +111,16 @@ def data(name: str) -> str:
 class Story:
     """The demo's fake GitHub, and how what it holds is shown."""
 
-    def __init__(self, gh: FakeGitHub, lang: Lang) -> None:
-        self.gh, self.lang = gh, lang
+    def __init__(self, gh: FakeGitHub, lang: Lang, *, day: dt.date) -> None:
+        self.gh, self.lang, self.day = gh, lang, day
         self.repo = gh.repos[REPO]
 
     def shown(self, text: str) -> str:
         """Text as GitHub shows it: no hidden markers, links on github.com."""
         return _HIDDEN.sub("", text).replace(self.gh.base_url, "https://github.com").strip()
 
-    def file(self, sample: str, title: str, *, member: str) -> int:
-        body = data(sample)
+    def file(self, sample: str, title: str, *, member: str, day: dt.date) -> int:
+        body = data(sample).replace(SAMPLE_DATE.isoformat(), day.isoformat())
         full = (REPORT.title_prefix if self.lang == "zh" else REPORT.title_prefix_en) + title
         number = int(self.gh.create_issue(REPO, title=full, body=body, login=member)["number"])
         self.repo.issues[number]["labels"] = [REPORT.label]  # as a form files it
@@ -140,6 +152,17 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def demo_date(readme: str, *, today: dt.date) -> dt.date:
+    """The sample's own date, or the day after the README's newest entry when that is as late."""
+    try:
+        top = newest(readme, marker=Config().marker, until=today)
+    except BotError:  # no marker: the bot's reply says so
+        return SAMPLE_DATE
+    if top is None or top < SAMPLE_DATE:
+        return SAMPLE_DATE
+    return min(top + dt.timedelta(days=1), today)
 
 
 def _seed(gh: FakeGitHub, readme: str, lang: Lang) -> None:
@@ -202,35 +225,40 @@ def _bot(gh: FakeGitHub, data_dir: Path) -> Iterator[tuple[int, str]]:
 
 def _submit(story: Story, sample: tuple[str, str], *, member: str, port: int, secret: str) -> int:
     """File one sample issue, send GitHub's webhook for it and show the bot's reply."""
-    number = story.file(*sample, member=member)
+    number = story.file(*sample, member=member, day=story.day)
     status = _deliver(port, secret, number, story.gh)
     print(f"\n{say('webhook', story.lang, status=status)}")
     story.reply(number)
     return number
 
 
-def _tell(story: Story, port: int, secret: str) -> None:
+def _tell(story: Story, port: int, secret: str) -> int:
     """The valid submission, its reply and pull request; the invalid one and its reply."""
     lang, (valid, invalid) = story.lang, _SAMPLES[story.lang]
     print(say("intro", lang, repo=REPO, members=MEMBERS))
     good = _submit(story, valid, member=MEMBERS[0], port=port, secret=secret)
-    pull = story.pulls()[0]
+    pulls = story.pulls()
+    if not pulls:
+        print(f"\n{say('no_pull', lang)}")
+        return 1
     bad = _submit(story, invalid, member=MEMBERS[1], port=port, secret=secret)
-    print(f"\n{say('done', lang, good=good, bad=bad, pull=pull)}")
+    print(f"\n{say('done', lang, good=good, bad=bad, pull=pulls[0])}")
+    return 0
 
 
 def run(readme: str | None = None, lang: Lang = "zh") -> int:
-    """Run the demo; 0 when both submissions got their answer."""
+    """Run the demo; 0 when both submissions got their answer, 1 when no PR could be opened."""
     logging.getLogger().setLevel(logging.WARNING)
     with tempfile.TemporaryDirectory() as tmp:
         # `make run` installs no dev tools: no jsonschema, so no request-body checks
         gh = FakeGitHub(Path(tmp) / "github", schemas=find_spec("jsonschema") is not None)
         fake = serve(gh)
-        _seed(gh, readme or data("seed_README.md"), lang)
+        text = readme or data("seed_README.md")
+        _seed(gh, text, lang)
         try:
             with _bot(gh, Path(tmp) / "data") as (port, secret):
-                _tell(Story(gh, lang), port, secret)
+                story = Story(gh, lang, day=demo_date(text, today=dt.date.today()))
+                return _tell(story, port, secret)
         finally:
             fake.shutdown()
             fake.server_close()
-    return 0

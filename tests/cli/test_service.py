@@ -157,7 +157,7 @@ def test_demo_tells_the_story_in_the_repository_language(tmp_path: Path) -> None
     ]
     places = [out.find(part) for part in story]
     assert -1 not in places and places == sorted(places), places
-    assert out.rstrip().endswith("deploy/README.md。")
+    assert out.rstrip().endswith("README 中的「Running the bot」一节和 deploy/README.md。")
     assert "<!--" not in out and "127.0.0.1" not in out and "paperbot:" not in out
 
 
@@ -197,6 +197,30 @@ def test_weekly_demo_shows_a_week_in_fast_forward(tmp_path: Path) -> None:
     assert "@何艺超" not in out and "何艺超" in out.split("⏰")[1]  # no login: named only
     assert out.count("=== 看板 issue #1") == 3 and "看板 issue #2" not in out
     assert "<!--" not in out and "127.0.0.1" not in out
+
+
+SEED = (FIXTURES / "seed_README.md").read_text(encoding="utf-8")
+LATE = SEED.replace("[2025-06-29]-[贾朋]", "[2025-10-01]-[贾朋]", 1)
+TAKEN = SEED.replace("[2025-06-29]-[贾朋]", "[2025-07-13]-[张宇]", 1)
+
+
+@pytest.mark.parametrize(("readme", "day"), [(LATE, "2025-10-02"), (TAKEN, "2025-07-14")])
+def test_demo_dates_its_entry_after_the_readme_newest(
+    tmp_path: Path, readme: str, day: str
+) -> None:
+    (tmp_path / "R.md").write_text(readme, encoding="utf-8")
+    got = run(["demo", "--readme", "R.md"], clean_env(), tmp_path)
+    assert got.returncode == 0, got.stderr
+    assert f"+> > [{day}]-[张宇]-[Attention Is All You Need]" in got.stdout
+    assert "完成：issue #1 成为 pull request #2" in got.stdout
+
+
+def test_demo_with_a_readme_it_cannot_insert_into_says_why(tmp_path: Path) -> None:
+    (tmp_path / "R.md").write_text("# Notes\n\nno marker here\n", encoding="utf-8")
+    got = run(["demo", "--readme", "R.md"], clean_env(), tmp_path)
+    assert got.returncode == 1 and "Traceback" not in got.stderr, got.stderr
+    assert "README.md 中找不到插入标记" in got.stdout
+    assert "演示到此为止：这份 README 收不下演示的记录" in got.stdout
 
 
 ROOT = Path(__file__).parents[2]
