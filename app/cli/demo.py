@@ -111,7 +111,7 @@ def data(name: str) -> str:
 class Story:
     """The demo's fake GitHub, and how what it holds is shown."""
 
-    def __init__(self, gh: FakeGitHub, lang: Lang, *, day: dt.date) -> None:
+    def __init__(self, gh: FakeGitHub, lang: Lang, *, day: dt.date = SAMPLE_DATE) -> None:
         self.gh, self.lang, self.day = gh, lang, day
         self.repo = gh.repos[REPO]
 
