@@ -2,15 +2,30 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import sys
+import time
 
-_STANDARD = set(vars(logging.makeLogRecord({})))
+from pydantic_core import to_json
+
+_STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
 
 
 class JsonFormatter(logging.Formatter):
-    """A log record as JSON: time, level, logger, message and every ``extra`` field."""
+    """A log record as JSON: time, level, logger, message and every ``extra`` field.
+
+    Cheap enough for one line per delivery: the time's text is made once a second, and
+    pydantic-core writes the JSON (UTF-8 kept, anything else as ``str``).
+    """
+
+    _second, _text = -1, ""
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
+        second = int(record.created)
+        if second != self._second:
+            self._second = second
+            self._text = time.strftime("%Y-%m-%d %H:%M:%S", self.converter(second))
+        return f"{self._text},{int(record.msecs):03d}"
 
     def format(self, record: logging.LogRecord) -> str:
         data = {
@@ -22,7 +37,7 @@ class JsonFormatter(logging.Formatter):
         data.update({k: v for k, v in vars(record).items() if k not in _STANDARD})
         if record.exc_info:
             data["error"] = self.formatException(record.exc_info)
-        return json.dumps(data, ensure_ascii=False, default=str)
+        return to_json(data, fallback=str).decode()
 
 
 def setup(fmt: str = "json", level: int = logging.INFO) -> None:
@@ -35,3 +50,6 @@ def setup(fmt: str = "json", level: int = logging.INFO) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
+    # Fields no line shows, each a cost per record (a process lookup, a stack walk).
+    logging.logProcesses = logging.logMultiprocessing = False
+    logging._srcfile = None

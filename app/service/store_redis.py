@@ -116,6 +116,8 @@ end
 class RedisStore:
     """The store in the Redis that holds Huey's queue (``storage`` is Huey's RedisStorage)."""
 
+    local = False
+
     def __init__(self, storage: Any) -> None:
         self.conn = storage.conn
         self.queue = storage.queue_key

@@ -52,6 +52,8 @@ FREE_WAITERS = (
 class SqliteStore:
     """The store beside Huey's tables, in the same file."""
 
+    local = True
+
     def __init__(self, storage: Any) -> None:
         self.storage = storage
         with storage.db(commit=True) as cur:

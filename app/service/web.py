@@ -15,6 +15,7 @@ from typing import TypeVar
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.service import metrics, webhook
 from app.service.queue import JobQueue
@@ -31,27 +32,34 @@ async def _bounded(call: Callable[[], T], default: T) -> T:
         return default
 
 
-def create_app(*, settings: Settings, queue: JobQueue) -> FastAPI:
-    """An app bound to ``settings`` and ``queue``; nothing is read from the environment here."""
-    app = FastAPI(title="paperbot", docs_url=None, redoc_url=None, openapi_url=None)
-    app.state.settings = settings
-    app.state.queue = queue
-    app.include_router(webhook.router)
+def create_app(*, settings: Settings, queue: JobQueue) -> ASGIApp:
+    """The service's ASGI app: /webhook straight to the receiver, the rest through FastAPI.
 
-    @app.get("/healthz")
+    Nothing is read from the environment here: ``settings`` and ``queue`` are all it uses.
+    """
+    api = FastAPI(title="paperbot", docs_url=None, redoc_url=None, openapi_url=None)
+    receiver = webhook.Receiver(settings, queue)
+
+    @api.get("/healthz")
     async def healthz() -> dict[str, str]:
         return {"status": "up"}
 
-    @app.get("/metrics")
+    @api.get("/metrics")
     async def metrics_page() -> Response:
         metrics.QUEUE_DEPTH.set(await _bounded(queue.depth, 0))
         return Response(generate_latest(metrics.REGISTRY), media_type=CONTENT_TYPE_LATEST)
 
-    @app.get("/readyz")
+    @api.get("/readyz")
     async def readyz() -> JSONResponse:
         ok = await _bounded(queue.ready, False)
         return JSONResponse(
             {"queue": "ok" if ok else "unreachable"}, status_code=200 if ok else 503
         )
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"] == "/webhook":
+            await receiver(scope, receive, send)
+        else:
+            await api(scope, receive, send)
 
     return app

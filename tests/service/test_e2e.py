@@ -104,6 +104,12 @@ def wait_for(check: Callable[[], bool], *, what: str, seconds: float = 60) -> No
     raise AssertionError(f"timed out waiting for {what}")
 
 
+def logged(path: Path, logger: str | None = None) -> list[dict[str, Any]]:
+    """The JSON log lines in ``path`` (of ``logger`` only, when given)."""
+    lines = [json.loads(x) for x in path.read_text().splitlines() if x.startswith("{")]
+    return [x for x in lines if logger is None or x.get("logger") == logger]
+
+
 def opened(number: int, action: str = "opened") -> dict[str, Any]:
     body = copy.deepcopy(payload("issues.opened"))
     body["action"] = action
@@ -145,8 +151,8 @@ def test_deliveries_become_pull_requests(gh: FakeGitHub, bot: Bot) -> None:
     wait_for(lambda: pulls_for_all(gh, numbers), what="one PR per submission")
     wait_for(lambda: all(status_comments(gh, n) == 1 for n in numbers), what="status comments")
     assert len(gh.repos[REPO].pulls) == 3
-    wait_for(lambda: bot.log.read_text().count('"logger": "paperbot.jobs"') == 3, what="job logs")
-    lines = [json.loads(x) for x in bot.log.read_text().splitlines() if x.startswith("{")]
+    wait_for(lambda: len(logged(bot.log, "paperbot.jobs")) == 3, what="job logs")
+    lines = logged(bot.log)
     jobs = [x for x in lines if x.get("logger") == "paperbot.jobs"]
     assert {x["outcome"] for x in jobs} == {"submitted"} and len(jobs) == 3
     assert all(x["github_requests"] >= 6 and x["repository"] == REPO for x in jobs)
@@ -195,13 +201,9 @@ def test_scale_out_web_replica_and_separate_worker_on_redis(gh: FakeGitHub, tmp_
         numbers = file_issues(gh, 3)
         assert [web.deliver("issues", opened(n)) for n in numbers] == [202] * 3
         wait_for(lambda: pulls_for_all(gh, numbers), what="the worker to open every PR")
-        jobs = [
-            json.loads(x)
-            for x in (tmp_path / "data" / "worker.log").read_text().splitlines()
-            if x.startswith("{") and '"logger": "paperbot.jobs"' in x
-        ]
+        jobs = logged(tmp_path / "data" / "worker.log", "paperbot.jobs")
         assert {j["outcome"] for j in jobs if j.get("job") == "process_issue"} == {"submitted"}
-        assert '"logger": "paperbot.jobs"' not in web.log.read_text()  # the replica ran no job
+        assert logged(web.log, "paperbot.jobs") == []  # the replica ran no job
     finally:
         web.stop()
         worker.send_signal(signal.SIGINT)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import json
 import os
@@ -10,6 +11,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 from huey.storage import RedisStorage
@@ -261,3 +263,30 @@ def test_a_failed_enqueue_leaves_no_claim_so_the_redelivery_is_accepted(
     huey.storage.sql("drop trigger full", commit=True)
     again = post(client, "issues", payload("issues.opened"), delivery="d-full")
     assert again.status_code == 202 and len(pending(huey)) == 1
+
+
+def test_deliveries_arriving_together_are_claimed_in_one_batch(huey: PaperbotHuey) -> None:
+    queue = make_queue(huey)
+    app = create_app(settings=Settings(GITHUB_WEBHOOK_SECRET=SECRET), queue=queue)
+    batches: list[int] = []
+    accept = queue.store.accept
+    queue.store.accept = lambda items, now: batches.append(len(items)) or accept(items, now)  # type: ignore[method-assign]
+    ids = [f"d-{i}" for i in range(15)] + ["same"] * 5
+
+    async def deliver_all() -> list[int]:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://bot") as client:
+            sent = [post_headers("issues", payload("issues.opened"), delivery=d) for d in ids]
+            answers = await asyncio.gather(
+                *(client.post("/webhook", content=raw, headers=h) for raw, h in sent)
+            )
+        return [a.status_code for a in answers]
+
+    statuses = asyncio.run(deliver_all())
+    assert sorted(statuses) == [200] * 4 + [202] * 16 and len(pending(huey)) == 16
+    assert len(batches) < 5 and sum(batches) == 20
+
+
+def test_only_post_is_allowed(client: TestClient) -> None:
+    res = client.get("/webhook")
+    assert res.status_code == 405 and res.headers["allow"] == "POST"
