@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sys
+import threading
 import time
+from typing import TextIO
 
 from pydantic_core import to_json
 
@@ -40,8 +43,38 @@ class JsonFormatter(logging.Formatter):
         return to_json(data, fallback=str).decode()
 
 
+class TurnHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes each line at once, except on an event loop's thread: there the lines of one
+    turn of the loop (a burst of deliveries) go out together at its end, in one write."""
+
+    def __init__(self, stream: TextIO) -> None:
+        super().__init__(stream)
+        self._turn = threading.local()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            super().emit(record)
+            return
+        pending: list[str] | None = getattr(self._turn, "lines", None)
+        if not pending:
+            pending = self._turn.lines = []
+            loop.call_soon(self._write_turn)
+        try:
+            pending.append(self.format(record) + self.terminator)
+        except Exception:
+            self.handleError(record)
+
+    def _write_turn(self) -> None:
+        lines, self._turn.lines = self._turn.lines, []
+        with self.lock:  # type: ignore[union-attr]
+            self.stream.write("".join(lines))
+            self.flush()
+
+
 def setup(fmt: str = "json", level: int = logging.INFO) -> None:
-    handler = logging.StreamHandler(sys.stderr)
+    handler = TurnHandler(sys.stderr)
     handler.setFormatter(
         JsonFormatter()
         if fmt == "json"

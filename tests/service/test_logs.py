@@ -1,0 +1,72 @@
+"""Log lines: one JSON object each, non-ASCII kept; a burst on the event loop is one write."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import json
+import logging
+import re
+from collections.abc import Iterator
+
+import pytest
+
+from app.service.logs import JsonFormatter, TurnHandler
+
+
+class Writes(io.StringIO):
+    """A stream that counts its writes."""
+
+    count = 0
+
+    def write(self, text: str) -> int:
+        self.count += 1
+        return super().write(text)
+
+
+@pytest.fixture
+def logged() -> Iterator[tuple[logging.Logger, Writes]]:
+    stream = Writes()
+    handler = TurnHandler(stream)
+    handler.setFormatter(JsonFormatter())
+    log = logging.getLogger("paperbot.test-logs")
+    log.addHandler(handler)
+    log.propagate, log.level = False, logging.INFO
+    yield log, stream
+    log.removeHandler(handler)
+
+
+def test_a_line_is_one_json_object_with_its_fields_and_chinese_kept(
+    logged: tuple[logging.Logger, Writes],
+) -> None:
+    log, stream = logged
+    log.info("delivery", extra={"repository": "组会/log", "issue": 7, "ms": 1.5})
+    (line,) = stream.getvalue().splitlines()
+    assert "组会/log" in line  # not \\u escaped
+    data = json.loads(line)
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}", data.pop("time"))
+    assert data == {
+        "level": "INFO",
+        "logger": "paperbot.test-logs",
+        "message": "delivery",
+        "repository": "组会/log",
+        "issue": 7,
+        "ms": 1.5,
+    }
+
+
+def test_the_lines_of_one_turn_of_the_event_loop_go_out_in_one_write(
+    logged: tuple[logging.Logger, Writes],
+) -> None:
+    log, stream = logged
+
+    async def burst() -> None:
+        for n in range(20):
+            log.info("delivery", extra={"n": n})
+        await asyncio.sleep(0)  # the turn ends: its lines are written
+        log.info("next turn")
+        await asyncio.sleep(0)
+
+    asyncio.run(burst())
+    lines = [json.loads(x) for x in stream.getvalue().splitlines()]
+    assert [x.get("n") for x in lines] == [*range(20), None] and stream.count == 2
