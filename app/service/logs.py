@@ -7,7 +7,7 @@ import logging
 import sys
 import threading
 import time
-from typing import TextIO
+from typing import Any, TextIO
 
 from pydantic_core import to_json
 
@@ -24,11 +24,14 @@ class JsonFormatter(logging.Formatter):
     _second, _text = -1, ""
 
     def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
-        second = int(record.created)
+        return self.stamp(record.created)
+
+    def stamp(self, created: float) -> str:
+        second = int(created)
         if second != self._second:
             self._second = second
             self._text = time.strftime("%Y-%m-%d %H:%M:%S", self.converter(second))
-        return f"{self._text},{int(record.msecs):03d}"
+        return f"{self._text},{int((created - second) * 1000):03d}"
 
     def format(self, record: logging.LogRecord) -> str:
         data = {
@@ -53,24 +56,43 @@ class TurnHandler(logging.StreamHandler):  # type: ignore[type-arg]
 
     def emit(self, record: logging.LogRecord) -> None:
         try:
+            self.put(self.format(record) + self.terminator)
+        except Exception:
+            self.handleError(record)
+
+    def put(self, text: str) -> None:
+        """Write ``text`` now, or at the end of this turn of the running event loop."""
+        try:
             loop = asyncio.get_running_loop()
         except RuntimeError:
-            super().emit(record)
+            with self.lock:  # type: ignore[union-attr]
+                self.stream.write(text)
+                self.flush()
             return
         pending: list[str] | None = getattr(self._turn, "lines", None)
         if not pending:
             pending = self._turn.lines = []
             loop.call_soon(self._write_turn)
-        try:
-            pending.append(self.format(record) + self.terminator)
-        except Exception:
-            self.handleError(record)
+        pending.append(text)
 
     def _write_turn(self) -> None:
         lines, self._turn.lines = self._turn.lines, []
         with self.lock:  # type: ignore[union-attr]
             self.stream.write("".join(lines))
             self.flush()
+
+
+def info(logger: logging.Logger, message: str, fields: dict[str, Any]) -> None:
+    """``logger.info(message, extra=fields)`` for a line per delivery: when the only handler
+    is ``setup``'s JSON one, the line is written without a LogRecord (a third of the cost)."""
+    handler = logging.root.handlers[0] if len(logging.root.handlers) == 1 else None
+    formatter = handler.formatter if isinstance(handler, TurnHandler) else None
+    if not isinstance(formatter, JsonFormatter) or logger.handlers:
+        logger.info(message, extra=fields)
+    elif logger.isEnabledFor(logging.INFO):
+        head = {"time": formatter.stamp(time.time()), "level": "INFO", "logger": logger.name}
+        line = {**head, "message": message, **fields}
+        handler.put(to_json(line, fallback=str).decode() + "\n")  # type: ignore[union-attr]
 
 
 def setup(fmt: str = "json", level: int = logging.INFO) -> None:

@@ -24,7 +24,7 @@ from typing import Any
 
 from pydantic_core import from_json, to_json
 
-from app.service import metrics
+from app.service import logs, metrics
 from app.service.queue import JobQueue
 from app.service.routes import router as routes
 from app.service.settings import Settings
@@ -65,9 +65,10 @@ class Receiver:
         event = headers.get("x-github-event") or ""
         label = event if event in ROUTED and outcome not in UNSIGNED else "other"
         metrics.delivery(label, outcome)
-        log.info(
+        logs.info(
+            log,
             "delivery",
-            extra={
+            {
                 "delivery": headers.get("x-github-delivery"),
                 "event": label,
                 "action": extra.pop("action", None),

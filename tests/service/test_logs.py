@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from app.service import logs
 from app.service.logs import JsonFormatter, TurnHandler
 
 
@@ -70,3 +71,22 @@ def test_the_lines_of_one_turn_of_the_event_loop_go_out_in_one_write(
     asyncio.run(burst())
     lines = [json.loads(x) for x in stream.getvalue().splitlines()]
     assert [x.get("n") for x in lines] == [*range(20), None] and stream.count == 2
+
+
+def test_the_delivery_line_written_without_a_log_record_reads_the_same(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    stream = Writes()
+    handler = TurnHandler(stream)
+    handler.setFormatter(JsonFormatter())
+    monkeypatch.setattr(logging.root, "handlers", [handler])
+    log = logging.getLogger("paperbot.webhook")
+    log.setLevel(logging.INFO)
+    fields = {"delivery": "d-1", "repository": "组会/log", "issue": None, "ms": 0.4}
+    try:
+        log.info("delivery", extra=fields)
+        logs.info(log, "delivery", fields)
+    finally:
+        log.setLevel(logging.NOTSET)
+    slow, fast = (json.loads(x) for x in stream.getvalue().splitlines())
+    assert slow.pop("time")[:16] == fast.pop("time")[:16] and slow == fast
