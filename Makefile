@@ -33,8 +33,9 @@ lint: $(STAMP)  ## ruff, ruff format --check, mypy --strict
 test: lint  ## install, lint, then run every test
 	$(BIN)/pytest
 
-bench: $(STAMP)  ## print the benchmark figures (installs wrk, the load generator, if missing)
+bench: $(STAMP)  ## print the benchmark figures (installs wrk if missing; bench.webhook needs node 20 + npm for its Probot peer)
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	command -v npm >/dev/null || (echo "bench.webhook compares with Probot: install node 20 and npm" && exit 1)
 	$(BIN)/python -m bench.core
 	$(BIN)/python -m bench.api_cost
 	$(BIN)/python -m bench.webhook
