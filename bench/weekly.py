@@ -64,7 +64,7 @@ def _events(week: Week) -> list[tuple[dt.datetime, str, Callable[[], object]]]:
     for i, login in enumerate(MEMBERS[:9]):
         when = MONDAY + dt.timedelta(days=i % 6, hours=21, minutes=i)
         day = when.date().isoformat()
-        body = report_body(date=day, name="", title=f"Paper {i}")
+        body = report_body(date=day, name="", title=f"Paper {i}", link=_link(i))
         if i == 8:
             body = f"[{day}]-[成员8]-组会准备，本周未精读"
 
@@ -87,8 +87,14 @@ def _edit(week: Week, member: int) -> object:
         date=(MONDAY + dt.timedelta(days=member % 6)).date().isoformat(),
         name="",
         title=f"Paper {member} (edited)",
+        link=_link(member),
     )
     return process_issue(week.ctx, issue)
+
+
+def _link(member: int) -> str:
+    """A paper of one's own: the same paper twice would add "already read" notes."""
+    return f"https://arxiv.org/abs/2401.{10000 + member}"
 
 
 def _merge_all(week: Week) -> None:

@@ -19,6 +19,7 @@ from typing import Any
 
 from app.core.dashboard import quiet
 from app.core.entry import Entry, EntryKey, Report, key
+from app.core.errors import Problem
 from app.core.i18n import Lang, pick
 from app.core.messages import STATUS_MARK, TRAILER
 
@@ -38,6 +39,10 @@ _TEXT: dict[str, tuple[str, str]] = {
         "已通过检查，已加入本周的合并 PR：{url}。维护者合并后即写入 README。",
         "All fields check out; this entry is in the weekly pull request {url}. "
         "It lands in the README once merged.",
+    ),
+    "noted": (
+        "以下内容没有写入记录，如果需要，请编辑 issue：",
+        "These parts were not put in the entry; edit the issue if they should be:",
     ),
     "moved": (
         "本仓库已改为每周一个合并 PR：此提交已移入 {url}，关闭此 PR。",
@@ -69,6 +74,7 @@ class Item:
     author_id: int
     entry: Entry
     fingerprint: str
+    notes: tuple[Problem, ...] = ()
 
 
 def title(items: Sequence[Item], week: dt.date, lang: Lang) -> str:
@@ -152,6 +158,8 @@ def note(name: str, lang: Lang, **values: object) -> str:
     return text(name, lang, **{k: quiet(str(v)) for k, v in values.items()}) + "\n"
 
 
-def status(name: str, lang: Lang, **values: object) -> str:
-    """A status comment, with the bot's status marker."""
-    return f"{STATUS_MARK}\n{note(name, lang, **values)}"
+def status(name: str, lang: Lang, *, notes: Sequence[Problem] = (), **values: object) -> str:
+    """A status comment, with the bot's status marker (and the notes of a valid entry)."""
+    lines = [f"- **{quiet(p.label)}**: {quiet(p.message)}" for p in notes]
+    extra = "\n".join([text("noted", lang), *lines]) + "\n" if lines else ""
+    return f"{STATUS_MARK}\n{note(name, lang, **values)}{extra}"

@@ -150,7 +150,9 @@ def _add(got: Batch, config: Config, readme: str, issue: Issue, *, today: dt.dat
         got.verdicts[issue.number] = Verdict(issue, "present")
         return readme
     fingerprint = messages.fingerprint(issue.body)
-    item = Item(issue.number, issue.author, issue.author_id, result.entry, fingerprint)
+    item = Item(
+        issue.number, issue.author, issue.author_id, result.entry, fingerprint, result.notes
+    )
     got.verdicts[issue.number] = Verdict(issue, "batched", item=item)
     return result.readme
 
@@ -243,7 +245,8 @@ def _status(config: Config, got: Batch, verdict: Verdict) -> str:
         return messages.status("present" if verdict.kind == "present" else "not_merged", lang)
     if got.human or got.pull is None:
         return messages.status("human", lang, branch=BRANCH)
-    return texts.status("batched", lang, url=got.pull.url)
+    notes = verdict.item.notes if verdict.item else ()
+    return texts.status("batched", lang, url=got.pull.url, notes=notes)
 
 
 def closed(ctx: Context, config: Config, *, number: int, merged: bool) -> str:

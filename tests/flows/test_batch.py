@@ -226,3 +226,13 @@ def test_the_rolling_prs_close_is_routed_with_its_number() -> None:
     task = router.route("pull_request", payload)
     assert task is not None and task.name == "pull_closed"
     assert (task.args["number"], task.args["branch"], task.args["merged"]) == (7, BRANCH, True)
+
+
+def test_notes_on_a_valid_entry_are_shown_beside_the_rolling_pr(
+    gh: FakeGitHub, ctx: Context
+) -> None:
+    body = report_body(date="2025-07-06", name="", title="Paper A") + "\n\n### 心得\n\n很好"
+    number = int(gh.create_issue(REPO, title="x", body=body, login=MEMBER)["number"])
+    assert process_issue(ctx, number) == "submitted"
+    text = status(gh, number)
+    assert "已加入本周的合并 PR" in text and "以下内容没有写入记录" in text and "心得" in text
