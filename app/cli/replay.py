@@ -23,13 +23,13 @@ PortFor = Callable[[str, "int | None"], "RepoPort | DryRun"]
 def issue_from_payload(payload: Payload) -> Issue | None:
     """The issue as the delivery saw it (the offline mode has no GitHub to ask), if any."""
     d = payload.get("issue")
-    if not isinstance(d, dict) or "number" not in d:
+    if not isinstance(d, dict) or not isinstance(d.get("number"), int):
         return None
-    user = d.get("user") or {}
+    user: dict[str, Any] = d["user"] if isinstance(d.get("user"), dict) else {}
     return Issue(
         number=d["number"],
-        title=d.get("title") or "",
-        body=d.get("body"),
+        title=_text(d.get("title")) or "",
+        body=_text(d.get("body")),
         author=user.get("login", ""),
         author_id=user.get("id") or 0,
         author_association=d.get("author_association", "NONE"),
@@ -39,6 +39,11 @@ def issue_from_payload(payload: Payload) -> Issue | None:
         is_pull=bool(d.get("pull_request")),
         url=d.get("html_url") or "",
     )
+
+
+def _text(value: object) -> str | None:
+    """A string field as GitHub sends it; anything else reads as absent."""
+    return value if isinstance(value, str) else None
 
 
 def offline_port(

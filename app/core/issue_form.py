@@ -52,7 +52,7 @@ class Submission:
 
 def read_issue(body: str | None, *, lang: Lang = "zh") -> Submission:
     """The submission in an issue body; NotASubmission when it holds none."""
-    body = (body or "").removeprefix("\ufeff")
+    body = (body if isinstance(body, str) else "").removeprefix("\ufeff")
     sections, unknown = read_sections(body)
     if sections:
         kind = _kind(sections)

@@ -119,8 +119,8 @@ def pull_closed(job: Context, *, branch: str, merged: bool, pull: int | None = N
 def pushed_route(payload: Payload) -> Task | Skip:
     """A push to the default branch may make every open bot PR conflict: regenerate them."""
     default = payload["repository"].get("default_branch")
-    if payload.get("ref") != f"refs/heads/{default}":
-        return Skip(f"push to {payload.get('ref')}, not to the default branch {default}")
+    if payload["ref"] != f"refs/heads/{default}":
+        return Skip(f"push to {payload['ref']}, not to the default branch {default}")
     if payload.get("deleted"):
         return Skip("the push deleted the default branch")
     return Task("regenerate", base_args(payload))
@@ -147,7 +147,7 @@ def regenerate(job: Context) -> str:
         f"#{messages.issue_of(p.head)}: {refresh_pull(job, p)}"
         for p in ours(job.port, job.port.open_pulls())
     ]
-    return "; ".join([*done, *unbatch(job), refresh(job)])
+    return "; ".join([*(done or ["no open paperbot PRs"]), *unbatch(job), refresh(job)])
 
 
 def unbatch(job: Context) -> list[str]:

@@ -65,22 +65,36 @@ class Router:
 
     def decide(self, event: str, payload: Payload) -> Task | Skip:
         """The delivery's task, or why it has none."""
+        try:
+            return self._decide(event, payload)
+        except (KeyError, TypeError, AttributeError) as exc:
+            missing = f"no {exc.args[0]!r}" if isinstance(exc, KeyError) else "a malformed field"
+            return Skip(f"the {event} payload has {missing}, which GitHub always sends")
+
+    def _decide(self, event: str, payload: Payload) -> Task | Skip:
         sender = payload.get("sender") or {}
         if sender.get("type") == "Bot":
             return Skip(f"sender {sender.get('login', '')} is a bot")
         action = payload.get("action")
         handler = self.handlers.get((event, action)) or self.handlers.get((event, None))
+        if handler is None and action is None and event in self.events():
+            raise KeyError("action")
         if handler is None:
             return Skip(f"no route for {event}.{action}" if action else f"no route for {event}")
-        try:
-            return handler(payload)
-        except (KeyError, TypeError, AttributeError) as exc:
-            missing = f"no {exc.args[0]!r}" if isinstance(exc, KeyError) else "a malformed field"
-            return Skip(f"the {event} payload has {missing}, which GitHub always sends")
+        task = handler(payload)
+        if isinstance(task, Task) and not _well_typed(task.args):
+            raise TypeError(task.args)
+        return task
 
     def events(self) -> set[str]:
         """Every event name with a route (for bounded metric labels and early answers)."""
         return {event for event, _ in self.handlers}
+
+
+def _well_typed(args: Args) -> bool:
+    """A task's repository is a name and its issue number an int, as GitHub sends them."""
+    number = args.get("number", 0)
+    return isinstance(args["repo"], str) and isinstance(number, int) and number is not True
 
 
 def base_args(payload: Payload) -> Args:

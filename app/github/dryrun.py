@@ -216,5 +216,5 @@ class DryRun:
 def describe(actions: list[Action]) -> str:
     """The recorded writes as text for a terminal."""
     if not actions:
-        return "No changes: GitHub already matches the issue.\n"
+        return "No changes: nothing would be written to GitHub.\n"
     return "".join(f"== would {a.kind}: {a.target}\n{a.detail.rstrip()}\n\n" for a in actions)

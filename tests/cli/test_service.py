@@ -359,6 +359,37 @@ def _closed_bot_pull() -> dict[str, object]:
             0,
             "outcome: ignored: the issues payload has a malformed field, which GitHub always sends",
         ),
+        (
+            "issues",
+            {
+                "action": "opened",
+                "issue": {"number": "x", "body": 5},
+                "repository": {"full_name": "a/b"},
+            },
+            0,
+            "outcome: ignored: the issues payload has a malformed field, which GitHub always sends",
+        ),
+        (
+            "issues",
+            {},
+            0,
+            "outcome: ignored: the issues payload has no 'action', which GitHub always sends",
+        ),
+        (
+            "push",
+            {"repository": {"full_name": "a/b", "default_branch": "main"}},
+            0,
+            "outcome: ignored: the push payload has no 'ref', which GitHub always sends",
+        ),
+        (
+            "push",
+            {
+                "ref": "refs/heads/main",
+                "repository": {"full_name": "a/b", "default_branch": "main"},
+            },
+            0,
+            "outcome: no open paperbot PRs; dashboard off",
+        ),
     ],
 )
 def test_receive_says_what_it_did_with_any_event(
@@ -370,7 +401,7 @@ def test_receive_says_what_it_did_with_any_event(
         clean_env(),
         tmp_path,
     )
-    assert "Traceback" not in got.stderr
+    assert "Traceback" not in got.stderr and "already matches" not in got.stdout
     assert got.returncode == code and says in (got.stdout + got.stderr).splitlines()
 
 

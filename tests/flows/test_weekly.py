@@ -130,7 +130,7 @@ def test_a_merge_updates_the_dashboard_in_place(gh: FakeGitHub, clients: Clients
     merge_pull(gh, REPO, 3)
     pull_closed(ctx, branch="paperbot/issue-2", merged=True)
     ctx.now.at += dt.timedelta(minutes=11)  # type: ignore[attr-defined]
-    assert regenerate(ctx) == "dashboard updated"
+    assert regenerate(ctx) == "no open paperbot PRs; dashboard updated"
     (board,) = dashboards(gh)
     assert "- ✅ **新人** [A Paper](https://arxiv.org/abs/2401.00001)" in str(board["body"])
 
