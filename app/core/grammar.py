@@ -105,6 +105,12 @@ def _split(line: str) -> tuple[str, str, str] | None:
     return m["date"], (n["b"] or n["n"] or "").strip(), m["rest"].strip()[n.end() :].strip()
 
 
+def header_rest(line: str) -> str | None:
+    """What a header line says after its date and name, as written (a closing ``\\`` dropped)."""
+    parts = _split(line)
+    return parts[2].rstrip("\\ ") if parts else None
+
+
 def parse_header(line: str) -> RawEntry | None:
     """Read one header line (quote markers allowed); None when it is not a readable header."""
     parts = _split(line)

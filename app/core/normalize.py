@@ -7,8 +7,9 @@ Rules:
 - Text content is kept, or the entry is not touched: the rewritten entry must read back with
   the same date, name, title, link, venue, figures, summary and reason; its header must hold
   the same characters apart from the format's own punctuation; and no text may sit outside
-  what the grammar reads (before the 论文简述 label, or under a skip). An entry failing any
-  of these is left byte-identical and listed with the reason.
+  what the grammar reads (before the 论文简述 label, or under a skip). A skip's words after
+  its name stay exactly as written (only the date, name brackets and quote prefix change).
+  An entry failing any of these is left byte-identical and listed with the reason.
 - An entry keeps its newline style (LF or CRLF) and a missing final newline stays missing.
 - Normalising twice changes nothing the second time.
 """
@@ -27,6 +28,7 @@ from app.core.grammar import (
     PREFIX,
     SKIP_WORDS,
     RawEntry,
+    header_rest,
     join_header,
     read_entry,
     strip_label,
@@ -111,6 +113,8 @@ def rewrite(old: str, template: Template) -> str | _Refused:
     model = _model(raw, day)
     source = template.report if raw.kind == "report" else template.skip
     new = fill(source, parts(model, template, inert=False))
+    if raw.kind == "skip":
+        new = _keep_reason(new, join_header(lines)[0])
     if not _same(raw, new, old):
         return _Refused("not_kept", shown)
     new = new.replace("\n", newline)
@@ -124,6 +128,15 @@ def _model(raw: RawEntry, day: dt.date) -> Report | Skip:
     return Report.model_validate(
         {**values, "date": day, "title": raw.title, "summary": raw.summary}
     )
+
+
+def _keep_reason(new: str, old_head: str) -> str:
+    """A skip's header with the member's words after the name exactly as they wrote them."""
+    head, rest = new.split("\n", 1)
+    ours, theirs = header_rest(head), header_rest(old_head)
+    if not ours or theirs is None or not head.endswith(ours):
+        return new
+    return f"{head[: len(head) - len(ours)]}{theirs}\n{rest}"
 
 
 def _outside(raw: RawEntry, body: list[str]) -> bool:
@@ -143,8 +156,11 @@ def _same(raw: RawEntry, new: str, old: str) -> bool:
         return False
     if {**back.fields(), "date": ""} != {**raw.fields(), "date": ""}:
         return False
-    old_lines = old.replace("\r\n", "\n").split("\n")
-    return _header_text(join_header(old_lines)[0]) == _header_text(join_header(lines)[0])
+    old_head = join_header(old.replace("\r\n", "\n").split("\n"))[0]
+    new_head = join_header(lines)[0]
+    if raw.kind == "skip" and header_rest(old_head) != header_rest(new_head):
+        return False  # a skip's reason is the member's own words, kept exactly
+    return _header_text(old_head) == _header_text(new_head)
 
 
 def _header_text(head: str) -> Counter[str]:
