@@ -3,7 +3,8 @@
 Rules:
 - A body that holds no readable submission is an attempt when it has a clue: a date in
   brackets (``[2025-07-13]``, ``【2025-07-13】``, ``［…］``), the README template's
-  placeholders (``[日期]-[first]-[论文标题]-[来源]``), the label 论文简述, a phrase such as
+  placeholders (``[日期]-[first]-[论文标题]-[来源]``), the label 论文简述 starting a line (or
+  anywhere beside a date: a question that mentions it is no attempt), a phrase such as
   本周未精读, or a ``###`` heading that names something form-like (论文, title, link, …) but
   no field. Anything else is no submission and gets no answer (a question about a room).
 - An attempt is an ``AttemptedEntry`` (an InvalidSubmission, so it is posted like one): what
@@ -29,6 +30,7 @@ _BRACKETED_DATE = re.compile(rf"[{_OPEN}]\s*{DATE_TEXT}\s*[{_CLOSE}]")
 _DATE = re.compile(DATE_TEXT)
 _PLACEHOLDERS = {"日期", "first", "second", "姓名", "论文标题", "来源"}  # the README's template
 _LABEL = re.compile(r"论文简[述评]|summary\s*[:：]", re.I)
+_LABEL_LINE = re.compile(r"^[\s>#*]*(?:论文简[述评]|summary\s*[:：])", re.I | re.M)
 _FORMISH = re.compile(
     r"论文|日期|姓名|标题|题目|链接|来源|会议|简述|摘要|框架|周报|精读|"
     r"\b(?:date|name|title|link|url|venue|paper|summary|abstract|figure|reason)\b",
@@ -43,7 +45,7 @@ def attempt_error(body: str, *, lang: Lang, unknown: Sequence[str] = ()) -> Atte
     """The answer to a body that is no readable submission; None when it is no attempt."""
     formish = [h for h in unknown if _FORMISH.search(h)]
     left = placeholders(body)
-    clues = (_BRACKETED_DATE.search(body), _LABEL.search(body), SKIP_WORDS.search(body))
+    clues = (_BRACKETED_DATE.search(body), _labelled(body), SKIP_WORDS.search(body))
     if not (formish or left or any(clues)):
         return None
     kind: Kind = "skip" if SKIP_WORDS.search(body) and not _LABEL.search(body) else "report"
@@ -53,6 +55,11 @@ def attempt_error(body: str, *, lang: Lang, unknown: Sequence[str] = ()) -> Atte
     problems += unknown_headings(unknown, kind=kind, lang=lang)
     problems.append(Problem("shape", msg("expected", lang), msg(f"shape_{kind}", lang)))
     return AttemptedEntry(problems, recognised=found, missing=missing, unknown=tuple(unknown))
+
+
+def _labelled(body: str) -> bool:
+    """论文简述 starting a line, or anywhere beside a date (not a question that mentions it)."""
+    return bool(_LABEL_LINE.search(body) or (_LABEL.search(body) and _DATE.search(body)))
 
 
 def placeholders(text: str) -> list[str]:

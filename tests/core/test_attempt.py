@@ -93,6 +93,8 @@ def test_an_attempt_in_english() -> None:
         "### Bug\n\nThe bot crashed\n\n### Steps\n\n1. open an issue",
         "2025-07-13 的组会改到下午三点",  # a date, but not bracketed
         "[链接](https://example.org) 这个网站打不开",
+        "请问论文简述要写多长？可以写英文吗？",  # a question naming the label
+        "How long should the summary: part be?",
         "",
     ],
 )
