@@ -46,8 +46,9 @@ def add_command(
 
 
 def write_or_diff(path: str, old: str, new: str, *, write: bool) -> None:
-    """Write ``new`` over ``path`` (bytes kept: no newline translation), or print the diff."""
-    if write:
+    """Write ``new`` over ``path`` (bytes kept: no newline translation), or print the diff;
+    either way a file needing no change says so."""
+    if write or new == old:
         if new != old:
             Path(path).write_bytes(new.encode("utf-8"))  # byte for byte, CRLF kept
         print(f"{path}: {'updated' if new != old else 'already up to date'}")

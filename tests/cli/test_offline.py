@@ -85,6 +85,8 @@ def test_apply_shows_a_diff_then_writes(tmp_path: Path, issue: Path) -> None:
     assert wrote.returncode == 0 and "updated" in wrote.stdout
     again = run("apply", str(readme), str(issue), "--write")
     assert "already up to date" in again.stdout
+    shown = run("apply", str(readme), str(issue))  # no --write: the same answer, not silence
+    assert shown.returncode == 0 and shown.stdout == f"{readme}: already up to date\n"
 
 
 def test_apply_with_errors_leaves_the_file(tmp_path: Path) -> None:
