@@ -97,6 +97,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "`[2025-07-06]-[Zhang Yu]-reason，本周未精读` (the reason is optional)",
     ),
     "file_missing": ("{branch} 分支上没有 {path}", "{path} not found on {branch}"),
+    "file_not_text": (
+        "{path} 不是 UTF-8 文本，请维护者把它另存为 UTF-8 编码后再试",
+        "{path} is not UTF-8 text; a maintainer should save it as UTF-8, then retry",
+    ),
     "marker_missing": (
         "{path} 中找不到插入标记「{marker}」",
         "{path} has no insertion marker '{marker}'",

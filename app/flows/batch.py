@@ -28,10 +28,17 @@ from app.core.batch import BRANCH, Item
 from app.core.config import Config
 from app.core.entry import Entry
 from app.core.errors import BotError, InvalidSubmission
-from app.core.i18n import msg
 from app.core.submission import apply, build
 from app.core.week import week_of
-from app.flows.context import Context, NotAllowed, Status, authorise, is_submission, set_label
+from app.flows.context import (
+    Context,
+    NotAllowed,
+    Status,
+    authorise,
+    base_readme,
+    is_submission,
+    set_label,
+)
 from app.github.port import FileText, Issue, Pull, RepoPort, Unprocessable
 
 
@@ -79,10 +86,7 @@ def open_pull(port: RepoPort) -> Pull | None:
 def sync(ctx: Context, config: Config, *, retry: int | None = None) -> Batch:
     """Bring ``paperbot/batch`` and its PR in line with the pending submissions."""
     port = ctx.port
-    base_sha = port.branch_sha(ctx.base)
-    readme = port.read_file(config.path, base_sha) if base_sha else None
-    if base_sha is None or readme is None:
-        raise BotError(msg("file_missing", config.language, path=config.path, branch=ctx.base))
+    readme, base_sha = base_readme(port, config, base=ctx.base, sha=port.branch_sha(ctx.base))
     history = port.pulls_for(BRANCH)
     held = {n: f for n, f in _held(history, port.bot_login()).items() if n != retry}
     got, text = _judge(ctx, config, readme.text, held=held)

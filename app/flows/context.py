@@ -15,7 +15,7 @@ from app.core import messages
 from app.core.config import Config, load_config
 from app.core.errors import BotError, NotASubmission
 from app.core.fields import FORMS
-from app.core.i18n import Lang
+from app.core.i18n import Lang, msg
 from app.core.issue_form import read_issue
 from app.github.port import Comment, FileText, Gone, Issue, RepoPort
 
@@ -254,3 +254,17 @@ def set_label(port: RepoPort, issue: Issue, label: str, on: bool) -> None:
         port.add_labels(issue.number, [label])
     elif not on and label in issue.labels:
         port.remove_label(issue.number, label)
+
+
+def base_readme(
+    port: RepoPort, config: Config, *, base: str, sha: str | None
+) -> tuple[FileText, str]:
+    """The README at the default branch's ``sha``, and the sha; a BotError in the repository's
+    language when it is missing or is not UTF-8 text (GitHub serves any bytes)."""
+    try:
+        readme = port.read_file(config.path, sha) if sha else None
+    except UnicodeDecodeError:
+        raise BotError(msg("file_not_text", config.language, path=config.path)) from None
+    if readme is None or sha is None:
+        raise BotError(msg("file_missing", config.language, path=config.path, branch=base))
+    return readme, sha

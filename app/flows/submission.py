@@ -25,7 +25,7 @@ from app.core import messages
 from app.core.config import Config
 from app.core.entry import EntryKey
 from app.core.errors import AttemptedEntry, BotError, DuplicateEntry, InvalidSubmission
-from app.core.i18n import Lang, msg
+from app.core.i18n import Lang
 from app.core.submission import apply
 from app.flows import batch
 from app.flows.branch import BranchExists, HumanTouched, Plan, write_branch
@@ -34,6 +34,7 @@ from app.flows.context import (
     NotAllowed,
     Status,
     authorise,
+    base_readme,
     is_submission,
     may_retry,
     repo_config,
@@ -132,9 +133,7 @@ def _submit(
     base_sha: str | None,
     retry: bool,
 ) -> str:
-    readme = job.port.read_file(config.path, base_sha) if base_sha else None
-    if base_sha is None or readme is None:
-        raise BotError(msg("file_missing", config.language, path=config.path, branch=job.base))
+    readme, base_sha = base_readme(job.port, config, base=job.base, sha=base_sha)
     records = {config.labels.merged, config.labels.not_merged} & set(issue.labels)
     answered = bool(issue.comments or retry or records)
     name = messages.branch(issue.number)

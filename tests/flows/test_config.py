@@ -85,6 +85,26 @@ def test_a_missing_readme_is_told_in_the_repository_language(
     assert only_comment(gh).splitlines()[1] == says
 
 
+@pytest.mark.parametrize(
+    ("language", "says"),
+    [
+        ("zh", "paperbot 无法处理此 issue：README.md 不是 UTF-8 文本，请维护者把它另存为 UTF-8"),
+        ("en", "paperbot could not process this issue: README.md is not UTF-8 text; a maintainer"),
+    ],
+)
+def test_a_readme_that_is_not_utf8_is_told_in_the_repository_language(
+    gh: FakeGitHub, ctx: Context, language: str, says: str
+) -> None:
+    config(gh, f"language: {language}\n")
+    git, gbk = gh.repos[REPO].git, "> ==> 时间倒序，本次更新插入位置 <==\n".encode("gbk")
+    git.set_ref(
+        "main", git.commit_file(parent=git.head("main"), path="README.md", data=gbk, message="m")
+    )
+    gh.create_issue(REPO, title="x", body=report_body(), login=MEMBER)
+    assert process_issue(ctx, 1) == "problem"
+    assert only_comment(gh).splitlines()[1].startswith(says)
+
+
 def test_owner_wide_config_is_the_fallback(gh: FakeGitHub, ctx: Context) -> None:
     config(gh, "language: en\n", repo="group/.github")
     gh.create_issue(REPO, title="x", body=report_body(date="soon"), login=MEMBER)
