@@ -27,6 +27,7 @@ from app.core.fields import TITLE
 from app.core.grammar import WRAP, join_header
 from app.core.i18n import Lang, listing, pick
 from app.core.links import recognise
+from app.core.messages import READ_BY
 from app.core.paper import PaperMeta, fold_title
 from app.core.readme import find_marker, header_at, lines_at, region
 
@@ -34,6 +35,7 @@ _HEADER = rf"[ \t>]*\[\s*{DATE_TEXT}\s*\]"
 _OPEN_TITLE = r"[^\n]*\[[^\[\]\n]*(?=\r?\n)"
 _TEXT = {
     "readme": ("已于 {date} 由 {name} 精读", "already read by {name} on {date}"),
+    "label": ("已有人精读", "Already read"),
     "open": (
         "已于 {date} 由 {name} 提交精读（#{issue}，尚未合并）",
         "already submitted by {name} for {date} (#{issue}, not merged yet)",
@@ -152,4 +154,4 @@ def check(
     label = TITLE.label(lang)
     if config.duplicates == "refuse":
         raise InvalidSubmission([Problem("title", label, pick(_TEXT["refuse"], lang, who=said))])
-    return (Problem("title", label, said),)
+    return (Problem(READ_BY, pick(_TEXT["label"], lang), said),)

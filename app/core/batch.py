@@ -21,7 +21,7 @@ from app.core.dashboard import quiet
 from app.core.entry import Entry, EntryKey, Report, key
 from app.core.errors import Problem
 from app.core.i18n import Lang, pick
-from app.core.messages import STATUS_MARK, TRAILER
+from app.core.messages import STATUS_MARK, TRAILER, left_out, read_by
 
 BRANCH = "paperbot/batch"
 _STATE = re.compile(r"<!-- paperbot:batch (\{.*?\}) -->")
@@ -160,6 +160,7 @@ def note(name: str, lang: Lang, **values: object) -> str:
 
 def status(name: str, lang: Lang, *, notes: Sequence[Problem] = (), **values: object) -> str:
     """A status comment, with the bot's status marker (and the notes of a valid entry)."""
-    lines = [f"- **{quiet(p.label)}**: {quiet(p.message)}" for p in notes]
+    lines = [f"- **{quiet(p.label)}**: {quiet(p.message)}" for p in left_out(notes)]
     extra = "\n".join([text("noted", lang), *lines]) + "\n" if lines else ""
-    return f"{STATUS_MARK}\n{note(name, lang, **values)}{extra}"
+    seen = "".join(f"{line}\n" for line in read_by(notes, lang))
+    return f"{STATUS_MARK}\n{note(name, lang, **values)}{extra}{seen}"

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from app.core.entry import Entry, EntryKey, Report, key
@@ -33,6 +33,21 @@ def branch(number: int) -> str:
 def issue_of(branch_name: str) -> int | None:
     tail = branch_name.removeprefix(BRANCH_PREFIX)
     return int(tail) if branch_name.startswith(BRANCH_PREFIX) and tail.isdigit() else None
+
+
+READ_BY = "already"  # a note's field when it names who already read the paper
+_READ_BY = ("提示：这篇论文{said}。", "Note: this paper was {said}.")
+
+
+def left_out(notes: Sequence[Problem]) -> list[Problem]:
+    """The notes about parts of the issue that are not in the entry (not who read it)."""
+    return [p for p in notes if p.field != READ_BY]
+
+
+def read_by(notes: Sequence[Problem], lang: Lang) -> list[str]:
+    """The already-read notices as their own paragraph (an empty list when none)."""
+    said = [pick(_READ_BY, lang, said=inert(p.message)) for p in notes if p.field == READ_BY]
+    return ["", *said] if said else []
 
 
 _PR: dict[str, tuple[str, str]] = {
@@ -69,12 +84,14 @@ def pr_body(
     author: str,
     lang: Lang = "zh",
     state: Mapping[str, str | int] | None = None,
+    notes: Sequence[Problem] = (),
 ) -> str:
-    """``Closes #N`` (GitHub's keyword, in English in every language), who, the block, and
-    the hidden state (``state`` adds to it)."""
+    """``Closes #N`` (GitHub's keyword, in English in every language), who, who already read
+    the paper (from ``notes``), the block, and the hidden state (``state`` adds to it)."""
+    seen = "".join(f"{line}\n\n" for line in read_by(notes, lang)[1:])
     return (
         f"Closes #{issue}\n\n"
-        f"{_pr('by', lang, author=author, issue=str(issue))}\n\n"
+        f"{_pr('by', lang, author=author, issue=str(issue))}\n\n{seen}"
         f"{inert(block)}\n"
         f"{_state_line({'issue': issue, 'key': list(key(entry)), **(state or {})})}\n"
     )
@@ -195,8 +212,11 @@ def form_url(repo_url: str, kind: Kind) -> str:
     return f"{repo_url.rstrip('/')}/issues/new?template={FORMS[kind].filename}"
 
 
-def status(kind: str, lang: Lang, *, problems: tuple[Problem, ...] = (), **values: str) -> str:
-    """The sticky status comment's body for ``kind``."""
+def status(kind: str, lang: Lang, *, problems: Sequence[Problem] = (), **values: str) -> str:
+    """The sticky status comment's body for ``kind``; an already-read notice is a paragraph
+    of its own, never among the parts left out of the entry."""
+    listed = left_out(problems)
+    kind = "valid" if kind == "noted" and not listed else kind
     text = pick(_TEXT[kind], lang, **{k: inert(v) for k, v in values.items()})
-    lines = [f"- **{inert(p.label)}**: {inert(p.message)}" for p in problems]
-    return "\n".join([STATUS_MARK, text, *lines]) + "\n"
+    lines = [f"- **{inert(p.label)}**: {inert(p.message)}" for p in listed]
+    return "\n".join([STATUS_MARK, text, *lines, *read_by(problems, lang)]) + "\n"

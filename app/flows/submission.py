@@ -223,7 +223,13 @@ def _ensure_pull(
         extra = {"status": status_id} if isinstance(status_id, int) else {}
         block, author = plan.result.block, plan.issue.author
         return messages.pr_body(
-            entry, block, issue=number, author=author, lang=lang, state=state | extra
+            entry,
+            block,
+            issue=number,
+            author=author,
+            lang=lang,
+            state=state | extra,
+            notes=plan.result.notes,
         )
 
     if current is not None:

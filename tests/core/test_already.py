@@ -116,7 +116,7 @@ def test_open_submissions() -> None:
 def test_a_note_by_default_a_refusal_when_configured() -> None:
     entry = paper("x", "https://arxiv.org/abs/2108.08504")
     (note,) = check(entry, README, config=Config())
-    assert str(note) == "论文标题: 已于 2025-07-06 由 张宇 精读"
+    assert str(note) == "已有人精读: 已于 2025-07-06 由 张宇 精读"  # matched by arXiv id, not title
     with pytest.raises(InvalidSubmission) as info:
         check(entry, README, config=Config(duplicates="refuse", language="en"))
     assert str(info.value) == (
@@ -135,7 +135,7 @@ ISSUE = (
 
 def test_apply_inserts_and_notes_who_read_it(seed: str) -> None:
     got = apply(seed, ISSUE, config=Config(), today=TODAY)
-    assert [str(n) for n in got.notes] == ["论文标题: 已于 2025-07-06 由 张宇 精读"]
+    assert [str(n) for n in got.notes] == ["已有人精读: 已于 2025-07-06 由 张宇 精读"]
     assert got.readme is not None and "[2025-07-13]-[新人]" in got.readme
 
 

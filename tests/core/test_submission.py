@@ -101,7 +101,7 @@ def test_an_english_members_headings(seed: str) -> None:
         "> > [2025-07-13]-[Alex]-[Attention Is All You Need](https://arxiv.org/abs/1706.03762)\n"
     )
     # every heading was read; the one note is that the seed's log has this paper already
-    assert [str(n) for n in got.notes] == ["Paper title: already read by 戴逦 on 2025-04-20"]
+    assert [str(n) for n in got.notes] == ["Already read: already read by 戴逦 on 2025-04-20"]
 
 
 def test_the_same_entry_by_someone_else_is_refused_through_apply(seed: str) -> None:

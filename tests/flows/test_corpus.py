@@ -97,7 +97,19 @@ def _entry(seen: Seen) -> None:
     ), block
     (pull,) = seen.repo.pulls.values()
     assert pull["head"] == messages.branch(1)
-    assert all(note in seen.shown() for note in seen.case.expect.notes), seen.shown()
+    for note in seen.case.expect.notes:
+        label, said = note.split(": ", 1)
+        if label not in _READ_BY:
+            assert note in seen.shown(), seen.shown()
+            continue
+        # who already read it: its own line in the status comment and in the PR body
+        assert _READ_BY[label].format(said) in seen.shown(), seen.shown()
+        assert _READ_BY[label].format(said) in pull["body"], pull["body"]
+    if not [n for n in seen.case.expect.notes if n.split(": ")[0] not in _READ_BY]:
+        assert "没有写入记录" not in seen.shown() and "not put in" not in seen.shown()
+
+
+_READ_BY = {"已有人精读": "提示：这篇论文{}。", "Already read": "Note: this paper was {}."}
 
 
 def _refused(seen: Seen) -> None:
