@@ -13,7 +13,8 @@ blank lines, with LF; text typed into a textarea keeps the browser's CRLF):
 - A leading byte-order mark is ignored; labels match as fields.py says (both languages).
 - A plain body's lines that are not part of its entry (a greeting above it, text between
   its header and 论文简述) are reported in ``unread``, never dropped silently.
-- A plain body's header may be typed on a Chinese keyboard (【】, （）, －); a body that is no
+- A plain body's header may be typed on a Chinese keyboard (【】, （）, －), its bracketed
+  parts side by side with no - between (``【2025/07/13】【李四】【标题】``); a body that is no
   readable submission, or whose entry line still holds the template's placeholders, is
   either an attempt (attempt.py: answered with what is missing) or no submission at all.
 - ``_No response_`` means empty, and so does ``None`` for a dropdown; a ``render:``
@@ -28,13 +29,21 @@ from dataclasses import dataclass
 from app.core.attempt import attempt_error, placeholders
 from app.core.errors import InvalidSubmission, NotASubmission, Problem
 from app.core.fields import FORMS, Field, Kind, label_index, normalise_label
-from app.core.grammar import fold_header, is_header, read_entry, strip_prefix, unread
+from app.core.grammar import (
+    fold_header,
+    is_header,
+    parse_header,
+    read_entry,
+    strip_prefix,
+    unread,
+)
 from app.core.i18n import Lang, msg
 
 _HEADING = re.compile(r"^###[ \t]+(?P<label>.+?)[ \t]*#*[ \t]*$")
 _FENCE = re.compile(r"^[ \t]{0,3}(?P<fence>`{3,}|~{3,})")
 _CHECKBOX = re.compile(r"^\s*[-*]\s+\[(?P<mark>[ xX])\]\s+(?P<option>.*)$")
 _EMPTY = {"_no response_"}
+_ADJACENT = re.compile(r"(?<=[\])])[ \t]*(?=\[)")  # ][ or )[ with no - between the parts
 _INDEX = label_index()
 _INDEX_BY_ID = {f.id: f for f in _INDEX.values()}
 
@@ -146,5 +155,9 @@ def _plain(body: str, lang: Lang, unknown: list[str]) -> Submission:
 
 
 def _folded(line: str) -> str:
+    """A header line in ASCII brackets, its parts joined by - when typed side by side."""
     folded = fold_header(line)
-    return folded if folded != line and is_header(folded) else line
+    if not is_header(folded):
+        return line
+    joined = _ADJACENT.sub("-", folded)
+    return joined if parse_header(folded) is None and parse_header(joined) else folded

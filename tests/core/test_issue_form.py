@@ -198,6 +198,22 @@ def test_bom_and_crlf_bodies_read_normally(body: str) -> None:
             "【2025-07-13】—【陈银】—在赶 CVPR ddl，本周未精读",
             {"date": "2025-07-13", "name": "陈银", "reason": "在赶 CVPR ddl"},
         ),
+        # parts side by side with no - between: each part is still unambiguous
+        (
+            "【2025/07/13】【李四】【Denoising Diffusion Probabilistic Models】【NeurIPS 2020】"
+            "\n论文简述：扩散模型。",
+            {
+                "date": "2025/07/13",
+                "name": "李四",
+                "title": "Denoising Diffusion Probabilistic Models",
+                "venue": "NeurIPS 2020",
+                "summary": "扩散模型。",
+            },
+        ),
+        (
+            "[2025-07-13][陈银][Title](https://a.org/x)[CVPR 2025]\n\n论文简述：好",
+            {"name": "陈银", "title": "Title", "link": "https://a.org/x", "venue": "CVPR 2025"},
+        ),
         # a title holding full-width parentheses keeps them
         (
             "[2025-07-13]-[陈银]-[一种方法（ABC）]（https://a.org/x）",
