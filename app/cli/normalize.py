@@ -12,7 +12,7 @@ from app.core.normalize_text import describe
 
 
 def cmd_normalize(args: argparse.Namespace) -> int:
-    config = load_config(read_text(args.config)) if args.config else Config()
+    config = load_config(read_text(args.config), name=args.config) if args.config else Config()
     old = read_text(args.readme)
     got = normalize(old, config=config)
     write_or_diff(args.readme, old, got.text, write=args.write)

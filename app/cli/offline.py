@@ -18,7 +18,7 @@ from app.core.submission import apply, build
 
 
 def _config(args: argparse.Namespace) -> Config:
-    return load_config(read_text(args.config)) if args.config else Config()
+    return load_config(read_text(args.config), name=args.config) if args.config else Config()
 
 
 def _today(config: Config) -> dt.date:

@@ -83,7 +83,10 @@ def _offline(args: argparse.Namespace, payload: dict[str, Any]) -> tuple[PortFor
     from app.core.config import load_config
 
     config_text = read_text(args.config) if args.config else None
-    readme, path = read_text(args.readme), load_config(config_text).path
+    readme, path = (
+        read_text(args.readme),
+        load_config(config_text, name=args.config or "paperbot.yml").path,
+    )
     dry: list[DryRun] = []
 
     def port_for(repo: str, installation: int | None) -> DryRun:

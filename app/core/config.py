@@ -180,24 +180,24 @@ class Config(_Model):
         return value
 
 
-def load_config(text: str | None) -> Config:
-    """Parse a YAML config; an absent or empty file means the defaults."""
+def load_config(text: str | None, *, name: str = "paperbot.yml") -> Config:
+    """Parse a YAML config (``name``: the file, as errors call it); absent or empty: defaults."""
     try:
         data: Any = yaml.safe_load(text) if text else None
     except yaml.YAMLError as exc:
-        raise ConfigError(f"paperbot.yml is not valid YAML: {exc}") from None
+        raise ConfigError(f"{name} is not valid YAML: {exc}") from None
     if data is None:
         return Config()
     if not isinstance(data, dict):
-        raise ConfigError("paperbot.yml must be a mapping of options")
+        raise ConfigError(f"{name} must be a mapping of options")
     try:
         return Config.model_validate(data)
     except ValidationError as exc:
-        raise ConfigError(_describe(exc)) from None
+        raise ConfigError(_describe(exc, name)) from None
 
 
-def _describe(exc: ValidationError) -> str:
-    lines = ["paperbot.yml has invalid options:"]
+def _describe(exc: ValidationError, name: str) -> str:
+    lines = [f"{name} has invalid options:"]
     for err in exc.errors():
         where = ".".join(str(p) for p in err["loc"]) or "(top level)"
         lines.append(f"- {where}: {err['msg']}")

@@ -219,3 +219,15 @@ def test_clear_one_line_errors(tmp_path: Path, args: list[str], says: str) -> No
 def test_help_on_every_command(command: str) -> None:
     got = run(command, "--help")
     assert got.returncode == 0 and "usage: paperbot" in got.stdout
+
+
+@pytest.mark.parametrize("command", ["lint", "normalize", "apply"])
+def test_a_bad_config_file_is_named_as_given(tmp_path: Path, issue: Path, command: str) -> None:
+    (tmp_path / "bad.yml").write_text("language: fr\n", encoding="utf-8")
+    readme = str(FIXTURES / "seed_README.md")
+    extra = [str(issue)] if command == "apply" else []
+    got = run(command, readme, *extra, "--config", "bad.yml", cwd=tmp_path)
+    assert got.returncode != 0 and got.stderr.splitlines() == [
+        "paperbot: bad.yml has invalid options:",
+        "- language: Input should be 'zh' or 'en'",
+    ]
