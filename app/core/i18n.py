@@ -56,6 +56,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "只允许 http(s) 链接，不允许 javascript:、data: 等",
         "may only link to http(s) addresses, not javascript:, data: or the like",
     ),
+    "body_label": ("issue 正文", "Issue body"),
     "many_entries": (
         "一个 issue 只能提交一条记录，这里有 {n} 条",
         "holds {n} entries; file one issue per entry",

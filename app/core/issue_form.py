@@ -142,7 +142,7 @@ def _plain(body: str, lang: Lang, unknown: list[str]) -> Submission:
     starts = [i for i, line in enumerate(lines) if is_header(line)]
     if len(starts) > 1:
         raise InvalidSubmission(
-            [Problem("body", "issue", msg("many_entries", lang, n=len(starts)))]
+            [Problem("body", msg("body_label", lang), msg("many_entries", lang, n=len(starts)))]
         )
     entry = read_entry(lines[starts[0] :]) if starts else None
     if entry is None or placeholders(lines[starts[0]]):

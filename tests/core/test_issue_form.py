@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from app.core.errors import InvalidSubmission, NotASubmission
+from app.core.i18n import Lang
 from app.core.issue_form import form_sections, read_issue
 
 FORM = (
@@ -147,9 +148,17 @@ def test_not_a_submission(body: str | None) -> None:
         read_issue(body)
 
 
-def test_two_plain_entries_are_refused() -> None:
-    with pytest.raises(InvalidSubmission, match="2"):
-        read_issue("[2025-07-06]-[a]-本周未精读\n[2025-07-06]-[b]-本周未精读")
+@pytest.mark.parametrize(
+    ("lang", "says"),
+    [
+        ("zh", "issue 正文: 一个 issue 只能提交一条记录，这里有 2 条"),
+        ("en", "Issue body: holds 2 entries; file one issue per entry"),
+    ],
+)
+def test_two_plain_entries_are_refused(lang: Lang, says: str) -> None:
+    with pytest.raises(InvalidSubmission) as got:
+        read_issue("[2025-07-06]-[a]-本周未精读\n[2025-07-06]-[b]-本周未精读", lang=lang)
+    assert [str(p) for p in got.value.problems] == [says]
 
 
 @pytest.mark.parametrize(
