@@ -106,7 +106,11 @@ CHECKS: dict[str, Callable[[Case, int, str, bytes, bytes], None]] = {
 def fields_named(err: str, lang: Lang) -> set[str]:
     """The field ids an answer names, one per ``label: message`` line."""
     labels = {f.label(lang): f.id for form in FORMS.values() for f in form.fields}
-    labels |= {"issue": "body", msg("attempt", lang): "entry", msg("template", lang): "template"}
+    labels |= {
+        msg("body_label", lang): "body",
+        msg("attempt", lang): "entry",
+        msg("template", lang): "template",
+    }
     labels[msg("expected", lang)] = "shape"
     named = set()
     for line in err.splitlines():
