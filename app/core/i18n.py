@@ -57,6 +57,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "may only link to http(s) addresses, not javascript:, data: or the like",
     ),
     "body_label": ("issue 正文", "Issue body"),
+    "html_shown": (
+        "含有 HTML 标签（如 <details>），README 中按原样显示为文字，不会折叠或生效",
+        "holds HTML tags (such as <details>); the README shows them as plain text, they do "
+        "not fold or take effect",
+    ),
     "many_entries": (
         "一个 issue 只能提交一条记录，这里有 {n} 条",
         "holds {n} entries; file one issue per entry",

@@ -111,3 +111,19 @@ def test_the_same_entry_by_someone_else_is_refused_through_apply(seed: str) -> N
     )
     with pytest.raises(DuplicateEntry, match="第 26 行已有这条记录（2025-07-06，张宇）"):
         apply(seed, body, config=Config(), today=TODAY)
+
+
+@pytest.mark.parametrize(
+    ("summary", "notes"),
+    [
+        (
+            "<details><summary>展开</summary>扩散模型。</details>",
+            ["论文简述: 含有 HTML 标签（如 <details>），README 中按原样显示为文字，不会折叠或生效"],
+        ),
+        ("a < b 且 c > d。", []),  # a comparison is no tag
+    ],
+)
+def test_html_in_a_summary_is_shown_as_text_and_said(summary: str, notes: list[str]) -> None:
+    got = build(form().replace("一句话。", summary), config=Config(), today=TODAY)
+    assert [str(n) for n in got.notes] == notes
+    assert "<details>" not in got.block
