@@ -14,9 +14,26 @@ from app.core.config import Config
 if TYPE_CHECKING:
     from app.flows.context import Context
     from app.github.fake.server import FakeGitHub
+    from app.lookup.fake.server import FakeMetadata
 
 FIXTURES = Path(__file__).parent / "fixtures"
 TODAY = dt.date(2025, 7, 10)
+
+
+@pytest.fixture(autouse=True)
+def no_metadata_lookups(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test (nor a command it runs) asks the real arXiv, Crossref, OpenReview or DBLP:
+    tests that look papers up point a lookup at the fake services (``services``)."""
+    monkeypatch.setenv("PAPERBOT_METADATA", "off")
+
+
+@pytest.fixture
+def services() -> Iterator[FakeMetadata]:
+    """The fake metadata services (arXiv, Crossref, OpenReview, DBLP, figure files)."""
+    from app.lookup.fake.server import serve
+
+    with serve() as fake:
+        yield fake
 
 
 @pytest.fixture(scope="session")

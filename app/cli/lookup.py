@@ -6,7 +6,10 @@ import argparse
 import sys
 
 from app.cli.common import CliError, Commands, add_command
-from app.core.paper import LookupFailure, PaperMeta
+from app.core import smart
+from app.core.i18n import Lang
+from app.core.paper import Found, LookupFailure, PaperMeta
+from app.lookup.port import Lookup
 from app.lookup.resolve import from_env
 from app.lookup.settings import LookupSettingsError
 
@@ -31,11 +34,30 @@ def failure(found: LookupFailure) -> str:
     return f"nothing found ({where}{found.reason.replace('_', ' ')}; {found.detail})"
 
 
-def cmd_lookup(args: argparse.Namespace) -> int:
+OFFLINE_HELP = "look nothing up (arXiv, Crossref, OpenReview, DBLP): use what was typed"
+
+
+def _port() -> Lookup:
     try:
-        port = from_env()
+        return from_env()
     except LookupSettingsError as exc:
         raise CliError(str(exc)) from None
+
+
+def paper_for(body: str, lang: Lang, *, offline: bool) -> Found | None:
+    """The metadata of the paper an issue body links (None offline or without a paper link)."""
+    link = None if offline else smart.paper_link(body, lang)
+    if link is None:
+        return None
+    port = _port()
+    try:
+        return port.lookup(link)
+    finally:
+        port.close()
+
+
+def cmd_lookup(args: argparse.Namespace) -> int:
+    port = _port()
     try:
         found = port.lookup(args.link)
     finally:

@@ -9,6 +9,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from app.cli.common import Commands, add_command, read_text, write_or_diff
+from app.cli.lookup import OFFLINE_HELP as _OFFLINE
+from app.cli.lookup import paper_for
 from app.core.config import Config, load_config
 from app.core.dashboard import dashboard
 from app.core.errors import Problem
@@ -31,8 +33,9 @@ def _notes(notes: tuple[Problem, ...]) -> None:
 
 
 def cmd_render(args: argparse.Namespace) -> int:
-    config = _config(args)
-    got = build(read_text(args.issue), config=config, today=args.today or _today(config))
+    config, body = _config(args), read_text(args.issue)
+    paper = paper_for(body, config.language, offline=args.offline)
+    got = build(body, config=config, today=args.today or _today(config), paper=paper)
     sys.stdout.write(got.block)
     _notes(got.notes)
     return 0
@@ -41,8 +44,9 @@ def cmd_render(args: argparse.Namespace) -> int:
 def cmd_apply(args: argparse.Namespace) -> int:
     config = _config(args).model_copy(update={"path": args.readme})
     old = read_text(args.readme)
-    today = args.today or _today(config)
-    got = apply(old, read_text(args.issue), config=config, today=today)
+    today, body = args.today or _today(config), read_text(args.issue)
+    paper = paper_for(body, config.language, offline=args.offline)
+    got = apply(old, body, config=config, today=today, paper=paper)
     _notes(got.notes)
     write_or_diff(args.readme, old, got.readme or old, write=args.write)
     return 0
@@ -98,6 +102,8 @@ def add_to(sub: Commands) -> None:
     a.add_argument("issue", help="file holding the issue body (markdown)")
     a.add_argument("--write", action="store_true", help="write the file instead of a diff")
     a.add_argument("--today", type=_date, help=_TODAY)
+    for cmd in (r, a):
+        cmd.add_argument("--offline", action="store_true", help=_OFFLINE)
     lnt = add_command(sub, "lint", cmd_lint, "list problems in a README's entries (exit 1 if any)")
     lnt.add_argument("readme", help="the README to check")
     d = add_command(sub, "dashboard", cmd_dashboard, "print the dashboard text for a README")

@@ -15,6 +15,7 @@ from app.flows.context import Clock, Context, today_in
 from app.flows.routing import Payload, Skip
 from app.github.dryrun import DryRun, Offline
 from app.github.port import Issue, RepoPort
+from app.lookup.port import Disabled, Lookup
 from app.service.routes import router
 
 PortFor = Callable[[str, "int | None"], "RepoPort | DryRun"]
@@ -59,7 +60,12 @@ def offline_port(
 
 
 def run_delivery(
-    event: str, payload: Payload, *, port_for: PortFor, clock: Clock = today_in
+    event: str,
+    payload: Payload,
+    *,
+    port_for: PortFor,
+    clock: Clock = today_in,
+    lookup: Lookup | None = None,
 ) -> str:
     """Route the delivery and run its flow now; the flow's outcome, or why nothing ran.
 
@@ -71,4 +77,5 @@ def run_delivery(
     args: dict[str, Any] = dict(task.args)
     base = str(args.pop("base", "main"))
     port = port_for(str(args.pop("repo")), args.pop("installation", None))
-    return FLOWS[task.name](Context(port=port, base=base, clock=clock), **args)
+    ctx = Context(port=port, base=base, clock=clock, lookup=lookup or Disabled())
+    return FLOWS[task.name](ctx, **args)

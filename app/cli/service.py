@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from app.cli.replay import PortFor
     from app.github.dryrun import DryRun
     from app.github.port import RepoPort
+    from app.lookup.port import Lookup
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -45,13 +46,15 @@ def _payload(path: str) -> dict[str, Any]:
     return data
 
 
-def _replay(event: str, payload: dict[str, Any], port_for: PortFor) -> int:
+def _replay(
+    event: str, payload: dict[str, Any], port_for: PortFor, lookup: Lookup | None = None
+) -> int:
     """Run one delivery and print its outcome; a GitHub failure is one line and exit 1."""
     from app.cli.replay import run_delivery
     from app.github.port import GitHubError
 
     try:
-        outcome = run_delivery(event, payload, port_for=port_for)
+        outcome = run_delivery(event, payload, port_for=port_for, lookup=lookup)
     except GitHubError as exc:
         print(f"paperbot: {exc}", file=sys.stderr)
         return 1
@@ -121,16 +124,20 @@ def _env(name: str) -> str:
 
 def cmd_action(args: argparse.Namespace) -> int:
     from app.github.pygithub import Clients
+    from app.lookup.cache import MemoryKeyValue
+    from app.service.lookups import cached_lookup
 
     event, payload = _env("GITHUB_EVENT_NAME"), _payload(_env("GITHUB_EVENT_PATH"))
     if "repository" not in payload:  # a schedule event names no repository: Actions does
         branch = os.environ.get("GITHUB_REF_NAME") or "main"  # scheduled runs use the default
         payload["repository"] = {"full_name": _env("GITHUB_REPOSITORY"), "default_branch": branch}
     clients = Clients(get_settings().for_github())
+    lookup = cached_lookup(MemoryKeyValue())
     try:
-        return _replay(event, payload, clients.repo)
+        return _replay(event, payload, clients.repo, lookup)
     finally:
         clients.close()
+        lookup.close()
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

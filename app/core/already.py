@@ -20,11 +20,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from app.core.config import Config
-from app.core.dates import DATE_TEXT
+from app.core.dates import DATE_TEXT, parse_date
 from app.core.entry import EntryKey, Report, entry_key
 from app.core.errors import InvalidSubmission, Problem
 from app.core.fields import TITLE
-from app.core.grammar import WRAP, join_header
+from app.core.grammar import WRAP, is_header, join_header, parse_header
 from app.core.i18n import Lang, listing, pick
 from app.core.links import recognise
 from app.core.messages import READ_BY
@@ -125,6 +125,17 @@ def _heads(text: str, start: int, end: int, needles: str) -> list[int]:
         if m["hit"] or inner.search(join_header(lines_at(text, head, WRAP + 1))[0]):
             heads.append(head)
     return heads
+
+
+def reading_in_pull(body: str, issue: int) -> Reading | None:
+    """The entry an open submission's PR previews (its body's block), as a reading."""
+    lines = body.replace("&#64;", "@").replace("&#35;", "#").split("\n")
+    start = next((i for i, x in enumerate(lines) if is_header(x)), None)
+    raw = parse_header(join_header(lines[start:])[0]) if start is not None else None
+    day = parse_date(raw.date) if raw is not None else None
+    if raw is None or day is None or raw.kind != "report":
+        return None
+    return Reading(day, raw.name.strip(), raw.title, raw.link, issue=issue)
 
 
 def notice(readings: list[Reading], lang: Lang) -> str:

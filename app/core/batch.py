@@ -21,7 +21,7 @@ from app.core.dashboard import quiet
 from app.core.entry import Entry, EntryKey, Report, key
 from app.core.errors import Problem
 from app.core.i18n import Lang, pick
-from app.core.messages import STATUS_MARK, TRAILER, left_out, read_by
+from app.core.messages import STATUS_MARK, TRAILER, about_paper, left_out, read_by
 
 BRANCH = "paperbot/batch"
 _STATE = re.compile(r"<!-- paperbot:batch (\{.*?\}) -->")
@@ -162,5 +162,5 @@ def status(name: str, lang: Lang, *, notes: Sequence[Problem] = (), **values: ob
     """A status comment, with the bot's status marker (and the notes of a valid entry)."""
     lines = [f"- **{quiet(p.label)}**: {quiet(p.message)}" for p in left_out(notes)]
     extra = "\n".join([text("noted", lang), *lines]) + "\n" if lines else ""
-    seen = "".join(f"{line}\n" for line in read_by(notes, lang))
+    seen = "".join(f"{line}\n" for line in [*about_paper(notes, lang), *read_by(notes, lang)])
     return f"{STATUS_MARK}\n{note(name, lang, **values)}{extra}{seen}"

@@ -37,11 +37,22 @@ def issue_of(branch_name: str) -> int | None:
 
 READ_BY = "already"  # a note's field when it names who already read the paper
 _READ_BY = ("提示：这篇论文{said}。", "Note: this paper was {said}.")
+PAPER = "paper:"  # a note's field prefix when it is about the paper's metadata or figure
+_ABOUT_PAPER = ("论文信息：", "About the paper:")
 
 
 def left_out(notes: Sequence[Problem]) -> list[Problem]:
-    """The notes about parts of the issue that are not in the entry (not who read it)."""
-    return [p for p in notes if p.field != READ_BY]
+    """The notes about parts of the issue that are not in the entry (not who read it, not
+    what was learnt about the paper)."""
+    return [p for p in notes if p.field != READ_BY and not p.field.startswith(PAPER)]
+
+
+def about_paper(notes: Sequence[Problem], lang: Lang) -> list[str]:
+    """The notes on the paper's metadata and figure as their own list (none: empty)."""
+    said = [
+        f"- **{inert(p.label)}**: {inert(p.message)}" for p in notes if p.field.startswith(PAPER)
+    ]
+    return ["", pick(_ABOUT_PAPER, lang), *said] if said else []
 
 
 def read_by(notes: Sequence[Problem], lang: Lang) -> list[str]:
@@ -86,9 +97,12 @@ def pr_body(
     state: Mapping[str, str | int] | None = None,
     notes: Sequence[Problem] = (),
 ) -> str:
-    """``Closes #N`` (GitHub's keyword, in English in every language), who, who already read
-    the paper (from ``notes``), the block, and the hidden state (``state`` adds to it)."""
+    """``Closes #N`` (GitHub's keyword, in English in every language), who, what was learnt
+    about the paper and who already read it (from ``notes``), the block, and the hidden
+    state (``state`` adds to it)."""
     seen = "".join(f"{line}\n\n" for line in read_by(notes, lang)[1:])
+    paper = "\n".join(about_paper(notes, lang)[1:])
+    seen = f"{paper}\n\n{seen}" if paper else seen
     return (
         f"Closes #{issue}\n\n"
         f"{_pr('by', lang, author=author, issue=str(issue))}\n\n{seen}"
@@ -219,4 +233,5 @@ def status(kind: str, lang: Lang, *, problems: Sequence[Problem] = (), **values:
     kind = "valid" if kind == "noted" and not listed else kind
     text = pick(_TEXT[kind], lang, **{k: inert(v) for k, v in values.items()})
     lines = [f"- **{inert(p.label)}**: {inert(p.message)}" for p in listed]
-    return "\n".join([STATUS_MARK, text, *lines, *read_by(problems, lang)]) + "\n"
+    paper = about_paper(problems, lang)
+    return "\n".join([STATUS_MARK, text, *lines, *paper, *read_by(problems, lang)]) + "\n"

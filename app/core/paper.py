@@ -57,6 +57,17 @@ class LookupFailure(BaseModel):
 
 
 Found = PaperMeta | LookupFailure
+Verdict = Literal["image", "not_image", "unreachable", "trusted", "unchecked"]
+
+
+class FigureCheck(BaseModel):
+    """What a figure URL answered: an image, something else (``detail``: its type or status),
+    nothing in time; GitHub uploads are trusted unasked, and unchecked is no check at all."""
+
+    model_config = ConfigDict(frozen=True)
+    url: str
+    verdict: Verdict
+    detail: str = ""
 
 
 def fold_title(title: str) -> str:

@@ -1,5 +1,4 @@
-"""A submission made better than typed: the link written as the paper's page, empty fields
-filled from the paper's own metadata, and a typed title checked against the paper's.
+"""Entries better than typed: the paper's page as link, its metadata filling empty fields.
 
 Rules:
 - Metadata is data (a ``Found`` the shell looked up): this module never looks anything up.
@@ -10,6 +9,8 @@ Rules:
   spacing and punctuation is kept with a note showing the paper's title.
 - A lookup that failed is a note saying so; lookups switched off, or a link that names no
   paper we know, say nothing. The entry goes on without the data either way.
+- A figure URL that answered with something other than an image is a warning; one that
+  could not be reached, or was not checked, says nothing (it may be our network).
 """
 
 from __future__ import annotations
@@ -19,11 +20,12 @@ from collections.abc import Mapping
 from app.core import text
 from app.core.entry import Entry, Report, is_http_url
 from app.core.errors import BotError, Problem
-from app.core.fields import LINK, TITLE, VENUE
+from app.core.fields import FIGURE, LINK, TITLE, VENUE, Field
 from app.core.i18n import Lang, pick
 from app.core.issue_form import read_issue
 from app.core.links import recognise
-from app.core.paper import Found, LookupFailure, PaperMeta, fold_title
+from app.core.messages import PAPER
+from app.core.paper import FigureCheck, Found, LookupFailure, PaperMeta, fold_title
 
 SOURCES = {
     "arxiv": "arXiv",
@@ -37,6 +39,11 @@ _TEXT: dict[str, tuple[str, str]] = {
     "differs": (
         "与论文的标题不一致，论文的标题是「{title}」（已保留你填写的标题）",
         "differs from the paper's title, which is “{title}” (your title is kept)",
+    ),
+    "not_image": (
+        "链接打开的不是图片（{detail}），README 中不会显示；请直接把图片粘贴到 issue 里上传",
+        "the link does not answer with an image ({detail}), so the README will not show it; "
+        "paste the image itself into the issue instead",
     ),
     "failed": (
         "未能查到论文信息（{service}{reason}），已按填写内容生成记录",
@@ -86,19 +93,34 @@ def notes(
     if not isinstance(entry, Report) or found is None:
         return []
     if isinstance(found, LookupFailure):
-        return [failure(found, lang)] if found.reason not in ("off", "unrecognised") else []
+        return failed(found, lang)
     source, said = SOURCES.get(found.source, found.source), []
     for field, value in (("title", entry.title), ("venue", entry.venue)):
         if value and not text.clean(answers.get(field, "")):
-            label = (TITLE if field == "title" else VENUE).label(lang)
-            said.append(
-                Problem(field, label, pick(_TEXT["filled"], lang, source=source, value=value))
-            )
+            filled = pick(_TEXT["filled"], lang, source=source, value=value)
+            said.append(_note(TITLE if field == "title" else VENUE, lang, filled))
     if text.clean(answers.get("title", "")) and fold_title(entry.title) != fold_title(found.title):
-        said.append(
-            Problem("title", TITLE.label(lang), pick(_TEXT["differs"], lang, title=found.title))
-        )
+        said.append(_note(TITLE, lang, pick(_TEXT["differs"], lang, title=found.title)))
     return said
+
+
+def _note(field: Field, lang: Lang, message: str) -> Problem:
+    """A note about the paper (its own list in the status comment and the PR body)."""
+    return Problem(PAPER + field.id, field.label(lang), message)
+
+
+def figure_note(check: FigureCheck, lang: Lang) -> Problem | None:
+    """A warning for a figure URL that answered with something other than an image."""
+    if check.verdict != "not_image":
+        return None
+    return _note(FIGURE, lang, pick(_TEXT["not_image"], lang, detail=check.detail))
+
+
+def failed(found: Found | None, lang: Lang) -> list[Problem]:
+    """The note for a lookup that failed; none when lookups are off or there was none."""
+    if not isinstance(found, LookupFailure) or found.reason in ("off", "unrecognised"):
+        return []
+    return [failure(found, lang)]
 
 
 def failure(found: LookupFailure, lang: Lang) -> Problem:
@@ -106,6 +128,4 @@ def failure(found: LookupFailure, lang: Lang) -> Problem:
     service = f"{found.service}: " if found.service and lang == "en" else found.service
     service += "：" if found.service and lang == "zh" else ""
     reason = pick(_REASONS.get(found.reason, (found.reason, found.reason)), lang)
-    return Problem(
-        "link", LINK.label(lang), pick(_TEXT["failed"], lang, service=service, reason=reason)
-    )
+    return _note(LINK, lang, pick(_TEXT["failed"], lang, service=service, reason=reason))

@@ -25,7 +25,7 @@ from app.core.errors import InvalidSubmission, Problem
 from app.core.fields import DATE, SUMMARY
 from app.core.i18n import Lang, msg
 from app.core.issue_form import read_issue
-from app.core.paper import Found, LookupFailure, PaperMeta
+from app.core.paper import Found, PaperMeta
 from app.core.readme import insert, newest
 from app.core.render import render
 
@@ -61,8 +61,7 @@ def build(
     try:
         entry = validate(sub.kind, answers, config=config, today=today, defaults=offered)
     except InvalidSubmission as exc:
-        failed = [smart.failure(paper, lang)] if isinstance(paper, LookupFailure) else []
-        raise InvalidSubmission([*exc.problems, *notes, *failed]) from None
+        raise InvalidSubmission([*exc.problems, *notes, *smart.failed(paper, lang)]) from None
     notes = (*notes, *smart.notes(answers, entry, paper, lang), *_html_shown(entry, lang))
     return Result(entry, render(entry, config.template), notes=notes)
 

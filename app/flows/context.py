@@ -18,6 +18,7 @@ from app.core.fields import FORMS
 from app.core.i18n import Lang, msg
 from app.core.issue_form import read_issue
 from app.github.port import Comment, FileText, Gone, Issue, RepoPort
+from app.lookup.port import Disabled, Lookup
 
 CONFIG_PATH = ".github/paperbot.yml"
 _ROLES_OK = {"admin", "maintain", "write", "triage"}
@@ -123,13 +124,15 @@ def utc_now() -> dt.datetime:
 
 @dataclass(frozen=True)
 class Context:
-    """Where a flow runs: the repository's port, its default branch, the clocks, the ledger."""
+    """Where a flow runs: the repository's port, its default branch, the clocks, the ledger,
+    and the paper lookups (none unless the shell wires them)."""
 
     port: RepoPort
     base: str
     clock: Clock
     now: Now = utc_now
     ledger: Ledger = field(default_factory=MemoryLedger)
+    lookup: Lookup = field(default_factory=Disabled)
 
 
 def today_in(zone: str) -> dt.date:

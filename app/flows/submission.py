@@ -27,7 +27,7 @@ from app.core.entry import EntryKey
 from app.core.errors import AttemptedEntry, BotError, DuplicateEntry, InvalidSubmission
 from app.core.i18n import Lang
 from app.core.submission import apply
-from app.flows import batch
+from app.flows import batch, papers
 from app.flows.branch import BranchExists, HumanTouched, Plan, write_branch
 from app.flows.context import (
     Context,
@@ -165,7 +165,10 @@ def _apply(
         today=job.clock(config.timezone),
         defaults=_defaults(issue, config),
         previous=_previous(pulls or []),
+        paper=papers.paper(job, issue, config),
+        others=papers.open_readings(job, issue),
     )
+    result = papers.with_figure_checked(job, result, config)
     if result.readme == readme.text:
         status.say(messages.status("present", config.language))
         set_label(job.port, issue, config.labels.needs_fix, False)

@@ -17,12 +17,14 @@ from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as WaitedTooLong
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import httpx
 
 from app.core.paper import LookupFailure, Reason
 
 MAX_BODY = 2 * 1024 * 1024
+T = TypeVar("T")
 _RUNNER = ThreadPoolExecutor(max_workers=8, thread_name_prefix="lookup")
 _STATUS: dict[int, Reason] = {
     401: "refused",
@@ -76,6 +78,14 @@ class Pacing:
         self.lock.release()
 
 
+def within(deadline: Deadline, work: Callable[[], T], *, late: T) -> T:
+    """``work()`` run on a worker thread, or ``late`` when it is not done by the deadline."""
+    try:
+        return _RUNNER.submit(work).result(timeout=deadline.remaining())
+    except WaitedTooLong:
+        return late
+
+
 class Http:
     """GET with a deadline; the body, or why there is none."""
 
@@ -103,10 +113,10 @@ class Http:
                 if pacing is not None:
                     pacing.release()
 
-        try:
-            return _RUNNER.submit(run).result(timeout=deadline.remaining())
-        except WaitedTooLong:
-            return LookupFailure(reason="timeout", service=service, detail="no answer in time")
+        late: bytes | LookupFailure = LookupFailure(
+            reason="timeout", service=service, detail="no answer in time"
+        )
+        return within(deadline, run, late=late)
 
     def _get(
         self, url: str, *, service: str, deadline: Deadline, params: Mapping[str, str] | None

@@ -15,9 +15,9 @@ from collections.abc import Callable
 import httpx
 
 from app.core.links import PaperRef, recognise
-from app.core.paper import Found, LookupFailure
-from app.lookup import arxiv, crossref, dblp, openreview
-from app.lookup.http import Deadline, Http, Pacing
+from app.core.paper import FigureCheck, Found, LookupFailure
+from app.lookup import arxiv, crossref, dblp, figures, openreview
+from app.lookup.http import Deadline, Http, Pacing, within
 from app.lookup.port import Disabled, Lookup
 from app.lookup.settings import LookupSettings, load_lookup_settings
 
@@ -107,6 +107,11 @@ class HttpLookup:
     ) -> Found:
         body = self.http.get(url, service=service, deadline=deadline)
         return body if isinstance(body, LookupFailure) else parse(body, ref)
+
+    def figure(self, url: str) -> FigureCheck:
+        deadline = Deadline(self.budget)
+        late = FigureCheck(url=url, verdict="unreachable", detail="no answer in time")
+        return within(deadline, lambda: figures.check(self.http.client, url, deadline), late=late)
 
     def close(self) -> None:
         self.http.close()

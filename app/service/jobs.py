@@ -32,9 +32,11 @@ from app.flows import FLOWS
 from app.flows.context import Clock, Context, Now, Status, repo_config, today_in, utc_now
 from app.github.port import GitHubError, Gone, RateLimited
 from app.github.pygithub import Clients
+from app.lookup.port import Lookup
 from app.service import metrics
 from app.service.lease import Heartbeat, Lease
 from app.service.ledger import QueueLedger
+from app.service.lookups import cached_lookup
 from app.service.queue import PaperbotHuey
 from app.service.settings import Settings
 from app.service.store import LEASE_SECONDS, QUEUED_GRACE
@@ -56,10 +58,12 @@ class Worker:
         clients: Clients | None = None,
         now: Now = utc_now,
         owner: bool = False,
+        lookup: Lookup | None = None,
     ) -> None:
         self.huey, self.store, self.clock, self.owner = huey, huey.store, clock, owner
         self.now = now
         self.ledger = QueueLedger(huey)
+        self.lookup = lookup or cached_lookup(self.ledger)
         self.clients = clients or Clients(settings, on_request=metrics.github_request)
         self.heartbeat = Heartbeat(self.store)
         self._limited: dict[str, int] = {}
@@ -94,7 +98,12 @@ class Worker:
             with self.heartbeat.hold(lambda: self._renew(lease, delivery)):
                 port = self.clients.repo(repo, installation)
                 job = Context(
-                    port=port, base=base, clock=self.clock, now=self.now, ledger=self.ledger
+                    port=port,
+                    base=base,
+                    clock=self.clock,
+                    now=self.now,
+                    ledger=self.ledger,
+                    lookup=self.lookup,
                 )
                 outcome = self._guarded(name, repo, job, args, delivery)
         finally:

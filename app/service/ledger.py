@@ -1,4 +1,4 @@
-"""The flows' Ledger over the queue's own storage (SQLite or Redis): shared and durable.
+"""The flows' Ledger and the lookups' cache over the queue's storage (SQLite or Redis).
 
 Rule: a claim is Huey's atomic ``put_if_empty``, so of any number of workers and replicas
 exactly one wins, and the record outlives restarts (it lives where the queue lives).
@@ -11,7 +11,8 @@ from huey.constants import EmptyData
 
 
 class QueueLedger:
-    """Claims recorded in the queue's storage under ``ledger:<key>``."""
+    """Claims recorded in the queue's storage under ``ledger:<key>``; records (the lookups'
+    cache, ``app.lookup.cache.KeyValue``) under ``kv:<key>``."""
 
     def __init__(self, huey: Huey) -> None:
         self.storage = huey.storage
@@ -21,3 +22,11 @@ class QueueLedger:
 
     def take(self, key: str) -> bool:
         return self.storage.pop_data(f"ledger:{key}") is not EmptyData
+
+    def read(self, key: str) -> bytes | None:
+        """A record kept under ``key`` (the lookups' 30-day cache), or None."""
+        got = self.storage.peek_data(f"kv:{key}")
+        return None if got is EmptyData else bytes(got)
+
+    def write(self, key: str, value: bytes) -> None:
+        self.storage.put_data(f"kv:{key}", value)

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from app.cli.main import main
 from app.lookup.fake.server import FakeMetadata, serve
+from app.lookup.resolve import ARXIV_PACING, DBLP_PACING
+from tests.conftest import FIXTURES
 
 
 @pytest.fixture
 def services(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeMetadata]:
+    for pacing in (ARXIV_PACING, DBLP_PACING):  # the real services' pacing, not the fake's
+        monkeypatch.setattr(pacing, "interval", 0.0)
     with serve() as fake:
         for name, value in fake.settings().model_dump(by_alias=True).items():
             monkeypatch.setenv(name, str(value))
@@ -53,3 +58,42 @@ def test_bad_setting(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixt
     monkeypatch.setenv("PAPERBOT_DBLP_API", "dblp.org")
     assert main(["lookup", "https://arxiv.org/abs/2309.17453"]) == 2
     assert "PAPERBOT_DBLP_API: " in capsys.readouterr().err
+
+
+BARE = (
+    "### 日期\n\n2025-07-06\n\n### 姓名\n\n新人\n\n### 论文链接\n\n"
+    "https://arxiv.org/pdf/2108.08504\n\n### 论文简述\n\n一句话。"
+)
+
+
+def test_render_looks_the_paper_up(
+    services: FakeMetadata, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    issue = tmp_path / "issue.md"
+    issue.write_text(BARE, encoding="utf-8")
+    assert main(["render", str(issue), "--today", "2025-07-10"]) == 0
+    out, err = capsys.readouterr()
+    assert out.split("\n")[0] == (
+        "> > [2025-07-06]-[新人]-[Understanding and Mitigating Annotation Bias in Facial "
+        "Expression Recognition](https://arxiv.org/abs/2108.08504)-[ICCV 2021]"
+    )
+    assert "note: 来源: 已根据 arXiv 填写：ICCV 2021" in err
+
+
+def test_offline_looks_nothing_up(
+    services: FakeMetadata, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    issue = tmp_path / "issue.md"
+    issue.write_text(BARE, encoding="utf-8")
+    assert main(["render", str(issue), "--today", "2025-07-10", "--offline"]) == 1
+    assert "论文标题: 必填" in capsys.readouterr().err and services.seen == []
+
+
+def test_apply_says_who_read_it_already(
+    services: FakeMetadata, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    issue, readme = tmp_path / "issue.md", tmp_path / "README.md"
+    issue.write_text(BARE, encoding="utf-8")
+    readme.write_bytes((FIXTURES / "seed_README.md").read_bytes())
+    assert main(["apply", str(readme), str(issue), "--today", "2025-07-10"]) == 0
+    assert "note: 论文标题: 已于 2025-07-06 由 张宇 精读" in capsys.readouterr().err

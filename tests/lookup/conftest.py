@@ -7,15 +7,9 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from app.lookup.fake.server import FakeMetadata, serve
+from app.lookup.fake.server import FakeMetadata
 from app.lookup.http import Pacing
 from app.lookup.resolve import HttpLookup
-
-
-@pytest.fixture
-def services() -> Iterator[FakeMetadata]:
-    with serve() as fake:
-        yield fake
 
 
 @pytest.fixture

@@ -194,6 +194,7 @@ def test_metadata_off(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_endpoints_from_the_environment(
     monkeypatch: pytest.MonkeyPatch, services: FakeMetadata
 ) -> None:
+    monkeypatch.setenv("PAPERBOT_METADATA", "on")
     monkeypatch.setenv("PAPERBOT_CROSSREF_API", services.base_url + "/crossref/")
     port = from_env()
     assert isinstance(port, HttpLookup)

@@ -6,6 +6,7 @@ Rules:
   real one does, from the vendored fixtures in ``data/`` (sources in ``data/SOURCES.md``):
   arXiv an error feed for a malformed id and an empty feed for an unknown one, Crossref 404
   ``Resource not found.``, OpenReview an empty note list, DBLP no hits.
+- ``/files/…`` serves figures (see files.py) to GET and HEAD.
 - Faults are injected per service: a status with its body, a delay before answering, or a
   body dripped byte by byte; every request is recorded with its User-Agent.
 """
@@ -26,6 +27,7 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from app.core.paper import fold_title
+from app.lookup.fake import files
 from app.lookup.settings import LookupSettings
 
 DATA = Path(__file__).parent / "data"
@@ -57,6 +59,7 @@ class Seen:
     target: str
     user_agent: str
     at: float
+    head: bool = False
 
 
 @dataclass
@@ -71,13 +74,14 @@ class FakeMetadata:
 
     def __post_init__(self) -> None:
         index = json.loads((DATA / "index.json").read_text(encoding="utf-8"))
-        for service, files in index.items():
-            self.store[service] = {k: (DATA / name).read_bytes() for k, name in files.items()}
+        for service, names in index.items():
+            self.store[service] = {k: (DATA / name).read_bytes() for k, name in names.items()}
 
     def settings(self, **changes: str) -> LookupSettings:
         """Lookup settings pointing at this fake."""
         b = self.base_url
         values = {
+            "metadata": "on",
             "arxiv_api": f"{b}/arxiv/api/query",
             "crossref_api": f"{b}/crossref",
             "openreview_api": f"{b}/openreview",
@@ -135,31 +139,45 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
 
     def do_GET(self) -> None:
+        self._serve(head=False)
+
+    def do_HEAD(self) -> None:
+        self._serve(head=True)
+
+    def _serve(self, *, head: bool) -> None:
         parts = urlsplit(self.path)
         service, _, rest = parts.path.lstrip("/").partition("/")
         path = "/" + rest
-        self.fake.seen.append(
-            Seen(service, self.path, self.headers["User-Agent"] or "", time.time())
-        )
+        seen = Seen(service, self.path, self.headers["User-Agent"] or "", time.time(), head)
+        self.fake.seen.append(seen)
         fault = self.fake.take_fault(service)
         if fault and fault.delay:
             time.sleep(fault.delay)
         if fault and fault.status:
-            self._send(fault.status, _BUSY.get(service, b"error"), "text/html", fault)
+            self._send(fault.status, _BUSY.get(service, b"error"), "text/html", fault, head=head)
+            return
+        if service == "files":
+            self._send(*files.answer(path, head=head), fault, head=head)
             return
         status, body = self.fake.answer(service, path, parse_qs(parts.query))
         kind = _TYPES.get("dblp_rec" if path.startswith("/rec/") else service, "application/json")
-        self._send(status, body, kind, fault)
+        self._send(status, body, kind, fault, head=head)
 
-    def _send(self, status: int, body: bytes, kind: str, fault: Fault | None) -> None:
+    def _send(
+        self, status: int, body: bytes, kind: str, fault: Fault | None, *, head: bool = False
+    ) -> None:
         try:
+            headers = {**(fault.headers if fault else {}), **files.location(status, body)}
+            body = b"" if "Location" in headers else body
             self.send_response(status)
-            self.send_header("Content-Type", kind)
+            if kind:
+                self.send_header("Content-Type", kind)
             self.send_header("Content-Length", str(len(body)))
-            for name, value in (fault.headers if fault else {}).items():
+            for name, value in headers.items():
                 self.send_header(name, value)
             self.end_headers()
-            step = len(body) if not (fault and fault.drip) else 1
+            body = b"" if head else body
+            step = max(len(body), 1) if not (fault and fault.drip) else 1
             for i in range(0, len(body), step):
                 self.wfile.write(body[i : i + step])
                 self.wfile.flush()

@@ -1,0 +1,112 @@
+"""Smart entries on GitHub: the fake GitHub and the fake metadata services, over real HTTP."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+
+import pytest
+
+from app.flows.context import Context
+from app.flows.submission import process_issue
+from app.github.fake.pulls import push_file
+from app.github.fake.server import FakeGitHub
+from app.lookup.fake.server import FakeMetadata
+from app.lookup.http import Pacing
+from app.lookup.resolve import HttpLookup
+from tests.fakes import MEMBER, REPO
+
+FER = "Understanding and Mitigating Annotation Bias in Facial Expression Recognition"
+SINKS = "Efficient Streaming Language Models with Attention Sinks"
+
+
+@pytest.fixture
+def smart(ctx: Context, services: FakeMetadata) -> Iterator[Context]:
+    lookup = HttpLookup(services.settings(), budget=1.0, pacing=(Pacing(0), Pacing(0)))
+    yield dataclasses.replace(ctx, lookup=lookup)
+    lookup.close()
+
+
+def body(link: str, *, title: str = "", figure: str = "", name: str = "新人") -> str:
+    parts = {"日期": "2025-07-06", "姓名": name, "论文标题": title, "论文链接": link}
+    parts |= {"论文框架图": figure, "论文简述": "一句话。"}
+    return "\n\n".join(f"### {k}\n\n{v or '_No response_'}" for k, v in parts.items())
+
+
+def file(gh: FakeGitHub, ctx: Context, text: str) -> tuple[str, str, str]:
+    """File an issue, run the bot; the status comment, the PR body and the README on the PR."""
+    number = int(gh.create_issue(REPO, title="x", body=text, login=MEMBER)["number"])
+    assert process_issue(ctx, number) == "submitted"
+    status = [c["body"] for c in gh.repos[REPO].comments.values() if c["issue"] == number][-1]
+    pull = next(p for p in gh.repos[REPO].pulls.values() if p["head"].endswith(f"-{number}"))
+    readme = gh.repos[REPO].git.read(f"paperbot/issue-{number}", "README.md")
+    assert readme is not None
+    return str(status), str(pull["body"]), readme[0].decode()
+
+
+def test_date_name_link_summary_is_a_complete_entry(
+    gh: FakeGitHub, smart: Context, services: FakeMetadata
+) -> None:
+    status, pr, readme = file(gh, smart, body("https://arxiv.org/pdf/2309.17453"))
+    assert "已根据 arXiv + DBLP 填写" in pr
+    header = f"> > [2025-07-06]-[新人]-[{SINKS}](https://arxiv.org/abs/2309.17453)-[ICLR 2024]"
+    assert header in readme.split("\n")
+    assert f"**论文标题**: 已根据 arXiv + DBLP 填写：{SINKS}" in status
+    assert "**来源**: 已根据 arXiv + DBLP 填写：ICLR 2024" in status
+    assert [s.service for s in services.seen] == ["arxiv", "dblp"]
+
+
+def test_a_typed_title_that_differs_is_kept_and_flagged(gh: FakeGitHub, smart: Context) -> None:
+    status, pr, readme = file(gh, smart, body("https://arxiv.org/abs/2309.17453", title="Sinks"))
+    assert "-[Sinks](https://arxiv.org/abs/2309.17453)-[ICLR 2024]" in readme
+    warning = f"与论文的标题不一致，论文的标题是「{SINKS}」"
+    assert warning in status and warning in pr
+
+
+def test_already_read_is_named_in_the_status_and_the_pr(gh: FakeGitHub, smart: Context) -> None:
+    status, pr, _ = file(gh, smart, body("https://arxiv.org/abs/2108.08504"))
+    assert "已于 2025-07-06 由 张宇 精读" in status and "已于 2025-07-06 由 张宇 精读" in pr
+    assert f"已根据 arXiv + DBLP 填写：{FER}" not in status  # DBLP knows nothing: arXiv's words
+    assert "已根据 arXiv 填写：ICCV 2021" in status
+
+
+def test_an_open_submission_of_the_same_paper(gh: FakeGitHub, smart: Context) -> None:
+    file(gh, smart, body("https://arxiv.org/abs/2309.17453", name="李四"))
+    status, pr, _ = file(gh, smart, body("arXiv:2309.17453", title=SINKS.lower()))
+    assert "已于 2025-07-06 由 李四 提交精读（&#35;1，尚未合并）" in status
+    assert "（&#35;1，尚未合并）" in pr  # inert: the preview references no issue
+
+
+def test_duplicates_refuse(gh: FakeGitHub, smart: Context) -> None:
+    text = "duplicates: refuse\n"
+    push_file(gh, REPO, branch="main", path=".github/paperbot.yml", text=text)
+    text = body("https://arxiv.org/abs/2108.08504")
+    issue = gh.create_issue(REPO, title="x", body=text, login=MEMBER)
+    assert process_issue(smart, int(issue["number"])) == "invalid"
+    assert not gh.repos[REPO].pulls
+
+
+def test_a_failed_lookup_never_blocks(
+    gh: FakeGitHub, smart: Context, services: FakeMetadata
+) -> None:
+    services.fail("arxiv", 503)
+    status, _, readme = file(gh, smart, body("https://arxiv.org/abs/2309.17453", title="Sinks"))
+    assert "[Sinks](https://arxiv.org/abs/2309.17453)" in readme
+    assert "未能查到论文信息（arXiv：请求太频繁" in status
+
+
+def test_a_figure_that_is_a_page_gets_a_warning(
+    gh: FakeGitHub, smart: Context, services: FakeMetadata
+) -> None:
+    page, image = services.base_url + "/files/page.html", services.base_url + "/files/figure.png"
+    status, _, _ = file(gh, smart, body("https://x.org/p", title="T", figure=page))
+    assert "**论文框架图**: 链接打开的不是图片（text/html）" in status
+    status, _, _ = file(gh, smart, body("https://x.org/q", title="U", figure=image))
+    assert "论文框架图" not in status
+
+
+def test_without_lookups_nothing_is_asked(
+    gh: FakeGitHub, ctx: Context, services: FakeMetadata
+) -> None:
+    status, _, readme = file(gh, ctx, body("https://arxiv.org/abs/2309.17453", title="Sinks"))
+    assert services.seen == [] and "未能查到" not in status and "[Sinks]" in readme
