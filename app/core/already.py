@@ -89,7 +89,9 @@ def earlier(
     """Every other reading of ``entry``'s paper, oldest first."""
     mine = paper_ids(entry.title, entry.link, meta)
     skipped = {entry_key(entry.date, entry.name, entry.title), *skip}
-    found = [*_in_readme(readme, marker, mine), *others]
+    listed = _in_readme(readme, marker, mine)
+    merged = {r.key for r in listed}  # an open submission already merged is the README's
+    found = [*listed, *(r for r in others if r.key not in merged)]
     hits = {r for r in found if r.key not in skipped and paper_ids(r.title, r.link) & mine}
     return sorted(hits, key=lambda r: (r.date, r.issue or 0, r.line or 0))
 

@@ -87,7 +87,8 @@ Now = Callable[[], dt.datetime]
 
 
 class Ledger(Protocol):
-    """Small shared records (the queue's storage in the service): atomic claims by key."""
+    """Small shared records (the queue's storage in the service): atomic claims by key, and
+    records by key (read-modify-write them only under the repository's lease)."""
 
     def claim(self, key: str) -> bool:
         """Record ``key``; True only for the one caller that recorded it first."""
@@ -97,12 +98,21 @@ class Ledger(Protocol):
         """Remove ``key``; True when it was recorded."""
         ...
 
+    def read(self, key: str) -> bytes | None:
+        """The record kept under ``key``, if any."""
+        ...
+
+    def write(self, key: str, value: bytes) -> None:
+        """Keep ``value`` under ``key`` (a record, apart from the claims)."""
+        ...
+
 
 class MemoryLedger:
     """A Ledger for one process (tests, ``paperbot action``, the demo)."""
 
     def __init__(self) -> None:
         self._keys: set[str] = set()
+        self._records: dict[str, bytes] = {}
         self._lock = threading.Lock()
 
     def claim(self, key: str) -> bool:
@@ -116,6 +126,14 @@ class MemoryLedger:
             had = key in self._keys
             self._keys.discard(key)
             return had
+
+    def read(self, key: str) -> bytes | None:
+        with self._lock:
+            return self._records.get(key)
+
+    def write(self, key: str, value: bytes) -> None:
+        with self._lock:
+            self._records[key] = value
 
 
 def utc_now() -> dt.datetime:

@@ -181,6 +181,7 @@ def _apply(
     plan = Plan(issue, result, readme, base_sha, config)
     head = write_branch(job.port, plan, current=current, fresh=pulls is None)
     pull = _ensure_pull(job.port, plan, job.base, current=current, head=head, status=status)
+    papers.remember(job, issue, result)
     kind = "noted" if result.notes else "valid"
     status.say(messages.status(kind, config.language, url=pull.url, problems=result.notes))
     set_label(job.port, issue, config.labels.needs_fix, False)

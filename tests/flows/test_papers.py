@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from collections.abc import Iterator
 
 import pytest
@@ -110,3 +111,26 @@ def test_without_lookups_nothing_is_asked(
 ) -> None:
     status, _, readme = file(gh, ctx, body("https://arxiv.org/abs/2309.17453", title="Sinks"))
     assert services.seen == [] and "未能查到" not in status and "[Sinks]" in readme
+
+
+def test_an_open_submission_is_named_only_on_later_ones_and_only_while_fresh(
+    gh: FakeGitHub, smart: Context
+) -> None:
+    file(gh, smart, body("https://arxiv.org/abs/2309.17453", name="李四"))
+    file(gh, smart, body("arXiv:2309.17453", title="Sinks"))
+    gh.repos[REPO].issues[1]["body"] = body(
+        "https://arxiv.org/abs/2309.17453", name="李四", title="x"
+    )
+    assert process_issue(smart, 1) == "submitted"  # an edit of the earlier one
+    first = [c["body"] for c in gh.repos[REPO].comments.values() if c["issue"] == 1][-1]
+    assert "尚未合并" not in str(first)
+    later = dataclasses.replace(smart, now=lambda: dt.datetime(2099, 1, 1, tzinfo=dt.UTC))
+    status, _, _ = file(gh, later, body("arXiv:2309.17453", title="Sinks again"))
+    assert "尚未合并" not in status  # records not refreshed for a week are dropped
+
+
+@pytest.mark.parametrize("junk", [b"nonsense", b"[]", b'{"1": {"date": "x"}}', b'{"1": 3}'])
+def test_an_unreadable_record_is_no_record(gh: FakeGitHub, smart: Context, junk: bytes) -> None:
+    smart.ledger.write(f"open-submissions:{REPO}", junk)
+    status, _, _ = file(gh, smart, body("arXiv:2309.17453", title="Sinks"))
+    assert "尚未合并" not in status
