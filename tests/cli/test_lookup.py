@@ -96,4 +96,4 @@ def test_apply_says_who_read_it_already(
     issue.write_text(BARE, encoding="utf-8")
     readme.write_bytes((FIXTURES / "seed_README.md").read_bytes())
     assert main(["apply", str(readme), str(issue), "--today", "2025-07-10"]) == 0
-    assert "note: 论文标题: 已于 2025-07-06 由 张宇 精读" in capsys.readouterr().err
+    assert "note: 已有人精读: 已于 2025-07-06 由 张宇 精读" in capsys.readouterr().err

@@ -109,7 +109,7 @@ def test_no_title_and_no_metadata_asks_for_the_title_and_says_why() -> None:
     failure = LookupFailure(reason="timeout", service="arXiv")
     with pytest.raises(InvalidSubmission) as info:
         build(form(), config=Config(), today=TODAY, paper=failure)
-    assert [p.field for p in info.value.problems] == ["title", "link"]
+    assert [p.field for p in info.value.problems] == ["title", "paper:link"]
 
 
 @pytest.mark.parametrize(
