@@ -68,3 +68,55 @@ def describe(result: Normalized, *, path: str, lang: Lang) -> str:
         ]
         parts.append(_t("alone", lang) + "\n\n" + "\n".join(items))
     return "\n\n".join(parts) + "\n"
+
+
+BRANCH = "paperbot/normalize"
+TRAILER = "Paperbot-Normalize"
+MARK = "<!-- paperbot:normalize -->"
+_PR: dict[str, tuple[str, str]] = {
+    "title": ("README：{n} 条历史记录统一格式", "README: {n} historic entries in house style"),
+    "asked": (
+        "由 @{by} 以 `/paperbot normalize` 请求。只改格式、不改文字；再次评论该命令会按当时的 "
+        "README 重新生成这个 PR。",
+        "Asked for by @{by} with `/paperbot normalize`. Format only, no text changes; the "
+        "command again regenerates this PR from the README as it then is.",
+    ),
+    "opened": ("已开启格式统一的 PR：{url}", "Opened the normalisation pull request: {url}"),
+    "updated": (
+        "已按当前的 README 更新格式统一的 PR：{url}",
+        "Updated the normalisation pull request from the current README: {url}",
+    ),
+    "not_allowed": (
+        "只有有 maintain 或 admin 权限的协作者可以运行 `/paperbot normalize`。",
+        "Only collaborators with maintain or admin permission may run `/paperbot normalize`.",
+    ),
+    "human": (
+        "有人直接修改了分支 {branch}，paperbot 不再覆盖它；"
+        "请在 PR 中继续处理，或删除该分支后重试。",
+        "Someone else pushed to {branch}, so paperbot does not overwrite it; continue in the "
+        "pull request, or delete the branch and ask again.",
+    ),
+    "closed": (
+        "README 已是当前格式，这个 PR 不再需要。",
+        "The README is in house style already; this pull request is no longer needed.",
+    ),
+}
+
+
+def say(key: str, lang: Lang, **values: str) -> str:
+    """One of the normalisation's messages (pull request title and body parts, replies)."""
+    return _t(key, lang, _PR).format(**values)
+
+
+def pr_title(result: Normalized, lang: Lang) -> str:
+    return say("title", lang, n=str(len(result.changes)))
+
+
+def pr_body(result: Normalized, *, path: str, by: str, lang: Lang) -> str:
+    """What changed by kind, what was left alone, who asked; the bot's hidden mark."""
+    asked = say("asked", lang, by=by).replace("@", "&#64;")  # names, never mentions
+    return f"{describe(result, path=path, lang=lang)}\n{asked}\n\n{MARK}\n"
+
+
+def commit_message(result: Normalized, lang: Lang) -> str:
+    return f"{pr_title(result, lang)}\n\n{TRAILER}: {len(result.changes)}\n"

@@ -7,7 +7,9 @@ Rules:
   Every task carries its sender's login, and the job drops it once it knows the bot's own
   login: a repository webhook under token auth reports the bot's own acts from a ``User``.
 - Each flow module registers its own routes beside its function; ``app.service.routes``
-  merges them into the one table the webhook uses. One (event, action) has one handler.
+  merges them into the one table the webhook uses. One (event, action) has one handler,
+  and any number of handlers guarded by a condition (``when``: e.g. a command in a
+  comment), tried first, in order; the first whose condition holds decides.
 - A delivery that makes no task says why (``Skip``): a bot sender, no route, a handler's
   own rule, or a payload missing what GitHub always sends; routing never raises.
 """
@@ -38,26 +40,43 @@ class Skip:
 
 
 Handler = Callable[[Payload], Task | Skip]
+Condition = Callable[[Payload], bool]
+Key = tuple[str, str | None]
 
 
 class Router:
     """Maps (event, action) to the one handler that makes its task."""
 
     def __init__(self, *others: Router) -> None:
-        self.handlers: dict[tuple[str, str | None], Handler] = {}
+        self.handlers: dict[Key, Handler] = {}
+        self.guarded: dict[Key, list[tuple[Condition, Handler]]] = {}
         for other in others:
             clash = self.handlers.keys() & other.handlers.keys()
             if clash:
                 raise ValueError(f"routed twice: {sorted(clash, key=str)}")
             self.handlers.update(other.handlers)
+            for key, pairs in other.guarded.items():
+                self.guarded.setdefault(key, []).extend(pairs)
 
-    def register(self, event: str, *actions: str) -> Callable[[Handler], Handler]:
+    def register(
+        self, event: str, *actions: str, when: Condition | None = None
+    ) -> Callable[[Handler], Handler]:
         def add(handler: Handler) -> Handler:
             for action in actions or (None,):
-                self.handlers[(event, action)] = handler
+                if when is None:
+                    self.handlers[(event, action)] = handler
+                else:
+                    self.guarded.setdefault((event, action), []).append((when, handler))
             return handler
 
         return add
+
+    def _handler(self, event: str, action: str | None, payload: Payload) -> Handler | None:
+        for key in ((event, action), (event, None)):
+            for when, handler in self.guarded.get(key, []):
+                if when(payload):
+                    return handler
+        return self.handlers.get((event, action)) or self.handlers.get((event, None))
 
     def route(self, event: str, payload: Payload) -> Task | None:
         decided = self.decide(event, payload)
@@ -76,7 +95,7 @@ class Router:
         if sender.get("type") == "Bot":
             return Skip(f"sender {sender.get('login', '')} is a bot")
         action = payload.get("action")
-        handler = self.handlers.get((event, action)) or self.handlers.get((event, None))
+        handler = self._handler(event, action, payload)
         if handler is None and action is None and event in self.events():
             raise KeyError("action")
         if handler is None:
@@ -88,7 +107,7 @@ class Router:
 
     def events(self) -> set[str]:
         """Every event name with a route (for bounded metric labels and early answers)."""
-        return {event for event, _ in self.handlers}
+        return {event for event, _ in [*self.handlers, *self.guarded]}
 
 
 def _well_typed(args: Args) -> bool:

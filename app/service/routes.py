@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.flows import lifecycle, submission, weekly
+from app.flows import lifecycle, normalize, submission, weekly
 from app.flows.routing import Router
 
-router = Router(submission.router, lifecycle.router, weekly.router)
+router = Router(submission.router, lifecycle.router, weekly.router, normalize.router)

@@ -1,0 +1,133 @@
+"""``/paperbot normalize``: one pull request that brings the README's history into house style.
+
+Rules:
+- Only a comment whose first line is the command runs it, and only for a collaborator with
+  maintain or admin permission; anyone else is told who may.
+- The pull request lives on ``paperbot/normalize``, built on the default branch's head. The
+  branch is force-updated only when its head is the bot's own commit (its trailer), the
+  base itself, or adds nothing to the base; otherwise the bot says so and writes nothing.
+  A branch already holding this very normalisation on the current base is left as it is.
+- When nothing would change, the reply says so and no pull request is opened (an open one,
+  no longer needed, is closed with a note).
+- Every run answers with one comment on the issue where it was asked.
+"""
+
+from __future__ import annotations
+
+import re
+
+from app.core import normalize_text as texts
+from app.core.config import Config
+from app.core.errors import BotError
+from app.core.i18n import Lang
+from app.core.normalize import Normalized, normalize
+from app.flows.context import Context, repo_config, role
+from app.flows.routing import Payload, Router, Task, base_args
+from app.github.port import FileText, Pull, Unprocessable
+
+_COMMAND = re.compile(r"\A\s*/paperbot\s+normalize\s*(?:\n|\Z)", re.IGNORECASE)
+_MAINTAINERS = {"admin", "maintain"}
+router = Router()
+
+
+class _Refused(BotError):
+    """The run stops here; the message is the reply."""
+
+
+def asked(payload: Payload) -> bool:
+    """True when a comment's first line is the command ``/paperbot normalize``."""
+    text = (payload.get("comment") or {}).get("body") or ""
+    return isinstance(text, str) and bool(_COMMAND.match(text.replace("\r\n", "\n")))
+
+
+@router.register("issue_comment", "created", when=asked)
+def normalize_route(payload: Payload) -> Task:
+    by = (payload["comment"].get("user") or {}).get("login")
+    return Task("normalize", {**base_args(payload), "number": payload["issue"]["number"], "by": by})
+
+
+def normalize_readme(ctx: Context, number: int, *, by: str) -> str:
+    """Run the command asked for on issue ``number`` by ``by``; the outcome for the log."""
+    config = repo_config(ctx.port, ctx.base)
+    try:
+        outcome, reply = _run(ctx, config, by)
+    except _Refused as exc:
+        outcome, reply = exc.message.split("\n", 1)
+    ctx.port.add_comment(number, reply)
+    return outcome
+
+
+def _run(ctx: Context, config: Config, by: str) -> tuple[str, str]:
+    lang = config.language
+    if role(ctx.port, by) not in _MAINTAINERS:
+        raise _Refused("not allowed\n" + texts.say("not_allowed", lang))
+    base_sha = ctx.port.branch_sha(ctx.base)
+    readme = ctx.port.read_file(config.path, base_sha) if base_sha else None
+    if base_sha is None or readme is None:
+        raise _Refused(f"no readme\n{config.path}: not found on {ctx.base}")
+    got = normalize(readme.text, config=config)
+    current = _open_pull(ctx, lang)
+    if not got.changes:
+        if current is not None:
+            ctx.port.add_comment(current.number, texts.say("closed", lang))
+            ctx.port.edit_pull(current.number, state="closed")
+        return "nothing to change", texts.describe(got, path=config.path, lang=lang)
+    _write_branch(ctx, config, readme, base_sha, got)
+    pull = _ensure_pull(ctx, config, got, current, by)
+    key = "updated" if current is not None else "opened"
+    return key, texts.say(key, lang, url=pull.url)
+
+
+def _open_pull(ctx: Context, lang: Lang) -> Pull | None:
+    """The open normalisation PR; one that someone else opened from the branch stops us."""
+    found = next((p for p in ctx.port.pulls_for(texts.BRANCH) if p.state == "open"), None)
+    if found is not None and found.author != ctx.port.bot_login():
+        raise _Refused("human-touched\n" + texts.say("human", lang, branch=texts.BRANCH))
+    return found
+
+
+def _write_branch(
+    ctx: Context, config: Config, readme: FileText, base_sha: str, got: Normalized
+) -> None:
+    port, lang = ctx.port, config.language
+    head = port.branch_sha(texts.BRANCH)
+    if head is None:
+        try:
+            port.create_branch(texts.BRANCH, base_sha)
+        except Unprocessable:  # created meanwhile: look again
+            head = port.branch_sha(texts.BRANCH)
+    if head is not None:
+        ours = head == base_sha or texts.TRAILER in port.commit_message(head)
+        if not ours and port.ahead_by(base_sha, head) > 0:
+            raise _Refused("human-touched\n" + texts.say("human", lang, branch=texts.BRANCH))
+        built = port.read_file(config.path, head)
+        if ours and head != base_sha and built and built.text == got.text:
+            if port.ahead_by(head, base_sha) == 0:
+                return  # this normalisation, on the current base, is there already
+        port.reset_branch(texts.BRANCH, base_sha)
+    message = texts.commit_message(got, lang)
+    port.commit_file(
+        branch=texts.BRANCH, path=config.path, text=got.text, sha=readme.sha, message=message
+    )
+
+
+def _ensure_pull(
+    ctx: Context, config: Config, got: Normalized, current: Pull | None, by: str
+) -> Pull:
+    lang = config.language
+    title = texts.pr_title(got, lang)
+    body = texts.pr_body(got, path=config.path, by=by, lang=lang)
+    if current is not None:
+        if (current.title, current.body.strip()) != (title, body.strip()):
+            ctx.port.edit_pull(current.number, title=title, body=body)
+        return current
+    try:
+        pull = ctx.port.open_pull(branch=texts.BRANCH, base=ctx.base, title=title, body=body)
+    except Unprocessable:  # created by an earlier try that answered an error
+        found = next((p for p in ctx.port.pulls_for(texts.BRANCH) if p.state == "open"), None)
+        if found is None:
+            raise
+        return found
+    if config.labels.pull_request:
+        ctx.port.add_labels(pull.number, [config.labels.pull_request])
+    return pull
