@@ -28,8 +28,10 @@ from app.core.batch import BRANCH, Item
 from app.core.config import Config
 from app.core.entry import Entry
 from app.core.errors import BotError, InvalidSubmission
+from app.core.paper import Found
 from app.core.submission import apply, build
 from app.core.week import week_of
+from app.flows import papers
 from app.flows.context import (
     Context,
     NotAllowed,
@@ -124,6 +126,7 @@ def _judge(ctx: Context, config: Config, readme: str, *, held: dict[int, str]) -
     """Every open submission's verdict, and the README with every pending block."""
     got, today = Batch(), ctx.clock(config.timezone)
     dated: list[tuple[Entry, Issue]] = []
+    found: dict[int, Found | None] = {}
     for issue in ctx.port.open_issues():
         if issue.is_pull or not is_submission(issue):
             continue
@@ -132,21 +135,27 @@ def _judge(ctx: Context, config: Config, readme: str, *, held: dict[int, str]) -
             continue
         try:
             authorise(ctx.port, issue, config)
-            entry = build(issue.body, config=config, today=today, defaults=_defaults(issue, config))
+            paper = found[issue.number] = papers.paper(ctx, issue, config)
+            defaults = _defaults(issue, config)
+            entry = build(issue.body, config=config, today=today, defaults=defaults, paper=paper)
             dated.append((entry.entry, issue))
         except (NotAllowed, InvalidSubmission) as exc:
             kind = "not allowed" if isinstance(exc, NotAllowed) else "invalid"
             got.verdicts[issue.number] = Verdict(issue, kind, error=exc)
     for _, issue in sorted(dated, key=lambda d: (d[0].date, d[1].number)):
-        readme = _add(got, config, readme, issue, today=today)
+        readme = _add(got, config, readme, issue, today=today, paper=found[issue.number])
     return got, readme
 
 
-def _add(got: Batch, config: Config, readme: str, issue: Issue, *, today: dt.date) -> str:
+def _add(
+    got: Batch, config: Config, readme: str, issue: Issue, *, today: dt.date, paper: Found | None
+) -> str:
     """``readme`` with ``issue``'s block (its verdict recorded)."""
     defaults = _defaults(issue, config)
     try:
-        result = apply(readme, issue.body, config=config, today=today, defaults=defaults)
+        result = apply(
+            readme, issue.body, config=config, today=today, defaults=defaults, paper=paper
+        )
     except InvalidSubmission as exc:  # e.g. the same paper as another pending entry
         got.verdicts[issue.number] = Verdict(issue, "invalid", error=exc)
         return readme

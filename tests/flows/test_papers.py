@@ -136,3 +136,12 @@ def test_an_unreadable_record_is_no_record(gh: FakeGitHub, smart: Context, junk:
     smart.ledger.write(f"open-submissions:{REPO}", junk)
     status, _, _ = file(gh, smart, body("arXiv:2309.17453", title="Sinks"))
     assert "尚未合并" not in status
+
+
+def test_the_rolling_pr_fills_from_the_metadata_too(gh: FakeGitHub, smart: Context) -> None:
+    push_file(gh, REPO, branch="main", path=".github/paperbot.yml", text="pull_requests: weekly\n")
+    number = gh.create_issue(REPO, title="x", body=body("arXiv:2309.17453"), login=MEMBER)
+    assert process_issue(smart, int(number["number"])) == "submitted"
+    got = gh.repos[REPO].git.read("paperbot/batch", "README.md")
+    assert got is not None
+    assert f"-[{SINKS}](https://arxiv.org/abs/2309.17453)-[ICLR 2024]" in got[0].decode()
