@@ -4,6 +4,8 @@ It starts a fake GitHub (real HTTP, real git objects) seeded with a README, the 
 the config, starts the bot on a free port exactly as ``paperbot serve`` runs, then files a valid
 submission and an invalid one, each followed by GitHub's signed webhook, and prints the story:
 the issue, the bot's reply, the pull request (title, body, diff), in the repository's language.
+Paper lookups go to the bundled stand-ins of arXiv, Crossref, OpenReview and DBLP
+(``app.lookup.fake``), so they work without the internet.
 
 Rules:
 - What is printed is what people see on GitHub: hidden markers (``<!-- … -->``) are not shown
@@ -39,6 +41,10 @@ from app.core.readme import newest
 from app.github.fake.pulls import pull_json
 from app.github.fake.server import FakeGitHub
 from app.github.fake.start import serve
+from app.lookup.fake.server import FakeMetadata
+from app.lookup.fake.server import serve as serve_metadata
+from app.lookup.http import Pacing
+from app.lookup.resolve import HttpLookup
 from app.service import runtime
 from app.service.settings import Settings
 from app.service.signature import sign
@@ -193,8 +199,9 @@ def _deliver(port: int, secret: str, number: int, gh: FakeGitHub) -> int:
 
 
 @contextmanager
-def _bot(gh: FakeGitHub, data_dir: Path) -> Iterator[tuple[int, str]]:
-    """paperbot as `serve` runs it (endpoint + workers) on a free port; yields port, secret."""
+def _bot(gh: FakeGitHub, data_dir: Path, services: FakeMetadata) -> Iterator[tuple[int, str]]:
+    """paperbot as `serve` runs it (endpoint + workers) on a free port, its lookups asking
+    the stand-in services (unpaced: they are local); yields port, secret."""
     secret, port = secrets.token_hex(16), _free_port()
     settings = Settings(
         GITHUB_WEBHOOK_SECRET=secret,
@@ -203,7 +210,8 @@ def _bot(gh: FakeGitHub, data_dir: Path) -> Iterator[tuple[int, str]]:
         PAPERBOT_DATA_DIR=data_dir,
         PAPERBOT_WRITE_INTERVAL=0,
     )
-    bot = runtime.build(settings)
+    lookup = HttpLookup(services.settings(), pacing=(Pacing(0), Pacing(0)))
+    bot = runtime.build(settings, lookup=lookup)
     consumer = bot.huey.create_consumer(workers=2, worker_type="thread")
     consumer.start()
     config = uvicorn.Config(
@@ -221,6 +229,7 @@ def _bot(gh: FakeGitHub, data_dir: Path) -> Iterator[tuple[int, str]]:
         thread.join(timeout=10)
         consumer.stop(graceful=True)
         bot.worker.clients.close()
+        lookup.close()
 
 
 def _submit(story: Story, sample: tuple[str, str], *, member: str, port: int, secret: str) -> int:
@@ -256,7 +265,8 @@ def run(readme: str | None = None, lang: Lang = "zh") -> int:
         text = readme or data("seed_README.md")
         _seed(gh, text, lang)
         try:
-            with _bot(gh, Path(tmp) / "data") as (port, secret):
+            with serve_metadata() as services, _bot(gh, Path(tmp) / "data", services) as bot:
+                port, secret = bot
                 story = Story(gh, lang, day=demo_date(text, today=dt.date.today()))
                 return _tell(story, port, secret)
         finally:

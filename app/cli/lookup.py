@@ -29,9 +29,10 @@ def describe(meta: PaperMeta) -> str:
     return "".join(f"{name + ':':<9}{value}\n" for name, value in rows if value)
 
 
-def failure(found: LookupFailure) -> str:
-    where = f"{found.service}: " if found.service else ""
-    return f"nothing found ({where}{found.reason.replace('_', ' ')}; {found.detail})"
+def failure(found: LookupFailure, lang: Lang = "en") -> str:
+    """What happened (``could not reach arXiv``), with the service's own detail."""
+    what = smart.said(found, lang)
+    return f"{what} ({found.detail})" if found.detail else what
 
 
 OFFLINE_HELP = "look nothing up (arXiv, Crossref, OpenReview, DBLP): use what was typed"
@@ -63,7 +64,7 @@ def cmd_lookup(args: argparse.Namespace) -> int:
     finally:
         port.close()
     if isinstance(found, LookupFailure):
-        print(f"paperbot: {failure(found)}", file=sys.stderr)
+        print(f"paperbot: {failure(found, args.language)}", file=sys.stderr)
         return 1
     sys.stdout.write(found.model_dump_json(indent=2) + "\n" if args.json else describe(found))
     return 0
@@ -80,3 +81,6 @@ def add_to(sub: Commands) -> None:
     )
     cmd.add_argument("link", help="a paper link or id: arXiv, DOI (10.…), OpenReview, DBLP")
     cmd.add_argument("--json", action="store_true", help="print the metadata as JSON")
+    cmd.add_argument(
+        "--language", choices=("zh", "en"), default="en", help="say what failed in zh or en"
+    )

@@ -46,17 +46,26 @@ _TEXT: dict[str, tuple[str, str]] = {
         "paste the image itself into the issue instead",
     ),
     "failed": (
-        "未能查到论文信息（{service}{reason}），已按填写内容生成记录",
-        "could not look the paper up ({service}{reason}); the entry uses what you typed",
+        "未能查到论文信息：{what}；已按填写内容生成记录",
+        "no details about the paper: {what}; the entry uses what you typed",
     ),
 }
-_REASONS: dict[str, tuple[str, str]] = {
-    "not_found": ("没有这篇论文", "it does not know this paper"),
-    "timeout": ("超时", "no answer in time"),
-    "rate_limited": ("请求太频繁，稍后编辑 issue 可重试", "busy; edit the issue to try again"),
-    "refused": ("拒绝访问", "access refused"),
-    "unavailable": ("服务不可用", "service unavailable"),
-    "bad_response": ("无法读取回应", "an answer we could not read"),
+_SAID: dict[str, tuple[str, str]] = {  # what happened, by LookupFailure.reason
+    "not_found": ("{service} 上没有这篇论文", "{service} does not know this paper"),
+    "timeout": ("{service} 没有及时回应", "{service} did not answer in time"),
+    "rate_limited": (
+        "{service} 正忙，稍后编辑 issue 可重试",
+        "{service} is busy; edit the issue later to try again",
+    ),
+    "refused": ("{service} 拒绝了请求", "{service} refused the request"),
+    "unreachable": ("无法连接 {service}", "could not reach {service}"),
+    "unavailable": ("{service} 出错了", "{service} answered with an error"),
+    "bad_response": ("无法读取 {service} 的回应", "could not read {service}'s answer"),
+    "off": ("查询论文信息已关闭", "metadata lookups are off"),
+    "unrecognised": (
+        "不是 arXiv、DOI、OpenReview 或 DBLP 的链接",
+        "not an arXiv, DOI, OpenReview or DBLP link",
+    ),
 }
 
 
@@ -125,7 +134,14 @@ def failed(found: Found | None, lang: Lang) -> list[Problem]:
 
 def failure(found: LookupFailure, lang: Lang) -> Problem:
     """The note for a lookup that found nothing."""
-    service = f"{found.service}: " if found.service and lang == "en" else found.service
-    service += "：" if found.service and lang == "zh" else ""
-    reason = pick(_REASONS.get(found.reason, (found.reason, found.reason)), lang)
-    return _note(LINK, lang, pick(_TEXT["failed"], lang, service=service, reason=reason))
+    return _note(LINK, lang, pick(_TEXT["failed"], lang, what=said(found, lang)))
+
+
+def said(found: LookupFailure, lang: Lang) -> str:
+    """What happened, naming the service: "could not reach arXiv" (no answer at all) is
+    not "arXiv does not know this paper"."""
+    reason: str = found.reason
+    if reason == "unavailable" and found.status is None:
+        reason = "unreachable"  # the connection failed: no status came back
+    service = found.service or pick(("服务", "the service"), lang)
+    return pick(_SAID[reason], lang, service=service)

@@ -3,23 +3,34 @@
 Rules:
 - Parsing is namespace-aware and never reads feed-level elements: the feed's own id, title
   and links changed in November 2025 (namespaces moved to the root, http became https).
-- An error feed (one entry whose id is ``…/api/errors#…``) and a feed without the asked-for
-  entry are ``not_found``.
-- Venue from the author's words only when they say it was accepted (``journal_ref``, or a
-  comment like "Accepted to CVPR 2025"); the resolver asks DBLP first.
+- An error feed (one entry whose id is ``…/api/errors#…``, answered with HTTP 400, which
+  ``NOT_FOUND_STATUS`` names for the resolver) and a feed without the asked-for entry are
+  ``not_found``.
+- Venue from the authors' words: their ``journal_ref`` whenever present, else a comment
+  saying it was accepted ("Accepted to CVPR 2025"); the resolver asks DBLP first.
+- Titles are wrapped (newline + two spaces) and may hold markup: written plain.
 """
 
 from __future__ import annotations
 
 import re
-import xml.etree.ElementTree as ET  # expat ≥ 2.4.1 refuses entity-expansion bombs
+import xml.etree.ElementTree as ET
 
 from app.core.links import PaperRef
-from app.core.paper import LookupFailure, PaperMeta, Reason, tidy, venue_from_text
+from app.core.paper import (
+    LookupFailure,
+    PaperMeta,
+    Reason,
+    plain,
+    venue_from_journal,
+    venue_from_text,
+)
+from app.lookup.shapes import load_xml
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 ARXIV = "{http://arxiv.org/schemas/atom}"
 _ABS_ID = re.compile(r"arxiv\.org/abs/(?P<id>.+?)(?:v\d+)?$")
+NOT_FOUND_STATUS = 400  # arXiv's status for an id it cannot read (with an error feed)
 _ACCEPTED = re.compile(r"(?i)\b(accepted|to appear|published|camera[- ]ready|in proceedings)\b")
 
 
@@ -30,10 +41,9 @@ def params(ref: PaperRef) -> dict[str, str]:
 
 def parse(body: bytes, ref: PaperRef) -> PaperMeta | LookupFailure:
     """The asked-for paper from a feed, or why it is not there."""
-    try:
-        root = ET.fromstring(body)
-    except ET.ParseError:
-        return _fail("bad_response", "not an Atom feed")
+    root = load_xml(body, "arXiv", "an Atom feed")
+    if isinstance(root, LookupFailure):
+        return root
     for entry in root.iter(ATOM + "entry"):
         ident = _text(entry, ATOM + "id")
         if "/api/errors" in ident:
@@ -45,16 +55,16 @@ def parse(body: bytes, ref: PaperRef) -> PaperMeta | LookupFailure:
 
 
 def _meta(entry: ET.Element, ref: PaperRef) -> PaperMeta | LookupFailure:
-    title = tidy(_text(entry, ATOM + "title"))
+    title = plain(_text(entry, ATOM + "title"))
     if not title:
         return _fail("bad_response", "entry without a title")
     published = _text(entry, ATOM + "published")
-    authors = tuple(tidy(a.findtext(ATOM + "name") or "") for a in entry.iter(ATOM + "author"))
+    authors = tuple(plain(a.findtext(ATOM + "name") or "") for a in entry.iter(ATOM + "author"))
     return PaperMeta(
         title=title,
         link=ref.link,
         venue=author_venue(entry),
-        year=int(published[:4]) if published[:4].isdigit() else None,
+        year=int(published[:4]) if published[:4].isdecimal() else None,
         authors=tuple(a for a in authors if a),
         arxiv=ref.id,
         doi=_text(entry, ARXIV + "doi") or None,
@@ -64,12 +74,11 @@ def _meta(entry: ET.Element, ref: PaperRef) -> PaperMeta | LookupFailure:
 
 def author_venue(entry: ET.Element) -> str | None:
     """A venue the authors gave: their journal reference, or a comment saying accepted."""
-    journal = _text(entry, ARXIV + "journal_ref")
+    journal = venue_from_journal(_text(entry, ARXIV + "journal_ref"))
     comment = _text(entry, ARXIV + "comment")
-    found = venue_from_text(journal) if journal else None
-    if found is None and _ACCEPTED.search(comment):
-        found = venue_from_text(comment)
-    return found
+    if journal is None and _ACCEPTED.search(comment):
+        return venue_from_text(plain(comment))
+    return journal
 
 
 def _text(entry: ET.Element, tag: str) -> str:

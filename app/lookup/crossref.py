@@ -2,8 +2,11 @@
 
 Rules:
 - Polite pool: our ``mailto`` rides in the User-Agent (see settings), not in the URL.
-- Venue: the acronym in ``container-title`` (``… (CVPR)``) with the ``issued`` year; a
-  preprint (``posted-content``) has no venue.
+- Titles and names carry JATS/HTML (``<i>KRAS</i>``, ``<sub>``, entities): written plain.
+- The year is the first of ``issued``, ``published-print``, ``published-online``, ``created``
+  that has one (``issued`` may be ``[[null]]``).
+- Venue: the acronym in ``container-title`` (``… (CVPR)``) with that year; a preprint
+  (``posted-content``) has no venue.
 """
 
 from __future__ import annotations
@@ -11,10 +14,11 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from app.core.links import PaperRef
-from app.core.paper import LookupFailure, PaperMeta, tidy, venue_from_container
+from app.core.paper import LookupFailure, PaperMeta, plain, venue_from_container
 from app.lookup.shapes import get, listed, load, text
 
 SERVICE = "Crossref"
+_DATES = ("issued", "published-print", "published-online", "created")
 
 
 def url(api: str, ref: PaperRef) -> str:
@@ -26,15 +30,15 @@ def parse(body: bytes, ref: PaperRef) -> PaperMeta | LookupFailure:
     if isinstance(data, LookupFailure):
         return data
     work = get(data, "message")
-    title = tidy(text(work, "title", 0))
+    title = plain(text(work, "title", 0))
     if not title:
         return LookupFailure(reason="bad_response", service=SERVICE, detail="work without title")
-    year = get(work, "issued", "date-parts", 0, 0)
-    year = year if isinstance(year, int) else None
+    year = _year(work)
     venue = None
     if text(work, "type") != "posted-content":
-        container = text(work, "container-title", 0)
-        venue = venue_from_container(container, year, text(work, "short-container-title", 0))
+        container = plain(text(work, "container-title", 0))
+        short = plain(text(work, "short-container-title", 0))
+        venue = venue_from_container(container, year, short)
     return PaperMeta(
         title=title,
         link=ref.link,
@@ -46,6 +50,15 @@ def parse(body: bytes, ref: PaperRef) -> PaperMeta | LookupFailure:
     )
 
 
+def _year(work: object) -> int | None:
+    years = (get(work, field, "date-parts", 0, 0) for field in _DATES)
+    return next((y for y in years if isinstance(y, int) and not isinstance(y, bool)), None)
+
+
 def _authors(people: object) -> tuple[str, ...]:
-    names = (" ".join(filter(None, (text(p, "given"), text(p, "family")))) for p in listed(people))
+    """Given and family names; a group author (``name``) as it is written."""
+    names = (
+        plain(" ".join(filter(None, (text(p, "given"), text(p, "family")))) or text(p, "name"))
+        for p in listed(people)
+    )
     return tuple(n for n in names if n)

@@ -141,7 +141,7 @@ class Http:
 
 def _status_failure(service: str, status: int) -> LookupFailure:
     reason = _STATUS.get(status, "unavailable" if status >= 500 else "bad_response")
-    return LookupFailure(reason=reason, service=service, detail=f"HTTP {status}")
+    return LookupFailure(reason=reason, service=service, detail=f"HTTP {status}", status=status)
 
 
 def _read(response: httpx.Response, service: str, deadline: Deadline) -> bytes | LookupFailure:

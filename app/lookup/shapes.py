@@ -1,8 +1,10 @@
-"""Reading JSON answers defensively: a field of the wrong shape is absent, never a crash."""
+"""Reading answers defensively: a body that is not JSON or XML, or a field of the wrong shape,
+is a failure or an absent field, never a crash."""
 
 from __future__ import annotations
 
 import json
+import xml.etree.ElementTree as ET  # expat ≥ 2.4.1 refuses entity-expansion bombs
 from typing import Any
 
 from app.core.paper import LookupFailure
@@ -17,6 +19,14 @@ def load(body: bytes, service: str) -> dict[str, Any] | LookupFailure:
     if not isinstance(data, dict):
         return LookupFailure(reason="bad_response", service=service, detail="not a JSON object")
     return data
+
+
+def load_xml(body: bytes, service: str, what: str) -> ET.Element | LookupFailure:
+    """An XML document, or ``bad_response`` (``what`` names what was expected)."""
+    try:
+        return ET.fromstring(body)
+    except (ET.ParseError, ValueError, LookupError):  # bad XML, an unknown or multi-byte encoding
+        return LookupFailure(reason="bad_response", service=service, detail=f"not {what}")
 
 
 def get(data: object, *path: str | int) -> Any:

@@ -12,6 +12,7 @@ import uvicorn
 from starlette.types import ASGIApp
 
 from app.flows.context import Clock, today_in
+from app.lookup.port import Lookup
 from app.service.jobs import Worker, register
 from app.service.queue import JobQueue, PaperbotHuey, make_huey
 from app.service.settings import Settings
@@ -32,10 +33,10 @@ class Runtime:
         return create_app(settings=self.settings, queue=self.queue)
 
 
-def build(settings: Settings, *, clock: Clock = today_in) -> Runtime:
+def build(settings: Settings, *, clock: Clock = today_in, lookup: Lookup | None = None) -> Runtime:
     huey = make_huey(settings)
     # The one process that serves an embedded queue owns it: at start, no lease is alive.
-    worker = Worker(settings, huey, clock=clock, owner=not settings.queue)
+    worker = Worker(settings, huey, clock=clock, owner=not settings.queue, lookup=lookup)
     tasks = register(huey, worker, reconcile_minutes=settings.reconcile_minutes)
     return Runtime(settings, huey, worker, tasks, JobQueue(huey, tasks))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -45,7 +46,29 @@ def test_says_why_nothing_was_found(
 ) -> None:
     services.fail("openreview", 403)
     assert main(["lookup", "https://openreview.net/forum?id=NG7sS51zVF"]) == 1
-    assert capsys.readouterr().err == ("paperbot: nothing found (OpenReview: refused; HTTP 403)\n")
+    assert capsys.readouterr().err == "paperbot: OpenReview refused the request (HTTP 403)\n"
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("en", "paperbot: could not reach arXiv (ConnectError)\n"),
+        ("zh", "paperbot: 无法连接 arXiv (ConnectError)\n"),
+    ],
+)
+def test_a_service_out_of_reach_is_not_nothing_found(
+    services: FakeMetadata,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    language: str,
+    said: str,
+) -> None:
+    with socket.socket() as s:  # a port nobody listens on once closed
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    monkeypatch.setenv("PAPERBOT_ARXIV_API", f"http://127.0.0.1:{port}/api/query")
+    assert main(["lookup", "--language", language, "https://arxiv.org/abs/2309.17453"]) == 1
+    assert capsys.readouterr().err == said
 
 
 def test_off(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:

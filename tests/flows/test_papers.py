@@ -95,7 +95,7 @@ def test_a_failed_lookup_never_blocks(
     services.fail("arxiv", 503)
     status, _, readme = file(gh, smart, body("https://arxiv.org/abs/2309.17453", title="Sinks"))
     assert "[Sinks](https://arxiv.org/abs/2309.17453)" in readme
-    assert "未能查到论文信息（arXiv：请求太频繁" in status
+    assert "未能查到论文信息：arXiv 正忙，稍后编辑 issue 可重试" in status
 
 
 def test_a_figure_that_is_a_page_gets_a_warning(

@@ -85,12 +85,12 @@ def test_arxiv_venue_when_dblp_fails(lookup: HttpLookup, services: FakeMetadata)
     assert (got.venue, got.source) == ("arXiv", "arxiv")  # a preprint as far as anyone knows
 
 
-def test_arxiv_error_entry_feed(lookup: HttpLookup, services: FakeMetadata) -> None:
+def test_arxiv_error_feed_with_400_is_not_found(lookup: HttpLookup, services: FakeMetadata) -> None:
     error = (DATA / "arxiv-error.xml").read_bytes().replace(b"{id}", b"2309.17453")
-    services.store["arxiv"]["2309.17453"] = error
+    services.store["arxiv"]["2309.17453"] = error  # the fake answers it with 400, as arXiv does
     got = failed(lookup, "https://arxiv.org/abs/2309.17453")
-    assert (got.reason, got.service) == ("not_found", "arXiv")
-    assert "incorrect id format" in got.detail
+    assert (got.reason, got.service, got.status) == ("not_found", "arXiv", 400)
+    assert got.detail == "arXiv cannot read the id 2309.17453"
     assert services.count("dblp") == 0
 
 

@@ -4,7 +4,8 @@ Rules:
 - Each service lives under its own prefix (``/arxiv/api/query``, ``/crossref/works/…``,
   ``/openreview/notes``, ``/dblp/search/publ/api``, ``/dblp/rec/….xml``) and answers as the
   real one does, from the vendored fixtures in ``data/`` (sources in ``data/SOURCES.md``):
-  arXiv an error feed for a malformed id and an empty feed for an unknown one, Crossref 404
+  arXiv an error feed with HTTP 400 for a malformed id (any error feed goes with 400) and an
+  empty feed for an unknown one, Crossref 404
   ``Resource not found.``, OpenReview an empty note list, DBLP no hits.
 - ``/files/…`` serves figures (see files.py) to GET and HEAD.
 - Faults are injected per service: a status with its body, a delay before answering, or a
@@ -111,7 +112,8 @@ class FakeMetadata:
         """The status and body the real service would give."""
         arg = (query.get("id_list") or query.get("id") or query.get("q") or [""])[0]
         if service == "arxiv":
-            return 200, self._arxiv(arg)
+            body = self._arxiv(arg)
+            return (400 if b"/api/errors#" in body else 200), body
         if service == "crossref":
             doi = unquote(path.removeprefix("/works/")).casefold()
             return self._get("crossref", doi, 404, b"Resource not found.")
