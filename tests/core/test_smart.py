@@ -96,7 +96,7 @@ def test_english_notes() -> None:
             "论文链接: 未能查到论文信息：arXiv 没有及时回应；已按填写内容生成记录",
         ),
         (LookupFailure(reason="not_found", service="Crossref"), "：Crossref 上没有这篇论文；"),
-        (LookupFailure(reason="refused", service="OpenReview", status=403), "OpenReview 拒绝了请求"),
+        (LookupFailure(reason="refused", service="OpenReview", status=403), "OpenReview 拒绝了"),
         # no status: the connection failed, which is not "nothing found"
         (LookupFailure(reason="unavailable", service="arXiv"), "：无法连接 arXiv；"),
         (LookupFailure(reason="unavailable", service="DBLP", status=502), "：DBLP 出错了；"),
