@@ -1,15 +1,23 @@
 """Telling an attempted entry from an issue that is no submission, and saying what it lacks.
 
 Rules:
-- A body that holds no readable submission is an attempt when it has a clue: a date in
-  brackets (``[2025-07-13]``, ``【2025-07-13】``, ``［…］``), the README template's
-  placeholders (``[日期]-[first]-[论文标题]-[来源]``), the label 论文简述 starting a line (or
-  anywhere beside a date: a question that mentions it is no attempt), a phrase such as
-  本周未精读, or a ``###`` heading that names something form-like (论文, title, link, …) but
-  no field. Anything else is no submission and gets no answer (a question about a room).
+- A question is never a submission (question.py): lines that ask something give no clue,
+  whatever they mention (a bracketed date, 本周未精读, 论文简述, the forms).
+- A body that holds no readable submission is an attempt when a line that asks nothing is
+  shaped like an entry: it starts with a date in brackets (``[2025-07-13]``,
+  ``【2025-07-13】``, ``［…］``), holds the README template's placeholders
+  (``[日期]-[first]-[论文标题]-[来源]``), starts with the label 论文简述 followed by a colon
+  or nothing (or holds it beside a date), or says "did not read" as a member would
+  (skip_words.py); or when a ``###`` heading names something of a reading group's form
+  (论文, 精读, 周报, 简述, paper) but no field. Generic English headings (Title, Summary,
+  Link, Source, Steps: another form of the repository) are no clue. Anything else is no
+  submission and gets no answer (a question about a room).
 - An attempt is an ``AttemptedEntry`` (an InvalidSubmission, so it is posted like one): what
   was recognised, each required field not found, the placeholders left in, each heading
-  not recognised, and the expected shape — all in the repository's language.
+  not recognised, and the expected shape — both shapes, a paper's and a week without
+  one — all in the repository's language.
+- A bracketed part followed by a link is the title, never the name: a header missing its
+  name part says the name is missing.
 """
 
 from __future__ import annotations
@@ -20,22 +28,19 @@ from collections.abc import Sequence
 from app.core.dates import DATE_TEXT, looks_like_date
 from app.core.errors import AttemptedEntry, Problem
 from app.core.fields import FORMS, Kind
-from app.core.grammar import SKIP_WORDS, summary_text
-from app.core.i18n import Lang, listing, msg
+from app.core.grammar import said_skip, summary_text
+from app.core.i18n import Lang, listing, msg, pick
 from app.core.images import images_in
+from app.core.question import is_question
 
 _OPEN, _CLOSE = r"\[【［〔", r"\]】］〕"
 _ITEM = re.compile(rf"[{_OPEN}](?P<item>[^{_OPEN}{_CLOSE}\n]*)[{_CLOSE}]")
-_BRACKETED_DATE = re.compile(rf"[{_OPEN}]\s*{DATE_TEXT}\s*[{_CLOSE}]")
 _DATE = re.compile(DATE_TEXT)
 _PLACEHOLDERS = {"日期", "first", "second", "姓名", "论文标题", "来源"}  # the README's template
 _LABEL = re.compile(r"论文简[述评]|summary\s*[:：]", re.I)
-_LABEL_LINE = re.compile(r"^[\s>#*]*(?:论文简[述评]|summary\s*[:：])", re.I | re.M)
-_FORMISH = re.compile(
-    r"论文|日期|姓名|标题|题目|链接|来源|会议|简述|摘要|框架|周报|精读|"
-    r"\b(?:date|name|title|link|url|venue|paper|summary|abstract|figure|reason)\b",
-    re.I,
-)
+_LABEL_LINE = re.compile(r"^[\s>#*]*(?:论文简[述评]\s*(?:[:：]|$)|summary\s*[:：])", re.I)
+_DATE_LINE = re.compile(rf"^[\s>*+-]*[{_OPEN}]\s*{DATE_TEXT}\s*[{_CLOSE}]")
+_FORMISH = re.compile(r"论文|精读|周报|简述|\bpapers?\b", re.I)
 _URL = re.compile(r"https?://[^\s()（）\[\]【】<>\"']+")
 _HINT = re.compile(r"[（(][^（）()]*[）)]")  # the template's own hint, as in 论文简述（一两句话…）
 _SLOTS = ("date", "name", "title", "venue")
@@ -44,22 +49,36 @@ _SLOTS = ("date", "name", "title", "venue")
 def attempt_error(body: str, *, lang: Lang, unknown: Sequence[str] = ()) -> AttemptedEntry | None:
     """The answer to a body that is no readable submission; None when it is no attempt."""
     formish = [h for h in unknown if _FORMISH.search(h)]
-    left = placeholders(body)
-    clues = (_BRACKETED_DATE.search(body), _labelled(body), SKIP_WORDS.search(body))
+    said = [x for x in body.replace("\r", "").split("\n") if x.strip() and not is_question(x)]
+    left = placeholders("\n".join(said))
+    skips = [x for x in said if said_skip(x)]
+    clues = (any(_DATE_LINE.match(x) for x in said), _labelled(said), skips)
     if not (formish or left or any(clues)):
         return None
-    kind: Kind = "skip" if SKIP_WORDS.search(body) and not _LABEL.search(body) else "report"
+    kind: Kind = "skip" if skips and not _LABEL.search(body) else "report"
     found = recognise(body, kind)
     missing = tuple(f.id for f in FORMS[kind].fields if f.required and f.id not in found)
     problems = _problems(found, missing, kind=kind, lang=lang, placeholders=left)
     problems += unknown_headings(unknown, kind=kind, lang=lang)
-    problems.append(Problem("shape", msg("expected", lang), msg(f"shape_{kind}", lang)))
+    problems.append(Problem("shape", msg("expected", lang), _shapes(kind, lang)))
     return AttemptedEntry(problems, recognised=found, missing=missing, unknown=tuple(unknown))
 
 
-def _labelled(body: str) -> bool:
-    """论文简述 starting a line, or anywhere beside a date (not a question that mentions it)."""
-    return bool(_LABEL_LINE.search(body) or (_LABEL.search(body) and _DATE.search(body)))
+_OTHER = {
+    "report": ("；没有精读时写成 {shape}", "; for a week without a paper: {shape}"),
+    "skip": ("；精读了论文时写成 {shape}", "; for a paper you read: {shape}"),
+}
+
+
+def _shapes(kind: Kind, lang: Lang) -> str:
+    """The expected shape for ``kind``, then the other one."""
+    other: Kind = "skip" if kind == "report" else "report"
+    return msg(f"shape_{kind}", lang) + pick(_OTHER[kind], lang, shape=msg(f"shape_{other}", lang))
+
+
+def _labelled(lines: Sequence[str]) -> bool:
+    """论文简述 starting a line as a label, or anywhere on a line beside a date."""
+    return any(_LABEL_LINE.match(x) or (_LABEL.search(x) and _DATE.search(x)) for x in lines)
 
 
 def placeholders(text: str) -> list[str]:
@@ -84,14 +103,20 @@ def recognise(body: str, kind: Kind) -> dict[str, str]:
 
 
 def _slots(body: str) -> dict[str, str]:
-    """Date, name, title and venue from the bracketed items of the first line holding some."""
+    """Date, name, title and venue from the bracketed items of the first line holding some;
+    an item followed by a link is the title (the name before it may be missing)."""
     for line in body.split("\n"):
-        items = [m["item"].strip() for m in _ITEM.finditer(line)]
+        found = list(_ITEM.finditer(line))
+        items = [m["item"].strip() for m in found]
         if not items or not (looks_like_date(items[0]) or _placeholder(items[0])):
             continue
-        slots = zip(_SLOTS, items, strict=False)
+        linked = [i for i, m in enumerate(found) if line[m.end() : m.end() + 1] in "(（"]
+        slots = list(_SLOTS)
+        if linked and linked[0] == 1:
+            slots.remove("name")
+        pairs = zip(slots, items, strict=False)
         return {
-            k: v for k, v in slots if not _placeholder(v) and (k != "date" or looks_like_date(v))
+            k: v for k, v in pairs if not _placeholder(v) and (k != "date" or looks_like_date(v))
         }
     return {}
 

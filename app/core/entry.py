@@ -10,6 +10,7 @@ Rules:
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -30,6 +31,8 @@ from app.core.i18n import Lang, msg
 _NAME_BAD = re.compile(r"[\[\]()]")
 _WRAPPED_LINK = re.compile(r"[<（(]\s*(\S+?)\s*[>）)]")
 _BRACKETS = "[]【】［］ \u3000"
+_HOST = re.compile(r"(?!-)[\w-]+(?:\.[\w-]+)*\.?")
+_ENCODED_CONTROL = re.compile(r"%(?:[01][0-9a-f]|7f)", re.I)
 
 
 class Report(BaseModel):
@@ -156,11 +159,31 @@ def _figure(value: str, ctx: _Ctx) -> tuple[object, str | None]:
 
 
 def is_http_url(value: str) -> bool:
-    """An absolute http(s) URL with a host, no spaces, of a sane length."""
+    """An absolute http(s) URL with a well-formed host and port, no spaces, no brackets
+    outside an IPv6 host, no encoded control characters (``%0A``), of a sane length."""
     if not value or len(value) > text.URL_MAX or any(ch.isspace() for ch in value):
         return False
-    parts = urlsplit(value)
-    return parts.scheme in ("http", "https") and bool(parts.netloc)
+    try:
+        parts = urlsplit(value)
+        host, _port = parts.hostname, parts.port
+    except ValueError:  # a half IPv6 literal, a port that is no number or out of range
+        return False
+    if parts.scheme not in ("http", "https") or not host or _ENCODED_CONTROL.search(value):
+        return False
+    where = parts.netloc.rsplit("@", 1)[-1]
+    if any(ch in "[]" for ch in value.replace(parts.netloc, "", 1)):
+        return False
+    if where.startswith("["):
+        return _ipv6(where[1:].split("]", 1)[0])
+    return _HOST.fullmatch(host) is not None and "]" not in where
+
+
+def _ipv6(literal: str) -> bool:
+    try:
+        ipaddress.IPv6Address(literal)
+    except ValueError:
+        return False
+    return True
 
 
 CHECKS: dict[str, Check] = {

@@ -198,6 +198,14 @@ def label_index() -> dict[str, Field]:
     return index
 
 
+def own_labels() -> set[str]:
+    """The normalised labels only paperbot's forms use: every Chinese label, and the English
+    labels that are more than one common word (``Paper title``, not ``Summary``)."""
+    labels = [f.label_zh for form in FORMS.values() for f in form.fields]
+    labels += [f.label_en for form in FORMS.values() for f in form.fields if " " in f.label_en]
+    return {normalise_label(x) for x in labels}
+
+
 _OPTIONAL = re.compile(r"\s*\((?:可选|选填|optional)\)\s*$")
 
 

@@ -4,10 +4,13 @@ Rules:
 - An entry starts at a header line: optional quote markers, ``[date]-``, a name with or
   without brackets, ``-``, then either a report (``[title](link)`` and a venue, bracketed,
   bare or missing, the link on the title or on the venue) or a skip (a reason and/or a
-  phrase like 本周未精读). A line whose text starts with ``\\[`` is never a header: that is
-  how rendered user text that looks like an entry stays inert.
+  phrase like 本周未精读, or the member's own words for it: skip_words.py). A line whose
+  text starts with ``\\[`` is never a header: that is how rendered user text that looks
+  like an entry stays inert.
 - A title whose bracket is still open at the end of the line continues on the next lines
   (hand edits wrapped long titles); at most ``WRAP`` lines are joined.
+- A summary's own label (论文简述, 简述：, 摘要：, Summary:, **TL;DR:** …) is not part of it:
+  the template writes one label (``strip_label``), never 论文简述：简述：.
 - Values come out as written (markdown intact); checking them is entry.py's job.
 """
 
@@ -16,6 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from app.core import skip_words
 from app.core.dates import DATE_TEXT
 from app.core.fields import Kind
 from app.core.images import images_in, without_images
@@ -33,7 +37,12 @@ _FULL_WIDTH = re.compile("[【】［］〔〕（）－—–]")
 _FOLD = str.maketrans("【［〔】］〕", "[[[]]]")
 _FW_LINK = re.compile(r"[（(]\s*(?P<url>https?://[^\s（）()]+)\s*[）)]")
 _FW_DASH = re.compile(r"(?<=[\])])\s*[－—–]+\s*|\s*[－—–]+\s*(?=\[)")
-_SUMMARY = re.compile(r"^(?:论文简[述评]\s*[:：]?|summary\s*[:：])\s*", re.I)
+_SUMMARY = re.compile(
+    r"^(?:[*_]{0,2}(?:论文简[述评]|论文)?(?:简[述评]|摘要|总结|概述|概要)[*_]{0,2}\s*[:：][*_]{0,2}"
+    r"|论文简[述评]\s*[:：]?"
+    r"|[*_]{0,2}(?:summary|abstract|tl;?\s*dr)[*_]{0,2}\s*[:：][*_]{0,2})\s*",
+    re.I,
+)
 _SKIP_HEAD = re.compile(
     r"^(?:本周|这周)?(?:未|无|没有|没)(?:来得及)?精(?:~~度~~)?[读度][，,、;；:：\s]*"
 )
@@ -123,12 +132,17 @@ def _body(date: str, name: str, rest: str) -> RawEntry | None:
         got = bracket(rest, 0)
         if got is None:
             return None
-        if SKIP_WORDS.search(got[0]) and not rest[got[1] :].strip(" -"):
+        if said_skip(got[0]) and not rest[got[1] :].strip(" -"):
             return RawEntry("skip", date, name, reason=_reason(got[0]))
         return _report(date, name, rest, got)
-    if SKIP_WORDS.search(rest):
+    if said_skip(rest):
         return RawEntry("skip", date, name, reason=_reason(rest))
     return None
+
+
+def said_skip(text: str) -> bool:
+    """The README's 本周未精读 anywhere in ``text``, or a member's own words for it."""
+    return bool(SKIP_WORDS.search(text)) or skip_words.is_skip(text)
 
 
 def _reason(text: str) -> str:
@@ -140,7 +154,8 @@ def tidy_reason(text: str) -> str:
     text = SKIP_TAIL.sub("", text.strip().rstrip(_TRAILING)).rstrip(_TRAILING)
     text = _SKIP_HEAD.sub("", text).strip()
     wrapped = _WRAPPED.match(text)
-    return (wrapped["inner"] if wrapped else text).strip().rstrip(_TRAILING)
+    text = (wrapped["inner"] if wrapped else text).strip().rstrip(_TRAILING)
+    return skip_words.reason(text) if skip_words.is_skip(text) else text
 
 
 def strip_label(summary: str) -> str:

@@ -2,6 +2,8 @@
 
 Rules:
 - ``recognise`` is total: any text gives a ``PaperRef`` or None, never an error.
+- A bare arXiv id is an arXiv paper, with or without its ``arXiv:`` prefix: ``2405.01234``,
+  ``2405.01234v3``, ``hep-th/9901001``, ``arXiv 2405.01234``.
 - arXiv ids come out without their version (kept apart in ``version``) and old-style ids
   without their subject class (``math.GT/0309136`` → ``math/0309136``), as arXiv's API wants.
 - arXiv's own DOIs (``10.48550/arXiv.<id>``) are DataCite DOIs Crossref does not know: they
@@ -20,7 +22,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 RefKind = Literal["arxiv", "doi", "openreview", "dblp"]
 
 _ARXIV_ID = r"(?P<id>\d{4}\.\d{4,5}|[a-z][a-z\-]+(?:\.[A-Z]{2})?/\d{7})(?P<v>v\d+)?"
-_ARXIV_BARE = re.compile(r"(?i:arxiv)\s*:\s*" + _ARXIV_ID + r"$")
+_ARXIV_BARE = re.compile(r"(?:(?i:arxiv)\s*[:：]?\s*)?" + _ARXIV_ID + r"$")
 _ARXIV_PATH = re.compile(
     r"/(?:abs|pdf|html|format)/(?:(?i:arxiv):)?" + _ARXIV_ID + r"(?:\.pdf)?/?$"
 )
@@ -58,6 +60,13 @@ class PaperRef:
 
 def recognise(text: str) -> PaperRef | None:
     """The paper a link or identifier names, or None when it names none we know."""
+    try:
+        return _recognise(text)
+    except ValueError:  # urlsplit: a half IPv6 literal, a bad port
+        return None
+
+
+def _recognise(text: str) -> PaperRef | None:
     value = text.strip().strip("<>").rstrip(_TRAILING)
     if not value or len(value) > 2048 or any(ch.isspace() for ch in value):
         return _bare(value) if value else None

@@ -54,6 +54,27 @@ TEMPLATE = (
             ("date", "name"),
             "`[2025-07-06]-[张宇]-原因，本周未精读`",
         ),
+        # a question above, a statement below: the statement is the attempt
+        (
+            "这样写对吗？\n[2025-07-13] 陈银 Attention",
+            {"date": "2025-07-13"},
+            ("name", "title", "summary"),
+            "",
+        ),
+        # a plain entry without its name part: the title is never read as the name
+        (
+            "[2025-07-13]-[Attention Is All You Need](https://arxiv.org/abs/1706.03762)"
+            "-[NeurIPS 2017]\n论文简述：注意力",
+            {
+                "date": "2025-07-13",
+                "title": "Attention Is All You Need",
+                "link": "https://arxiv.org/abs/1706.03762",
+                "venue": "NeurIPS 2017",
+                "summary": "注意力",
+            },
+            ("name",),
+            "姓名: 未找到",
+        ),
         # form-like headings that match no field
         (
             "### 论文信息\n\nAttention\n\n### 心得\n\n很好",
@@ -95,9 +116,36 @@ def test_an_attempt_in_english() -> None:
         "[链接](https://example.org) 这个网站打不开",
         "请问论文简述要写多长？可以写英文吗？",  # a question naming the label
         "How long should the summary: part be?",
+        # questions that mention a bracketed date, 本周未精读, 论文简述 or the forms
+        "问一下【2025-07-20】那次分享要不要做 PPT？",
+        "[2025-07-20] 那次分享要不要做 PPT？",
+        "论文简述大概写多少字合适？",
+        "论文简述要写多少字",  # no colon: the label is talked about, not used
+        "本周未精读的话还需要开 issue 吗？",
+        "如果这周没读论文，要填哪个表单？\n论文简述可以不写吗？",
+        "Question: do we file [2025-07-13] weeks we skipped?",
+        # another form of the repository: a bug report, a feature request
+        "### Title\n\nCrash\n\n### Source\n\nREADME\n\n### Steps\n\n1. open\n\n"
+        "### Screenshot\n\n![s](https://github.com/user-attachments/assets/1)",
+        "### Summary\n\nDark mode\n\n### Link\n\nhttps://example.org/mock",
+        "### Describe the bug\n\nNo reply\n\n### Image\n\n_No response_",
         "",
     ],
 )
 def test_anything_else_is_not_a_submission(body: str) -> None:
     with pytest.raises(NotASubmission):
         read_issue(body)
+
+
+@pytest.mark.parametrize(
+    ("body", "first", "then"),
+    [
+        ("[2025-07-13]-[陈银]-随便写写", "(https://论文链接)", "没有精读时写成 `[2025-07-06]"),
+        ("陈银 本周未精读，在赶 ddl", "原因，本周未精读`", "精读了论文时写成 `[2025-07-06]"),
+    ],
+)
+def test_an_attempt_offers_both_shapes(body: str, first: str, then: str) -> None:
+    with pytest.raises(AttemptedEntry) as info:
+        read_issue(body)
+    shape = info.value.message.splitlines()[-1]
+    assert first in shape.split("；")[0] and then in shape.split("；")[1]

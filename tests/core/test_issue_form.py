@@ -6,7 +6,7 @@ import pytest
 
 from app.core.errors import InvalidSubmission, NotASubmission
 from app.core.i18n import Lang
-from app.core.issue_form import form_sections, read_issue
+from app.core.issue_form import form_sections, read_form, read_issue
 
 FORM = (
     "### 日期\n\n2025-07-06\n\n### 姓名\n\n张宇\n\n### 论文标题\n\nSome Title\n\n"
@@ -247,3 +247,45 @@ def test_plain_entry_typed_on_a_chinese_keyboard(body: str, fields: dict[str, st
 )
 def test_plain_text_outside_the_entry_is_reported(body: str, unread: tuple[str, ...]) -> None:
     assert read_issue(body).unread == unread
+
+
+@pytest.mark.parametrize(
+    ("body", "summary", "figure"),
+    [
+        # "### 论文简述" typed as the figure's last line (CRLF inside the answer, then
+        # GitHub's own LF): the real summary below is read
+        (
+            "### 姓名\n\n张宇\n\n### 论文框架图\n\n![f](https://a.org/f.png)\r\n### 论文简述"
+            "\n\n### 论文简述\n\n真正的简述",
+            "真正的简述",
+            "![f](https://a.org/f.png)\n### 论文简述",
+        ),
+        # typed as the figure's only line: the earlier, empty section gives way
+        (
+            "### 姓名\n\n张宇\n\n### 论文框架图\n\n### 论文简述\n\n### 论文简述\n\n真正的简述",
+            "真正的简述",
+            "",
+        ),
+    ],
+)
+def test_a_heading_typed_as_an_answers_last_line_swallows_nothing(
+    body: str, summary: str, figure: str
+) -> None:
+    sub = read_issue(body)
+    assert sub.answers["summary"] == summary and sub.answers.get("figure", "") == figure
+
+
+@pytest.mark.parametrize(
+    ("body", "ours"),
+    [
+        ("### 论文标题\n\nT", True),  # a label only paperbot's forms use
+        ("### Paper title\n\nT", True),
+        ("### Date\n\n2025-07-13\n\n### Summary\n\nS", True),  # date and one more
+        ("### Name\n\nA\n\n### Title\n\nT", True),
+        ("### Summary\n\nS\n\n### Link\n\nhttps://a.org", False),  # a feature request
+        ("### Title\n\nT\n\n### Source\n\nS\n\n### Steps\n\n1", False),  # a bug report
+        ("### Name\n\nA", False),  # one generic field alone
+    ],
+)
+def test_sections_are_paperbots_form_only_by_its_headings(body: str, ours: bool) -> None:
+    assert read_form(body).ours is ours

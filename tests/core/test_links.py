@@ -56,7 +56,15 @@ from app.core.links import PaperRef, canonical, recognise
         ("https://openreview.net/group?id=ICLR.cc/2024/Conference", None),
         ("javascript:alert(1)//arxiv.org/abs/2108.08504", None),
         ("ftp://arxiv.org/abs/2108.08504", None),
-        ("2108.08504", None),
+        # bare ids, as members paste them from the abstract page
+        ("2108.08504", PaperRef("arxiv", "2108.08504")),
+        ("2405.01234v3", PaperRef("arxiv", "2405.01234", "v3")),
+        ("hep-th/9901001", PaperRef("arxiv", "hep-th/9901001")),
+        ("arXiv 2405.01234", PaperRef("arxiv", "2405.01234")),
+        ("arXiv：2405.01234。", PaperRef("arxiv", "2405.01234")),
+        ("2025.07.13", None),
+        ("http://[::1", None),  # a half IPv6 literal: urlsplit raises, recognise does not
+        ("https://example.org:99999/x", None),
         ("", None),
         ("论文链接见正文", None),
     ],
