@@ -10,10 +10,11 @@ Rules:
   client per installation (or token) per process.
 - 403/429 rate limits become ``RateLimited`` with the wait from ``Retry-After``, else from
   ``x-ratelimit-reset``, else 60 s.
-- The bot's login is learned once per process: ``PAPERBOT_BOT_LOGIN`` when set; in GitHub
-  Actions ``github-actions[bot]`` (its token may not call ``/user``); for an App
+- The bot's login is learned once per process: ``PAPERBOT_BOT_LOGIN`` when set; for an App
   ``<slug>[bot]`` from ``GET /app``, which takes the App's JWT, not an installation token;
-  for a token ``GET /user``. Until asked, what the bot wrote (comments, PRs) tells it.
+  for a token ``GET /user`` (a machine user's token, in Actions too), and
+  ``github-actions[bot]`` only when GitHub refuses it (Actions' own ``GITHUB_TOKEN``).
+  Until asked, what the bot wrote (comments, PRs) tells it.
 """
 
 from __future__ import annotations
@@ -93,8 +94,7 @@ class Clients:
         self._lock = threading.Lock()
         self.etags = EtagCache()
         self.at_commits = ShaCache()
-        fixed = settings.bot_login or (ACTIONS_BOT if settings.in_actions else "")
-        self.identity = Identity(self._ask_login, fixed=fixed)
+        self.identity = Identity(self._ask_login, fixed=settings.bot_login)
 
     def _kwargs(self) -> dict[str, Any]:
         return {

@@ -8,7 +8,11 @@ Rules:
 - A job with a delivery id keeps the delivery log current: running (renewed by the
   heartbeat) → done or failed; a delivery already done is not run again.
 - ``Gone`` ends a task quietly; ``RateLimited`` retries after the wait GitHub asked for;
-  anything else uses the task's retries, and the last failure is told on the issue.
+  other GitHub errors run again as ``retries.py`` says (an outage is waited out for 30
+  minutes), with no traceback; anything else (a bug) uses the task's retries. A job that
+  gives up is recorded ``failed`` and told on the issue; a delivery that failed or waits
+  for its retry runs at once when GitHub redelivers it (``Store.accept``).
+- One log line per run of a job (a warning when it failed or will retry).
 - Every worker start recovers what the store holds (jobs of dead workers, parked jobs of
   expired leases) and queues a reconcile of every known repository; so does the periodic
   reconcile. A periodic task runs once per deployment (``PaperbotHuey.read_periodic``):
@@ -21,6 +25,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from huey import crontab, signals
@@ -38,12 +43,26 @@ from app.service.lease import Heartbeat, Lease
 from app.service.ledger import QueueLedger
 from app.service.lookups import cached_lookup
 from app.service.queue import PaperbotHuey
+from app.service.retries import Attempt, next_delay, reason, safe_text
 from app.service.settings import Settings
 from app.service.store import LEASE_SECONDS, QUEUED_GRACE
 
 log = logging.getLogger("paperbot.jobs")
 MAX_PARKS = 8  # parkings behind a busy repository before the job is put off
 FAR_LATER = 600.0  # seconds: where a job that kept finding its repository busy goes
+
+
+@dataclass(frozen=True)
+class Run:
+    """One run of a job: what it is for, and which attempt."""
+
+    name: str
+    repo: str
+    installation: int | None
+    base: str
+    delivery: str
+    task: Any
+    attempt: Attempt
 
 
 class Worker:
@@ -87,51 +106,49 @@ class Worker:
         delivery: str = "",
         task: Any = None,
         parked: int = 0,
+        attempt: int = 0,
+        since: float = 0.0,
         **args: Any,
     ) -> str:
-        """Run flow ``name`` for ``repo`` under the repository lease."""
+        """Run flow ``name`` for ``repo`` under the repository lease; one log line."""
         started, calls = time.monotonic(), metrics.requests_in_this_thread()
         lease = Lease(self.store, f"repo:{repo}")
         if not self._take(lease, name, delivery=delivery, task=task, parked=parked):
             return "parked"
+        run = Run(name, repo, installation, base, delivery, task, Attempt(attempt, since))
         try:
             with self.heartbeat.hold(lambda: self._renew(lease, delivery)):
-                port = self.clients.repo(repo, installation)
-                job = Context(
-                    port=port,
-                    base=base,
-                    clock=self.clock,
-                    now=self.now,
-                    ledger=self.ledger,
-                    lookup=self.lookup,
-                )
-                outcome = self._guarded(name, repo, job, args, delivery)
+                outcome, retry = self._guarded(run, args)
         finally:
             lease.release()
         seconds = time.monotonic() - started
         batch = ("regenerate", "reconcile", "weekly")
-        bounded = outcome.partition(":")[0] if name not in batch else "done"
+        bounded = outcome.partition(":")[0] if name not in batch or retry else "done"
         metrics.JOBS.labels(name, bounded).observe(seconds)
-        log.info(
-            "job",
-            extra={
-                "job": name,
-                "repository": repo,
-                "delivery": delivery,
-                "issue": args.get("number"),
-                "outcome": outcome,
-                "seconds": round(seconds, 3),
-                "github_requests": metrics.requests_in_this_thread() - calls,
-            },
-        )
+        fields = {
+            "job": name,
+            "repository": repo,
+            "delivery": delivery,
+            "issue": args.get("number"),
+            "outcome": outcome,
+            "seconds": round(seconds, 3),
+            "github_requests": metrics.requests_in_this_thread() - calls,
+        }
+        if retry is not None:
+            fields["retry_in"] = round(retry.delay or 0, 1)
+        failing = retry is not None or outcome.startswith("failed")
+        log.log(logging.WARNING if failing else logging.INFO, "job", extra=fields)
+        if retry is not None:
+            raise retry
         return outcome
 
     def _take(self, lease: Lease, name: str, *, delivery: str, task: Any, parked: int) -> bool:
         """Take the lease; else park the task behind it (or, after MAX_PARKS, put it off)."""
         park = None
         if task is not None and parked < MAX_PARKS:
-            task.kwargs["parked"] = parked + 1
+            task.kwargs["parked"] = parked + 1  # counted in the parked copy only
             park = self.huey.serialize_task(task)
+            task.kwargs["parked"] = parked
         if lease.take(park=park):
             return True
         metrics.RETRIES.labels(name, "repository busy").inc()
@@ -150,45 +167,83 @@ class Worker:
         if delivery:
             self.store.postpone(delivery, time.time() + seconds + QUEUED_GRACE)
 
-    def _guarded(
-        self, name: str, repo: str, job: Context, args: dict[str, Any], delivery: str
-    ) -> str:
-        """The flow, once per delivery; rate limits become later retries."""
-        if delivery and not self.store.begin(delivery, time.time() + LEASE_SECONDS):
-            return "done before"
+    def _guarded(self, run: Run, args: dict[str, Any]) -> tuple[str, RetryTask | None]:
+        """The flow, once per delivery: the outcome, and the retry to raise if it is due."""
+        if run.delivery and not self.store.begin(run.delivery, time.time() + LEASE_SECONDS):
+            return "done before", None
         try:
-            outcome = FLOWS[name](job, **args)
-        except Gone:
-            outcome = "gone"
+            outcome = self._flow(run, args)
         except RateLimited as exc:
-            metrics.RETRIES.labels(name, "rate limited").inc()
-            delay = self._backoff(repo, exc)
-            self._postpone(delivery, delay)
-            raise RetryTask(delay=delay) from exc
-        self._limited.pop(repo, None)
-        if delivery:
-            self.store.finish(delivery, "done", time.time())
-        return outcome
+            metrics.RETRIES.labels(run.name, "rate limited").inc()
+            return "rate limited", self._later(run, self._backoff(run.repo, exc), counted=False)
+        except GitHubError as exc:
+            delay = next_delay(exc, run.attempt, self.now().timestamp())
+            if delay is None:
+                return self._give_up(run, args, exc), None
+            metrics.RETRIES.labels(run.name, reason(exc)).inc()
+            return f"retrying: {exc}", self._later(run, delay)
+        self._limited.pop(run.repo, None)
+        if run.delivery:
+            self.store.finish(run.delivery, "done", time.time())
+        return outcome, None
+
+    def _flow(self, run: Run, args: dict[str, Any]) -> str:
+        try:
+            port = self.clients.repo(run.repo, run.installation)
+            job = Context(
+                port=port,
+                base=run.base,
+                clock=self.clock,
+                now=self.now,
+                ledger=self.ledger,
+                lookup=self.lookup,
+            )
+            return FLOWS[run.name](job, **args)
+        except Gone:
+            return "gone"
+
+    def _later(self, run: Run, delay: float, *, counted: bool = True) -> RetryTask:
+        """Run again in ``delay`` seconds; a redelivery meanwhile runs it at once."""
+        if run.task is not None and counted:
+            attempt = run.attempt.after(self.now().timestamp())
+            run.task.kwargs.update(attempt=attempt.number, since=attempt.since)
+        if run.delivery:
+            self.store.wait(run.delivery, time.time() + delay + QUEUED_GRACE)
+        return RetryTask(delay=delay)
+
+    def _give_up(self, run: Run, args: dict[str, Any], exc: Exception) -> str:
+        """The job has failed for good: recorded, counted, and told on the issue."""
+        if run.delivery:
+            self.store.finish(run.delivery, "failed", time.time())
+        metrics.FAILED.labels(run.name, reason(exc)).inc()
+        if run.name == "process_issue" and "number" in args:
+            self._tell(run, int(args["number"]), safe_text(exc))
+        return f"failed: {safe_text(exc)}"
+
+    def _tell(self, run: Run, number: int, safe: str) -> None:
+        try:
+            port = self.clients.repo(run.repo, run.installation)
+            issue = port.get_issue(number)
+            lang = repo_config(port, run.base).language
+            Status(port, issue, lang).say(messages.status("failed", lang, message=safe))
+        except (GitHubError, BotError) as exc:
+            log.warning(
+                "could not report failure", extra={"repository": run.repo, "error": str(exc)}
+            )
 
     def failed(self, task: Any, exc: Exception) -> None:
-        """A retry is logged as due; after the last, say on the issue that paperbot gave up."""
+        """An unexpected error (a bug): Huey retries it; after the last, the job has failed."""
         kwargs = task.kwargs or {}
         delivery = str(kwargs.get("delivery") or "")
         if task.retries:
-            self._postpone(delivery, float(getattr(task, "retry_delay", 0) or 0))
+            delay = float(getattr(task, "retry_delay", 0) or 0)
+            if delivery:
+                self.store.wait(delivery, time.time() + delay + QUEUED_GRACE)
             return
-        if delivery:
-            self.store.finish(delivery, "failed", time.time())
-        if task.name != "process_issue" or "number" not in kwargs:
-            return
-        safe = str(exc) if isinstance(exc, GitHubError) else type(exc).__name__
-        port = self.clients.repo(kwargs["repo"], kwargs.get("installation"))
-        try:
-            issue = port.get_issue(kwargs["number"])
-            lang = repo_config(port, kwargs.get("base", "main")).language
-            Status(port, issue, lang).say(messages.status("failed", lang, message=safe))
-        except (GitHubError, BotError):
-            log.warning("could not report failure", extra={"repository": kwargs["repo"]})
+        repo, base = str(kwargs.get("repo")), str(kwargs.get("base") or "main")
+        run = Run(task.name, repo, kwargs.get("installation"), base, delivery, task, Attempt())
+        outcome = self._give_up(run, kwargs, exc)
+        log.warning("job", extra={"job": task.name, "repository": run.repo, "outcome": outcome})
 
     def start(self, reconcile: Callable[[], None]) -> None:
         """Once per process: start the heartbeat, recover the store, reconcile every repo."""

@@ -28,6 +28,12 @@ RETRIES = Counter(
     ["job", "reason"],
     registry=REGISTRY,
 )
+FAILED = Counter(
+    "paperbot_jobs_failed",
+    "Jobs that gave up, by job and reason",
+    ["job", "reason"],
+    registry=REGISTRY,
+)
 GITHUB = Counter(
     "paperbot_github_requests",
     "GitHub API requests by method, endpoint, status",

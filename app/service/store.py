@@ -3,8 +3,11 @@
 Rules:
 - A delivery is claimed, its job enqueued and its repository remembered in one atomic step
   (one SQLite transaction, one Redis Lua script): a job is never queued without its claim,
-  and a claim never exists without its job. Claims expire after 7 days.
-- The delivery log says, per delivery: accepted → running → done (or failed), with a due
+  and a claim never exists without its job. Claims expire after 7 days. A delivery claimed
+  before whose job failed, or waits for its retry, is queued again when GitHub redelivers
+  it (a redelivery is a person asking for it to run now).
+- The delivery log says, per delivery: accepted → running → done, or waiting (for a retry)
+  → running …, or failed (its job kept for a redelivery), with a due
   time. A job that is not done by its due time (a killed worker, a lost retry) is queued
   again by ``recover``, which every worker start and every sweep runs; jobs are idempotent,
   and a job whose delivery is already done ends at once, so a second copy costs nothing.
@@ -42,7 +45,8 @@ class Store(Protocol):
     local: bool  # a file on this machine (no network between us and it)
 
     def accept(self, items: Sequence[Accepted], now: float) -> list[bool]:
-        """Claim, enqueue and remember each item atomically; False for a claimed delivery."""
+        """Claim, enqueue and remember each item atomically; False for a claimed delivery,
+        unless its job failed or waits for a retry: that job is queued again."""
 
     def begin(self, delivery: str, until: float) -> bool:
         """Mark ``delivery`` running until ``until``; False when it is already done."""
@@ -50,8 +54,11 @@ class Store(Protocol):
     def postpone(self, delivery: str, until: float) -> None:
         """Move the time by which ``delivery`` must be done (or renewed)."""
 
+    def wait(self, delivery: str, until: float) -> None:
+        """Record ``delivery`` as waiting for a retry, to be done (or renewed) by ``until``."""
+
     def finish(self, delivery: str, state: str, now: float) -> None:
-        """Record ``delivery`` as ``done`` or ``failed`` at ``now``; its job is dropped."""
+        """Record ``delivery`` as ``done`` (its job dropped) or ``failed`` at ``now``."""
 
     def recover(self, now: float, *, owner: bool = False) -> int:
         """Queue again the jobs due before ``now``, wake waiters of free leases, drop what

@@ -32,7 +32,14 @@ ACCEPT = """
 local out = {}
 for b = 5, #ARGV, 4 do
   local key = ARGV[1] .. 'd:' .. ARGV[b]
-  if redis.call('EXISTS', key) == 1 then
+  local state = redis.call('HGET', key, 'state')
+  local job = redis.call('HGET', key, 'job')
+  if (state == 'failed' or state == 'waiting') and job then
+    redis.call('LPUSH', KEYS[1], job)
+    redis.call('HSET', key, 'state', 'accepted')
+    redis.call('ZADD', KEYS[2], ARGV[2] + ARGV[4], ARGV[b])
+    out[#out + 1] = 1
+  elseif redis.call('EXISTS', key) == 1 then
     out[#out + 1] = 0
   else
     local pushed = redis.pcall('LPUSH', KEYS[1], ARGV[b + 1])
@@ -58,10 +65,17 @@ if state then
 end
 return 1
 """
+WAIT = """
+local state = redis.call('HGET', KEYS[1], 'state')
+if state == 'accepted' or state == 'running' or state == 'waiting' then
+  redis.call('HSET', KEYS[1], 'state', 'waiting')
+  redis.call('ZADD', KEYS[2], ARGV[1], ARGV[2])
+end
+"""
 FINISH = """
 if redis.call('EXISTS', KEYS[1]) == 1 then
   redis.call('HSET', KEYS[1], 'state', ARGV[1], 'done', ARGV[2])
-  redis.call('HDEL', KEYS[1], 'job')
+  if ARGV[1] == 'done' then redis.call('HDEL', KEYS[1], 'job') end
 end
 redis.call('ZREM', KEYS[2], ARGV[3])
 """
@@ -128,6 +142,7 @@ class RedisStore:
             for name, src in (
                 ("accept", ACCEPT),
                 ("begin", BEGIN),
+                ("wait", WAIT),
                 ("finish", FINISH),
                 ("recover", RECOVER),
                 ("take", TAKE),
@@ -157,6 +172,9 @@ class RedisStore:
 
     def postpone(self, delivery: str, until: float) -> None:
         self.conn.zadd(self.due, {delivery: until}, xx=True)
+
+    def wait(self, delivery: str, until: float) -> None:
+        self._run("wait", [self._record(delivery), self.due], [until, delivery])
 
     def finish(self, delivery: str, state: str, now: float) -> None:
         self._run("finish", [self._record(delivery), self.due], [state, now, delivery])

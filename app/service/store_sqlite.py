@@ -33,6 +33,10 @@ CLAIM = (
     "insert or ignore into paperbot_delivery (id, job, state, accepted, due)"
     " values (?, ?, 'accepted', ?, ?)"
 )
+AGAIN = (
+    "update paperbot_delivery set state = 'accepted', due = ? where id = ?"
+    " and state in ('failed', 'waiting') and job is not null returning job"
+)
 REMEMBER = (
     "insert into paperbot_repo (repo, installation) values (?, ?) on conflict (repo)"
     " do update set installation = excluded.installation"
@@ -75,17 +79,26 @@ class SqliteStore:
         with self._tx() as cur:
             for it in items:
                 cur.execute(CLAIM, (it.delivery, it.job, now, now + QUEUED_GRACE))
-                taken.append(cur.rowcount == 1)
-                if taken[-1]:
+                claimed = cur.rowcount == 1
+                if claimed:
                     self._enqueue(cur, it.job)
                     cur.execute(REMEMBER, (it.repo, it.installation))
+                taken.append(claimed or self._again(cur, it.delivery, now))
         return taken
+
+    def _again(self, cur: sqlite3.Cursor, delivery: str, now: float) -> bool:
+        """Queue again the kept job of a delivery that failed or waits for its retry."""
+        cur.execute(AGAIN, (now + QUEUED_GRACE, delivery))
+        row = cur.fetchone()
+        if row is not None:
+            self._enqueue(cur, row[0])
+        return row is not None
 
     def begin(self, delivery: str, until: float) -> bool:
         with self._tx() as cur:
             cur.execute(
                 "update paperbot_delivery set state = 'running', due = ?"
-                " where id = ? and state in ('accepted', 'running')",
+                " where id = ? and state in ('accepted', 'running', 'waiting')",
                 (until, delivery),
             )
             return cur.rowcount == 1 or self._state(cur, delivery) is None
@@ -97,10 +110,19 @@ class SqliteStore:
             commit=True,
         )
 
+    def wait(self, delivery: str, until: float) -> None:
+        self.storage.sql(
+            "update paperbot_delivery set state = 'waiting', due = ? where id = ?"
+            " and state in ('accepted', 'running', 'waiting')",
+            (until, delivery),
+            commit=True,
+        )
+
     def finish(self, delivery: str, state: str, now: float) -> None:
         self.storage.sql(
-            "update paperbot_delivery set state = ?, done = ?, due = null, job = null where id = ?",
-            (state, now, delivery),
+            "update paperbot_delivery set state = ?, done = ?, due = null,"
+            " job = case when ? = 'done' then null else job end where id = ?",
+            (state, now, state, delivery),
             commit=True,
         )
 

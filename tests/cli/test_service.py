@@ -104,6 +104,45 @@ def test_action_mode_runs_once_against_github(tmp_path: Path, gh: FakeGitHub) ->
     assert failed.returncode == 1 and "503" in failed.stderr
 
 
+def test_action_mode_with_a_machine_users_token_regenerates_after_a_merge(
+    tmp_path: Path, gh: FakeGitHub
+) -> None:
+    from app.github.fake.pulls import merge_pull
+
+    gh.token_user = "lab-bot"  # the workflow runs with a machine user's token
+    env = clean_env(
+        GITHUB_ACTIONS="true",
+        GITHUB_EVENT_NAME="issues",
+        GITHUB_REPOSITORY=REPO,
+        GITHUB_TOKEN="t",
+        GITHUB_API_URL=gh.base_url,
+        PAPERBOT_WRITE_INTERVAL="0",
+    )
+    numbers = []
+    for n in (1, 2):
+        body = report_body(name=f"成员{n}")
+        numbers.append(gh.create_issue(REPO, title="x", body=body, login=MEMBER)["number"])
+        event = delivery(tmp_path, numbers[-1], body=body)
+        got = run(["action"], {**env, "GITHUB_EVENT_PATH": str(event)}, tmp_path)
+        assert got.stdout == "outcome: submitted\n", got.stderr
+    (first,) = [
+        p
+        for p in gh.repos[REPO].pulls
+        if gh.repos[REPO].pulls[p]["head"].endswith(f"-{numbers[0]}")
+    ]
+    merge_pull(gh, REPO, first)
+    push = copy.deepcopy(payload("push"))
+    push.update(ref="refs/heads/main", deleted=False)
+    push["repository"].update(full_name=REPO, name="log", default_branch="main")
+    path = tmp_path / "push.json"
+    path.write_text(json.dumps(push), encoding="utf-8")
+    got = run(
+        ["action"], {**env, "GITHUB_EVENT_NAME": "push", "GITHUB_EVENT_PATH": str(path)}, tmp_path
+    )
+    assert got.returncode == 0, got.stderr
+    assert got.stdout.startswith(f"outcome: #{numbers[1]}: "), got.stdout
+
+
 def test_action_mode_on_schedule_keeps_one_dashboard(tmp_path: Path, gh: FakeGitHub) -> None:
     from app.github.fake.pulls import push_file
 

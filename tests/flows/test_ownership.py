@@ -63,16 +63,6 @@ def test_the_bots_login_is_asked_once_per_process(gh: FakeGitHub) -> None:
     clients.close()
 
 
-def test_the_settings_name_the_login_in_actions_or_explicitly(gh: FakeGitHub) -> None:
-    actions = Clients(settings_for(gh, GITHUB_ACTIONS="true"))
-    named = Clients(settings_for(gh, PAPERBOT_BOT_LOGIN="reading-bot"))
-    assert actions.repo(REPO, None).bot_login() == "github-actions[bot]"
-    assert named.repo(REPO, None).known_login() == "reading-bot"
-    assert gh.requests["GET user"] == 0
-    actions.close()
-    named.close()
-
-
 def test_what_the_bot_writes_teaches_it_its_login(gh: FakeGitHub) -> None:
     clients = Clients(settings_for(gh))
     ctx = context_for(clients)

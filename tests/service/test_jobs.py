@@ -4,10 +4,12 @@ final failure, over real HTTP."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from huey.exceptions import RetryTask
@@ -15,9 +17,11 @@ from huey.exceptions import RetryTask
 from app.flows.routing import Task
 from app.github.fake.server import FakeGitHub, Fault
 from app.github.port import Conflict
+from app.service import metrics
 from app.service.jobs import FAR_LATER, MAX_PARKS, Worker, register
 from app.service.lease import Lease
 from app.service.queue import JobQueue, make_huey
+from app.service.retries import ATTEMPTS
 from app.service.settings import Settings
 from tests.conftest import TODAY
 from tests.fakes import MEMBER, REPO, report_body, settings_for
@@ -83,12 +87,12 @@ def test_reads_are_retried_on_5xx_within_the_job(worker: Worker, gh: FakeGitHub)
     assert gh.requests["GET issue"] == 3
 
 
-def test_stale_readme_sha_raises_conflict_and_the_retry_succeeds(
+def test_stale_readme_sha_is_a_conflict_and_the_retry_succeeds(
     worker: Worker, gh: FakeGitHub
 ) -> None:
     gh.create_issue(REPO, title="x", body=report_body(), login=MEMBER)
     gh.faults.append(Fault("contents", 409, times=1, method="PUT"))
-    with pytest.raises(Conflict):
+    with pytest.raises(RetryTask):
         run(worker)
     assert run(worker) == "submitted"
     assert len(gh.repos[REPO].pulls) == 1
@@ -183,3 +187,111 @@ def test_the_last_failure_is_told_on_the_issue(worker: Worker, gh: FakeGitHub) -
     assert "多次重试后仍失败" in comment["body"] and "409" in comment["body"]
     worker.failed(SimpleNamespace(**{**vars(task), "retries": 2}), Conflict("x"))
     assert len(gh.repos[REPO].comments) == 1
+
+
+@pytest.fixture
+def clocked(gh: FakeGitHub, tmp_path: Path) -> Iterator[tuple[Worker, list[float]]]:
+    """A worker whose clock (for retry windows) is ``clock[0]``, in epoch seconds."""
+    clock = [time.time()]
+    huey = make_huey(Settings(PAPERBOT_DATA_DIR=tmp_path))
+    now = lambda: dt.datetime.fromtimestamp(clock[0], dt.UTC)  # noqa: E731
+    w = Worker(settings_for(gh), huey, clock=lambda zone: TODAY, now=now)
+    yield w, clock
+    w.clients.close()
+
+
+def submission(queue: JobQueue, delivery: str) -> bool:
+    return queue.accept(
+        delivery, Task("process_issue", {"repo": REPO, "installation": None, "number": 1})
+    )
+
+
+def next_retry(huey: Any) -> tuple[Any, float] | None:
+    """The retry Huey scheduled (taken off the schedule), and its delay in seconds."""
+    scheduled = huey.scheduled()
+    if not scheduled:
+        return None
+    huey.storage.flush_schedule()
+    (job,) = scheduled
+    return job, (job.eta - dt.datetime.now(dt.UTC).replace(tzinfo=None)).total_seconds()
+
+
+def failed_count(job: str, why: str) -> float:
+    sample = metrics.REGISTRY.get_sample_value(
+        "paperbot_jobs_failed_total", {"job": job, "reason": why}
+    )
+    return sample or 0.0
+
+
+def test_a_github_outage_is_waited_out_with_jittered_backoff_for_30_minutes(
+    clocked: tuple[Worker, list[float]], gh: FakeGitHub, caplog: pytest.LogCaptureFixture
+) -> None:
+    worker, clock = clocked
+    gh.create_issue(REPO, title="x", body=report_body(), login=MEMBER)
+    gh.faults.append(Fault("refs", 502, times=10**6, method="POST"))
+    queue = JobQueue(worker.huey, register(worker.huey, worker))
+    before = failed_count("process_issue", "github unavailable")
+    assert submission(queue, "d-outage")
+    job, delays = worker.huey.dequeue(), []
+    with caplog.at_level(logging.INFO, logger="paperbot.jobs"):
+        while job is not None:
+            worker.huey.execute(job, timestamp=job.eta)
+            retry = next_retry(worker.huey)
+            job = retry[0] if retry else None
+            if retry:
+                delays.append(retry[1])
+                clock[0] += retry[1]
+    assert 29 * 60 <= sum(delays) <= 30 * 60 + 5, delays
+    ceilings = [min(10 * 2**i, 300) for i in range(len(delays))]
+    assert all(c / 2 - 1 <= d <= c + 1 for d, c in zip(delays[:-1], ceilings, strict=False))
+    assert len({round(d) for d in delays[5:-1]}) > 1  # jittered, not one fixed delay
+    assert worker.store.state("d-outage") == "failed"
+    assert failed_count("process_issue", "github unavailable") == before + 1
+    lines = [r for r in caplog.records if r.name == "paperbot.jobs"]
+    assert len(lines) == len(delays) + 1 and not any(r.exc_info for r in lines)
+    assert lines[-1].outcome.startswith("failed: GitHub answered 502")  # type: ignore[attr-defined]
+    (comment,) = gh.repos[REPO].comments.values()
+    assert "502" in comment["body"]
+    gh.faults.clear()  # GitHub is back; the maintainer presses "Redeliver"
+    assert submission(queue, "d-outage")
+    assert worker.huey.execute(worker.huey.dequeue()) == "submitted"
+    assert worker.store.state("d-outage") == "done"
+
+
+def test_a_redelivery_of_a_delivery_waiting_for_its_retry_runs_it_now(
+    clocked: tuple[Worker, list[float]], gh: FakeGitHub
+) -> None:
+    worker, _ = clocked
+    gh.create_issue(REPO, title="x", body=report_body(), login=MEMBER)
+    gh.faults.append(Fault("refs", 503, method="POST"))
+    queue = JobQueue(worker.huey, register(worker.huey, worker))
+    assert submission(queue, "d-wait")
+    worker.huey.execute(worker.huey.dequeue())
+    retry = next_retry(worker.huey)
+    assert retry is not None and worker.store.state("d-wait") == "waiting"
+    assert submission(queue, "d-wait")  # redelivered: queued now, not in minutes
+    assert worker.huey.execute(worker.huey.dequeue()) == "submitted"
+    assert (
+        worker.huey.execute(retry[0], timestamp=retry[0].eta) == "done before"
+    )  # the scheduled retry changes nothing
+    assert not submission(queue, "d-wait") and len(gh.repos[REPO].pulls) == 1
+
+
+def test_other_github_errors_run_a_few_times_then_fail_in_one_line(
+    clocked: tuple[Worker, list[float]], gh: FakeGitHub
+) -> None:
+    worker, _ = clocked
+    gh.create_issue(REPO, title="x", body=report_body(), login=MEMBER)
+    gh.faults.append(Fault("refs", 422, times=10, method="POST"))
+    queue = JobQueue(worker.huey, register(worker.huey, worker))
+    before = failed_count("process_issue", "github error")
+    assert submission(queue, "d-422")
+    job: Any = worker.huey.dequeue()
+    runs = 0
+    while job is not None:
+        worker.huey.execute(job, timestamp=job.eta)
+        runs += 1
+        retry = next_retry(worker.huey)
+        job = retry[0] if retry else None
+    assert runs == ATTEMPTS and worker.store.state("d-422") == "failed"
+    assert failed_count("process_issue", "github error") == before + 1

@@ -111,6 +111,26 @@ def test_a_job_not_done_by_its_due_time_is_queued_again_once(huey: PaperbotHuey)
     assert store.state("finished") == "done"
 
 
+def test_a_redelivery_queues_again_a_failed_or_waiting_job_never_a_done_or_running_one(
+    huey: PaperbotHuey,
+) -> None:
+    store, now = huey.store, time.time()
+    names = ["failed", "waiting", "done", "running", "queued"]
+    store.accept([item(huey, d) for d in names], now)
+    huey.storage.flush_queue()
+    for d in names[:4]:
+        assert store.begin(d, now + 30)
+    store.finish("failed", "failed", now + 1)
+    store.wait("waiting", now + 600)
+    store.finish("done", "done", now + 1)
+    assert store.state("waiting") == "waiting"
+    again = store.accept([item(huey, d) for d in names], now + 2)
+    assert again == [True, True, False, False, False]
+    assert sorted(queued(huey)) == ["failed", "waiting"]
+    assert store.state("failed") == store.state("waiting") == "accepted"
+    assert store.accept([item(huey, "failed")], now + 3) == [False]  # queued: not twice
+
+
 def test_claims_expire_after_seven_days(huey: PaperbotHuey) -> None:
     store, now = huey.store, time.time()
     store.accept([item(huey, "old")], now)
