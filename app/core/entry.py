@@ -64,13 +64,15 @@ EntryKey = tuple[str, str, str]
 
 
 def entry_key(date: dt.date, name: str, title: str) -> EntryKey:
-    """Identity of an entry in a README: same date, same member, same paper."""
+    """Identity of an entry in a README: same date, same member, same paper; ``name`` as the
+    README has it (markdown: its escapes are read, ``key`` escapes a typed one)."""
     fold = "".join(ch for ch in title.casefold() if ch.isalnum())
-    return (date.isoformat(), " ".join(name.strip("[] ").split()).casefold(), fold)
+    return (date.isoformat(), " ".join(text.unescape(name).strip("[] ").split()).casefold(), fold)
 
 
 def key(entry: Entry) -> EntryKey:
-    return entry_key(entry.date, entry.name, entry.title if isinstance(entry, Report) else "")
+    title = entry.title if isinstance(entry, Report) else ""
+    return entry_key(entry.date, text.inline(entry.name), title)
 
 
 @dataclass(frozen=True)

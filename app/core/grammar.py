@@ -28,7 +28,7 @@ WRAP = 3
 PREFIX = re.compile(r"^[ \t]*(?:>[ \t]*)*")
 HEADER_START = re.compile(r"^[ \t>]*\[\s*(?P<date>" + DATE_TEXT + r")\s*\]", re.M)
 _HEAD = re.compile(r"\[\s*(?P<date>" + DATE_TEXT + r")\s*\]\s*-\s*(?P<rest>.*)$")
-_NAME = re.compile(r"\[(?P<b>[^\[\]\n]{1,60})\]\s*-\s*|(?P<n>[^\[\]\-\n]{1,60}?)\s*-\s*")
+_NAME = re.compile(r"\[(?P<b>[^\[\]\n]{1,120})\]\s*-\s*|(?P<n>[^\[\]\-\n]{1,60}?)\s*-\s*")
 SKIP_WORDS = re.compile(r"(?:未|无|没有|没)(?:来得及)?精(?:~~度~~)?[读度]")
 SKIP_TAIL = re.compile(
     r"[，,、;；\s]*(?:本周|这周)?(?:未|无|没有|没)(?:来得及)?精(?:~~度~~)?[读度]$"

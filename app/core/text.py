@@ -6,6 +6,11 @@ Rules:
 - ``inline`` and ``block_line`` run when rendering: after them no user text can open raw
   HTML or an HTML comment, start a heading, fence, quote, list of entries or reference
   definition, or close the link or bracket it sits in.
+- ``inline`` text renders as typed on GitHub (cmark-gfm): every character that opens inline
+  markup (code span, emphasis, strikethrough, entity, HTML, link, math, table cell) is
+  backslash-escaped, which cmark-gfm honours inside link text too; autolinks are broken by
+  escaping the ``:`` of ``http://`` and the ``.`` of ``www.``, and an e-mail's ``@`` gets a
+  word joiner (escapes do not stop them). ``unescape`` reads such text back.
 - Link destinations in free text must be http(s), mailto or in-page (``#``): anything else,
   entity-encoded tricks included, is refused by ``unsafe_links`` rather than escaped.
 - An http(s) URL is not a word: the unbroken-word limit skips URLs, which are bounded by
@@ -14,6 +19,7 @@ Rules:
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 
@@ -30,6 +36,12 @@ _URL = re.compile(
 URL_MAX = 2000
 _LINK_DEST = re.compile(r"\]\(\s*<?([^)\s>]*)")
 _SAFE_DEST = re.compile(r"(?i)(https?://|mailto:|#)")
+WORD_JOINER = "\u2060"  # invisible, no line break: splits a token GitHub would link
+_INLINE_ACTIVE = re.compile(r"[\\`*_\[\]<>&~|$]")
+_AUTOLINK = re.compile(r"(?i)(?<![a-z])(?:https?:|ftp:|www\.)")
+_EMAIL_AT = re.compile(r"(?<=[\w.+-])@(?=\w)")
+_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
+_ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 _BLOCK_START = re.compile(r"(#{1,6}(\s|$)|>|\[|`{3,}|~{3,}|=+\s*$|-+\s*$|\+\s|\*\s*\*\s*\*)")
 
 
@@ -55,8 +67,15 @@ def unsafe_links(text: str) -> bool:
 
 
 def inline(text: str) -> str:
-    """Escape a one-line value that sits inside a header line's brackets."""
-    return text.replace("\\", "\\\\").replace("<", "&lt;").replace("[", "\\[").replace("]", "\\]")
+    """Escape a one-line value that sits inside a header line's brackets, so it renders as typed."""
+    text = _INLINE_ACTIVE.sub(r"\\\g<0>", text)
+    text = _AUTOLINK.sub(lambda m: m[0][:-1] + "\\" + m[0][-1], text)
+    return _EMAIL_AT.sub("@" + WORD_JOINER, text)
+
+
+def unescape(text: str) -> str:
+    """Text as typed from ``inline``'s output (or any markdown backslash escapes)."""
+    return _ESCAPED.sub(r"\1", text.replace(WORD_JOINER, ""))
 
 
 def block_line(line: str) -> str:
@@ -68,6 +87,19 @@ def block_line(line: str) -> str:
 
 
 def url(value: str) -> str:
-    """Percent-encode the characters that would end a markdown link or an HTML attribute."""
-    table = {"(": "%28", ")": "%29", "<": "%3C", ">": "%3E", '"': "%22", "'": "%27", " ": "%20"}
+    """Percent-encode the characters that would end a markdown link or an HTML attribute;
+    an HTML entity pasted into a link is read as its character (cmark-gfm would read it in
+    the README too, so the stored link is the one GitHub links to)."""
+    value = _ENTITY.sub(lambda m: html.unescape(m[0]), value)
+    value = _ENTITY.sub(lambda m: "%26" + m[0][1:], value)
+    table = {
+        "\\": "%5C",
+        "(": "%28",
+        ")": "%29",
+        "<": "%3C",
+        ">": "%3E",
+        '"': "%22",
+        "'": "%27",
+        " ": "%20",
+    }
     return "".join(table.get(ch, ch) for ch in value)
