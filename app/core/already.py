@@ -30,6 +30,7 @@ from app.core.links import recognise
 from app.core.messages import READ_BY
 from app.core.paper import PaperMeta, fold_title
 from app.core.readme import find_marker, header_at, lines_at, region
+from app.core.text import WORD_JOINER
 
 _HEADER = rf"[ \t>]*\[\s*{DATE_TEXT}\s*\]"
 _OPEN_TITLE = r"[^\n]*\[[^\[\]\n]*(?=\r?\n)"
@@ -131,7 +132,8 @@ def _heads(text: str, start: int, end: int, needles: str) -> list[int]:
 
 def reading_in_pull(body: str, issue: int) -> Reading | None:
     """The entry an open submission's PR previews (its body's block), as a reading."""
-    lines = body.replace("&#64;", "@").replace("&#35;", "#").split("\n")
+    body = body.replace("&#64;", "@").replace("&#35;", "#")  # written by earlier versions
+    lines = body.replace(WORD_JOINER, "").split("\n")
     start = next((i for i, x in enumerate(lines) if is_header(x)), None)
     raw = parse_header(join_header(lines[start:])[0]) if start is not None else None
     day = parse_date(raw.date) if raw is not None else None

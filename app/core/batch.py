@@ -5,7 +5,7 @@ Rules:
   hidden state: each issue with its body's fingerprint (a rejected PR's issues are told
   apart from the same issues edited since) and its entry key (for the dashboard); and,
   when paperbot closed the PR itself, why (so that is never taken for a rejection).
-- User text reaches the title or body only quiet (``dashboard.quiet``): it mentions nobody.
+- User text reaches the title or body only quiet (``text.quiet``): it mentions nobody.
 """
 
 from __future__ import annotations
@@ -17,11 +17,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from app.core.dashboard import quiet
 from app.core.entry import Entry, EntryKey, Report, key
 from app.core.errors import Problem
 from app.core.i18n import Lang, pick
 from app.core.messages import STATUS_MARK, TRAILER, about_paper, left_out, read_by
+from app.core.text import quiet
 
 BRANCH = "paperbot/batch"
 _STATE = re.compile(r"<!-- paperbot:batch (\{.*?\}) -->")

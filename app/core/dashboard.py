@@ -18,12 +18,12 @@ from collections.abc import Iterable
 from app.core.board import WEEKS, Board, Cell, Pending, Person, board, fold
 from app.core.config import Config
 from app.core.i18n import Lang, pick
+from app.core.text import quiet
 
 MARK = "<!-- paperbot:dashboard -->"
 REMINDER_MARK = "<!-- paperbot:reminder {week} {logins} -->"
 LIMIT = 60_000
 _TITLE_MAX = 120
-_MENTION = re.compile(r"([@#＠])(?=\w)")
 _SAFE_LINK = re.compile(r"^https?://[^\s()<>\[\]]+$")
 
 _TEXT: dict[str, tuple[str, str]] = {
@@ -130,15 +130,6 @@ def _paper(text: str, link: str) -> str:
 
 def _pull(sub: Pending) -> str:
     return f"[PR {sub.url.rsplit('/', 1)[-1]}]({sub.url})" if _SAFE_LINK.match(sub.url) else ""
-
-
-def quiet(text: str) -> str:
-    """Text that mentions nobody and references no issue on GitHub.
-
-    GitHub links mentions and issue references after decoding entities, so ``&#64;`` is
-    not enough: a zero-width space after ``@`` or ``#`` is what keeps them plain text.
-    """
-    return _MENTION.sub("\\1\u200b", text)
 
 
 def _inline(text: str) -> str:

@@ -3,8 +3,8 @@
 Rules:
 - Everything the bot owns is found again by a deterministic name (``paperbot/issue-N``) or a
   hidden marker in its body, so no state is kept outside GitHub.
-- User text reaches a PR title or body only inert: ``@`` and ``#<digits>`` are entity-encoded
-  so a preview mentions nobody and closes nothing; the rendered block sits in a quote.
+- User text reaches a PR title, body, commit or comment only quiet (``text.quiet``): a
+  preview mentions nobody and references or closes nothing; the rendered block sits in a quote.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from app.core.entry import Entry, EntryKey, Report, key
 from app.core.errors import Problem
 from app.core.fields import FORMS, Kind
 from app.core.i18n import Lang, pick
+from app.core.text import quiet
 
 BRANCH_PREFIX = "paperbot/issue-"
 STATUS_MARK = "<!-- paperbot:status -->"
@@ -50,14 +51,14 @@ def left_out(notes: Sequence[Problem]) -> list[Problem]:
 def about_paper(notes: Sequence[Problem], lang: Lang) -> list[str]:
     """The notes on the paper's metadata and figure as their own list (none: empty)."""
     said = [
-        f"- **{inert(p.label)}**: {inert(p.message)}" for p in notes if p.field.startswith(PAPER)
+        f"- **{quiet(p.label)}**: {quiet(p.message)}" for p in notes if p.field.startswith(PAPER)
     ]
     return ["", pick(_ABOUT_PAPER, lang), *said] if said else []
 
 
 def read_by(notes: Sequence[Problem], lang: Lang) -> list[str]:
     """The already-read notices as their own paragraph (an empty list when none)."""
-    said = [pick(_READ_BY, lang, said=inert(p.message)) for p in notes if p.field == READ_BY]
+    said = [pick(_READ_BY, lang, said=quiet(p.message)) for p in notes if p.field == READ_BY]
     return ["", *said] if said else []
 
 
@@ -79,12 +80,8 @@ def _pr(key: str, lang: Lang, **values: str) -> str:
 
 def pr_title(entry: Entry, lang: Lang = "zh") -> str:
     what = entry.title if isinstance(entry, Report) else _pr("skip", lang)
-    return _pr("title", lang, date=entry.date.isoformat(), name=entry.name, what=what)[:250]
-
-
-def inert(text: str) -> str:
-    """Text that mentions nobody and references no issue when GitHub renders it."""
-    return re.sub(r"#(?=\d)", "&#35;", text.replace("@", "&#64;"))
+    said = _pr("title", lang, date=entry.date.isoformat(), name=entry.name, what=what)
+    return quiet(said)[:250]
 
 
 def pr_body(
@@ -106,7 +103,7 @@ def pr_body(
     return (
         f"Closes #{issue}\n\n"
         f"{_pr('by', lang, author=author, issue=str(issue))}\n\n{seen}"
-        f"{inert(block)}\n"
+        f"{quiet(block)}\n"
         f"{_state_line({'issue': issue, 'key': list(key(entry)), **(state or {})})}\n"
     )
 
@@ -211,8 +208,8 @@ _TEXT: dict[str, tuple[str, str]] = {
         "or a maintainer can comment `/paperbot retry`.",
     ),
     "issue_gone": (
-        "对应的 issue &#35;{number} 已被删除，paperbot 关闭此 PR。",
-        "Issue &#35;{number} was deleted, so paperbot closes this pull request.",
+        "对应的 issue #\u2060{number} 已被删除，paperbot 关闭此 PR。",
+        "Issue #\u2060{number} was deleted, so paperbot closes this pull request.",
     ),
     "failed": (
         "paperbot 多次重试后仍失败：{message}。维护者可以评论此 issue 以重试。",
@@ -231,7 +228,7 @@ def status(kind: str, lang: Lang, *, problems: Sequence[Problem] = (), **values:
     of its own, never among the parts left out of the entry."""
     listed = left_out(problems)
     kind = "valid" if kind == "noted" and not listed else kind
-    text = pick(_TEXT[kind], lang, **{k: inert(v) for k, v in values.items()})
-    lines = [f"- **{inert(p.label)}**: {inert(p.message)}" for p in listed]
+    text = pick(_TEXT[kind], lang, **{k: quiet(v) for k, v in values.items()})
+    lines = [f"- **{quiet(p.label)}**: {quiet(p.message)}" for p in listed]
     paper = about_paper(problems, lang)
     return "\n".join([STATUS_MARK, text, *lines, *paper, *read_by(problems, lang)]) + "\n"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from app.core.i18n import Lang
 from app.core.normalize import KINDS, Normalized
+from app.core.text import quiet
 
 _KIND: dict[str, tuple[str, str]] = {
     "date": ("日期写成 YYYY-MM-DD（补零）", "dates written YYYY-MM-DD (zero-padded)"),
@@ -114,7 +115,7 @@ def pr_title(result: Normalized, lang: Lang) -> str:
 
 def pr_body(result: Normalized, *, path: str, by: str, lang: Lang) -> str:
     """What changed by kind, what was left alone, who asked; the bot's hidden mark."""
-    asked = say("asked", lang, by=by).replace("@", "&#64;")  # names, never mentions
+    asked = quiet(say("asked", lang, by=by))  # names, never mentions
     return f"{describe(result, path=path, lang=lang)}\n{asked}\n\n{MARK}\n"
 
 

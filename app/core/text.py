@@ -11,6 +11,11 @@ Rules:
   backslash-escaped, which cmark-gfm honours inside link text too; autolinks are broken by
   escaping the ``:`` of ``http://`` and the ``.`` of ``www.``, and an e-mail's ``@`` gets a
   word joiner (escapes do not stop them). ``unescape`` reads such text back.
+- ``quiet`` text shown in a comment, PR or issue mentions nobody and references no issue:
+  GitHub finds ``@login`` and ``#123`` in the *rendered* text (an HTML entity is decoded
+  first, so it is no escape), hence a word joiner — invisible, no line break, removed again
+  by ``clean`` — goes between ``@``/``#`` and what follows; URLs and link destinations are
+  left intact (GitHub mentions nothing inside them).
 - Link destinations in free text must be http(s), mailto or in-page (``#``): anything else,
   entity-encoded tricks included, is refused by ``unsafe_links`` rather than escaped.
 - An http(s) URL is not a word: the unbroken-word limit skips URLs, which are bounded by
@@ -41,6 +46,7 @@ _INLINE_ACTIVE = re.compile(r"[\\`*_\[\]<>&~|$]")
 _AUTOLINK = re.compile(r"(?i)(?<![a-z])(?:https?:|ftp:|www\.)")
 _EMAIL_AT = re.compile(r"(?<=[\w.+-])@(?=\w)")
 _ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
+_QUIET = re.compile(r"(?P<keep>\]\([^)\s]*|" + _URL.pattern + r")|(?P<tag>[@＠#＃])(?=\w)")
 _ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 _BLOCK_START = re.compile(r"(#{1,6}(\s|$)|>|\[|`{3,}|~{3,}|=+\s*$|-+\s*$|\+\s|\*\s*\*\s*\*)")
 
@@ -76,6 +82,11 @@ def inline(text: str) -> str:
 def unescape(text: str) -> str:
     """Text as typed from ``inline``'s output (or any markdown backslash escapes)."""
     return _ESCAPED.sub(r"\1", text.replace(WORD_JOINER, ""))
+
+
+def quiet(text: str) -> str:
+    """Text that reads as typed but mentions nobody and references no issue on GitHub."""
+    return _QUIET.sub(lambda m: m["keep"] or m["tag"] + WORD_JOINER, text)
 
 
 def block_line(line: str) -> str:

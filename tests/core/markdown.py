@@ -36,10 +36,11 @@ def flat(page: str) -> str:
 
 class Links(HTMLParser):
     """A rendered page's visible text and its links as (href, text) pairs; a word joiner
-    (invisible, ``text.WORD_JOINER``) is left out, as a reader sees the text."""
+    (invisible, ``text.WORD_JOINER``) is left out, as a reader sees the text (``raw`` has it)."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
+        self.raw = ""
         self.text, self.links, self._open = "", [], []  # type: tuple[str, list[tuple[str, str]], list[int]]
 
     @classmethod
@@ -47,7 +48,8 @@ class Links(HTMLParser):
         parser = cls()
         parser.feed(page)
         parser.close()
-        parser.text = parser.text.strip().replace(WORD_JOINER, "")
+        parser.raw = parser.text.strip()
+        parser.text = parser.raw.replace(WORD_JOINER, "")
         parser.links = [(href, shown.replace(WORD_JOINER, "")) for href, shown in parser.links]
         return parser
 

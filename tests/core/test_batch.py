@@ -44,7 +44,7 @@ def test_body_lists_each_entry_with_its_issue_and_closes_each() -> None:
     text = body([item(4), item(5, "@someone #9", "x", skip=True)], "zh")
     lines = text.splitlines()
     assert "- 2025-07-07 **张宇** — Paper 4 (#4)" in lines
-    assert "- 2025-07-08 **@\u200bsomeone #\u200b9** — 本周未精读 (#5)" in lines
+    assert "- 2025-07-08 **@\u2060someone #\u20609** — 本周未精读 (#5)" in lines
     assert [x for x in lines if x.startswith("Closes")] == ["Closes #4", "Closes #5"]
     assert fingerprints(text) == {4: fingerprint("body 4"), 5: fingerprint("body 5")}
     assert keys(text)[5] == ("2025-07-08", "@someone #9", "")

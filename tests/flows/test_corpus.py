@@ -41,7 +41,7 @@ class Seen:
     def shown(self) -> str:
         """The status comment as read (inert encodings undone), and its ``- **label**: message``
         lines once more as the command line prints them, ``label: message``."""
-        text = self.comment().replace("&#64;", "@").replace("&#35;", "#")
+        text = self.comment().replace("&#64;", "@").replace("&#35;", "#").replace("\u2060", "")
         return f"{text}\n{_as_lines(text)}"
 
     def committed(self) -> bytes | None:

@@ -71,7 +71,7 @@ def test_a_maintainer_gets_one_pull_request(gh: FakeGitHub, ctx: Context, seed: 
     assert pull["title"] == "README：135 条历史记录统一格式"
     body = str(pull["body"])
     assert "| 日期写成 YYYY-MM-DD（补零） | 25 |" in body and "已是当前格式：9 条。" in body
-    assert "由 &#64;maintainer 以 `/paperbot normalize` 请求" in body
+    assert "由 @\u2060maintainer 以 `/paperbot normalize` 请求" in body
     assert last_reply(gh) == f"已开启格式统一的 PR：{gh.base_url}/group/log/pull/{pull['number']}"
     assert pull["user"]["login"] == "group-bot"  # type: ignore[index]
 

@@ -76,8 +76,8 @@ def test_already_read_is_named_in_the_status_and_the_pr(gh: FakeGitHub, smart: C
 def test_an_open_submission_of_the_same_paper(gh: FakeGitHub, smart: Context) -> None:
     file(gh, smart, body("https://arxiv.org/abs/2309.17453", name="李四"))
     status, pr, _ = file(gh, smart, body("arXiv:2309.17453", title=SINKS.lower()))
-    assert "已于 2025-07-06 由 李四 提交精读（&#35;1，尚未合并）" in status
-    assert "（&#35;1，尚未合并）" in pr  # inert: the preview references no issue
+    assert "已于 2025-07-06 由 李四 提交精读（#\u20601，尚未合并）" in status
+    assert "（#\u20601，尚未合并）" in pr  # inert: the preview references no issue
 
 
 def test_duplicates_refuse(gh: FakeGitHub, smart: Context) -> None:

@@ -1,0 +1,75 @@
+"""What the bot writes on GitHub, as GitHub renders it: member text mentions nobody."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+
+from app.core.config import Template
+from app.core.entry import Report, Skip
+from app.core.errors import Problem
+from app.core.messages import pr_body, pr_title, status
+from app.core.render import render
+from app.core.text import WORD_JOINER, quiet
+from tests.core.markdown import Links, html
+
+DAY = dt.date(2025, 7, 6)
+# the member's mentions and references, as GitHub finds them in rendered text (the bot's own
+# "Closes #5" and "Submitted by @author" are meant)
+MENTION = re.compile(r"[@＠](alice|bob|carol)|[#＃](123|7|9|42)\b")
+TYPED = "cc @alice and ＠bob, see #123 and ＃7 (owner/repo#9)"
+
+
+def visible(page: str) -> str:
+    """The rendered text GitHub scans for mentions: everything outside code and links."""
+    return Links.of(re.sub(r"<(code|pre|a)\b.*?</\1>", "", page, flags=re.S)).raw
+
+
+REPORT = Report(
+    date=DAY,
+    name="@alice",
+    title=f"Title {TYPED}",
+    link="https://x.org/@alice/#123",
+    venue="#42 workshop",
+    summary=f"摘要 {TYPED}\n第二行 @carol",
+)
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        pr_body(REPORT, render(REPORT, Template()), issue=5, author="zhangyu"),
+        pr_body(Skip(date=DAY, name="@alice", reason=TYPED), "> > x\n", issue=5, author="z"),
+        status("invalid", "zh", problems=[Problem("title", "论文标题", f"收到：{TYPED}")]),
+        status("noted", "en", url="https://github.com/o/r/pull/9", problems=[]),
+        pr_title(REPORT),
+    ],
+)
+def test_member_text_mentions_nobody_and_reads_as_typed(page: str) -> None:
+    shown = visible(html(page))
+    assert not MENTION.search(shown), shown
+    assert "&#64;" not in shown and "&#35;" not in shown  # no visible entity
+    if "cc" in page:
+        assert TYPED in shown.replace(WORD_JOINER, "")
+
+
+def test_links_keep_their_at_and_hash() -> None:
+    page = html(pr_body(REPORT, render(REPORT, Template()), issue=5, author="zhangyu"))
+    assert ("https://x.org/@alice/#123", REPORT.title) in Links.of(page).links
+
+
+@pytest.mark.parametrize(
+    ("typed", "url"),
+    [
+        ("mail alice@b.co about #123", ""),
+        ("see https://github.com/@alice and #123", "https://github.com/@alice"),
+        ("[x](https://x.org/#123) #123", "(https://x.org/#123)"),
+    ],
+)
+def test_quiet_leaves_urls_intact(typed: str, url: str) -> None:
+    out = quiet(typed)
+    assert out.replace(WORD_JOINER, "") == typed
+    assert not MENTION.search(visible(html(out)))
+    assert url in out
