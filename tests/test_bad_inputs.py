@@ -23,6 +23,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.core.config import DEFAULT_MARKER
+from app.core.text import WORD_JOINER as WJ
 from app.flows.context import Context
 from app.flows.submission import process_issue
 from app.github.fake.pulls import push_file
@@ -146,9 +147,10 @@ def test_shell_and_markdown_metacharacters_stay_inert(gh: FakeGitHub, ctx: Conte
     assert process_issue(ctx, 1) == "submitted"
     repo = gh.repos[REPO]
     (pull,) = repo.pulls.values()
-    assert pull["head"] == "paperbot/issue-1" and pull["title"].endswith(title)
+    assert pull["head"] == "paperbot/issue-1" and pull["title"].replace(WJ, "").endswith(title)
+    assert "@octocat" not in pull["title"] and "#1" not in pull["title"]  # reads as typed, quiet
     preview = pull["body"].split("\n\n", 2)[2]
     assert "@octocat" not in preview and "fixes #1" not in preview and "<b>" not in preview
     assert pull["body"].count("Closes #1") == 1
     message = repo.git.message(repo.git.head("paperbot/issue-1") or "")
-    assert message and title in message
+    assert message and title in message.replace(WJ, "") and "@octocat" not in message
