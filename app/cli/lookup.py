@@ -30,9 +30,9 @@ def describe(meta: PaperMeta) -> str:
 
 
 def failure(found: LookupFailure, lang: Lang = "en") -> str:
-    """What happened (``could not reach arXiv``), with the service's own detail."""
+    """What happened (``could not reach arXiv``), with the detail of a service's failure."""
     what = smart.said(found, lang)
-    return f"{what} ({found.detail})" if found.detail else what
+    return f"{what} ({found.detail})" if found.detail and found.service else what
 
 
 OFFLINE_HELP = "look nothing up (arXiv, Crossref, OpenReview, DBLP): use what was typed"

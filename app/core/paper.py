@@ -161,7 +161,7 @@ def venue_from_text(text: str) -> str | None:
 
 def venue_from_dblp(venues: list[str], year: str) -> str | None:
     """DBLP's venue (first formal one) and year → ``CVPR 2025``."""
-    formal = [v for v in venues if v.casefold() not in _INFORMAL]
+    formal = [v for v in map(plain, venues) if v and v.casefold() not in _INFORMAL]
     if not formal:
         return None
-    return f"{formal[0]} {year}".strip()
+    return plain(f"{formal[0]} {year}")

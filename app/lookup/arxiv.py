@@ -3,9 +3,8 @@
 Rules:
 - Parsing is namespace-aware and never reads feed-level elements: the feed's own id, title
   and links changed in November 2025 (namespaces moved to the root, http became https).
-- An error feed (one entry whose id is ``…/api/errors#…``, answered with HTTP 400, which
-  ``NOT_FOUND_STATUS`` names for the resolver) and a feed without the asked-for entry are
-  ``not_found``.
+- An error feed (one entry whose id is ``…/api/errors#…``, which arXiv answers with HTTP
+  400) and a feed without the asked-for entry are ``not_found``.
 - Venue from the authors' words: their ``journal_ref`` whenever present, else a comment
   saying it was accepted ("Accepted to CVPR 2025"); the resolver asks DBLP first.
 - Titles are wrapped (newline + two spaces) and may hold markup: written plain.
@@ -30,13 +29,24 @@ from app.lookup.shapes import load_xml
 ATOM = "{http://www.w3.org/2005/Atom}"
 ARXIV = "{http://arxiv.org/schemas/atom}"
 _ABS_ID = re.compile(r"arxiv\.org/abs/(?P<id>.+?)(?:v\d+)?$")
-NOT_FOUND_STATUS = 400  # arXiv's status for an id it cannot read (with an error feed)
+_CANNOT_READ = 400  # arXiv's status for an id it cannot read (with an error feed)
 _ACCEPTED = re.compile(r"(?i)\b(accepted|to appear|published|camera[- ]ready|in proceedings)\b")
 
 
 def params(ref: PaperRef) -> dict[str, str]:
     """The query for one paper: ``id_list`` (never a URL, never ``search_query=id:``)."""
     return {"id_list": ref.id + ref.version, "max_results": "1"}
+
+
+def read(answer: bytes | LookupFailure, ref: PaperRef) -> PaperMeta | LookupFailure:
+    """The asked-for paper from arXiv's answer, or why it is not there."""
+    if isinstance(answer, bytes):
+        return parse(answer, ref)
+    if answer.status == _CANNOT_READ:
+        return answer.model_copy(
+            update={"reason": "not_found", "detail": f"arXiv cannot read the id {ref.id}"}
+        )
+    return answer
 
 
 def parse(body: bytes, ref: PaperRef) -> PaperMeta | LookupFailure:

@@ -3,7 +3,6 @@
 Rules:
 - One deadline per lookup (``BUDGET`` seconds) covers every request and pacing wait in it.
 - arXiv is paced process-wide at one request per 3 s (arXiv's terms), DBLP at one per second.
-- arXiv answers an id it cannot read with HTTP 400 (and an error feed): the paper is not found.
 - An arXiv paper's venue comes from DBLP (a formal publication with the same title), else
   from the authors' own "accepted to …" words, else it is ``arXiv``; DBLP failing never
   loses what arXiv said.
@@ -66,9 +65,7 @@ class HttpLookup:
             params=arxiv.params(ref),
             pacing=self.arxiv_pacing,
         )
-        found = (
-            _arxiv_failure(body, ref) if isinstance(body, LookupFailure) else arxiv.parse(body, ref)
-        )
+        found = arxiv.read(body, ref)
         if isinstance(found, LookupFailure):
             return found
         published = self._published_venue(found.title, deadline)
@@ -118,13 +115,6 @@ class HttpLookup:
 
     def close(self) -> None:
         self.http.close()
-
-
-def _arxiv_failure(failure: LookupFailure, ref: PaperRef) -> LookupFailure:
-    if failure.status != arxiv.NOT_FOUND_STATUS:
-        return failure
-    detail = f"arXiv cannot read the id {ref.id}"
-    return failure.model_copy(update={"reason": "not_found", "detail": detail})
 
 
 def from_env() -> Lookup:

@@ -74,7 +74,7 @@ def test_a_service_out_of_reach_is_not_nothing_found(
 def test_off(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setenv("PAPERBOT_METADATA", "off")
     assert main(["lookup", "https://arxiv.org/abs/2309.17453"]) == 1
-    assert "lookups are off" in capsys.readouterr().err
+    assert capsys.readouterr().err == "paperbot: metadata lookups are off\n"
 
 
 def test_bad_setting(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:

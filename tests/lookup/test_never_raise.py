@@ -71,9 +71,11 @@ def read_plain(got: object) -> None:
     found = got if isinstance(got, list) else [got]
     for one in found:
         assert isinstance(one, PaperMeta | LookupFailure | str), one
+        texts = [one] if isinstance(one, str) else []
         if isinstance(one, PaperMeta):
-            for text in (one.title, one.venue or "", *one.authors):
-                assert plain(text) == text, text
+            texts = [one.title, one.venue or "", *one.authors]
+        for text in texts:
+            assert plain(text) == text, text
 
 
 def mutate(doc: Any, draw: Callable[..., Any]) -> Any:

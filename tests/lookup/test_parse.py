@@ -180,3 +180,28 @@ def test_dblp_record_url_beside_the_search_api() -> None:
     assert dblp.record_url("https://dblp.org/search/publ/api", ref) == (
         "https://dblp.org/rec/conf/cvpr/HeZRS16.xml"
     )
+
+
+def test_markup_in_any_field_is_written_plain() -> None:
+    """Titles, venues and names of every service come out as a reader sees them."""
+    hit = {
+        "title": "Deep <i>Residual</i> Learning.",
+        "venue": ["<i>CVPR</i>", "CoRR"],
+        "year": "2016",
+        "type": "Conference and Workshop Papers",
+        "authors": {"author": [{"text": "Kaiming&#160;He"}, "Jian  <b>Sun</b>"]},
+    }
+    body = json.dumps({"result": {"hits": {"hit": [{"info": hit}]}}}).encode()
+    hits = dblp.hits(body)
+    assert isinstance(hits, list)
+    assert (hits[0].title, hits[0].venue, hits[0].authors) == (
+        "Deep Residual Learning",
+        "CVPR 2016",
+        ("Kaiming He", "Jian Sun"),
+    )
+    assert dblp.venue_for(body, "Deep Residual Learning") == "CVPR 2016"
+    record = fixture("dblp-rec-conf_cvpr_HeZRS16.xml").replace(
+        b"<booktitle>CVPR</booktitle>", b"<booktitle>&lt;i&gt;CVPR&lt;/i&gt;</booktitle>"
+    )
+    got = dblp.parse_record(record, PaperRef("dblp", "conf/cvpr/HeZRS16"))
+    assert isinstance(got, PaperMeta) and got.venue == "CVPR 2016"
