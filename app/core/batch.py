@@ -20,8 +20,8 @@ from typing import Any
 from app.core.entry import Entry, EntryKey, Report, key
 from app.core.errors import Problem
 from app.core.i18n import Lang, pick
-from app.core.messages import STATUS_MARK, TRAILER, about_paper, left_out, read_by
-from app.core.text import quiet
+from app.core.messages import STATUS_MARK, TRAILER, about_paper, left_out, note_line, read_by
+from app.core.text import inline, quiet
 
 BRANCH = "paperbot/batch"
 _STATE = re.compile(r"<!-- paperbot:batch (\{.*?\}) -->")
@@ -84,7 +84,8 @@ def title(items: Sequence[Item], week: dt.date, lang: Lang) -> str:
 def _line(item: Item, lang: Lang) -> str:
     entry = item.entry
     what = entry.title if isinstance(entry, Report) else text("skip", lang)
-    return f"- {entry.date.isoformat()} **{quiet(entry.name)}** — {quiet(what)} (#{item.issue})"
+    name, what = quiet(inline(entry.name)), quiet(inline(what))
+    return f"- {entry.date.isoformat()} **{name}** — {what} (#{item.issue})"
 
 
 def body(items: Sequence[Item], lang: Lang) -> str:
@@ -160,7 +161,7 @@ def note(name: str, lang: Lang, **values: object) -> str:
 
 def status(name: str, lang: Lang, *, notes: Sequence[Problem] = (), **values: object) -> str:
     """A status comment, with the bot's status marker (and the notes of a valid entry)."""
-    lines = [f"- **{quiet(p.label)}**: {quiet(p.message)}" for p in left_out(notes)]
+    lines = [note_line(p) for p in left_out(notes)]
     extra = "\n".join([text("noted", lang), *lines]) + "\n" if lines else ""
     seen = "".join(f"{line}\n" for line in [*about_paper(notes, lang), *read_by(notes, lang)])
     return f"{STATUS_MARK}\n{note(name, lang, **values)}{extra}{seen}"

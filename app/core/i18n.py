@@ -58,9 +58,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "body_label": ("issue 正文", "Issue body"),
     "html_shown": (
-        "含有 HTML 标签（如 <details>），README 中按原样显示为文字，不会折叠或生效",
-        "holds HTML tags (such as <details>); the README shows them as plain text, they do "
+        "含有 HTML 标签（如 `{tag}`），README 中按原样显示为文字，不会折叠或生效",
+        "holds HTML tags (such as `{tag}`); the README shows them as plain text, they do "
         "not fold or take effect",
+    ),
+    "code_shown": (
+        "含有代码块，README 中按普通文字逐行显示（不保留缩进和代码格式）",
+        "holds a code block; the README shows its lines as plain text (no indentation or "
+        "code formatting)",
     ),
     "many_entries": (
         "一个 issue 只能提交一条记录，这里有 {n} 条",

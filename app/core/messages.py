@@ -19,7 +19,7 @@ from app.core.entry import Entry, EntryKey, Report, key
 from app.core.errors import Problem
 from app.core.fields import FORMS, Kind
 from app.core.i18n import Lang, pick
-from app.core.text import quiet
+from app.core.text import quiet, tags_as_text
 
 BRANCH_PREFIX = "paperbot/issue-"
 STATUS_MARK = "<!-- paperbot:status -->"
@@ -42,6 +42,11 @@ PAPER = "paper:"  # a note's field prefix when it is about the paper's metadata 
 _ABOUT_PAPER = ("论文信息：", "About the paper:")
 
 
+def note_line(problem: Problem) -> str:
+    """A problem or note as a list item: quiet, and a tag in it is shown, never run."""
+    return f"- **{quiet(problem.label)}**: {quiet(tags_as_text(problem.message))}"
+
+
 def left_out(notes: Sequence[Problem]) -> list[Problem]:
     """The notes about parts of the issue that are not in the entry (not who read it, not
     what was learnt about the paper)."""
@@ -50,9 +55,7 @@ def left_out(notes: Sequence[Problem]) -> list[Problem]:
 
 def about_paper(notes: Sequence[Problem], lang: Lang) -> list[str]:
     """The notes on the paper's metadata and figure as their own list (none: empty)."""
-    said = [
-        f"- **{quiet(p.label)}**: {quiet(p.message)}" for p in notes if p.field.startswith(PAPER)
-    ]
+    said = [note_line(p) for p in notes if p.field.startswith(PAPER)]
     return ["", pick(_ABOUT_PAPER, lang), *said] if said else []
 
 
@@ -229,6 +232,6 @@ def status(kind: str, lang: Lang, *, problems: Sequence[Problem] = (), **values:
     listed = left_out(problems)
     kind = "valid" if kind == "noted" and not listed else kind
     text = pick(_TEXT[kind], lang, **{k: quiet(v) for k, v in values.items()})
-    lines = [f"- **{quiet(p.label)}**: {quiet(p.message)}" for p in listed]
+    lines = [note_line(p) for p in listed]
     paper = about_paper(problems, lang)
     return "\n".join([STATUS_MARK, text, *lines, *paper, *read_by(problems, lang)]) + "\n"

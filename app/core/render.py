@@ -8,6 +8,10 @@ Rules:
   with, so every line stays inside the blockquote.
 - Every user value passes through ``text.inline``/``text.block_line``/``text.url`` first:
   the block holds no markup the template did not write.
+- A summary that starts with a list item starts on the line below its label, so every item
+  is one (a list item glued to the label would be plain text).
+- What the README shows differently from what was typed is said in a note (``shown_notes``):
+  HTML tags in any text field are shown as text, a code block's lines as plain lines.
 - The block ends with a newline; the README's own newline style is applied by readme.py.
 """
 
@@ -18,9 +22,16 @@ import re
 from app.core import text
 from app.core.config import Template
 from app.core.entry import Entry, Report
+from app.core.errors import Problem
+from app.core.fields import FORMS, SUMMARY
+from app.core.i18n import Lang, msg
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 _MARKERS = re.compile(r"^[ \t]*(?:>[ \t]*)*")
+_LIST_ITEM = re.compile(r"(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")
+_TAG = re.compile(r"</?([A-Za-z][\w-]*|!)")
+_CODE = re.compile(r"^[ \t]*(?:```|~~~)|(?:\A|\n[ \t]*\n)(?: {4}|\t)[ \t]*\S", re.M)
+_PLAIN = ("link", "figure", "date")  # fields that hold no free text
 
 
 def parts(entry: Entry, template: Template, *, inert: bool = True) -> dict[str, str]:
@@ -40,8 +51,24 @@ def parts(entry: Entry, template: Template, *, inert: bool = True) -> dict[str, 
     venue = template.venue.format(venue=inline(entry.venue)) if entry.venue else ""
     figures = entry.figure.split("\n") if entry.figure else []
     figure = "\n".join(template.figure.format(figure=url) for url in figures)
-    summary = "\n".join(block_line(line) for line in entry.summary.split("\n"))
+    lines = [block_line(line) for line in entry.summary.split("\n")]
+    lines = ["", *lines] if inert and _LIST_ITEM.match(lines[0]) else lines
+    summary = "\n".join(lines)
     return {**common, "title": title_part, "venue": venue, "figure": figure, "summary": summary}
+
+
+def shown_notes(entry: Entry, lang: Lang) -> tuple[Problem, ...]:
+    """Notes on what the README shows differently from what was typed (see rules)."""
+    notes = []
+    for field in FORMS[entry.kind].fields:
+        value = getattr(entry, field.id, None)
+        tag = _TAG.search(value) if field.id not in _PLAIN and isinstance(value, str) else None
+        if tag:
+            shown = f"<{tag[1]}>" if tag[1] != "!" else "<!--"
+            notes.append(Problem(field.id, field.label(lang), msg("html_shown", lang, tag=shown)))
+    if isinstance(entry, Report) and _CODE.search(entry.summary):
+        notes.append(Problem("summary", SUMMARY.label(lang), msg("code_shown", lang)))
+    return tuple(notes)
 
 
 def render(entry: Entry, template: Template) -> str:

@@ -11,7 +11,6 @@ Rules:
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -22,12 +21,12 @@ from app.core.config import Config
 from app.core.dates import far, likely
 from app.core.entry import Entry, EntryKey, Report, validate
 from app.core.errors import InvalidSubmission, Problem
-from app.core.fields import DATE, SUMMARY
-from app.core.i18n import Lang, msg
+from app.core.fields import DATE
+from app.core.i18n import msg
 from app.core.issue_form import read_issue
 from app.core.paper import Found, PaperMeta
 from app.core.readme import insert, newest
-from app.core.render import render
+from app.core.render import render, shown_notes
 
 
 @dataclass(frozen=True)
@@ -62,18 +61,8 @@ def build(
         entry = validate(sub.kind, answers, config=config, today=today, defaults=offered)
     except InvalidSubmission as exc:
         raise InvalidSubmission([*exc.problems, *notes, *smart.failed(paper, lang)]) from None
-    notes = (*notes, *smart.notes(answers, entry, paper, lang), *_html_shown(entry, lang))
+    notes = (*notes, *smart.notes(answers, entry, paper, lang), *shown_notes(entry, lang))
     return Result(entry, render(entry, config.template), notes=notes)
-
-
-_TAG = re.compile(r"</?[A-Za-z!]")
-
-
-def _html_shown(entry: Entry, lang: Lang) -> tuple[Problem, ...]:
-    """A note when the summary holds HTML tags: the README shows them as text, never runs them."""
-    if not (isinstance(entry, Report) and _TAG.search(entry.summary or "")):
-        return ()
-    return (Problem("summary", SUMMARY.label(lang), msg("html_shown", lang)),)
 
 
 def apply(

@@ -47,8 +47,9 @@ _AUTOLINK = re.compile(r"(?i)(?<![a-z])(?:https?:|ftp:|www\.)")
 _EMAIL_AT = re.compile(r"(?<=[\w.+-])@(?=\w)")
 _ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
 _QUIET = re.compile(r"(?P<keep>\]\([^)\s]*|" + _URL.pattern + r")|(?P<tag>[@＠#＃])(?=\w)")
+_CODE_OR_LT = re.compile(r"(`+)[^`]*?\1|<")
 _ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
-_BLOCK_START = re.compile(r"(#{1,6}(\s|$)|>|\[|`{3,}|~{3,}|=+\s*$|-+\s*$|\+\s|\*\s*\*\s*\*)")
+_BLOCK_START = re.compile(r"(#{1,6}(\s|$)|>|\[|`{3,}|~{3,}|=+\s*$|-+\s*$|\*\s*\*\s*\*)")
 
 
 def clean(text: str) -> str:
@@ -87,6 +88,11 @@ def unescape(text: str) -> str:
 def quiet(text: str) -> str:
     """Text that reads as typed but mentions nobody and references no issue on GitHub."""
     return _QUIET.sub(lambda m: m["keep"] or m["tag"] + WORD_JOINER, text)
+
+
+def tags_as_text(text: str) -> str:
+    """Markdown whose ``<`` outside code spans is an entity: a tag in it shows as typed."""
+    return _CODE_OR_LT.sub(lambda m: m[0] if len(m[0]) > 1 else "&lt;", text)
 
 
 def block_line(line: str) -> str:

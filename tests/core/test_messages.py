@@ -7,9 +7,12 @@ import re
 
 import pytest
 
+from app.core.batch import Item
+from app.core.batch import body as batch_body
 from app.core.config import Template
 from app.core.entry import Report, Skip
 from app.core.errors import Problem
+from app.core.i18n import Lang, msg
 from app.core.messages import pr_body, pr_title, status
 from app.core.render import render
 from app.core.text import WORD_JOINER, quiet
@@ -73,3 +76,23 @@ def test_quiet_leaves_urls_intact(typed: str, url: str) -> None:
     assert out.replace(WORD_JOINER, "") == typed
     assert not MENTION.search(visible(html(out)))
     assert url in out
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_tag_in_a_message_is_shown_not_run(lang: Lang) -> None:
+    typed = "<details><summary>x</summary>"
+    problems = [
+        Problem("date", "日期", msg("bad_date", lang, value=typed)),
+        Problem("summary", "论文简述", msg("html_shown", lang, tag="<details>")),
+    ]
+    page = html(status("invalid", lang, problems=problems))
+    assert "<details>" not in page and "<summary>" not in page
+    shown = Links.of(page).text
+    assert typed in shown and "`" not in shown  # the note's tag is a code span
+
+
+def test_the_rolling_pr_lists_titles_as_typed() -> None:
+    entry = Report(date=DAY, name="li_ming", title="The __init__ `x` <b>", summary="S")
+    item = Item(issue=3, author="li", author_id=1, entry=entry, fingerprint="f")
+    page = html(batch_body([item], "en"))
+    assert "li_ming" in Links.of(page).text and "The __init__ `x` <b>" in Links.of(page).text

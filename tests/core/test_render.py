@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from html import escape
 
 import pytest
 
 from app.core.config import Template
 from app.core.entry import Report, Skip
 from app.core.grammar import parse_header, read_entry
-from app.core.render import render
+from app.core.render import render, shown_notes
 from tests.core.markdown import html
 
 DAY = dt.date(2025, 7, 6)
@@ -113,3 +114,69 @@ def test_hostile_title_cannot_leave_its_brackets(title: str) -> None:
     assert raw is not None and raw.link == ""
     page = html(block)
     assert "href=" not in page and "<script" not in page
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "label"),
+    [
+        ("title", "Why <b>bold</b> fails", "论文标题"),
+        ("venue", "<i>ICLR</i> 2024", "来源"),
+        ("name", "张<br>宇", "姓名"),
+        ("summary", "<details><summary>展开</summary>扩散模型。</details>", "论文简述"),
+    ],
+)
+def test_html_in_any_field_is_shown_as_text_and_said(field: str, value: str, label: str) -> None:
+    entry = FULL.model_copy(update={field: value})
+    notes = [str(n) for n in shown_notes(entry, "zh")]
+    tag = value[value.index("<") : value.index(">") + 1]
+    assert notes == [
+        f"{label}: 含有 HTML 标签（如 `{tag}`），README 中按原样显示为文字，不会折叠或生效"
+    ]
+    page = html(render(entry, Template()))
+    assert tag not in page and escape(tag, quote=False) in page
+
+
+def test_html_in_a_skip_reason_is_said_in_english_too() -> None:
+    notes = shown_notes(Skip(date=DAY, name="a", reason="<s>sick</s>"), "en")
+    assert [str(n) for n in notes] == [
+        "Reason: holds HTML tags (such as `<s>`); the README shows them as plain text, "
+        "they do not fold or take effect"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("summary", "tag", "items"),
+    [
+        ("贡献：\n- 一\n- 二", "ul", 2),
+        ("- 一\n- 二", "ul", 2),  # a list from the first line: every item is one
+        ("* 一\n* 二\n* 三", "ul", 3),
+        ("+ 一\n+ 二", "ul", 2),
+        ("1. 一\n2. 二", "ol", 2),
+        ("贡献：\n1) 一\n2) 二", "ol", 2),
+    ],
+)
+def test_a_list_in_a_summary_renders_as_written(summary: str, tag: str, items: int) -> None:
+    entry = FULL.model_copy(update={"summary": summary})
+    block = render(entry, Template())
+    page = html(block)
+    assert page.count(f"<{tag}>") == 1 and page.count("<li>") == items, page
+    assert shown_notes(entry, "zh") == ()
+    raw = read_entry(block.splitlines())
+    assert raw is not None and raw.summary.strip() == summary
+
+
+@pytest.mark.parametrize(
+    "summary",
+    [
+        "代码：\n```python\ndef f():\n    return 1\n```",
+        "~~~\nx = 1\n~~~",
+        "伪代码：\n\n    for x in xs:\n        f(x)",
+    ],
+)
+def test_a_code_block_in_a_summary_is_flattened_and_said(summary: str) -> None:
+    entry = FULL.model_copy(update={"summary": summary})
+    page = html(render(entry, Template()))
+    assert "<pre" not in page and page.count("<blockquote>") == 2
+    assert [n.field for n in shown_notes(entry, "zh")] == ["summary"]
+    assert "代码块" in shown_notes(entry, "zh")[0].message
+    assert "code block" in shown_notes(entry, "en")[0].message

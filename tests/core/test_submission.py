@@ -118,7 +118,10 @@ def test_the_same_entry_by_someone_else_is_refused_through_apply(seed: str) -> N
     [
         (
             "<details><summary>展开</summary>扩散模型。</details>",
-            ["论文简述: 含有 HTML 标签（如 <details>），README 中按原样显示为文字，不会折叠或生效"],
+            [
+                "论文简述: 含有 HTML 标签（如 `<details>`），"
+                "README 中按原样显示为文字，不会折叠或生效"
+            ],
         ),
         ("a < b 且 c > d。", []),  # a comparison is no tag
     ],
