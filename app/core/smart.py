@@ -45,6 +45,12 @@ _TEXT: dict[str, tuple[str, str]] = {
         "the link does not answer with an image ({detail}), so the README will not show it; "
         "paste the image itself into the issue instead",
     ),
+    "unreachable": (
+        "无法打开这个图片链接（不是公开地址，或没有及时响应），README 中可能不会显示；"
+        "请直接把图片粘贴到 issue 里上传",
+        "the image link could not be opened (not a public address, or no answer in time), "
+        "so the README may not show it; paste the image itself into the issue instead",
+    ),
     "failed": (
         "未能查到论文信息：{what}；已按填写内容生成记录",
         "no details about the paper: {what}; the entry uses what you typed",
@@ -119,7 +125,10 @@ def _note(field: Field, lang: Lang, message: str) -> Problem:
 
 
 def figure_note(check: FigureCheck, lang: Lang) -> Problem | None:
-    """A warning for a figure URL that answered with something other than an image."""
+    """A warning for a figure URL that answered with something other than an image, or that
+    could not be opened; only the verdict is told (no text from the answer)."""
+    if check.verdict == "unreachable":
+        return _note(FIGURE, lang, pick(_TEXT["unreachable"], lang))
     if check.verdict != "not_image":
         return None
     return _note(FIGURE, lang, pick(_TEXT["not_image"], lang, detail=check.detail))

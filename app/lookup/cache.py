@@ -1,8 +1,10 @@
 """Lookups remembered for 30 days in the queue's storage (SQLite or Redis), shared by workers.
 
 Rules:
-- Only what was found is remembered (a paper's metadata, a figure that is an image): a
-  failure is asked again next time, since services come back and papers get indexed.
+- A paper's metadata is remembered once found; a failed paper lookup is asked again next
+  time, since services come back and papers get indexed.
+- A figure's verdict is remembered whatever it is (image, not an image, unreachable), so
+  editing an issue again and again never makes the bot request a member's URL again.
 - A record older than ``DAYS`` is asked again and overwritten; records are JSON with the
   time they were written.
 """
@@ -23,6 +25,7 @@ from app.core.paper import FigureCheck, Found, PaperMeta
 from app.lookup.port import Lookup
 
 DAYS = 30
+_CHECKED = {"image", "not_image", "unreachable"}  # the verdicts of a request made (or refused)
 
 
 class KeyValue(Protocol):
@@ -75,11 +78,15 @@ class Cached:
 
     def figure(self, url: str) -> FigureCheck:
         key = "figure:" + hashlib.sha256(url.encode()).hexdigest()[:40]
-        if self._read(key) is not None:
-            return FigureCheck(url=url, verdict="image", detail="remembered")
+        hit = self._read(key)
+        if isinstance(hit, dict):
+            try:
+                return FigureCheck.model_validate({**hit, "url": url})
+            except ValidationError:
+                pass  # written by another version: ask again
         got = self.inner.figure(url)
-        if got.verdict == "image":
-            self._write(key, {"type": got.detail})
+        if got.verdict in _CHECKED:
+            self._write(key, got.model_dump(mode="json", exclude={"url"}))
         return got
 
     def _read(self, key: str) -> object | None:

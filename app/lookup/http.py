@@ -3,9 +3,9 @@
 Rules:
 - A lookup has one ``Deadline`` (5 s by default) shared by every request it makes and by
   the wait for a rate-limit slot; when the slot would come too late, no request is made.
-- The deadline bounds the whole exchange, not each socket read: the request runs on a worker
-  thread the caller stops waiting for at the deadline (the request itself then ends at its
-  next chunk, and only then frees its pacing slot); bodies over ``MAX_BODY`` are refused.
+- The deadline bounds the whole exchange: every socket operation ends by it (see ``wire``),
+  and the caller stops waiting for the worker thread at it; the pacing slot is taken and
+  released by the caller's thread. Bodies over ``MAX_BODY`` are refused.
 - Every answer is mapped to a typed ``LookupFailure`` or a body; nothing raises.
 """
 
@@ -17,11 +17,14 @@ from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as WaitedTooLong
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TypeVar
 
+import httpcore
 import httpx
 
 from app.core.paper import LookupFailure, Reason
+from app.lookup import wire
 
 MAX_BODY = 2 * 1024 * 1024
 T = TypeVar("T")
@@ -87,12 +90,10 @@ def within(deadline: Deadline, work: Callable[[], T], *, late: T) -> T:
 
 
 class Http:
-    """GET with a deadline; the body, or why there is none."""
+    """GET from the operator's endpoints with a deadline; the body, or why there is none."""
 
-    def __init__(self, *, user_agent: str, transport: httpx.BaseTransport | None = None) -> None:
-        self.client = httpx.Client(
-            headers={"User-Agent": user_agent}, transport=transport, follow_redirects=True
-        )
+    def __init__(self, *, user_agent: str) -> None:
+        self.headers = {"User-Agent": user_agent}
 
     def get(
         self,
@@ -105,52 +106,46 @@ class Http:
     ) -> bytes | LookupFailure:
         if pacing is not None and not pacing.acquire(deadline):
             return LookupFailure(reason="rate_limited", service=service, detail="no slot in time")
-
-        def run() -> bytes | LookupFailure:
-            try:
-                return self._get(url, service=service, deadline=deadline, params=params)
-            finally:
-                if pacing is not None:
-                    pacing.release()
-
         late: bytes | LookupFailure = LookupFailure(
             reason="timeout", service=service, detail="no answer in time"
         )
-        return within(deadline, run, late=late)
-
-    def _get(
-        self, url: str, *, service: str, deadline: Deadline, params: Mapping[str, str] | None
-    ) -> bytes | LookupFailure:
-        if deadline.remaining() <= 0:
-            return LookupFailure(reason="timeout", service=service, detail="no time left")
+        target = httpx.URL(url).copy_merge_params(params or {})
         try:
-            with self.client.stream(
-                "GET", url, params=params, timeout=deadline.remaining()
-            ) as response:
-                if response.status_code != 200:
-                    return _status_failure(service, response.status_code)
-                return _read(response, service, deadline)
-        except httpx.TimeoutException:
+            return within(deadline, partial(self._get, target, service, deadline), late=late)
+        finally:
+            if pacing is not None:
+                pacing.release()
+
+    def _get(self, url: httpx.URL, service: str, deadline: Deadline) -> bytes | LookupFailure:
+        read = partial(_body, service=service)
+        try:
+            return wire.fetch(
+                "GET", url, route=_trusted, headers=self.headers, deadline=deadline, read=read
+            )
+        except httpcore.TimeoutException:
             return LookupFailure(reason="timeout", service=service, detail="no answer in time")
-        except httpx.HTTPError as exc:
+        except wire.ERRORS as exc:
             return LookupFailure(reason="unavailable", service=service, detail=type(exc).__name__)
 
     def close(self) -> None:
-        self.client.close()
+        """Nothing is kept open between lookups."""
 
 
-def _status_failure(service: str, status: int) -> LookupFailure:
-    reason = _STATUS.get(status, "unavailable" if status >= 500 else "bad_response")
-    return LookupFailure(reason=reason, service=service, detail=f"HTTP {status}", status=status)
+def _trusted(url: httpx.URL) -> None:
+    """The operator's endpoints are trusted as configured: the system resolver's addresses."""
 
 
-def _read(response: httpx.Response, service: str, deadline: Deadline) -> bytes | LookupFailure:
+def _body(answer: httpcore.Response, *, service: str) -> bytes | LookupFailure:
+    if answer.status != 200:
+        reason = _STATUS.get(
+            answer.status, "unavailable" if answer.status >= 500 else "bad_response"
+        )
+        detail, status = f"HTTP {answer.status}", answer.status
+        return LookupFailure(reason=reason, service=service, detail=detail, status=status)
     chunks, size = [], 0
-    for chunk in response.iter_bytes():
+    for chunk in answer.iter_stream():
         size += len(chunk)
         if size > MAX_BODY:
             return LookupFailure(reason="bad_response", service=service, detail="answer too big")
-        if deadline.remaining() <= 0:
-            return LookupFailure(reason="timeout", service=service, detail="answer too slow")
         chunks.append(chunk)
     return b"".join(chunks)

@@ -12,12 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import httpx
-
 from app.core.links import PaperRef, recognise
 from app.core.paper import FigureCheck, Found, LookupFailure
-from app.lookup import arxiv, crossref, dblp, figures, openreview
-from app.lookup.http import Deadline, Http, Pacing, within
+from app.lookup import arxiv, crossref, dblp, openreview
+from app.lookup.figures import Figures
+from app.lookup.http import Deadline, Http, Pacing
 from app.lookup.port import Disabled, Lookup
 from app.lookup.settings import LookupSettings, load_lookup_settings
 
@@ -35,11 +34,12 @@ class HttpLookup:
         *,
         budget: float = BUDGET,
         pacing: tuple[Pacing, Pacing] = (ARXIV_PACING, DBLP_PACING),
-        transport: httpx.BaseTransport | None = None,
+        figures: Figures | None = None,
     ) -> None:
         self.settings, self.budget = settings, budget
         self.arxiv_pacing, self.dblp_pacing = pacing
-        self.http = Http(user_agent=settings.user_agent(), transport=transport)
+        self.http = Http(user_agent=settings.user_agent())
+        self.figures = figures or Figures(budget=budget)
 
     def lookup(self, link: str) -> Found:
         ref = recognise(link)
@@ -109,12 +109,11 @@ class HttpLookup:
         return body if isinstance(body, LookupFailure) else parse(body, ref)
 
     def figure(self, url: str) -> FigureCheck:
-        deadline = Deadline(self.budget)
-        late = FigureCheck(url=url, verdict="unreachable", detail="no answer in time")
-        return within(deadline, lambda: figures.check(self.http.client, url, deadline), late=late)
+        return self.figures.check(url)
 
     def close(self) -> None:
         self.http.close()
+        self.figures.close()
 
 
 def from_env() -> Lookup:

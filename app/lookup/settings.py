@@ -51,7 +51,8 @@ class LookupSettings(BaseSettings):
         return self.metadata == "on"
 
     def user_agent(self) -> str:
-        """A descriptive User-Agent (arXiv blocks anonymous clients); mailto for Crossref."""
+        """The metadata services' User-Agent (arXiv blocks anonymous clients), with the mailto
+        Crossref asks for; member URLs get ``figures.USER_AGENT``, which has no contact."""
         contact = f"; mailto:{self.mailto}" if self.mailto else ""
         return f"paperbot/{__version__} (reading-group README bot{contact})"
 

@@ -9,8 +9,8 @@ import pytest
 
 from app.core.config import Config
 from app.core.errors import InvalidSubmission
-from app.core.paper import Found, LookupFailure, PaperMeta
-from app.core.smart import paper_link, prepare
+from app.core.paper import FigureCheck, Found, LookupFailure, PaperMeta
+from app.core.smart import figure_note, paper_link, prepare
 from app.core.submission import build
 
 TODAY = dt.date(2025, 7, 14)
@@ -145,3 +145,33 @@ def test_no_lookup_says_nothing(found: Found | None) -> None:
 )
 def test_the_link_to_look_up(body: str | None, link: str | None) -> None:
     assert paper_link(body) == link
+
+
+@pytest.mark.parametrize(
+    ("verdict", "detail", "zh", "en"),
+    [
+        ("image", "image/png", None, None),
+        ("trusted", "", None, None),
+        ("unchecked", "busy", None, None),
+        (
+            "not_image",
+            "HTTP 404",
+            "链接打开的不是图片（HTTP 404）",
+            "does not answer with an image",
+        ),
+        ("unreachable", "refused", "无法打开这个图片链接", "could not be opened"),
+        ("unreachable", "ReadTimeout", "不是公开地址，或没有及时响应", "no answer in time"),
+    ],
+)
+def test_a_figure_note_tells_the_verdict_only(
+    verdict: str, detail: str, zh: str | None, en: str | None
+) -> None:
+    check = FigureCheck(url="http://127.0.0.1/x.png", verdict=verdict, detail=detail)  # type: ignore[arg-type]
+    notes = {lang: figure_note(check, lang) for lang in ("zh", "en")}
+    if zh is None:
+        assert notes == {"zh": None, "en": None}
+        return
+    said = {lang: note.message for lang, note in notes.items() if note}
+    assert zh in said["zh"] and en in said["en"]
+    if verdict == "unreachable":
+        assert detail not in said["zh"] + said["en"] and "127.0.0.1" not in said["en"]

@@ -16,6 +16,8 @@ from app.lookup.fake.server import FakeMetadata
 from app.lookup.http import Pacing
 from app.lookup.resolve import HttpLookup
 from tests.fakes import MEMBER, REPO
+from tests.lookup.listeners import answer, listening
+from tests.lookup.stand_ins import figures_for
 
 FER = "Understanding and Mitigating Annotation Bias in Facial Expression Recognition"
 SINKS = "Efficient Streaming Language Models with Attention Sinks"
@@ -23,7 +25,10 @@ SINKS = "Efficient Streaming Language Models with Attention Sinks"
 
 @pytest.fixture
 def smart(ctx: Context, services: FakeMetadata) -> Iterator[Context]:
-    lookup = HttpLookup(services.settings(), budget=1.0, pacing=(Pacing(0), Pacing(0)))
+    figures = figures_for(services.base_url, budget=1.0)
+    lookup = HttpLookup(
+        services.settings(), budget=1.0, pacing=(Pacing(0), Pacing(0)), figures=figures
+    )
     yield dataclasses.replace(ctx, lookup=lookup)
     lookup.close()
 
@@ -106,6 +111,56 @@ def test_a_figure_that_is_a_page_gets_a_warning(
     assert "**论文框架图**: 链接打开的不是图片（text/html）" in status
     status, _, _ = file(gh, smart, body("https://x.org/q", title="U", figure=image))
     assert "论文框架图" not in status
+
+
+UNREACHABLE = (
+    "- **论文框架图**: 无法打开这个图片链接（不是公开地址，或没有及时响应），"
+    "README 中可能不会显示；请直接把图片粘贴到 issue 里上传"
+)
+
+
+def figure_lines(status: str) -> list[str]:
+    return [line for line in status.split("\n") if "论文框架图" in line]
+
+
+def test_a_figure_url_into_the_servers_network_is_refused_and_only_that_is_said(
+    gh: FakeGitHub, smart: Context, services: FakeMetadata
+) -> None:
+    with listening(answer("200 OK", "Content-Type: image/png", "X-Secret: s3cr3t")) as quiet:
+        moved = answer("302 Found", f"Location: http://127.0.0.1:{quiet.port}/x.png")
+        with listening(moved) as stand_in:
+            figures = figures_for(services.base_url, stand_in.base_url, budget=1.0)
+            lookup = HttpLookup(services.settings(), budget=1.0, figures=figures)
+            bot = dataclasses.replace(smart, lookup=lookup)
+            for n, url in enumerate(
+                [
+                    f"http://127.0.0.1:{quiet.port}/x.png",
+                    f"http://2130706433:{quiet.port}/x.png",
+                    "http://169.254.169.254/latest/meta-data/x.png",
+                    stand_in.base_url + "/x.png",  # redirected to the listener
+                ]
+            ):
+                status, pr, _ = file(gh, bot, body(f"https://x.org/{n}", title=f"T{n}", figure=url))
+                assert figure_lines(status) == [UNREACHABLE] and "s3cr3t" not in status + pr
+            lookup.close()
+    assert (quiet.connections, quiet.received) == (0, b"")
+
+
+def test_no_text_from_a_figure_answer_reaches_github(
+    gh: FakeGitHub, smart: Context, services: FakeMetadata
+) -> None:
+    leaky = answer("200 OK", "Content-Type: text/s3cr3t-token", "X-Token: s3cr3t")
+    with listening(leaky) as stand_in:
+        figures = figures_for(services.base_url, stand_in.base_url, budget=1.0)
+        lookup = HttpLookup(services.settings(), budget=1.0, figures=figures)
+        bot = dataclasses.replace(smart, lookup=lookup)
+        status, pr, readme = file(
+            gh, bot, body("https://x.org/p", title="T", figure=stand_in.base_url + "/f.png")
+        )
+        lookup.close()
+    note = "链接打开的不是图片（HTTP 200），README 中不会显示；请直接把图片粘贴到 issue 里上传"
+    assert figure_lines(status) == [f"- **论文框架图**: {note}"]
+    assert "s3cr3t" not in status + pr + readme
 
 
 def test_without_lookups_nothing_is_asked(

@@ -10,6 +10,7 @@ import pytest
 from app.lookup.fake.server import FakeMetadata
 from app.lookup.http import Pacing
 from app.lookup.resolve import HttpLookup
+from tests.lookup.stand_ins import figures_for
 
 
 @pytest.fixture
@@ -21,7 +22,10 @@ def make_lookup(services: FakeMetadata) -> Iterator[Callable[..., HttpLookup]]:
         budget: float = 2.0, pacing: tuple[Pacing, Pacing] | None = None, **changes: str
     ) -> HttpLookup:
         port = HttpLookup(
-            services.settings(**changes), budget=budget, pacing=pacing or (Pacing(0), Pacing(0))
+            services.settings(**changes),
+            budget=budget,
+            pacing=pacing or (Pacing(0), Pacing(0)),
+            figures=figures_for(services.base_url, budget=budget),
         )
         made.append(port)
         return port

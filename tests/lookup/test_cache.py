@@ -1,6 +1,11 @@
-"""Lookups remembered for 30 days: found metadata and images only, keyed by the paper."""
+"""Lookups remembered for 30 days: found metadata (keyed by the paper) and every figure verdict."""
 
 from __future__ import annotations
+
+import hashlib
+import json
+
+import pytest
 
 from app.core.paper import FigureCheck, Found, LookupFailure, PaperMeta
 from app.lookup.cache import Cached, MemoryKeyValue
@@ -81,10 +86,26 @@ def test_unreadable_records_are_asked_again() -> None:
     assert inner.asked == 4
 
 
-def test_figures_that_are_images_are_remembered() -> None:
-    image, page = Counting(figure="image"), Counting(figure="not_image")
-    for inner in (image, page):
-        cached = Cached(inner, MemoryKeyValue())
-        cached.figure("https://example.org/a.png")
-        cached.figure("https://example.org/a.png")
-    assert (image.asked, page.asked) == (1, 2)
+@pytest.mark.parametrize(
+    ("verdict", "asked"),
+    [
+        ("image", 1),
+        ("not_image", 1),  # negative verdicts too: editing an issue asks no URL again
+        ("unreachable", 1),
+        ("unchecked", 2),  # no request was made (lookups off, or every worker busy)
+        ("trusted", 2),  # no request is made
+    ],
+)
+def test_figure_verdicts_are_remembered(verdict: str, asked: int) -> None:
+    inner, store = Counting(figure=verdict), MemoryKeyValue()
+    first = Cached(inner, store).figure("https://example.org/a.png")
+    again = Cached(inner, store).figure("https://example.org/a.png")
+    assert inner.asked == asked and again == first
+
+
+def test_a_figure_record_of_another_version_is_asked_again() -> None:
+    inner, store, clock = Counting(figure="image"), MemoryKeyValue(), Clock()
+    key = "figure:" + hashlib.sha256(b"https://example.org/a.png").hexdigest()[:40]
+    store.write(key, json.dumps({"at": clock.now, "value": {"type": "image/png"}}).encode())
+    assert Cached(inner, store, clock=clock).figure("https://example.org/a.png").verdict == "image"
+    assert inner.asked == 1

@@ -1,8 +1,16 @@
-"""Pacing: one request per interval, and never a wait past the lookup's deadline."""
+"""Pacing: one request per interval, never a wait past the lookup's deadline, taken and
+released by one thread; a request to a slow service ends, socket closed, at the deadline."""
 
 from __future__ import annotations
 
-from app.lookup.http import Deadline, Pacing
+import threading
+import time
+
+import pytest
+
+from app.core.paper import LookupFailure
+from app.lookup.http import Deadline, Http, Pacing
+from tests.lookup.listeners import SLOW, answer, listening
 
 
 class Clock:
@@ -46,3 +54,42 @@ def test_one_request_at_a_time() -> None:
     assert pacing.acquire(Deadline(5.0, clock=clock))
     assert not pacing.acquire(Deadline(0.05))  # the first still holds the connection
     pacing.release()
+
+
+class Threads(Pacing):
+    """Pacing that notes which thread takes and which releases the slot."""
+
+    def __init__(self) -> None:
+        super().__init__(0.0)
+        self.threads: list[int] = []
+
+    def acquire(self, deadline: Deadline) -> bool:
+        self.threads.append(threading.get_ident())
+        return super().acquire(deadline)
+
+    def release(self) -> None:
+        self.threads.append(threading.get_ident())
+        super().release()
+
+
+@pytest.mark.parametrize(("sent", "drip"), [(SLOW, 0.02), (SLOW[:30], 0.02)])
+def test_a_slow_service_is_cut_off_at_the_deadline(sent: bytes, drip: float) -> None:
+    pacing = Threads()
+    with listening(sent, drip=drip) as slow:
+        started = time.monotonic()
+        got = Http(user_agent="t").get(
+            slow.base_url + "/api", service="arXiv", deadline=Deadline(1.0), pacing=pacing
+        )
+        free, waited = not pacing.lock.locked(), time.monotonic() - started
+        time.sleep(0.2)
+        closed = list(slow.closed_at)
+    assert isinstance(got, LookupFailure) and got.reason == "timeout" and waited < 1.3
+    assert free and pacing.threads == [threading.get_ident()] * 2
+    assert closed and closed[0] - started < 1.3
+
+
+def test_a_service_answer_with_too_many_headers_is_not_read() -> None:
+    many = answer("200 OK", *[f"X-{i}: 1" for i in range(100)], body=b"{}")
+    with listening(many) as service:
+        got = Http(user_agent="t").get(service.base_url, service="DBLP", deadline=Deadline(1.0))
+    assert isinstance(got, LookupFailure) and got.reason == "unavailable"
