@@ -109,7 +109,7 @@ class Week:
         return number
 
     def show_dashboard(self) -> int:
-        found = find_dashboard(self.ctx.port)
+        found = find_dashboard(self.ctx.port, self.ctx.ledger)
         assert found is not None
         print(say("dashboard", self.lang, n=found.number, title=found.title))
         print(self.story.shown(found.body or ""))

@@ -3,14 +3,16 @@
 Rules:
 - The dashboard is the issue authored by the bot's own login whose body starts with
   ``dashboard.MARK``; a copied marker in anyone else's issue is ignored, and the title never
-  counts. It is looked up before it is created, so there is never a second one.
+  counts. Its number is kept in the ledger (shared by every worker, kept across restarts)
+  and it is looked up before it is created, so there is never a second one.
 - Its body is written only when its text changed, and at most once per ``THROTTLE`` per
-  repository: the last write's time is stamped in the body; a refresh inside the window
-  marks the repository dirty in the ledger and the next tick writes it.
-- A reminder mentions each login at most once per week: the week and each login are
-  claimed in the ledger (the queue's storage: shared by every worker, kept across restarts)
-  and the bot's earlier reminder comments for the week are read; a failed post releases
-  the claims. Members with ``remind: false`` and names without a login are never mentioned.
+  repository: the last write's time is stamped in the body; a refresh inside the window, or
+  one that fails, marks the repository dirty in the ledger and the next tick writes it.
+- A reminder mentions each login at most once per week: each login is claimed in the
+  ledger just before the post, and every claim is released when anything fails; the bot's
+  earlier reminder comments for the week are read; the week is recorded as reminded once
+  the post is made. A failed tick releases its day, so the next tick does it again.
+  Members with ``remind: false`` and names without a login are never mentioned.
 - A new submission writes nothing here: the dashboard follows pushes, the daily tick and
   the reminder time.
 """
@@ -28,16 +30,15 @@ from app.core.board import Board, Pending, board, to_remind
 from app.core.config import Config
 from app.core.dashboard import MARK, reminder, render, title
 from app.core.week import due_reminder, local
-from app.flows.context import Context, repo_config
+from app.flows.context import Context, Ledger, repo_config
 from app.flows.routing import Payload, Router, Task, base_args
-from app.github.port import GitHubError, Gone, Issue, Pull, RepoPort
+from app.github.port import Gone, Issue, Pull, RepoPort
 
 THROTTLE = dt.timedelta(minutes=10)
 PAGE = 100
 _STAMP = "<!-- paperbot:written {at} -->"
 _STAMPED = re.compile(r"\n*<!-- paperbot:written (\S+) -->\s*$")
 _REMINDED = re.compile(r"<!-- paperbot:reminder (\S+) ([\w,\-]*) -->")
-_KNOWN: dict[str, int] = {}  # repository → dashboard issue number, verified on every use
 
 router = Router()
 
@@ -59,7 +60,11 @@ def refresh(ctx: Context) -> str:
     config = repo_config(ctx.port, ctx.base)
     if not wanted(config):
         return "dashboard off"
-    return _write(ctx, config, _facts(ctx, config))[1]
+    try:
+        return _write(ctx, config, _facts(ctx, config))[1]
+    except BaseException:
+        ctx.ledger.claim(f"weekly:{ctx.port.full_name}:dirty")  # the next tick writes it
+        raise
 
 
 def tick(ctx: Context) -> str:
@@ -69,21 +74,29 @@ def tick(ctx: Context) -> str:
         return "weekly off"
     now, repo = ctx.now(), ctx.port.full_name
     week = due_reminder(now, config)
-    if week is not None and not ctx.ledger.claim(f"weekly:{repo}:reminded:{week}"):
+    if week is not None and ctx.ledger.read(f"weekly:{repo}:reminded") == _day(week):
         week = None
-    daily = ctx.ledger.claim(f"weekly:{repo}:refreshed:{local(now, config.timezone).date()}")
-    dirty = ctx.ledger.take(f"weekly:{repo}:dirty")
+    day = f"weekly:{repo}:refreshed:{local(now, config.timezone).date()}"
+    daily, dirty = ctx.ledger.claim(day), ctx.ledger.take(f"weekly:{repo}:dirty")
     if not (daily or dirty or week):
         return "nothing due"
-    facts = _facts(ctx, config)
-    issue, outcome = _write(ctx, config, facts)
-    if week is None:
-        return outcome
     try:
-        return f"{outcome}; {_remind(ctx, config, facts, issue, week)}"
-    except GitHubError:
-        ctx.ledger.take(f"weekly:{repo}:reminded:{week}")
+        facts = _facts(ctx, config)
+        issue, outcome = _write(ctx, config, facts)
+        if week is not None:
+            outcome = f"{outcome}; {_remind(ctx, config, facts, issue, week)}"
+    except Gone:
+        raise  # no README, or no repository: nothing to write until something changes
+    except BaseException:
+        if daily:
+            ctx.ledger.take(day)
+        ctx.ledger.claim(f"weekly:{repo}:dirty")
         raise
+    return outcome
+
+
+def _day(day: dt.date) -> bytes:
+    return day.isoformat().encode()
 
 
 def _facts(ctx: Context, config: Config) -> Board:
@@ -114,11 +127,11 @@ def pending(pulls: list[Pull]) -> list[Pending]:
 def _write(ctx: Context, config: Config, facts: Board) -> tuple[Issue, str]:
     text, name = render(facts, config.language), title(config)
     port, now = ctx.port, ctx.now()
-    found = find_dashboard(port)
+    found = find_dashboard(port, ctx.ledger)
     stamped = f"{text}\n{_STAMP.format(at=now.astimezone(dt.UTC).isoformat())}\n"
     if found is None:
         created = port.create_issue(title=name, body=stamped)
-        _KNOWN[port.full_name] = created.number
+        ctx.ledger.write(_board_key(port), str(created.number).encode())
         return created, "dashboard created"
     if _STAMPED.sub("", found.body or "").strip() == text.strip() and found.title == name:
         return found, "dashboard unchanged"
@@ -139,22 +152,27 @@ def _stamp(body: str) -> dt.datetime | None:
         return None
 
 
-def find_dashboard(port: RepoPort) -> Issue | None:
-    """The bot's own dashboard issue (open or closed), or None."""
-    bot = port.bot_login()
-    known = _KNOWN.get(port.full_name)
-    if known is not None:
+def _board_key(port: RepoPort) -> str:
+    return f"weekly:{port.full_name}:dashboard"
+
+
+def find_dashboard(port: RepoPort, ledger: Ledger) -> Issue | None:
+    """The bot's own dashboard issue (open or closed), or None; its number is kept in
+    ``ledger``, checked on every use."""
+    bot, known = port.bot_login(), ledger.read(_board_key(port))
+    if known is not None and known.isdigit():
         try:
-            issue = port.get_issue(known)
+            issue = port.get_issue(int(known))
         except Gone:
             issue = None
         if issue is not None and _ours(issue, bot):
+            ledger.write(_board_key(port), known)  # kept while in use
             return issue
     for page in count(1):
         batch = port.issues_by(bot, page=page)
         hit = next((i for i in batch if _ours(i, bot)), None)
         if hit is not None:
-            _KNOWN[port.full_name] = hit.number
+            ledger.write(_board_key(port), str(hit.number).encode())
             return hit
         if len(batch) < PAGE:
             return None
@@ -171,16 +189,16 @@ def _remind(ctx: Context, config: Config, facts: Board, issue: Issue, week: dt.d
     done = _mentioned(ctx.port, issue, week)
     keys = {login: f"weekly:{ctx.port.full_name}:remind:{week}:{login}" for login in logins}
     fresh = [x for x in logins if x not in done and ctx.ledger.claim(keys[x])]
-    if not fresh:
-        return "nobody to remind"
-    body = reminder(week, logins=fresh, names=names, lang=config.language)
-    try:
-        ctx.port.add_comment(issue.number, body)
-    except GitHubError:
-        for login in fresh:
-            ctx.ledger.take(keys[login])
-        raise
-    return f"reminded {len(fresh)}"
+    if fresh:
+        body = reminder(week, logins=fresh, names=names, lang=config.language)
+        try:
+            ctx.port.add_comment(issue.number, body)
+        except BaseException:
+            for login in fresh:
+                ctx.ledger.take(keys[login])
+            raise
+    ctx.ledger.write(f"weekly:{ctx.port.full_name}:reminded", _day(week))
+    return f"reminded {len(fresh)}" if fresh else "nobody to remind"
 
 
 def _mentioned(port: RepoPort, issue: Issue, week: dt.date) -> set[str]:

@@ -92,7 +92,7 @@ def test_a_copied_marker_or_title_in_someone_elses_issue_is_not_the_dashboard(
     fake = gh.create_issue(REPO, title="📚 精读看板", body=MARK + "\nmine", login=MEMBER)
     ctx = context(clients, Clock(DUE))
     assert refresh(ctx) == "dashboard created"
-    found = find_dashboard(ctx.port)
+    found = find_dashboard(ctx.port, ctx.ledger)
     assert found is not None and found.number != fake["number"]
     assert gh.repos[REPO].issues[fake["number"]]["body"] == MARK + "\nmine"  # untouched
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import subprocess
+import sys
 import threading
 import uuid
 from collections.abc import Callable, Iterator
@@ -15,7 +17,7 @@ from huey.storage import RedisStorage
 
 from app.flows.routing import Task
 from app.github.fake.pulls import push_file
-from app.github.fake.server import FakeGitHub
+from app.github.fake.server import FakeGitHub, Fault
 from app.service.jobs import Worker, register
 from app.service.queue import JobQueue, PaperbotHuey, make_huey
 from app.service.settings import Settings
@@ -104,3 +106,83 @@ def test_the_periodic_tick_visits_every_known_repository(tmp_path: Path, gh: Fak
     tasks["weekly_all"].call_local()
     queued = sorted((t.name, t.kwargs["repo"]) for t in huey.pending())
     assert queued == [("weekly", REPO), ("weekly", "group/other")]
+
+
+class Clock:
+    def __init__(self, at: dt.datetime) -> None:
+        self.at = at
+
+    def __call__(self) -> dt.datetime:
+        return self.at
+
+
+def attempt(w: Worker, job: str = "weekly") -> str:
+    """One run of ``job``; "retry" when it failed and Huey would run it again."""
+    try:
+        return w.run(job, repo=REPO, installation=None, base="main")
+    except RetryTask:
+        return "retry"
+
+
+def test_a_failed_dashboard_write_keeps_the_repository_dirty(
+    gh: FakeGitHub, store: Callable[[], PaperbotHuey]
+) -> None:
+    push_file(gh, REPO, branch="main", path=".github/paperbot.yml", text="dashboard: true\n")
+    clock = Clock(DUE - dt.timedelta(days=2))
+    w = Worker(settings_for(gh), store(), clock=lambda zone: TODAY, now=clock)
+    assert attempt(w) == "dashboard created"
+    clock.at += dt.timedelta(days=7)  # a new week: the dashboard's text changes
+    gh.faults.append(Fault("issue", 502, method="PATCH"))
+    assert attempt(w, "regenerate") == "retry"  # a push's refresh fails
+    assert attempt(w) == "dashboard updated"  # the next tick writes it
+    clock.at += dt.timedelta(days=7)
+    gh.faults.append(Fault("issue", 502, method="PATCH"))
+    assert attempt(w) == "retry"  # the day's refresh fails ...
+    assert attempt(w) == "dashboard updated"  # ... and the next tick does it again
+    w.clients.close()
+
+
+def test_a_failure_before_the_post_does_not_lose_the_weeks_reminder(
+    gh: FakeGitHub, store: Callable[[], PaperbotHuey]
+) -> None:
+    push_file(gh, REPO, branch="main", path=".github/paperbot.yml", text=CONFIG)
+    w = worker(gh, store())
+    gh.faults.append(Fault("issues", 502, method="POST"))  # creating the dashboard fails
+    assert attempt(w) == "retry"
+    assert attempt(w) == "dashboard created; reminded 2"
+    gh.faults.append(Fault("comments", 502, method="POST"))
+    assert attempt(w) == "nothing due" and len(reminders(gh)) == 1
+    w.clients.close()
+
+
+TICK = """
+import datetime as dt, sys
+from app.service.jobs import Worker
+from app.service.queue import make_huey
+from app.service.settings import Settings
+s = Settings(GITHUB_TOKEN="t", GITHUB_API_URL=sys.argv[1], PAPERBOT_DATA_DIR=sys.argv[2],
+             PAPERBOT_WRITE_INTERVAL=0)
+at = dt.datetime.fromisoformat(sys.argv[3])
+w = Worker(s, make_huey(s), now=lambda: at)
+print(w.run("weekly", repo="group/log", installation=None, base="main"))
+"""
+
+
+def test_a_restarted_worker_finds_the_dashboard_the_lists_do_not_show_yet(
+    gh: FakeGitHub, tmp_path: Path
+) -> None:
+    push_file(gh, REPO, branch="main", path=".github/paperbot.yml", text="dashboard: true\n")
+
+    def tick_in_a_new_process(at: dt.datetime) -> str:
+        args = [gh.base_url, str(tmp_path), at.isoformat()]
+        got = subprocess.run(
+            [sys.executable, "-c", TICK, *args], capture_output=True, text=True, check=False
+        )
+        assert got.returncode == 0, got.stderr
+        return got.stdout.strip()
+
+    assert tick_in_a_new_process(DUE) == "dashboard created"
+    (board,) = [i for i in gh.repos[REPO].issues.values() if i["user"]["login"] == "group-bot"]
+    gh.repos[REPO].unlisted.add(board["number"])  # GitHub's lists lag behind the create
+    later = tick_in_a_new_process(DUE + dt.timedelta(days=8))
+    assert later == "dashboard updated" and len(gh.repos[REPO].issues) == 1

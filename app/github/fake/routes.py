@@ -141,6 +141,7 @@ def list_issues(
         if (state == "all" or i["state"] == state)
         and i.get("updated_at", "") >= since
         and creator in ("", i["user"]["login"])
+        and i["number"] not in repo.unlisted
     ]
     found.sort(key=lambda i: i["number"], reverse=q.get("direction", ["desc"])[0] == "desc")
     return 200, gh.paged(m.string, q, [gh.issue_json(repo, i) for i in found])

@@ -59,6 +59,7 @@ class Repo:
     permissions: dict[str, str] = field(default_factory=dict)
     next_number: int = 1
     deleted: set[int] = field(default_factory=set)
+    unlisted: set[int] = field(default_factory=set)  # issues the lists do not show yet (lag)
 
 
 @dataclass
