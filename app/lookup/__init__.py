@@ -1,1 +1,1 @@
-"""Paper metadata lookups: the port, httpx adapters for arXiv, Crossref, OpenReview and DBLP."""
+"""Paper metadata lookups (arXiv, Crossref, OpenReview, DBLP over HTTP) and figure checks."""

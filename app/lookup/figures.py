@@ -17,6 +17,7 @@ Rules:
 from __future__ import annotations
 
 import re
+import ssl
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as WaitedTooLong
@@ -44,9 +45,15 @@ class Figures:
     """Figure checks on their own bounded pool; see the module rules."""
 
     def __init__(
-        self, *, outbound: Outbound | None = None, budget: float = BUDGET, workers: int = WORKERS
+        self,
+        *,
+        outbound: Outbound | None = None,
+        budget: float = BUDGET,
+        workers: int = WORKERS,
+        tls: ssl.SSLContext | None = None,
     ) -> None:
         self.outbound, self.budget, self.workers = outbound or Outbound(), budget, workers
+        self.tls = tls  # None: certifi's CAs
         self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="figure")
         self.lock, self.busy = threading.Lock(), 0
 
@@ -65,6 +72,8 @@ class Figures:
             return job.result(timeout=deadline.remaining())
         except WaitedTooLong:
             return _unreachable(url, "no answer in time")
+        except Exception as exc:  # a member's URL never fails a submission
+            return _unreachable(url, type(exc).__name__)
 
     def running(self) -> int:
         """How many checks hold a worker now."""
@@ -88,7 +97,9 @@ class Figures:
 
     def _ask(self, method: str, url: str, deadline: Deadline) -> tuple[int, str]:
         route, headers = self.outbound.route, {"User-Agent": USER_AGENT}
-        return wire.fetch(method, url, route=route, headers=headers, deadline=deadline, read=_head)
+        return wire.fetch(
+            method, url, route=route, headers=headers, deadline=deadline, read=_head, tls=self.tls
+        )
 
     def close(self) -> None:
         self.pool.shutdown(wait=False)

@@ -136,6 +136,7 @@ def exchange(
     headers: Mapping[str, str],
     deadline: Deadline,
     pin: Sequence[IP] | None = None,
+    tls: ssl.SSLContext | None = None,
 ) -> Iterator[httpcore.Response]:
     """One request and its answer's head (the body is the caller's to read, or not)."""
     host = url.raw_host.decode("ascii")
@@ -145,7 +146,7 @@ def exchange(
     )
     limit = deadline.remaining()
     timeouts = {"connect": limit, "read": limit, "write": limit, "pool": limit}
-    with httpcore.ConnectionPool(ssl_context=_TLS, network_backend=backend) as pool:
+    with httpcore.ConnectionPool(ssl_context=tls or _TLS, network_backend=backend) as pool:
         with pool.stream(
             method,
             target,
@@ -169,13 +170,16 @@ def fetch(
     headers: Mapping[str, str],
     deadline: Deadline,
     read: Callable[[httpcore.Response], T],
+    tls: ssl.SSLContext | None = None,
 ) -> T:
     """``read`` of the answer at ``url`` after redirects, each hop's addresses from ``route``
-    (None: the system resolver's, for trusted endpoints). Raises one of ``ERRORS``."""
+    (None: the system resolver's, for trusted endpoints); ``tls`` trusts other CAs than
+    certifi's (tests). Raises one of ``ERRORS``."""
     target = httpx.URL(url)
     for _ in range(MAX_REDIRECTS + 1):
         pin = route(target)
-        with exchange(method, target, headers=headers, deadline=deadline, pin=pin) as answer:
+        opened = exchange(method, target, headers=headers, deadline=deadline, pin=pin, tls=tls)
+        with opened as answer:
             location = header(answer, "location") if answer.status in _REDIRECTS else ""
             if not location:
                 return read(answer)

@@ -4,6 +4,7 @@ answers with canned bytes (optionally one byte at a time), each recording what h
 from __future__ import annotations
 
 import socket
+import ssl
 import threading
 import time
 from collections.abc import Iterator
@@ -17,9 +18,11 @@ class Listener:
 
     answer: bytes = b""
     drip: float = 0.0
+    tls: ssl.SSLContext | None = None
     port: int = 0
     connections: int = 0
     received: bytes = b""
+    names: list[str] = field(default_factory=list)  # server names asked for in TLS (SNI)
     closed_at: list[float] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -30,6 +33,12 @@ class Listener:
     def serve(self, conn: socket.socket) -> None:
         with self.lock:
             self.connections += 1
+        if self.tls is not None:
+            try:
+                conn = self.tls.wrap_socket(conn, server_side=True)
+            except OSError:  # the client refused the certificate
+                conn.close()
+                return
         with conn:
             conn.settimeout(30)
             request = conn.recv(65536)
@@ -53,11 +62,15 @@ class Listener:
 
 
 @contextmanager
-def listening(answer: bytes = b"", *, drip: float = 0.0) -> Iterator[Listener]:
-    """A ``Listener`` accepting on an ephemeral port until the block ends."""
+def listening(
+    answer: bytes = b"", *, drip: float = 0.0, tls: ssl.SSLContext | None = None
+) -> Iterator[Listener]:
+    """A ``Listener`` accepting on an ephemeral port until the block ends (HTTPS with ``tls``)."""
     server = socket.create_server(("127.0.0.1", 0))
     server.settimeout(0.05)
-    listener = Listener(answer=answer, drip=drip, port=server.getsockname()[1])
+    listener = Listener(answer=answer, drip=drip, tls=tls, port=server.getsockname()[1])
+    if tls is not None:
+        tls.sni_callback = lambda _sock, name, _ctx: listener.names.append(name or "")
     stop = threading.Event()
 
     def accept() -> None:

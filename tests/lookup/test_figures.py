@@ -209,3 +209,13 @@ def test_only_our_own_words_come_back() -> None:
         got = figures.check(stand_in.base_url + "/figure.png")
         figures.close()
     assert (got.verdict, got.detail) == ("not_image", "HTTP 200")
+
+
+def test_a_check_that_breaks_is_unreachable_not_an_error() -> None:
+    def broken(host: str) -> list[IP]:
+        raise ValueError(host)
+
+    figures = figures_for(resolve=broken)
+    got = figures.check("https://example.org/figure.png")
+    figures.close()
+    assert (got.verdict, got.detail) == ("unreachable", "ValueError")
