@@ -113,6 +113,21 @@ def test_a_failed_lookup_never_blocks(failure: LookupFailure, says: str) -> None
     assert says in str(got.notes[-1])
 
 
+@pytest.mark.parametrize(
+    ("failure", "says"),
+    [
+        (LookupFailure(reason="unavailable", service="arXiv"), "could not reach arXiv"),
+        (LookupFailure(reason="not_found", service="arXiv"), "arXiv does not know this paper"),
+        (LookupFailure(reason="timeout", service="DBLP"), "DBLP did not answer in time"),
+    ],
+)
+def test_a_failed_lookup_says_what_happened_in_english(failure: LookupFailure, says: str) -> None:
+    got = build(form(title="Typed"), config=Config(language="en"), today=TODAY, paper=failure)
+    assert str(got.notes[-1]) == (
+        f"Paper link: no details about the paper: {says}; the entry uses what you typed"
+    )
+
+
 def test_no_title_and_no_metadata_asks_for_the_title_and_says_why() -> None:
     failure = LookupFailure(reason="timeout", service="arXiv")
     with pytest.raises(InvalidSubmission) as info:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
@@ -16,8 +15,8 @@ from app.core.links import PaperRef
 from app.core.paper import LookupFailure, PaperMeta, plain
 from app.lookup import arxiv, crossref, dblp, openreview
 from app.lookup.fake.server import DATA
+from tests.lookup.recorded import REAL, recorded
 
-REAL = Path(__file__).parent / "realdata"
 SINKS = PaperRef("arxiv", "2309.17453")
 Parse = Callable[[bytes], object]
 PARSERS: dict[str, Parse] = {
@@ -42,6 +41,7 @@ XML_SEEDS = {
         (DATA / "arxiv-2309.17453.xml").read_bytes(),
         (DATA / "arxiv-1706.03762.xml").read_bytes(),
         next((REAL / "arxiv_old").glob("*.xml")).read_bytes(),
+        recorded(next((REAL / "arxiv").glob("id_astro-ph_0601001_*.json")))[1],
     ],
     "dblp_record": [(DATA / "dblp-rec-conf_cvpr_HeZRS16.xml").read_bytes()],
 }

@@ -17,20 +17,13 @@ from app.core.submission import build
 from app.lookup import arxiv, crossref, dblp
 from app.lookup.fake.server import FakeMetadata
 from app.lookup.resolve import HttpLookup
+from tests.lookup.recorded import REAL, recorded
 
-REAL = Path(__file__).parent / "realdata"
 ARXIV = sorted((REAL / "arxiv").glob("*.json"))
 CROSSREF = sorted((REAL / "crossref" / "works").glob("*.json"))
 DBLP = sorted((REAL / "dblp").glob("*.json"))
 _MARKUP = re.compile(r"<|&#?\w+;|\s\s|^\s|\s$")
 _ABS = re.compile(rb"<id>https?://arxiv\.org/abs/(.+?)(v\d+)?</id>")
-
-
-def recorded(path: Path) -> tuple[int, bytes]:
-    """A recorded arXiv answer: its status and body. The recorder kept the UTF-8 body as
-    Latin-1 text (``ω`` reads ``Ï\\x89``), so encoding it back gives the bytes arXiv sent."""
-    data = json.loads(path.read_text(encoding="utf-8"))
-    return data["status_code"], data["body"].encode("latin-1")
 
 
 def markup_free(meta: PaperMeta) -> None:
