@@ -5,7 +5,9 @@ Rules:
   the deadline, and none starts after it: an exchange is over, its socket closed, by the
   deadline, in whatever thread runs it (only the system resolver cannot be cut short).
 - A pinned exchange connects only to the addresses it was given, for the one host it was
-  given; TLS still checks the certificate against that host name (SNI and Host are the name).
+  given, never through a proxy; TLS still checks the certificate against that host name
+  (SNI and Host are the name). An exchange not pinned (the operator's endpoints) honours
+  HTTP(S)_PROXY and NO_PROXY as httpx does.
 - Answers are bounded: at most ``MAX_HEADERS`` header lines of ``MAX_HEADER_BYTES`` in all,
   and a pinned exchange reads at most ``MAX_HEADER_BYTES`` from the socket per hop.
 - Redirects are followed by ``fetch`` itself, at most ``MAX_REDIRECTS``, each hop routed anew.
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import ssl
 import typing
+import urllib.request
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import TypeVar
@@ -99,7 +102,7 @@ class _Backend(httpcore.NetworkBackend):
     """Connections for one exchange: to ``pin``'s addresses when given, for ``host`` only."""
 
     def __init__(self, deadline: Deadline, *, host: str, pin: Sequence[IP] | None, budget: int):
-        self.deadline, self.host, self.pin = deadline, host, pin
+        self.deadline, self.host, self.pin = deadline, host if pin is not None else None, pin
         self.budget = [budget] if pin is not None else []
         self.system = httpcore.SyncBackend()
 
@@ -111,7 +114,7 @@ class _Backend(httpcore.NetworkBackend):
         local_address: str | None = None,
         socket_options: typing.Iterable[httpcore.SOCKET_OPTION] | None = None,
     ) -> httpcore.NetworkStream:
-        if host != self.host:
+        if self.host is not None and host != self.host:
             raise httpcore.ConnectError("not the host this exchange is for")
         failure: Exception = httpcore.ConnectError("no address")
         for target in [str(ip) for ip in self.pin] if self.pin is not None else [host]:
@@ -138,15 +141,18 @@ def exchange(
     pin: Sequence[IP] | None = None,
     tls: ssl.SSLContext | None = None,
 ) -> Iterator[httpcore.Response]:
-    """One request and its answer's head (the body is the caller's to read, or not)."""
+    """One request and its answer's head (the body is the caller's to read, or not). Not
+    pinned, it goes through the environment's HTTP(S)_PROXY when one applies."""
     host = url.raw_host.decode("ascii")
     backend = _Backend(deadline, host=host, pin=pin, budget=MAX_HEADER_BYTES)
+    proxy = env_proxy(url) if pin is None else None
     target = httpcore.URL(
         scheme=url.raw_scheme, host=url.raw_host, port=url.port, target=url.raw_path
     )
     limit = deadline.remaining()
     timeouts = {"connect": limit, "read": limit, "write": limit, "pool": limit}
-    with httpcore.ConnectionPool(ssl_context=tls or _TLS, network_backend=backend) as pool:
+    pool = httpcore.ConnectionPool(ssl_context=tls or _TLS, network_backend=backend, proxy=proxy)
+    with pool:
         with pool.stream(
             method,
             target,
@@ -155,6 +161,17 @@ def exchange(
         ) as response:
             _bounded(response.headers)
             yield response
+
+
+def env_proxy(url: httpx.URL) -> httpcore.Proxy | None:
+    """The proxy HTTP(S)_PROXY or ALL_PROXY names for ``url`` (NO_PROXY honoured)."""
+    proxies = urllib.request.getproxies()
+    found = proxies.get(url.scheme) or proxies.get("all")
+    if not found or urllib.request.proxy_bypass(url.host):
+        return None
+    proxy = httpx.URL(found if "://" in found else f"http://{found}")
+    auth = (proxy.username, proxy.password) if proxy.userinfo else None
+    return httpcore.Proxy(str(proxy.copy_with(username=None, password=None)), auth=auth)
 
 
 def _bounded(headers: list[tuple[bytes, bytes]]) -> None:

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Iterator
 
 import pytest
 
 from app.core.paper import LookupFailure
 from app.lookup.http import Deadline, Http, Pacing
-from tests.lookup.listeners import SLOW, answer, listening
+from tests.lookup.listeners import SLOW, Listener, answer, listening
+from tests.lookup.stand_ins import figures_for
 
 
 class Clock:
@@ -93,3 +95,39 @@ def test_a_service_answer_with_too_many_headers_is_not_read() -> None:
     with listening(many) as service:
         got = Http(user_agent="t").get(service.base_url, service="DBLP", deadline=Deadline(1.0))
     assert isinstance(got, LookupFailure) and got.reason == "unavailable"
+
+
+@pytest.fixture
+def proxied(monkeypatch: pytest.MonkeyPatch) -> Iterator[Listener]:
+    """HTTP_PROXY (and ALL_PROXY) naming a listener that answers every request with ``{}``."""
+    with listening(answer("200 OK", "Content-Type: application/json", body=b"{}")) as proxy:
+        for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY"):
+            monkeypatch.delenv(name, raising=False)
+            monkeypatch.delenv(name.lower(), raising=False)
+        monkeypatch.setenv("HTTP_PROXY", proxy.base_url)
+        monkeypatch.setenv("ALL_PROXY", proxy.base_url)
+        yield proxy
+
+
+def test_the_operators_endpoints_go_through_the_environments_proxy(proxied: Listener) -> None:
+    got = Http(user_agent="t").get(
+        "http://metadata.invalid/api", service="DBLP", deadline=Deadline(2.0), params={"q": "x"}
+    )
+    assert got == b"{}"
+    assert proxied.received.startswith(b"GET http://metadata.invalid/api?q=x HTTP/1.1")
+
+
+def test_no_proxy_is_honoured(proxied: Listener, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NO_PROXY", "metadata.invalid")
+    got = Http(user_agent="t").get(
+        "http://metadata.invalid/api", service="DBLP", deadline=Deadline(2.0)
+    )
+    assert isinstance(got, LookupFailure) and proxied.connections == 0
+
+
+def test_a_members_url_never_goes_through_the_proxy(proxied: Listener) -> None:
+    with listening(answer("200 OK", "Content-Type: image/png")) as stand_in:
+        figures = figures_for(stand_in.base_url)
+        got = figures.check(stand_in.base_url + "/figure.png")
+        figures.close()
+    assert got.verdict == "image" and stand_in.connections == 1 and proxied.connections == 0
