@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field
 
-from app.github.port import Comment, FileText, Gone, Issue, Pull, RepoPort
+from app.github.port import Comment, FileText, Gone, Issue, Pull, RepoPort, Repository
 
 NO_SHA = "0" * 40
 BOT = "paperbot[bot]"  # whom the offline mode writes as
@@ -31,6 +31,9 @@ class Offline:
         self, full_name: str, issue: Issue | None, files: dict[str, str], base: str
     ) -> None:
         self.full_name, self.issue, self.files, self.base = full_name, issue, files, base
+
+    def repository(self) -> Repository:
+        return Repository(self.base, "")
 
     def get_issue(self, number: int) -> Issue:
         if self.issue is None or self.issue.number != number:
@@ -100,6 +103,9 @@ class DryRun:
     @property
     def full_name(self) -> str:
         return self.reads.full_name
+
+    def repository(self) -> Repository:
+        return self.reads.repository()
 
     def get_issue(self, number: int) -> Issue:
         return self.reads.get_issue(number)

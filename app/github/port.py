@@ -82,6 +82,12 @@ class Pull:
 
 
 @dataclass(frozen=True)
+class Repository:
+    default_branch: str
+    html_url: str  # the repository's page: links to its forms are built from it
+
+
+@dataclass(frozen=True)
 class Comment:
     id: int
     body: str
@@ -93,6 +99,10 @@ class RepoPort(Protocol):
 
     @property
     def full_name(self) -> str: ...
+
+    def repository(self) -> Repository:
+        """The repository itself: its default branch and its page."""
+        ...
 
     def get_issue(self, number: int) -> Issue: ...
 

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import Any, Protocol
 from urllib.parse import quote
 
-from app.github.port import Comment, FileText, Gone, Issue, Pull
+from app.github.port import Comment, FileText, Gone, Issue, Pull, Repository
 from app.github.shapes import (
     EtagCache,
     Identity,
@@ -99,6 +99,10 @@ class RestRepo:
             url, query = next_link(headers.get("link", "")), None
         return found
 
+    def repository(self) -> Repository:
+        d = self._do("GET", "")
+        return Repository(str(d["default_branch"]), str(d["html_url"]))
+
     def get_issue(self, number: int) -> Issue:
         return issue_from(self._do("GET", f"/issues/{number}"))
 
@@ -148,7 +152,8 @@ class RestRepo:
 
     def commit_file(self, *, branch: str, path: str, text: str, sha: str, message: str) -> str:
         content = base64.b64encode(text.encode()).decode()
-        body = {"message": message, "content": content, "sha": sha, "branch": branch}
+        body = {"message": message, "content": content, "branch": branch}
+        body.update({"sha": sha} if sha else {})  # no sha: a new file
         return str(self._do("PUT", f"/contents/{path}", body=body)["commit"]["sha"])
 
     def pulls_for(self, branch: str) -> list[Pull]:

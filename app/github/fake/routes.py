@@ -14,6 +14,7 @@ Query = dict[str, list[str]]
 def _repo_json(gh: FakeGitHub, repo: Repo) -> Json:
     url = f"{gh.base_url}/repos/{repo.owner}/{repo.name}"
     return {
+        "node_id": f"R_{repo.owner}_{repo.name}",
         "id": abs(hash(repo.name)) % 10**8,
         "name": repo.name,
         "private": False,
@@ -21,7 +22,7 @@ def _repo_json(gh: FakeGitHub, repo: Repo) -> Json:
         "owner": {"login": repo.owner},
         "default_branch": repo.default_branch,
         "url": url,
-        "html_url": url,
+        "html_url": f"{gh.base_url}/{repo.owner}/{repo.name}",
     }
 
 
