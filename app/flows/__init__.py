@@ -8,6 +8,7 @@ from typing import Any
 from app.flows.context import Context
 from app.flows.lifecycle import issue_closed, pull_closed, regenerate
 from app.flows.normalize import normalize_readme
+from app.flows.onboarding import onboard
 from app.flows.reconcile import reconcile
 from app.flows.submission import process_issue
 from app.flows.weekly import tick
@@ -39,5 +40,6 @@ _PLAIN: dict[str, Flow] = {
     "reconcile": lambda ctx: reconcile(ctx),
     "weekly": lambda ctx: tick(ctx),
     "normalize": lambda ctx, number, by: normalize_readme(ctx, number, by=by),
+    "onboard": lambda ctx, repos: onboard(ctx, repos),
 }
 FLOWS: dict[str, Flow] = {name: unless_own(flow) for name, flow in _PLAIN.items()}

@@ -151,6 +151,7 @@ class Context:
     now: Now = utc_now
     ledger: Ledger = field(default_factory=MemoryLedger)
     lookup: Lookup = field(default_factory=Disabled)
+    others: Callable[[str], RepoPort] | None = None  # another repository, same installation
 
 
 def today_in(zone: str) -> dt.date:

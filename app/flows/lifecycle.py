@@ -126,12 +126,11 @@ def pushed_route(payload: Payload) -> Task | Skip:
     return Task("regenerate", base_args(payload))
 
 
-@router.register("installation_repositories", "added", "removed")
-@router.register(
-    "installation", "created", "deleted", "suspend", "unsuspend", "new_permissions_accepted"
-)
+@router.register("installation_repositories", "removed")
+@router.register("installation", "deleted", "suspend", "unsuspend", "new_permissions_accepted")
 def installation_changed(payload: Payload) -> Skip:
-    """Nothing to do: tokens are minted per job, and jobs for a removed install end cleanly."""
+    """Nothing to do: tokens are minted per job, and jobs for a removed install end cleanly
+    (an installation's new repositories are onboarding's: app/flows/onboarding.py)."""
     return Skip("installation changes need no work: tokens are minted per job")
 
 

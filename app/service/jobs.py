@@ -197,6 +197,7 @@ class Worker:
                 now=self.now,
                 ledger=self.ledger,
                 lookup=self.lookup,
+                others=lambda name: self.clients.repo(name, run.installation),
             )
             return FLOWS[run.name](job, **args)
         except Gone:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from app.flows import lifecycle, normalize, submission, weekly
+from app.flows import lifecycle, normalize, onboarding, submission, weekly
 from app.flows.routing import Router
 
-router = Router(submission.router, lifecycle.router, weekly.router, normalize.router)
+router = Router(
+    submission.router, lifecycle.router, weekly.router, normalize.router, onboarding.router
+)

@@ -1,0 +1,154 @@
+"""Installed means set up: one onboarding PR per repository whose README has the marker.
+
+Rules:
+- ``installation`` (created) and ``installation_repositories`` (added) make one task for the
+  repositories they list; each is set up on its own, and one that fails stops no other.
+- A repository gets the PR only when its README has the marker line and neither issue form
+  exists on its default branch; otherwise nothing is written, and the outcome says why.
+- There is at most one setup PR per repository, ever: any PR on ``paperbot/setup`` (open,
+  merged, or closed unmerged) means nothing more is done, so a closed one is never reopened.
+- The branch is force-moved only when its head is the bot's own commit (its trailer), the
+  base itself, or adds nothing to the base; otherwise the bot writes nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from app.core.errors import BotError
+from app.core.fields import FORMS
+from app.core.i18n import Lang
+from app.core.onboarding import CONFIG_PATH, FORMS_DIR, Found, detect, setup_files
+from app.core.onboarding_text import BRANCH, TRAILER, commit_message, pr_body, pr_title
+from app.flows.context import Context, repo_config
+from app.flows.routing import Payload, Router, Skip, Task
+from app.github.port import GitHubError, Pull, RepoPort, Unprocessable
+
+log = logging.getLogger("paperbot.onboarding")
+router = Router()
+
+
+class _Stop(Exception):
+    """This repository gets no setup PR; the message says why."""
+
+
+def _task(payload: Payload, listed: str) -> Task | Skip:
+    names = [r["full_name"] for r in payload.get(listed) or []]
+    if not names:
+        return Skip(f"the {listed} list is empty")
+    return Task(
+        "onboard",
+        {
+            "repo": names[0],
+            "installation": payload["installation"]["id"],
+            "repos": " ".join(names),
+            "sender": (payload.get("sender") or {}).get("login"),
+        },
+    )
+
+
+@router.register("installation", "created")
+def installed(payload: Payload) -> Task | Skip:
+    return _task(payload, "repositories")
+
+
+@router.register("installation_repositories", "added")
+def added(payload: Payload) -> Task | Skip:
+    return _task(payload, "repositories_added")
+
+
+def onboard(ctx: Context, repos: str) -> str:
+    """Set up each of ``repos`` (space-separated names); one outcome per repository. A GitHub
+    error is raised after the others are done, so the job retries (they write nothing then)."""
+    outcomes, failed = [], []
+    for name in repos.split():
+        port = ctx.port if name == ctx.port.full_name or ctx.others is None else ctx.others(name)
+        try:
+            outcome = setup_repo(port)
+        except GitHubError as exc:
+            outcome = f"failed: {type(exc).__name__}: {exc}"
+            failed.append(exc)
+        log.info("onboarding", extra={"repository": name, "outcome": outcome})
+        outcomes.append(f"{name}: {outcome}")
+    if failed:
+        raise failed[0]
+    return "onboarding: " + "; ".join(outcomes)
+
+
+def setup_repo(port: RepoPort) -> str:
+    """Open the repository's setup PR when it needs one; what was done, or why not."""
+    try:
+        _no_pull_yet(port)
+        about = port.repository()
+        base_sha = port.branch_sha(about.default_branch)
+        if base_sha is None:
+            raise _Stop(f"empty repository (no {about.default_branch} branch)")
+        found = _found(port, base_sha)
+        files = setup_files(found)
+        if port.read_file(CONFIG_PATH, base_sha) is not None:
+            del files[CONFIG_PATH]  # a config written by hand is kept as it is
+        _write_branch(port, base_sha, files, lang=found.language)
+    except _Stop as why:
+        return str(why)
+    body = pr_body(found, repo_url=about.html_url)
+    title = pr_title(found.language)
+    try:
+        pull = port.open_pull(branch=BRANCH, base=about.default_branch, title=title, body=body)
+    except Unprocessable:  # opened by an earlier try whose answer was lost
+        if (made := _first_pull(port)) is None:
+            raise
+        pull = made
+    return f"opened setup PR #{pull.number}"
+
+
+def _first_pull(port: RepoPort) -> Pull | None:
+    return next(iter(port.pulls_for(BRANCH)), None)
+
+
+def _no_pull_yet(port: RepoPort) -> None:
+    """_Stop when the branch has had any pull request: one setup PR per repository, ever."""
+    pull = _first_pull(port)
+    if pull is None:
+        return
+    if pull.author != port.bot_login():
+        raise _Stop(f"{BRANCH} has a pull request by {pull.author}, not paperbot's")
+    if pull.merged:
+        raise _Stop(f"setup PR #{pull.number} was merged")
+    if pull.state != "open":
+        raise _Stop(f"setup PR #{pull.number} was closed unmerged; it is never reopened")
+    raise _Stop(f"setup PR #{pull.number} is open")
+
+
+def _found(port: RepoPort, sha: str) -> Found:
+    """What the README at ``sha`` tells, or _Stop: forms already there, no README, no marker."""
+    forms = [f"{FORMS_DIR}/{form.filename}" for form in FORMS.values()]
+    present = [path for path in forms if port.read_file(path, sha) is not None]
+    if present:
+        raise _Stop(f"already has the forms ({', '.join(present)})")
+    config = repo_config(port, sha)
+    readme = port.read_file(config.path, sha)
+    if readme is None:
+        raise _Stop(f"no {config.path}")
+    try:
+        return detect(readme.text, config=config)
+    except BotError as exc:
+        raise _Stop(f"no marker line: {exc.message}") from None
+
+
+def _write_branch(port: RepoPort, base_sha: str, files: dict[str, str], *, lang: Lang) -> None:
+    """The branch as the base plus one commit per file, unless someone else's work is on it."""
+    head = port.branch_sha(BRANCH)
+    if head is None:
+        try:
+            port.create_branch(BRANCH, base_sha)
+        except Unprocessable:  # created meanwhile: look again
+            head = port.branch_sha(BRANCH)
+    if head is not None:
+        ours = head == base_sha or TRAILER in port.commit_message(head)
+        if not ours and port.ahead_by(base_sha, head) > 0:
+            raise _Stop(f"{BRANCH} holds commits by someone else; it is left alone")
+        port.reset_branch(BRANCH, base_sha)
+    for path, text in files.items():
+        port.commit_file(
+            branch=BRANCH, path=path, text=text, sha="", message=commit_message(path, lang)
+        )

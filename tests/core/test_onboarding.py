@@ -1,0 +1,117 @@
+"""What a README tells about its group, and the config written from it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from app.core.config import Config, load_config
+from app.core.errors import MarkerError
+from app.core.onboarding import config_text, detect, setup_files
+from app.core.onboarding_text import pr_body
+
+MARK = "> ==> 时间倒序，本次更新插入位置 <=="
+
+
+def readme(*headers: str, label: str = "论文简述：") -> str:
+    entries = "".join(f"> > {h}\n> >\n> > {label}x\n>\n" for h in headers)
+    return f"# log\n\n{MARK}\n>\n{entries}"
+
+
+@pytest.mark.parametrize(
+    ("headers", "language", "report_day", "week_start"),
+    [
+        (
+            ("[2025-07-06]-[张宇]-[论文]", "[2025-06-29]-[陈银]-本周未精读"),
+            "zh",
+            "sunday",
+            "monday",
+        ),
+        (
+            ("[2025-07-04]-[Ann]-[A Paper]", "[2025-06-27]-[Bob]-[B Paper]"),
+            "en",
+            "friday",
+            "saturday",
+        ),
+        (("[2025-07-07]-[Ann]-[A Paper]",), "en", "monday", "tuesday"),
+        ((), "en", None, "monday"),
+    ],
+)
+def test_language_and_week(
+    headers: tuple[str, ...], language: str, report_day: str | None, week_start: str
+) -> None:
+    label = "论文简述：" if language == "zh" else "Summary: "
+    found = detect(readme(*headers, label=label), config=Config())
+    assert (found.language, found.report_day, found.week_start) == (
+        language,
+        report_day,
+        week_start,
+    )
+    assert load_config(config_text(found)).week_start == week_start
+
+
+@pytest.mark.parametrize(
+    ("config", "language", "week_start"),
+    [
+        ("language: en\n", "en", "monday"),
+        ("week_start: wednesday\n", "zh", "wednesday"),
+        ("timezone: UTC\n", "zh", "monday"),
+    ],
+)
+def test_a_config_file_wins(config: str, language: str, week_start: str) -> None:
+    found = detect(readme("[2025-07-06]-[张宇]-[论文]"), config=load_config(config))
+    assert (found.language, found.week_start) == (language, week_start)
+
+
+def test_members_counted_newest_first_by_entries() -> None:
+    found = detect(
+        readme(
+            "[2025-07-06]-[张宇]-[论文一]",
+            "[2025-07-06]-[陈银]-本周未精读",
+            "[2025-06-29]-[张宇]-本周未精读",
+        ),
+        config=Config(),
+    )
+    (zhang, chen) = found.members
+    assert (zhang.name, zhang.entries, zhang.papers, zhang.newest) == (
+        "张宇",
+        2,
+        1,
+        dt.date(2025, 7, 6),
+    )
+    assert (chen.entries, chen.papers, found.entries, found.papers) == (1, 0, 3, 1)
+
+
+def test_no_marker_is_a_marker_error() -> None:
+    with pytest.raises(MarkerError):
+        detect("# log\n", config=Config())
+
+
+def test_the_config_sets_what_was_found_and_comments_the_rest(seed: str) -> None:
+    found = detect(seed, config=Config())
+    text = config_text(found)
+    config = load_config(text)
+    assert (config.language, config.week_start, config.dashboard, config.reminders) == (
+        "zh",
+        "monday",
+        False,
+        None,
+    )
+    for option in ("# dashboard: true", "# pull_requests: weekly", "# reminders: {weekday"):
+        assert option in text
+    assert sorted(setup_files(found)) == [
+        ".github/ISSUE_TEMPLATE/paper-report.yml",
+        ".github/ISSUE_TEMPLATE/skip-week.yml",
+        ".github/paperbot.yml",
+    ]
+
+
+def test_readme_text_in_the_pr_body_mentions_nobody() -> None:
+    found = detect(
+        readme("[2025-07-06]-[@octocat #12]-[x]", "[2025-07-06]-[@octocat #12]-[x]"),
+        config=Config(),
+    )
+    body = pr_body(found, repo_url="https://github.com/g/r")
+    assert "@octocat" not in body.split("```")[0] and "@\u2060octocat #\u206012 (2)" in body
+    assert "```\n" in body and "duplicate" in body  # findings stay in their fence
