@@ -9,6 +9,9 @@ Rules:
   (``2130706433``, ``0x7f000001``, ``127.1``, ``0177.0.0.1``), read as the C resolver
   reads it; such a host that is no valid address is refused, never looked up.
 - Only ``http``/``https`` on ports 80 and 443, without credentials in the URL.
+- A name is resolved on a thread of its own, waited for only until the check's deadline
+  (the system resolver cannot be cut short; at most 16 such lookups may be left running),
+  so a slow DNS server holds no worker of the figure pool.
 - ``allow`` names origins (``host:port``) that skip the address and port rules: test
   stand-ins only; production allows nothing extra. Allowed or not, the connection goes to
   the addresses checked here (see ``wire``), never to a second resolution.
@@ -18,6 +21,7 @@ from __future__ import annotations
 
 import re
 import socket
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from ipaddress import IPv4Address, IPv6Address, ip_address, ip_network
@@ -40,6 +44,7 @@ _NOT_PUBLIC = [
     )
 ]  # fmt: skip
 _NAT64 = ip_network("64:ff9b::/96")
+_RESOLVING = threading.BoundedSemaphore(16)  # system lookups that may outlive their check
 
 
 class Refused(Exception):
@@ -105,26 +110,40 @@ class Outbound:
     allow: frozenset[str] = frozenset()
     ports: frozenset[int] = field(default=frozenset({80, 443}))
 
-    def route(self, url: httpx.URL) -> list[IP]:
-        """The checked addresses to connect to for ``url``; Refused says why there are none."""
+    def route(self, url: httpx.URL, *, within: float = 5.0) -> list[IP]:
+        """The checked addresses to connect to for ``url``, resolved ``within`` seconds;
+        Refused says why there are none."""
         if url.scheme not in ("http", "https") or url.userinfo or not url.host:
             raise Refused("only plain http(s) URLs")
-        host, port = (
-            url.raw_host.decode("ascii"),
-            url.port or (443 if url.scheme == "https" else 80),
-        )
-        fixed = numeric(host)
-        found = [fixed] if fixed is not None else self._resolve(host)
-        if f"{host}:{port}" in self.allow:
-            return found
-        if port not in self.ports:
+        host = url.raw_host.decode("ascii")
+        port = url.port or (443 if url.scheme == "https" else 80)
+        allowed = f"{host}:{port}" in self.allow
+        if not allowed and port not in self.ports:
             raise Refused(f"port {port}")
-        if not found or not all(public(ip) for ip in found):
+        fixed = numeric(host)
+        found = [fixed] if fixed is not None else self._resolve(host, within)
+        if not allowed and not (found and all(public(ip) for ip in found)):
             raise Refused("not a public address")
         return found
 
-    def _resolve(self, host: str) -> list[IP]:
+    def _resolve(self, host: str, within: float) -> list[IP]:
+        """``resolve(host)`` on a thread of its own, waited for at most ``within`` seconds."""
+        if not _RESOLVING.acquire(blocking=False):
+            raise Refused("every resolver thread is busy")
+        answer: list[Sequence[IP] | BaseException] = []
+        thread = threading.Thread(target=self._ask, args=(host, answer), daemon=True)
+        thread.start()
+        thread.join(within)
+        if not answer:
+            raise Refused("no address in time")
+        if isinstance(answer[0], BaseException):
+            raise Refused(f"no address ({type(answer[0]).__name__})")
+        return list(answer[0])
+
+    def _ask(self, host: str, answer: list[Sequence[IP] | BaseException]) -> None:
         try:
-            return list(self.resolve(host))
-        except (OSError, UnicodeError) as exc:
-            raise Refused(f"no address ({type(exc).__name__})") from None
+            answer.append(self.resolve(host))
+        except Exception as exc:  # the resolver's failure is the URL's: no address
+            answer.append(exc)
+        finally:
+            _RESOLVING.release()

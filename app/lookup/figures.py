@@ -23,11 +23,12 @@ from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as WaitedTooLong
 
 import httpcore
+import httpx
 
 from app import __version__
 from app.core.paper import FigureCheck
 from app.lookup import wire
-from app.lookup.addresses import Outbound, Refused
+from app.lookup.addresses import IP, Outbound, Refused
 from app.lookup.http import Deadline
 
 BUDGET = 5.0
@@ -96,7 +97,11 @@ class Figures:
         return _verdict(url, status, kind)
 
     def _ask(self, method: str, url: str, deadline: Deadline) -> tuple[int, str]:
-        route, headers = self.outbound.route, {"User-Agent": USER_AGENT}
+        headers = {"User-Agent": USER_AGENT}
+
+        def route(target: httpx.URL) -> list[IP]:
+            return self.outbound.route(target, within=deadline.remaining())
+
         return wire.fetch(
             method, url, route=route, headers=headers, deadline=deadline, read=_head, tls=self.tls
         )

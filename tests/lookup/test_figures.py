@@ -8,10 +8,12 @@ import time
 from collections.abc import Callable, Iterator
 from ipaddress import ip_address
 
+import httpx
 import pytest
 
-from app.lookup.addresses import IP
+from app.lookup.addresses import IP, Outbound
 from app.lookup.fake.server import FakeMetadata
+from app.lookup.figures import Figures
 from app.lookup.resolve import HttpLookup
 from tests.lookup.listeners import SLOW, Listener, answer, listening
 from tests.lookup.stand_ins import figures_for
@@ -211,11 +213,41 @@ def test_only_our_own_words_come_back() -> None:
     assert (got.verdict, got.detail) == ("not_image", "HTTP 200")
 
 
-def test_a_check_that_breaks_is_unreachable_not_an_error() -> None:
+def test_a_resolver_that_breaks_means_no_address() -> None:
     def broken(host: str) -> list[IP]:
         raise ValueError(host)
 
     figures = figures_for(resolve=broken)
     got = figures.check("https://example.org/figure.png")
     figures.close()
-    assert (got.verdict, got.detail) == ("unreachable", "ValueError")
+    assert (got.verdict, got.detail) == ("unreachable", "refused")
+
+
+class Broken(Outbound):
+    def route(self, url: httpx.URL, *, within: float = 5.0) -> list[IP]:
+        raise RuntimeError("a bug")
+
+
+def test_a_check_that_breaks_is_unreachable_not_an_error() -> None:
+    figures = Figures(outbound=Broken(), budget=1.0)
+    got = figures.check("https://example.org/figure.png")
+    figures.close()
+    assert (got.verdict, got.detail) == ("unreachable", "RuntimeError")
+
+
+def test_a_slow_name_server_holds_no_worker() -> None:
+    """A name whose DNS never answers in time: the check ends at its deadline and its worker
+    is free at once (the lookup itself may go on, on a thread of its own)."""
+
+    def slow(host: str) -> list[IP]:
+        time.sleep(3.0)
+        return [ip_address("93.184.215.14")]
+
+    figures = figures_for(resolve=slow, budget=0.5)
+    started = time.monotonic()
+    got = figures.check("https://slow-dns.example/figure.png")
+    waited = time.monotonic() - started
+    time.sleep(0.2)
+    running = figures.running()
+    figures.close()
+    assert (got.verdict, waited < 1.0, running) == ("unreachable", True, 0)
