@@ -119,7 +119,8 @@ class Config(_Model):
     timezone: str = Field("Asia/Shanghai", description="Time zone for 'today'.")
     members: dict[str, Member] = Field(
         default_factory=dict,
-        description="GitHub login → display name, or {name, remind}; fills an empty name.",
+        description="GitHub login → display name, or {name, remind}; fills an empty name; "
+        'a typed name close to one gets "did you mean …?".',
     )
     authors: Literal["collaborators", "members", "anyone"] = Field(
         "collaborators",

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from app.core import text
+from app.core import pasted, text
 from app.core.entry import Entry, Report, is_http_url
 from app.core.errors import BotError, Problem
 from app.core.fields import FIGURE, LINK, TITLE, VENUE, Field
@@ -90,7 +90,8 @@ def paper_link(body: str | None, lang: Lang = "zh") -> str | None:
         sub = read_issue(body, lang=lang)
     except BotError:
         return None
-    link = prepare(sub.answers).get("link", "")
+    answers, _ = pasted.unpack(sub.answers, lang=lang, kind=sub.kind)
+    link = prepare(answers).get("link", "")
     return link if link and recognise(link) else None
 
 

@@ -4,6 +4,7 @@ Rules:
 - Nothing is dropped silently: a ``###`` heading that names no field, or text of a plain
   body outside its entry, is a note on a valid submission and one more problem on an
   invalid one.
+- A name close to a member's but not theirs is a note ("did you mean 李明?", names.py).
 - A date is checked against the README before anything is written: more than
   ``limits.late_days`` before its newest entry is a date problem (dates.py's one rule).
 """
@@ -14,7 +15,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from app.core import already, smart
+from app.core import already, names, pasted, smart
 from app.core.already import Reading
 from app.core.attempt import unknown_headings, unread_text
 from app.core.config import Config
@@ -56,12 +57,18 @@ def build(
         *unknown_headings(sub.unknown, kind=sub.kind, lang=lang),
         *unread_text(sub.unread, lang),
     )
-    answers, offered = smart.prepare(sub.answers), {**smart.defaults(paper), **(defaults or {})}
+    answers, wrong = pasted.unpack(sub.answers, lang=lang, kind=sub.kind)
+    answers, offered = smart.prepare(answers), {**smart.defaults(paper), **(defaults or {})}
     try:
         entry = validate(sub.kind, answers, config=config, today=today, defaults=offered)
+        if wrong:
+            raise InvalidSubmission([])
     except InvalidSubmission as exc:
-        raise InvalidSubmission([*exc.problems, *notes, *smart.failed(paper, lang)]) from None
+        problems = [*wrong, *(p for p in exc.problems if p.field not in {w.field for w in wrong})]
+        raise InvalidSubmission([*problems, *notes, *smart.failed(paper, lang)]) from None
+    members = [m.name for m in config.members.values()]
     notes = (*notes, *smart.notes(answers, entry, paper, lang), *shown_notes(entry, lang))
+    notes = (*notes, *names.hint(entry.name, members, lang))
     return Result(entry, render(entry, config.template), notes=notes)
 
 
@@ -87,6 +94,9 @@ def apply(
             got.entry, readme, config=config, others=others, previous=previous, meta=meta
         )
         notes = (*notes, *read)
+    if not config.members:  # no list of members: those of the README's history
+        known = names.in_readme(readme, marker=config.marker)
+        notes = (*notes, *names.hint(got.entry.name, known, config.language))
     new = insert(
         readme,
         got.block,

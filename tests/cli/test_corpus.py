@@ -17,7 +17,7 @@ _FRAME = {"entry", "template", "shape"}  # the lines that frame an attempt's ans
 
 
 def test_the_corpus_covers_every_outcome_in_both_languages() -> None:
-    assert len(CASES) >= 40
+    assert len(CASES) >= 120
     for lang in ("zh", "en"):
         kinds = {c.expect.outcome for c in CASES if c.config.language == lang}
         assert kinds >= set(OUTCOMES) - {"duplicate"}, (lang, kinds)

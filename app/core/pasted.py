@@ -1,0 +1,132 @@
+"""A title field holding more than a title: a markdown link, a whole README line, a URL.
+
+Rules:
+- A title answer that is a markdown link (``[Title](url)``), a whole README entry line
+  (``[2025-07-13]-[李明]-[Title](url)-[Venue]``), a title followed by its URL, or a title in
+  brackets (``[Title]``, ``【Title】``) gives its parts to the fields: the title always; the
+  link, venue, date and name when their own fields are empty or say the same (for links:
+  the same paper, so ``pdf/`` and ``abs/`` agree).
+- A part that disagrees with its own field is a problem naming the title field, and says
+  which field disagrees; so is a title still holding a link after that: the README never
+  gets an escaped nested link (``[\\[2025-…\\]-\\[…\\](…)]``).
+- Several papers in one issue (several links in the link field, or several linked titles)
+  is a problem naming that field: one paper per issue.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from app.core import text
+from app.core.dates import parse_date
+from app.core.errors import Problem
+from app.core.fields import FORMS, Kind
+from app.core.grammar import fold_header, parse_header
+from app.core.i18n import Lang, pick
+from app.core.links import recognise
+
+_LINK = re.compile(r"^\[(?P<title>.+)\]\(\s*<?(?P<url>[^()\s<>]+)>?\s*\)$", re.S)
+_TRAILING_URL = re.compile(r"^(?P<title>.+?)[\s:：,，-]+<?(?P<url>https?://\S+?)>?$")
+_URL = re.compile(r"https?://[^\s()<>\[\]]+|\b(?i:arxiv):\s*\S+")
+_LINKISH = re.compile(r"\]\(|https?://")
+_WRAPPED = re.compile(r"^[\[【](?P<title>[^\[\]【】]+)[\]】]$")
+_TEXT = {
+    "differs": (
+        "填的是整条记录或链接，其中的{part}（{got}）与「{label}」一栏（{given}）不一致；"
+        "这一栏只填论文标题",
+        "holds a whole entry or link whose {part} ({got}) differs from the {label} field "
+        "({given}); this field takes the paper's title only",
+    ),
+    "link": (
+        "只填论文标题，不要带链接或方括号；链接请填在「{label}」一栏",
+        "takes the paper's title only, without a link or brackets; put the link in the "
+        "{label} field",
+    ),
+    "papers": (
+        "一个 issue 只写一篇论文，这里有 {n} 篇；请每篇另开一个 issue",
+        "holds {n} papers; file one issue per paper",
+    ),
+}
+
+
+def unpack(
+    answers: Mapping[str, str], *, lang: Lang, kind: Kind = "report"
+) -> tuple[dict[str, str], list[Problem]]:
+    """The answers with a pasted title taken apart (see the rules), and the problems found."""
+    out = dict(answers)
+    if kind != "report":
+        return out, []
+    if problem := several_papers(out, lang):
+        return out, [problem]
+    title = text.clean(out.get("title", ""))
+    parts = _parts(title)
+    if parts is None:
+        return out, _still_linked(title, lang)
+    for part, value in parts.items():
+        if part == "title":
+            continue
+        given = text.clean(out.get(part, ""))
+        if given and not _same(part, given, value):
+            return out, [_differs(part, value, given, lang)]
+        out[part] = given or value
+    out["title"] = parts["title"]
+    return out, _still_linked(parts["title"], lang)
+
+
+def several_papers(answers: Mapping[str, str], lang: Lang) -> Problem | None:
+    """A problem naming the field that holds several papers, if one does."""
+    for field in ("link", "title"):
+        value = text.clean(answers.get(field, ""))
+        found = _URL.findall(value) if field == "link" else _linked_lines(value)
+        if len({_paper(x) for x in found}) > 1:
+            label = FORMS["report"].field(field).label(lang)
+            return Problem(field, label, pick(_TEXT["papers"], lang, n=len(found)))
+    return None
+
+
+def _linked_lines(value: str) -> list[str]:
+    found = [_LINK.match(x.strip(" -*0123456789.、")) for x in value.split("\n")]
+    return [m["url"] for m in found if m]
+
+
+def _paper(link: str) -> str:
+    """What a link names: the paper for a link we know, else the link itself."""
+    ref = recognise(link)
+    return f"{ref.kind}:{ref.id.casefold()}" if ref else link.strip("<>/ ")
+
+
+def _parts(title: str) -> dict[str, str] | None:
+    """The fields a pasted title holds (title first), or None when it is only a title."""
+    entry = parse_header(fold_header(title)) if title.startswith(("[", ">", "【")) else None
+    if entry is not None and entry.kind == "report" and entry.title:
+        parts = {"title": entry.title, "date": entry.date, "name": entry.name}
+        return parts | {k: v for k, v in (("link", entry.link), ("venue", entry.venue)) if v}
+    if wrapped := _WRAPPED.match(title):
+        return {"title": wrapped["title"].strip()}
+    m = _LINK.match(title) or _TRAILING_URL.match(title)
+    return {"title": m["title"].strip(), "link": m["url"]} if m else None
+
+
+def _same(part: str, given: str, value: str) -> bool:
+    if part == "date":
+        return parse_date(given) is not None and parse_date(given) == parse_date(value)
+    if part == "link":
+        return _paper(given) == _paper(value)
+    return " ".join(given.strip("[]【】 ").split()).casefold() == " ".join(value.split()).casefold()
+
+
+def _differs(part: str, got: str, given: str, lang: Lang) -> Problem:
+    form = FORMS["report"]
+    field = form.field("title")
+    values = {"part": form.field(part).label(lang), "label": form.field(part).label(lang)}
+    why = pick(_TEXT["differs"], lang, got=got, given=given, **values)
+    return Problem("title", field.label(lang), why)
+
+
+def _still_linked(title: str, lang: Lang) -> list[Problem]:
+    if not _LINKISH.search(title):
+        return []
+    form = FORMS["report"]
+    why = pick(_TEXT["link"], lang, label=form.field("link").label(lang))
+    return [Problem("title", form.field("title").label(lang), why)]
