@@ -3,7 +3,8 @@
 Rules:
 - Every socket operation (connect, TLS handshake, each read and write) waits at most until
   the deadline, and none starts after it: an exchange is over, its socket closed, by the
-  deadline, in whatever thread runs it (only the system resolver cannot be cut short).
+  deadline, in whatever thread runs it (only the system resolver cannot be cut short);
+  every address a name resolves to is tried in turn with what is left of the deadline.
 - A pinned exchange connects only to the addresses it was given, for the one host it was
   given, never through a proxy; TLS still checks the certificate against that host name
   (SNI and Host are the name). An exchange not pinned (the operator's endpoints) honours
@@ -26,7 +27,7 @@ import certifi
 import httpcore
 import httpx
 
-from app.lookup.addresses import IP, Refused
+from app.lookup.addresses import IP, Refused, system_resolver
 
 MAX_REDIRECTS = 3
 MAX_HEADERS = 64
@@ -117,7 +118,8 @@ class _Backend(httpcore.NetworkBackend):
         if self.host is not None and host != self.host:
             raise httpcore.ConnectError("not the host this exchange is for")
         failure: Exception = httpcore.ConnectError("no address")
-        for target in [str(ip) for ip in self.pin] if self.pin is not None else [host]:
+        pinned = self.pin if self.pin is not None else _resolved(host)
+        for target in [str(ip) for ip in pinned]:
             limit = _cap(self.deadline, timeout, httpcore.ConnectTimeout)
             try:
                 stream = self.system.connect_tcp(target, port, limit, socket_options=[])
@@ -129,6 +131,14 @@ class _Backend(httpcore.NetworkBackend):
 
     def sleep(self, seconds: float) -> None:
         raise httpcore.ConnectError("no retries")
+
+
+def _resolved(host: str) -> list[IP]:
+    """The system resolver's addresses, each then tried with what is left of the deadline."""
+    try:
+        return system_resolver(host)
+    except (OSError, UnicodeError) as exc:
+        raise httpcore.ConnectError(f"no address ({type(exc).__name__})") from None
 
 
 @contextmanager

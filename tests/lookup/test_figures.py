@@ -251,3 +251,13 @@ def test_a_slow_name_server_holds_no_worker() -> None:
     running = figures.running()
     figures.close()
     assert (got.verdict, waited < 1.0, running) == ("unreachable", True, 0)
+
+
+def test_no_address_means_no_connection_even_for_an_allowed_origin() -> None:
+    """An injected resolver that finds nothing: nothing asks the system's resolver instead
+    (which knows ``localhost``)."""
+    with listening(answer("200 OK", "Content-Type: image/png")) as stand_in:
+        figures = figures_for(f"http://localhost:{stand_in.port}", resolve=lambda host: [])
+        got = figures.check(f"http://localhost:{stand_in.port}/figure.png")
+        figures.close()
+    assert got.verdict == "unreachable" and stand_in.connections == 0
