@@ -108,8 +108,9 @@ def plain(text: str) -> str:
 
 def venue_from_container(container: str, year: int | None, short: str = "") -> str | None:
     """``2016 IEEE Conference on … (CVPR)`` and 2016 → ``CVPR 2016``; else the short name."""
+    container, short = plain(container), plain(short)
     m = _ACRONYM.search(container)
-    name = m[1] if m else tidy(short or container)
+    name = m[1] if m else short or container
     if not name or len(name) > 80:
         return None
     return f"{name} {year}" if year and not _YEAR.search(name) else name

@@ -36,9 +36,8 @@ def parse(body: bytes, ref: PaperRef) -> PaperMeta | LookupFailure:
     year = _year(work)
     venue = None
     if text(work, "type") != "posted-content":
-        container = plain(text(work, "container-title", 0))
-        short = plain(text(work, "short-container-title", 0))
-        venue = venue_from_container(container, year, short)
+        container = text(work, "container-title", 0)
+        venue = venue_from_container(container, year, text(work, "short-container-title", 0))
     return PaperMeta(
         title=title,
         link=ref.link,

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from app.core.paper import (
     fold_title,
@@ -174,3 +176,21 @@ def test_dblp_venue(venues: list[str], year: str, venue: str | None) -> None:
 )
 def test_titles_fold_alike(a: str, b: str) -> None:
     assert fold_title(a) == fold_title(b)
+
+
+PIECES = st.sampled_from(["<i>", "</i>", "&amp;", "&lt;b&gt;", " (CVPR)", "Accepted by ", "\n  "])
+
+
+@given(
+    text=st.lists(st.text(max_size=8) | PIECES, max_size=6).map("".join),
+    year=st.none() | st.integers(1900, 2100),
+)
+def test_venue_wording_is_plain_text_for_any_input(text: str, year: int | None) -> None:
+    for venue in (
+        venue_from_container(text, year, text),
+        venue_from_openreview(text, year),
+        venue_from_journal(text),
+        venue_from_text(text),
+        venue_from_dblp([text], str(year or "")),
+    ):
+        assert venue is None or (venue and plain(venue) == venue), venue
