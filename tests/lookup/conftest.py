@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -31,7 +30,6 @@ def make_lookup(services: FakeMetadata) -> Iterator[Callable[..., HttpLookup]]:
         return port
 
     yield make
-    time.sleep(0.1)  # let abandoned requests notice their deadline before the client closes
     for port in made:
         port.close()
 

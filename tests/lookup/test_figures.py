@@ -154,7 +154,7 @@ def test_the_connection_goes_to_the_address_checked(services: FakeMetadata) -> N
     ("sent", "drip"),
     [
         (SLOW, 0.02),  # headers dripped a byte at a time, for 7 s
-        (SLOW[:30], 0.02),  # 30 bytes over 0.6 s, then silence
+        (SLOW[:45], 0.02),  # 45 bytes over 0.9 s, then silence
     ],
 )
 def test_a_slow_figure_server_is_cut_off_at_the_deadline(sent: bytes, drip: float) -> None:
@@ -168,8 +168,8 @@ def test_a_slow_figure_server_is_cut_off_at_the_deadline(sent: bytes, drip: floa
         time.sleep(0.2)
         running, closed = figures.running(), list(slow.closed_at)
         figures.close()
-    assert got.verdict == "unreachable" and waited < 1.3
-    assert running == 0 and closed and closed[0] - started < 1.3
+    assert got.verdict == "unreachable" and waited < 1.5
+    assert running == 0 and closed and closed[0] - started < 1.5
 
 
 def test_a_full_pool_refuses_at_once() -> None:
@@ -178,13 +178,13 @@ def test_a_full_pool_refuses_at_once() -> None:
         figures.workers = 1
         first = threading.Thread(target=figures.check, args=(slow.base_url + "/a.png",))
         first.start()
-        time.sleep(0.1)
+        time.sleep(0.3)
         started = time.monotonic()
         got = figures.check(slow.base_url + "/b.png")
         waited = time.monotonic() - started
         first.join()
         figures.close()
-    assert (got.verdict, got.detail) == ("unchecked", "busy") and waited < 0.1
+    assert (got.verdict, got.detail) == ("unchecked", "busy") and waited < 0.2
 
 
 @pytest.mark.parametrize(

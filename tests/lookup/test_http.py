@@ -74,7 +74,7 @@ class Threads(Pacing):
         super().release()
 
 
-@pytest.mark.parametrize(("sent", "drip"), [(SLOW, 0.02), (SLOW[:30], 0.02)])
+@pytest.mark.parametrize(("sent", "drip"), [(SLOW, 0.02), (SLOW[:45], 0.02)])
 def test_a_slow_service_is_cut_off_at_the_deadline(sent: bytes, drip: float) -> None:
     pacing = Threads()
     with listening(sent, drip=drip) as slow:
@@ -85,9 +85,9 @@ def test_a_slow_service_is_cut_off_at_the_deadline(sent: bytes, drip: float) -> 
         free, waited = not pacing.lock.locked(), time.monotonic() - started
         time.sleep(0.2)
         closed = list(slow.closed_at)
-    assert isinstance(got, LookupFailure) and got.reason == "timeout" and waited < 1.3
+    assert isinstance(got, LookupFailure) and got.reason == "timeout" and waited < 1.5
     assert free and pacing.threads == [threading.get_ident()] * 2
-    assert closed and closed[0] - started < 1.3
+    assert closed and closed[0] - started < 1.5
 
 
 def test_a_service_answer_with_too_many_headers_is_not_read() -> None:
