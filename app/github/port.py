@@ -4,7 +4,8 @@ Rules:
 - Only app/github/pygithub.py implements this with a real client; flows see only this.
 - Every error the port raises is a ``GitHubError``: ``Gone`` (404/410: drop the job),
   ``Conflict`` (409: re-read and retry), ``Transient`` (5xx, timeouts: retry the job),
-  ``RateLimited`` (wait ``retry_after`` seconds), ``Forbidden`` (401/403: tell maintainers).
+  ``RateLimited`` (wait ``retry_after`` seconds), ``Forbidden`` (401/403: tell maintainers;
+  ``Unauthorized`` for 401, bad credentials).
 """
 
 from __future__ import annotations
@@ -35,6 +36,10 @@ class Transient(GitHubError):
 
 class Forbidden(GitHubError):
     """401/403 that is not a rate limit: a missing permission."""
+
+
+class Unauthorized(Forbidden):
+    """401: the token or the App's key is not accepted at all."""
 
 
 class RateLimited(GitHubError):

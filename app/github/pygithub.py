@@ -35,6 +35,7 @@ from app.github.port import (
     Gone,
     RateLimited,
     Transient,
+    Unauthorized,
     Unprocessable,
 )
 from app.github.rest import Headers, RestRepo
@@ -94,7 +95,7 @@ class Clients:
         self._lock = threading.Lock()
         self.etags = EtagCache()
         self.at_commits = ShaCache()
-        self.identity = Identity(self._ask_login, fixed=settings.bot_login)
+        self.identity = Identity(self.ask_login, fixed=settings.bot_login)
 
     def _kwargs(self) -> dict[str, Any]:
         return {
@@ -130,7 +131,7 @@ class Clients:
             call, full_name, etags=self.etags, identity=self.identity, at_commits=self.at_commits
         )
 
-    def _ask_login(self) -> str:
+    def ask_login(self) -> str:
         """``<slug>[bot]`` from ``GET /app`` (the App's JWT), else the token's ``GET /user``."""
         key = self.settings.private_key()
         if self.settings.app_id and key:
@@ -141,6 +142,8 @@ class Clients:
                 app.close()
         try:
             return str(self._call(self.client(None).requester, "GET", "/user")[1]["login"])
+        except Unauthorized:
+            raise
         except Forbidden:  # an installation token (Actions' GITHUB_TOKEN) may not ask
             return ACTIONS_BOT
 
@@ -192,7 +195,7 @@ def translate(exc: Exception) -> Exception:
         410: Gone,
         409: Conflict,
         422: Unprocessable,
-        401: Forbidden,
+        401: Unauthorized,
         403: Forbidden,
     }
     kind = kinds.get(status, Transient if status >= 500 else GitHubError)

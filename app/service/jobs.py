@@ -248,11 +248,11 @@ class Worker:
 
     def start(self, reconcile: Callable[[], None]) -> None:
         """Once per process: start the heartbeat, recover the store, reconcile every repo."""
-        with self._started:
+        with self._started:  # a failed recovery (the queue went away) is tried by the next
             if self.started:
                 return
+            recovered = self.store.recover(time.time(), owner=self.owner)
             self.started = True
-        recovered = self.store.recover(time.time(), owner=self.owner)
         logging.getLogger("paperbot.worker").info("started", extra={"recovered": recovered})
         self.heartbeat.start()
         reconcile()

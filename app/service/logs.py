@@ -1,4 +1,8 @@
-"""Logging: one JSON object per line (or plain text for a terminal); secrets never logged."""
+"""Logging: one JSON object per line (or plain text for a terminal); secrets never logged.
+
+Rule: an expected network error (Redis or GitHub not answering) is one line with its
+``error``, never a traceback, whoever logs it (our code or Huey's loops).
+"""
 
 from __future__ import annotations
 
@@ -9,9 +13,22 @@ import threading
 import time
 from typing import Any, TextIO
 
+import redis
 from pydantic_core import to_json
 
+from app.github.port import Transient
+
 _STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
+EXPECTED = (OSError, redis.ConnectionError, redis.TimeoutError, Transient)
+
+
+def no_traceback_when_expected(record: logging.LogRecord) -> bool:
+    """Drop the traceback of an expected network error, keeping what it was."""
+    exc = record.exc_info[1] if record.exc_info else None
+    if isinstance(exc, EXPECTED):
+        record.exc_info, record.exc_text = None, None
+        record.error = f"{type(exc).__name__}: {exc}"
+    return True
 
 
 class JsonFormatter(logging.Formatter):
@@ -97,6 +114,7 @@ def info(logger: logging.Logger, message: str, fields: dict[str, Any]) -> None:
 
 def setup(fmt: str = "json", level: int = logging.INFO) -> None:
     handler = TurnHandler(sys.stderr)
+    handler.addFilter(no_traceback_when_expected)
     handler.setFormatter(
         JsonFormatter()
         if fmt == "json"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 import logging
-import signal
+import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,12 +13,14 @@ from starlette.types import ASGIApp
 
 from app.flows.context import Clock, today_in
 from app.lookup.port import Lookup
+from app.service import preflight
 from app.service.jobs import Worker, register
 from app.service.queue import JobQueue, PaperbotHuey, make_huey
 from app.service.settings import Settings
 from app.service.web import create_app
 
 log = logging.getLogger("paperbot")
+QUEUE_WAIT_MAX = 30.0  # seconds between attempts to reach a queue that does not answer
 
 
 @dataclass
@@ -42,38 +44,74 @@ def build(settings: Settings, *, clock: Clock = today_in, lookup: Lookup | None 
 
 
 def serve(runtime: Runtime, *, host: str, port: int, workers: int | None = None) -> None:
-    """The endpoint and (unless ``workers`` is 0) the job workers, until SIGINT/SIGTERM."""
+    """The endpoint and (unless ``workers`` is 0) the job workers, until SIGINT/SIGTERM.
+
+    The endpoint answers at once (``/readyz`` is 503 until the queue does); the workers
+    start once the queue answers, and their start recovers what the store holds.
+    """
     count = runtime.settings.workers if workers is None else workers
     log.info("paperbot serve", extra={**runtime.settings.summary(), "workers": count})
     consumer = runtime.huey.create_consumer(workers=count or 1, worker_type="thread")
-    if count:
-        _start_without_signal_handlers(consumer)
+    stopping, started = threading.Event(), threading.Event()
+
+    def start_when_ready() -> None:
+        preflight.say(runtime.worker.clients, runtime.settings)
+        if wait_for_queue(runtime, stopping) and count:
+            _start_without_signal_handlers(consumer)
+            started.set()
+
+    threading.Thread(target=start_when_ready, name="paperbot-start", daemon=True).start()
     gc.collect()
     gc.freeze()  # what start-up built is never garbage: full collections skip it (p99)
     try:
         uvicorn.run(runtime.app(), host=host, port=port, log_config=None, access_log=False)
     finally:
-        if count:
+        stopping.set()
+        if started.is_set():
             consumer.stop(graceful=True)
         runtime.worker.clients.close()
+
+
+def wait_for_queue(runtime: Runtime, stopping: threading.Event | None = None) -> bool:
+    """Until the queue's storage answers: one log line per attempt, waits doubling from 1 s
+    to ``QUEUE_WAIT_MAX``; then what about it may lose work is said once. False when
+    ``stopping`` was set first."""
+    stopping = stopping or threading.Event()
+    delay, attempt = 1.0, 1
+    while not stopping.is_set():
+        try:
+            runtime.huey.store.ping()
+        except Exception as exc:
+            queue = runtime.settings.queue_name()
+            fields = {"queue": queue, "attempt": attempt, "retry_in": delay, "error": repr(exc)}
+            log.warning("queue not answering; waiting for it", extra=fields)
+            stopping.wait(delay)
+            delay, attempt = min(delay * 2, QUEUE_WAIT_MAX), attempt + 1
+            continue
+        for risk in runtime.huey.store.risks():
+            log.warning(risk, extra={"queue": runtime.settings.queue_name()})
+        return True
+    return False
 
 
 def _start_without_signal_handlers(consumer: Any) -> None:
     """Start Huey's threads (each worker start recovers the store: jobs.register's hook).
 
-    Huey's ``start`` takes SIGINT/SIGTERM, which nothing would act on here: a stop signal
-    before uvicorn's own handlers would be swallowed and the process never exit.
+    Huey's ``start`` takes SIGINT/SIGTERM, which nothing would act on here (uvicorn owns
+    them), and may not from a thread other than the main one.
     """
-    stops = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
-    handlers = {sig: signal.getsignal(sig) for sig in stops}
+    consumer._set_signal_handlers = lambda: None
     consumer.start()
-    for sig, handler in handlers.items():
-        signal.signal(sig, handler)
 
 
 def work(runtime: Runtime) -> None:
-    """Job workers alone (scale-out with a shared Redis queue)."""
+    """Job workers alone (scale-out with a shared Redis queue), once the queue answers."""
     log.info(
         "paperbot worker", extra={**runtime.settings.summary(), "workers": runtime.settings.workers}
     )
+    try:
+        preflight.say(runtime.worker.clients, runtime.settings)
+        wait_for_queue(runtime)
+    except KeyboardInterrupt:
+        return
     runtime.huey.create_consumer(workers=runtime.settings.workers, worker_type="thread").run()

@@ -85,3 +85,6 @@ class Store(Protocol):
 
     def ping(self) -> None:
         """Raise when the storage does not answer."""
+
+    def risks(self) -> list[str]:
+        """What about this storage's setup may lose work (said once at start)."""

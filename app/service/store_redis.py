@@ -6,6 +6,7 @@ Rules:
   with PEXPIRE: Redis itself clears a stale lease), ``:wait:<name>`` and ``:waiting``.
 - A script writes nothing before the step that can fail (the LPUSH onto Huey's queue), so a
   failed enqueue leaves no claim behind.
+- Its ``maxmemory-policy`` must be ``noeviction`` (a warning at start says so otherwise).
 - Not for Redis Cluster: scripts build key names (Huey does not support Cluster either).
 """
 
@@ -211,3 +212,13 @@ class RedisStore:
 
     def ping(self) -> None:
         self.conn.ping()
+
+    def risks(self) -> list[str]:
+        """An eviction policy other than ``noeviction`` may drop queued jobs, claims and leases."""
+        policy = str(self.conn.info("memory").get("maxmemory_policy", "noeviction"))
+        if policy == "noeviction":
+            return []
+        return [
+            f"Redis maxmemory-policy is {policy}: when Redis is full it may evict queued jobs, "
+            "delivery claims and leases; set maxmemory-policy noeviction"
+        ]

@@ -198,3 +198,6 @@ class SqliteStore:
 
     def ping(self) -> None:
         self.storage.sql("select 1", results=True)
+
+    def risks(self) -> list[str]:
+        return []

@@ -10,7 +10,9 @@ import re
 from collections.abc import Iterator
 
 import pytest
+import redis
 
+from app.github.port import Transient
 from app.service import logs
 from app.service.logs import JsonFormatter, TurnHandler
 
@@ -90,3 +92,29 @@ def test_the_delivery_line_written_without_a_log_record_reads_the_same(
         log.setLevel(logging.NOTSET)
     slow, fast = (json.loads(x) for x in stream.getvalue().splitlines())
     assert slow.pop("time")[:16] == fast.pop("time")[:16] and slow == fast
+
+
+@pytest.mark.parametrize(
+    ("error", "traceback"),
+    [
+        (
+            redis.ConnectionError("Error 111 connecting to 127.0.0.1:6390. Connection refused."),
+            False,
+        ),
+        (Transient("GitHub unreachable: ConnectTimeout"), False),
+        (ConnectionRefusedError(111, "Connection refused"), False),
+        (KeyError("number"), True),  # a bug keeps its traceback
+    ],
+)
+def test_an_expected_network_error_is_one_line_without_a_traceback(
+    logged: tuple[logging.Logger, Writes], error: Exception, traceback: bool
+) -> None:
+    log, stream = logged
+    log.handlers[0].addFilter(logs.no_traceback_when_expected)
+    try:
+        raise error
+    except Exception:
+        log.exception("Error reading from queue")  # as Huey's worker loop logs it
+    (line,) = stream.getvalue().splitlines()
+    assert ("Traceback" in line) is traceback
+    assert type(error).__name__ in json.loads(line)["error"]

@@ -1,0 +1,123 @@
+"""Starting next to Redis as docker-compose does: `serve` and `worker` up before Redis wait for
+it (one line per attempt, /readyz 503 until it answers), recover, and run; a Redis that may
+evict keys is warned about. Each test runs a redis-server of its own."""
+
+from __future__ import annotations
+
+import shutil
+import signal
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx
+import pytest
+
+from app.github.fake.server import FakeGitHub
+from tests.service.spare_redis import SpareRedis
+from tests.service.test_e2e import (
+    Bot,
+    file_issues,
+    free_port,
+    logged,
+    opened,
+    pulls_for_all,
+    start_worker,
+    wait_for,
+)
+
+pytestmark = pytest.mark.skipif(
+    shutil.which("redis-server") is None, reason="redis-server is not installed"
+)
+
+
+def readyz(bot: Bot) -> int:
+    return httpx.get(f"http://127.0.0.1:{bot.port}/readyz", timeout=5).status_code
+
+
+def waits(log: Path) -> list[dict[str, object]]:
+    return [x for x in logged(log) if x["message"].startswith("queue not answering")]
+
+
+def test_serve_and_worker_started_before_redis_wait_recover_and_run(
+    gh: FakeGitHub, tmp_path: Path
+) -> None:
+    spare = SpareRedis(free_port(), tmp_path)
+    (tmp_path / "data").mkdir()
+    web = Bot(gh, tmp_path / "data", queue=spare.url, workers=1)
+    web.start()  # /healthz answers with no Redis
+    worker_log = tmp_path / "data" / "worker.log"
+    worker = start_worker(web, worker_log)
+    try:
+        (number,) = file_issues(gh, 1)
+        assert readyz(web) == 503
+        assert web.deliver("issues", opened(number)) == 503  # GitHub will redeliver it
+        wait_for(lambda: len(waits(web.log)) >= 2 and len(waits(worker_log)) >= 2, what="waits")
+        spare.start()  # Redis comes up a few seconds after the bot
+        wait_for(lambda: readyz(web) == 200, what="/readyz once Redis answers")
+        assert web.deliver("issues", opened(number)) == 202
+        wait_for(lambda: pulls_for_all(gh, [number]), what="the PR")
+        for log in (web.log, worker_log):
+            wait_for(lambda log=log: logged(log, "paperbot.worker") != [], what="the recovery")
+            attempts = [x["attempt"] for x in waits(log)]
+            assert attempts == list(range(1, len(attempts) + 1))
+            assert "Traceback" not in log.read_text()
+            assert "maxmemory-policy" not in log.read_text()  # noeviction: nothing to say
+    finally:
+        web.stop()
+        worker.send_signal(signal.SIGINT)
+        worker.wait(timeout=30)
+        spare.stop()
+
+
+def test_a_redis_that_may_evict_keys_is_warned_about_at_start(
+    gh: FakeGitHub, tmp_path: Path
+) -> None:
+    spare = SpareRedis(free_port(), tmp_path, "--maxmemory-policy", "allkeys-lru")
+    spare.start()
+    (tmp_path / "data").mkdir()
+    web = Bot(gh, tmp_path / "data", queue=spare.url, workers=0)
+    try:
+        web.start()
+
+        def warned() -> bool:
+            return any("maxmemory-policy is allkeys-lru" in x["message"] for x in logged(web.log))
+
+        wait_for(warned, what="the eviction warning")
+        time.sleep(0.5)
+        assert sum("maxmemory-policy" in x["message"] for x in logged(web.log)) == 1
+    finally:
+        web.stop()
+        spare.stop()
+
+
+@pytest.mark.parametrize(
+    ("where", "said"),
+    [
+        (lambda gh: f"http://127.0.0.1:{free_port()}", "GITHUB_API_URL: cannot reach GitHub at"),
+        (lambda gh: f"{gh.base_url}/wrong", "GITHUB_API_URL: http://127.0.0.1:"),
+    ],
+    ids=["unreachable", "not-the-api"],
+)
+def test_a_wrong_github_api_url_is_one_line_at_start_and_one_per_failing_job(
+    gh: FakeGitHub, tmp_path: Path, where: Callable[[FakeGitHub], str], said: str
+) -> None:
+    (tmp_path / "data").mkdir()
+    bot = Bot(gh, tmp_path / "data", workers=1)
+    bot.env = lambda: {**Bot.env(bot), "GITHUB_API_URL": where(gh)}  # type: ignore[method-assign]
+    bot.start()
+    try:
+        (number,) = file_issues(gh, 1)
+        assert bot.deliver("issues", opened(number)) == 202
+
+        def job_lines() -> list[dict[str, object]]:
+            return logged(bot.log, "paperbot.jobs")
+
+        wait_for(lambda: job_lines() != [], what="the job's line")
+        (line,) = job_lines()
+        assert line["level"] == "WARNING" and str(line["outcome"]).startswith("retrying: GitHub")
+        start = [x for x in logged(bot.log) if "GITHUB_API_URL" in x["message"]]
+        assert len(start) == 1 and start[0]["message"].startswith(said), start
+        assert "Traceback" not in bot.log.read_text()
+    finally:
+        bot.stop()
