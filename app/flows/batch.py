@@ -9,8 +9,10 @@ Rules:
   README, and not *held*: an issue that a rolling PR closed unmerged by someone else still
   holds with the same body (the rejected-PR rule: an edit, or ``/paperbot retry``, submits
   it again).
-- The human-edit guard: the branch is not touched when its head lacks the bot's trailer or
-  the open PR on it is not the bot's; the status comments say so.
+- The human-edit guard: the branch moves only by ``branch.claim``'s rule (its head is the
+  commit the bot last wrote there, which the PR's hidden state records, or adds nothing to
+  the default branch), and not at all when the open PR on it is not the bot's; the status
+  comments say so, and the bot's open PR is told once.
 - Switching modes is safe: in weekly mode the bot's open ``paperbot/issue-N`` PRs are closed
   with a note linking the rolling PR (lifecycle.py does the way back).
 - Status comments link the rolling PR; they are written for the issue an event is about,
@@ -23,7 +25,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from app.core import batch as texts
-from app.core import messages
+from app.core import held, messages
 from app.core.batch import BRANCH, Item
 from app.core.config import Config
 from app.core.entry import Entry
@@ -32,6 +34,7 @@ from app.core.paper import Found
 from app.core.submission import apply, build
 from app.core.week import week_of
 from app.flows import papers
+from app.flows.branch import NotOurs, claim, commit, tell_once
 from app.flows.context import (
     Context,
     NotAllowed,
@@ -62,6 +65,8 @@ class Batch:
     pull: Pull | None = None
     created: bool = False
     human: bool = False
+    head: str | None = None  # the bot's commit on the branch, recorded in the PR
+    recorded: str | None = None  # the bot's last commit there, as its newest PR recorded it
 
     @property
     def items(self) -> list[Item]:
@@ -90,9 +95,11 @@ def sync(ctx: Context, config: Config, *, retry: int | None = None) -> Batch:
     port = ctx.port
     readme, base_sha = base_readme(port, config, base=ctx.base, sha=port.branch_sha(ctx.base))
     history = port.pulls_for(BRANCH)
-    held = {n: f for n, f in _held(history, port.bot_login()).items() if n != retry}
-    got, text = _judge(ctx, config, readme.text, held=held)
+    holds = {n: f for n, f in _held(history, port.bot_login()).items() if n != retry}
+    got, text = _judge(ctx, config, readme.text, held=holds)
     got.pull = next((p for p in history if p.state == "open"), None)
+    mine = next((p for p in history if p.author == port.bot_login()), None)
+    got.recorded = held.last_written(mine.body) if mine is not None else None
     if got.pull is not None and got.pull.author != port.bot_login():
         got.human = True
         return got
@@ -178,22 +185,22 @@ def _defaults(issue: Issue, config: Config) -> dict[str, str]:
 def _write(
     ctx: Context, config: Config, got: Batch, *, text: str, readme: FileText, base_sha: str
 ) -> bool:
-    """Make the branch hold one bot commit with ``text``; False when a person pushed to it."""
-    port = ctx.port
+    """Make the branch hold one bot commit with ``text`` (``branch.claim``'s rule); False,
+    touching nothing, when it holds work the bot did not write."""
+    port, head = ctx.port, got.pull.head_sha if got.pull is not None else None
     if got.pull is not None:
-        if messages.TRAILER not in port.commit_message(got.pull.head_sha):
-            return False
-        on_branch = port.read_file(config.path, BRANCH)
+        got.head = held.last_written(got.pull.body) or head
+        on_branch = port.read_file(config.path, got.pull.head_sha)
         if on_branch is not None and on_branch.text == text:
             return True
-        port.reset_branch(BRANCH, base_sha)
-    else:
-        try:
-            port.create_branch(BRANCH, base_sha)
-        except Unprocessable:  # left from a merged or closed rolling PR
-            port.reset_branch(BRANCH, base_sha)
+    try:
+        claim(ctx, BRANCH, base_sha=base_sha, head=head, recorded=got.recorded)
+    except NotOurs as left:
+        if got.pull is not None:
+            tell_once(ctx, got.pull, left, config.language)
+        return False
     message = texts.commit_message(got.items, _week(config, got), config.language)
-    port.commit_file(branch=BRANCH, path=config.path, text=text, sha=readme.sha, message=message)
+    got.head = commit(ctx, BRANCH, path=config.path, text=text, sha=readme.sha, message=message)
     return True
 
 
@@ -204,6 +211,7 @@ def _week(config: Config, got: Batch) -> dt.date:
 def _ensure_pull(ctx: Context, config: Config, got: Batch) -> None:
     port, lang = ctx.port, config.language
     title, body = texts.title(got.items, _week(config, got), lang), texts.body(got.items, lang)
+    body = held.with_head(body, got.head) if got.head else body
     if got.pull is not None:
         if (got.pull.title, got.pull.body.strip()) != (title, body.strip()):
             port.edit_pull(got.pull.number, title=title, body=body)

@@ -1,22 +1,28 @@
-"""The submission's branch: one bot commit on the default branch head, never over a person's.
+"""The bot's branches: one ownership rule for every branch it writes, and the submission's.
 
 Rules:
-- A branch is force-updated only when its head is the bot's own commit (it carries the
-  ``Paperbot-Issue`` trailer, or is the head the PR's hidden state recorded) or adds nothing
-  to the default branch (a branch just created); otherwise ``HumanTouched``.
-- Up to date means built from the same issue body, base commit and README: then nothing is
-  written and the branch is not read.
+- Every branch the bot writes (``paperbot/issue-N``, ``paperbot/batch``, ``paperbot/normalize``
+  and any later one) is moved through ``claim`` and written through ``commit``.
+- ``claim`` force-moves a branch only when its head is exactly the commit the bot last wrote
+  there, or the branch adds nothing to the default branch. The bot's last commit is recorded
+  at ``commit`` in the ledger and in the PR's hidden state (``head``). A commit message is no
+  proof: ``git commit --amend`` keeps the trailer. Anything else raises ``NotOurs`` and the
+  branch is left alone; an open PR on it is told once (``tell_once``).
+- A submission is up to date when built from the same issue body, base commit and README:
+  then nothing is written and the branch is not read.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from app.core import messages
+from app.core import held, messages
 from app.core.config import Config
 from app.core.errors import BotError
+from app.core.i18n import Lang
 from app.core.submission import Result
-from app.github.port import FileText, Issue, Pull, RepoPort, Unprocessable
+from app.flows.context import Context
+from app.github.port import Conflict, FileText, Issue, Pull, Unprocessable
 
 
 class HumanTouched(BotError):
@@ -25,6 +31,64 @@ class HumanTouched(BotError):
 
 class BranchExists(Exception):
     """The branch of an issue the bot never answered exists: look its PRs up first."""
+
+
+class NotOurs(Exception):
+    """The branch holds work the bot did not write: it is left alone."""
+
+    def __init__(self, name: str, head: str) -> None:
+        super().__init__(f"{name} is at {head}, which paperbot did not write")
+        self.name, self.head = name, head
+
+
+def _key(ctx: Context, name: str) -> str:
+    return f"branch:{ctx.port.full_name}:{name}"
+
+
+def movable(ctx: Context, name: str, *, head: str, base_sha: str, recorded: str | None) -> bool:
+    """True when moving branch ``name`` off ``head`` loses nobody's work: ``head`` is the
+    bot's last commit there (``recorded`` by its PR, or in the ledger) or adds nothing to
+    the default branch at ``base_sha``."""
+    mine = ctx.ledger.read(_key(ctx, name))
+    if head in (recorded, base_sha) or (mine is not None and mine.decode() == head):
+        return True
+    return ctx.port.ahead_by(base_sha, head) == 0
+
+
+def claim(
+    ctx: Context, name: str, *, base_sha: str, head: str | None, recorded: str | None
+) -> None:
+    """Point branch ``name`` (now at ``head``; None: absent) at ``base_sha`` for the bot's
+    next commit; NotOurs, touching nothing, when it holds work the bot did not write."""
+    port = ctx.port
+    if head is None:
+        try:
+            port.create_branch(name, base_sha)
+            return
+        except Unprocessable:  # created meanwhile, or by a try that answered an error
+            head = port.branch_sha(name)
+            if head is None:
+                raise Conflict(f"{name} was created and deleted meanwhile") from None
+    if not movable(ctx, name, head=head, base_sha=base_sha, recorded=recorded):
+        raise NotOurs(name, head)
+    if head != base_sha:
+        port.reset_branch(name, base_sha)
+
+
+def commit(ctx: Context, name: str, *, path: str, text: str, sha: str, message: str) -> str:
+    """Commit ``text`` at ``path`` (over blob ``sha``) on branch ``name``; the commit, recorded
+    in the ledger as the bot's last one there (record it in the PR too: ``held.with_head``)."""
+    head = ctx.port.commit_file(branch=name, path=path, text=text, sha=sha, message=message)
+    ctx.ledger.write(_key(ctx, name), head.encode())
+    return head
+
+
+def tell_once(ctx: Context, pull: Pull, left: NotOurs, lang: Lang) -> None:
+    """Tell the bot's open PR that its branch is left alone, once per head."""
+    if held.told(pull.body, left.head):
+        return
+    ctx.port.add_comment(pull.number, held.note(left.name, left.head, lang))
+    ctx.port.edit_pull(pull.number, body=held.mark_told(pull.body, left.head))
 
 
 @dataclass(frozen=True)
@@ -51,38 +115,37 @@ class Plan:
         }
 
 
-def write_branch(port: RepoPort, plan: Plan, *, current: Pull | None, fresh: bool) -> str:
-    """Make the branch hold the plan's commit; its head sha. ``fresh``: no PR was looked
-    up, so an existing branch raises BranchExists instead of being guarded here."""
+def write_branch(
+    ctx: Context, plan: Plan, *, current: Pull | None, latest: Pull | None, fresh: bool
+) -> str:
+    """Make the branch hold the plan's commit; its head sha. ``current``: the bot's open PR;
+    ``latest``: the bot's newest PR of the branch; ``fresh``: no PR was looked up, so an
+    existing branch raises BranchExists (look its PRs up, then come back)."""
+    head = None
     if current is not None:
         state = messages.pr_state(current.body)
         if state.get("head") == current.head_sha and plan.state().items() <= state.items():
             return current.head_sha
-        _guard(port, plan, current.head_sha, recorded=state.get("head"), pr_open=True)
-        port.reset_branch(plan.name, plan.base_sha)
-    else:
+        head = current.head_sha
+    elif fresh:
         try:
-            port.create_branch(plan.name, plan.base_sha)
+            ctx.port.create_branch(plan.name, plan.base_sha)
         except Unprocessable:
-            if fresh:
-                raise BranchExists(plan.name) from None
-            head = port.branch_sha(plan.name)
-            if head is not None:
-                _guard(port, plan, head, recorded=None, pr_open=False)
-            port.reset_branch(plan.name, plan.base_sha)
-    return _commit(port, plan)
+            raise BranchExists(plan.name) from None
+        return _commit(ctx, plan)
+    source = current or latest
+    recorded = held.last_written(source.body) if source is not None else None
+    try:
+        claim(ctx, plan.name, base_sha=plan.base_sha, head=head, recorded=recorded)
+    except NotOurs as left:
+        if current is not None:
+            tell_once(ctx, current, left, plan.config.language)
+        lang = plan.config.language
+        raise HumanTouched(messages.status("human", lang, branch=plan.name)) from left
+    return _commit(ctx, plan)
 
 
-def _guard(port: RepoPort, plan: Plan, head: str, *, recorded: object, pr_open: bool) -> None:
-    """Raise HumanTouched unless force-updating ``head`` loses nobody's work."""
-    if head in (recorded, plan.base_sha) or messages.TRAILER in port.commit_message(head):
-        return
-    if not pr_open and port.ahead_by(plan.base_sha, head) == 0:
-        return
-    raise HumanTouched(messages.status("human", plan.config.language, branch=plan.name))
-
-
-def _commit(port: RepoPort, plan: Plan) -> str:
+def _commit(ctx: Context, plan: Plan) -> str:
     issue, result = plan.issue, plan.result
     message = messages.commit_message(
         result.entry,
@@ -92,8 +155,9 @@ def _commit(port: RepoPort, plan: Plan) -> str:
         lang=plan.config.language,
     )
     assert result.readme is not None
-    return port.commit_file(
-        branch=plan.name,
+    return commit(
+        ctx,
+        plan.name,
         path=plan.config.path,
         text=result.readme,
         sha=plan.readme.sha,

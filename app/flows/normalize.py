@@ -4,9 +4,10 @@ Rules:
 - Only a comment whose first line is the command runs it, and only for a collaborator with
   maintain or admin permission; anyone else is told who may.
 - The pull request lives on ``paperbot/normalize``, built on the default branch's head. The
-  branch is force-updated only when its head is the bot's own commit (its trailer), the
-  base itself, or adds nothing to the base; otherwise the bot says so and writes nothing.
-  A branch already holding this very normalisation on the current base is left as it is.
+  branch moves only by ``branch.claim``'s rule (its head is the commit the bot last wrote
+  there, recorded in the PR's hidden state, or adds nothing to the base); otherwise the bot
+  says so (and its open PR is told once) and writes nothing. A branch already holding this
+  very normalisation on the current base is left as it is.
 - When nothing would change, the reply says so and no pull request is opened (an open one,
   no longer needed, is closed with a note).
 - Every run answers with one comment on the issue where it was asked.
@@ -16,11 +17,13 @@ from __future__ import annotations
 
 import re
 
+from app.core import held
 from app.core import normalize_text as texts
 from app.core.config import Config
 from app.core.errors import BotError
 from app.core.i18n import Lang
 from app.core.normalize import Normalized, normalize
+from app.flows.branch import NotOurs, claim, commit, tell_once
 from app.flows.context import Context, repo_config, role
 from app.flows.routing import Payload, Router, Task, base_args
 from app.github.port import FileText, Pull, Unprocessable
@@ -66,57 +69,64 @@ def _run(ctx: Context, config: Config, by: str) -> tuple[str, str]:
     if base_sha is None or readme is None:
         raise _Refused(f"no readme\n{config.path}: not found on {ctx.base}")
     got = normalize(readme.text, config=config)
-    current = _open_pull(ctx, lang)
+    pulls = ctx.port.pulls_for(texts.BRANCH)
+    current = _open_pull(ctx, pulls, lang)
     if not got.changes:
         if current is not None:
             ctx.port.add_comment(current.number, texts.say("closed", lang))
             ctx.port.edit_pull(current.number, state="closed")
         return "nothing to change", texts.describe(got, path=config.path, lang=lang)
-    _write_branch(ctx, config, readme, base_sha, got)
-    pull = _ensure_pull(ctx, config, got, current, by)
+    mine = current or next((p for p in pulls if p.author == ctx.port.bot_login()), None)
+    recorded = held.last_written(mine.body) if mine is not None else None
+    head = _write_branch(ctx, config, readme, base_sha, got, recorded=recorded, current=current)
+    pull = _ensure_pull(ctx, config, got, current, by, head=head)
     key = "updated" if current is not None else "opened"
     return key, texts.say(key, lang, url=pull.url)
 
 
-def _open_pull(ctx: Context, lang: Lang) -> Pull | None:
+def _open_pull(ctx: Context, pulls: list[Pull], lang: Lang) -> Pull | None:
     """The open normalisation PR; one that someone else opened from the branch stops us."""
-    found = next((p for p in ctx.port.pulls_for(texts.BRANCH) if p.state == "open"), None)
+    found = next((p for p in pulls if p.state == "open"), None)
     if found is not None and found.author != ctx.port.bot_login():
         raise _Refused("human-touched\n" + texts.say("human", lang, branch=texts.BRANCH))
     return found
 
 
 def _write_branch(
-    ctx: Context, config: Config, readme: FileText, base_sha: str, got: Normalized
-) -> None:
+    ctx: Context,
+    config: Config,
+    readme: FileText,
+    base_sha: str,
+    got: Normalized,
+    *,
+    recorded: str | None,
+    current: Pull | None,
+) -> str:
+    """The branch holding ``got`` on ``base_sha`` (``branch.claim``'s rule); its head."""
     port, lang = ctx.port, config.language
     head = port.branch_sha(texts.BRANCH)
-    if head is None:
-        try:
-            port.create_branch(texts.BRANCH, base_sha)
-        except Unprocessable:  # created meanwhile: look again
-            head = port.branch_sha(texts.BRANCH)
-    if head is not None:
-        ours = head == base_sha or texts.TRAILER in port.commit_message(head)
-        if not ours and port.ahead_by(base_sha, head) > 0:
-            raise _Refused("human-touched\n" + texts.say("human", lang, branch=texts.BRANCH))
+    if head is not None and head != base_sha and port.ahead_by(head, base_sha) == 0:
         built = port.read_file(config.path, head)
-        if ours and head != base_sha and built and built.text == got.text:
-            if port.ahead_by(head, base_sha) == 0:
-                return  # this normalisation, on the current base, is there already
-        port.reset_branch(texts.BRANCH, base_sha)
+        if built is not None and built.text == got.text:
+            return head  # this normalisation, on the current base, is there already
+    try:
+        claim(ctx, texts.BRANCH, base_sha=base_sha, head=head, recorded=recorded)
+    except NotOurs as left:
+        if current is not None:
+            tell_once(ctx, current, left, lang)
+        raise _Refused("human-touched\n" + texts.say("human", lang, branch=texts.BRANCH)) from left
     message = texts.commit_message(got, lang)
-    port.commit_file(
-        branch=texts.BRANCH, path=config.path, text=got.text, sha=readme.sha, message=message
+    return commit(
+        ctx, texts.BRANCH, path=config.path, text=got.text, sha=readme.sha, message=message
     )
 
 
 def _ensure_pull(
-    ctx: Context, config: Config, got: Normalized, current: Pull | None, by: str
+    ctx: Context, config: Config, got: Normalized, current: Pull | None, by: str, *, head: str
 ) -> Pull:
     lang = config.language
     title = texts.pr_title(got, lang)
-    body = texts.pr_body(got, path=config.path, by=by, lang=lang)
+    body = held.with_head(texts.pr_body(got, path=config.path, by=by, lang=lang), head)
     if current is not None:
         if (current.title, current.body.strip()) != (title, body.strip()):
             ctx.port.edit_pull(current.number, title=title, body=body)

@@ -9,10 +9,10 @@ Rules:
 - A PR closed unmerged by someone else is a rejection: comments, pushes and reconcile never
   reopen or regenerate it. Only an edit of the issue body after the close, or
   ``/paperbot retry`` from a collaborator with triage or higher, submits again (a new PR).
-- The human-edit guard always runs: a branch is force-updated only when its head is the
-  bot's commit (its trailer) or adds nothing to the default branch. The branch is looked up
-  with its PRs, or, for an issue the bot has never answered, by creating it: a 422 means it
-  exists, and then its PRs are looked up and guarded.
+- The human-edit guard always runs (``branch.claim``: the head is the commit the bot last
+  wrote there, or adds nothing to the default branch). The branch is looked up with its PRs,
+  or, for an issue the bot has never answered, by creating it: a 422 means it exists, and
+  then its PRs are looked up and guarded.
 - Creates are safe against a create that succeeded but answered an error: a 422 "already
   exists" on the branch or the PR means it is there, and it is looked up.
 """
@@ -179,7 +179,8 @@ def _apply(
     if current is None and latest is not None and _rejected(latest, issue) and not retry:
         return "rejected"
     plan = Plan(issue, result, readme, base_sha, config)
-    head = write_branch(job.port, plan, current=current, fresh=pulls is None)
+    mine = latest if latest is not None and latest.author == job.port.bot_login() else None
+    head = write_branch(job, plan, current=current, latest=mine, fresh=pulls is None)
     pull = _ensure_pull(job.port, plan, job.base, current=current, head=head, status=status)
     papers.remember(job, issue, result)
     kind = "noted" if result.notes else "valid"

@@ -1,0 +1,157 @@
+"""One ownership rule for every branch the bot writes: it moves a branch only from the commit it
+last wrote there (or one adding nothing to the default branch). An amend keeps the trailer, so a
+trailer proves nothing; a person's commit is left alone and the open PR is told once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from app.core.batch import BRANCH as ROLLING
+from app.flows.context import Context, clear_caches
+from app.flows.submission import process_issue
+from app.github.fake.pulls import push_file
+from app.github.fake.server import FakeGitHub
+from tests.fakes import MEMBER, REPO, report_body, submit
+from tests.flows.test_normalize import command
+
+NOTE = "不是 paperbot 写入的"
+Touch = Callable[[FakeGitHub, str], str]
+
+
+def _commit(gh: FakeGitHub, branch: str, *, parent: str | None, message: str) -> str:
+    """A person's commit of a README of their own on ``parent``, moved onto ``branch``."""
+    git = gh.repos[REPO].git
+    sha = git.commit_file(parent=parent, path="README.md", data=b"by hand\n", message=message)
+    git.set_ref(branch, sha)
+    return sha
+
+
+def amend(gh: FakeGitHub, branch: str) -> str:
+    """``git commit --amend`` of the bot's commit: same parent, same message and trailer."""
+    git = gh.repos[REPO].git
+    head = git.head(branch)
+    assert head is not None
+    parent = git._git("rev-parse", f"{head}^")
+    return _commit(gh, branch, parent=parent, message=git.message(head) or "")
+
+
+def on_top(gh: FakeGitHub, branch: str) -> str:
+    """A commit on top of the bot's, its message copying the bot's (trailer included)."""
+    git = gh.repos[REPO].git
+    head = git.head(branch)
+    assert head is not None
+    return _commit(gh, branch, parent=head, message=git.message(head) or "")
+
+
+def force_push(gh: FakeGitHub, branch: str) -> str:
+    """The branch force-pushed to a new commit on the default branch, with the bot's message."""
+    git = gh.repos[REPO].git
+    head = git.head(branch)
+    assert head is not None
+    return _commit(gh, branch, parent=git.head("main"), message=git.message(head) or "")
+
+
+TOUCHES = [pytest.param(t, id=t.__name__) for t in (amend, on_top, force_push)]
+
+
+def notes_on(gh: FakeGitHub, branch: str) -> list[str]:
+    """The comments on the open PR of ``branch`` saying the bot leaves it alone."""
+    (pull,) = [p for p in gh.repos[REPO].pulls.values() if p["head"] == branch]
+    found = [c["body"] for c in gh.repos[REPO].comments.values() if c["issue"] == pull["number"]]
+    return [str(b) for b in found if NOTE in str(b)]
+
+
+def weekly(gh: FakeGitHub) -> None:
+    push_file(gh, REPO, branch="main", path=".github/paperbot.yml", text="pull_requests: weekly\n")
+
+
+@pytest.mark.parametrize("touch", TOUCHES)
+def test_a_persons_commit_on_a_submission_branch_is_left_alone(
+    gh: FakeGitHub, ctx: Context, touch: Touch
+) -> None:
+    number = submit(gh, ctx)
+    theirs = touch(gh, "paperbot/issue-1")
+    gh.repos[REPO].issues[number]["body"] = report_body(title="Changed")
+    for _ in range(2):
+        assert process_issue(ctx, number) == "human-touched"
+    assert gh.repos[REPO].git.head("paperbot/issue-1") == theirs
+    assert len(notes_on(gh, "paperbot/issue-1")) == 1
+
+
+@pytest.mark.parametrize("touch", TOUCHES)
+def test_a_persons_commit_on_the_rolling_branch_is_left_alone(
+    gh: FakeGitHub, ctx: Context, touch: Touch
+) -> None:
+    weekly(gh)
+    submit(gh, ctx)
+    theirs = touch(gh, ROLLING)
+    for title in ("Paper B", "Paper C"):
+        number = gh.create_issue(REPO, title="x", body=report_body(title=title), login=MEMBER)
+        assert process_issue(ctx, int(number["number"])) == "human-touched"
+    assert gh.repos[REPO].git.head(ROLLING) == theirs
+    assert len(notes_on(gh, ROLLING)) == 1
+
+
+@pytest.mark.parametrize("touch", TOUCHES)
+def test_a_persons_commit_on_the_normalisation_branch_is_left_alone(
+    gh: FakeGitHub, ctx: Context, touch: Touch
+) -> None:
+    assert command(gh, ctx) == "opened"
+    theirs = touch(gh, "paperbot/normalize")
+    push_file(gh, REPO, branch="main", path="NEWS.md", text="news\n")  # the base moved
+    for _ in range(2):
+        assert command(gh, ctx) == "human-touched"
+    assert gh.repos[REPO].git.head("paperbot/normalize") == theirs
+    assert len(notes_on(gh, "paperbot/normalize")) == 1
+
+
+def _by_hand(gh: FakeGitHub, branch: str, trailer: str) -> str:
+    return _commit(gh, branch, parent=gh.repos[REPO].git.head("main"), message=f"x\n\n{trailer}")
+
+
+def test_a_submission_branch_made_by_hand_before_any_pr(gh: FakeGitHub, ctx: Context) -> None:
+    theirs = _by_hand(gh, "paperbot/issue-1", "Paperbot-Issue: #1")
+    gh.create_issue(REPO, title="x", body=report_body(), login=MEMBER)
+    assert process_issue(ctx, 1) == "human-touched"
+    assert gh.repos[REPO].git.head("paperbot/issue-1") == theirs and not gh.repos[REPO].pulls
+
+
+def test_a_rolling_branch_made_by_hand_before_any_pr(gh: FakeGitHub, ctx: Context) -> None:
+    weekly(gh)
+    theirs = _by_hand(gh, ROLLING, "Paperbot-Issue: #1")
+    gh.create_issue(REPO, title="x", body=report_body(), login=MEMBER)
+    assert process_issue(ctx, 1) == "human-touched"
+    assert gh.repos[REPO].git.head(ROLLING) == theirs and not gh.repos[REPO].pulls
+
+
+def test_a_normalisation_branch_made_by_hand_before_any_pr(gh: FakeGitHub, ctx: Context) -> None:
+    theirs = _by_hand(gh, "paperbot/normalize", "Paperbot-Normalize: 3")
+    assert command(gh, ctx) == "human-touched"
+    assert gh.repos[REPO].git.head("paperbot/normalize") == theirs and not gh.repos[REPO].pulls
+
+
+def test_the_bots_own_commit_without_a_pr_is_reused_from_the_ledger(
+    gh: FakeGitHub, ctx: Context
+) -> None:
+    number = submit(gh, ctx)
+    ours = gh.repos[REPO].git.head("paperbot/issue-1")
+    gh.repos[REPO].pulls.clear()  # the job died after its commit, before the PR was opened
+    gh.repos[REPO].comments.clear()
+    clear_caches()
+    gh.repos[REPO].issues[number]["body"] = report_body(title="Changed")
+    assert process_issue(ctx, number) == "submitted"
+    assert gh.repos[REPO].git.head("paperbot/issue-1") != ours
+
+
+def test_a_branch_adding_nothing_to_the_default_branch_is_moved(
+    gh: FakeGitHub, ctx: Context
+) -> None:
+    weekly(gh)
+    main = gh.repos[REPO].git.head("main")
+    assert main is not None
+    gh.repos[REPO].git.set_ref(ROLLING, main)  # made by hand, holding nothing
+    push_file(gh, REPO, branch="main", path="NEWS.md", text="news\n")
+    gh.create_issue(REPO, title="x", body=report_body(), login=MEMBER)
+    assert process_issue(ctx, 1) == "submitted"
