@@ -6,14 +6,16 @@ Rules:
 - ``claim`` force-moves a branch only when its head is exactly the commit the bot last wrote
   there, or the branch adds nothing to the default branch. The bot's last commit is recorded
   at ``commit`` in the ledger and in the PR's hidden state (``head``). A commit message is no
-  proof: ``git commit --amend`` keeps the trailer. Anything else raises ``NotOurs`` and the
-  branch is left alone; an open PR on it is told once (``tell_once``).
+  proof: ``git commit --amend`` keeps the trailer. The ledger's record (one per repository,
+  bounded) bridges a commit to the PR that records it. Anything else raises ``NotOurs`` and
+  the branch is left alone; an open PR on it is told once (``tell_once``).
 - A submission is up to date when built from the same issue body, base commit and README:
   then nothing is written and the branch is not read.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 from app.core import held, messages
@@ -23,6 +25,8 @@ from app.core.i18n import Lang
 from app.core.submission import Result
 from app.flows.context import Context
 from app.github.port import Conflict, FileText, Issue, Pull, Unprocessable
+
+KEPT = 64  # the bot's last commits the ledger keeps per repository: they bridge commit → PR
 
 
 class HumanTouched(BotError):
@@ -41,16 +45,30 @@ class NotOurs(Exception):
         self.name, self.head = name, head
 
 
-def _key(ctx: Context, name: str) -> str:
-    return f"branch:{ctx.port.full_name}:{name}"
+def _written(ctx: Context) -> dict[str, str]:
+    """Branch → the bot's last commit there, as the ledger remembers them for the repository."""
+    raw = ctx.ledger.read(f"branch-heads:{ctx.port.full_name}")
+    try:
+        got = json.loads(raw) if raw else {}
+    except ValueError:
+        return {}
+    return got if isinstance(got, dict) else {}
+
+
+def _remember(ctx: Context, name: str, head: str) -> None:
+    """Record ``head`` as the bot's last commit on ``name`` (the newest ``KEPT`` per repo)."""
+    heads = _written(ctx)
+    heads.pop(name, None)
+    heads[name] = head
+    kept = dict(list(heads.items())[-KEPT:])
+    ctx.ledger.write(f"branch-heads:{ctx.port.full_name}", json.dumps(kept).encode())
 
 
 def movable(ctx: Context, name: str, *, head: str, base_sha: str, recorded: str | None) -> bool:
     """True when moving branch ``name`` off ``head`` loses nobody's work: ``head`` is the
     bot's last commit there (``recorded`` by its PR, or in the ledger) or adds nothing to
     the default branch at ``base_sha``."""
-    mine = ctx.ledger.read(_key(ctx, name))
-    if head in (recorded, base_sha) or (mine is not None and mine.decode() == head):
+    if head in (recorded, base_sha, _written(ctx).get(name)):
         return True
     return ctx.port.ahead_by(base_sha, head) == 0
 
@@ -79,7 +97,7 @@ def commit(ctx: Context, name: str, *, path: str, text: str, sha: str, message: 
     """Commit ``text`` at ``path`` (over blob ``sha``) on branch ``name``; the commit, recorded
     in the ledger as the bot's last one there (record it in the PR too: ``held.with_head``)."""
     head = ctx.port.commit_file(branch=name, path=path, text=text, sha=sha, message=message)
-    ctx.ledger.write(_key(ctx, name), head.encode())
+    _remember(ctx, name, head)
     return head
 
 

@@ -154,9 +154,10 @@ def test_a_job_taken_by_a_killed_worker_runs_again_and_only_once(
     assert worker.store.state("d-killed") == "done"
     assert worker.huey.execute(taken) == "done before"
     assert len(gh.repos[REPO].pulls) == 1 and len(gh.repos[REPO].comments) == 1
-    # Huey keeps no results: nothing grows per job (the one record kept is the repository's
-    # open submissions, for "already read by", #11)
-    assert set(worker.huey.storage.result_items()) == {f"kv:open-submissions:{REPO}"}
+    # Huey keeps no results: nothing grows per job (the records kept are the repository's
+    # open submissions, for "already read by", #11, and the bot's last commits, #15)
+    kept = {f"kv:open-submissions:{REPO}", f"kv:branch-heads:{REPO}"}
+    assert set(worker.huey.storage.result_items()) == kept
 
 
 def test_a_worker_start_puts_back_jobs_of_the_dead_and_reconciles_every_repository(
