@@ -200,7 +200,9 @@ def _write(
             tell_once(ctx, got.pull, left, config.language)
         return False
     message = texts.commit_message(got.items, _week(config, got), config.language)
-    got.head = commit(ctx, BRANCH, path=config.path, text=text, sha=readme.sha, message=message)
+    got.head = commit(
+        ctx, BRANCH, parent=base_sha, path=config.path, text=text, sha=readme.sha, message=message
+    )
     return True
 
 

@@ -7,8 +7,10 @@ Rules:
   there, or the branch adds nothing to the default branch. The bot's last commit is recorded
   at ``commit`` in the ledger and in the PR's hidden state (``head``). A commit message is no
   proof: ``git commit --amend`` keeps the trailer. The ledger's record (one per repository,
-  bounded) bridges a commit to the PR that records it. Anything else raises ``NotOurs`` and
-  the branch is left alone; an open PR on it is told once (``tell_once``).
+  bounded) bridges a commit to the PR that records it; a job that died before GitHub
+  answered its commit left the parent and content it was writing there, and a head that is
+  exactly one commit on that parent with that content is that commit. Anything else raises
+  ``NotOurs`` and the branch is left alone; an open PR on it is told once (``tell_once``).
 - A submission is up to date when built from the same issue body, base commit and README:
   then nothing is written and the branch is not read.
 """
@@ -45,32 +47,46 @@ class NotOurs(Exception):
         self.name, self.head = name, head
 
 
-def _written(ctx: Context) -> dict[str, str]:
-    """Branch → the bot's last commit there, as the ledger remembers them for the repository."""
+def _written(ctx: Context) -> dict[str, dict[str, str]]:
+    """Branch → what the ledger recorded of the bot's last write there: ``head`` once
+    written; ``parent``, ``path`` and ``blob`` while writing."""
     raw = ctx.ledger.read(f"branch-heads:{ctx.port.full_name}")
     try:
         got = json.loads(raw) if raw else {}
     except ValueError:
         return {}
-    return got if isinstance(got, dict) else {}
+    return {k: v for k, v in got.items() if isinstance(v, dict)} if isinstance(got, dict) else {}
 
 
-def _remember(ctx: Context, name: str, head: str) -> None:
-    """Record ``head`` as the bot's last commit on ``name`` (the newest ``KEPT`` per repo)."""
-    heads = _written(ctx)
-    heads.pop(name, None)
-    heads[name] = head
-    kept = dict(list(heads.items())[-KEPT:])
+def _remember(ctx: Context, name: str, record: dict[str, str]) -> None:
+    """Record the bot's write on ``name`` (the newest ``KEPT`` branches per repository)."""
+    records = _written(ctx)
+    records.pop(name, None)
+    records[name] = record
+    kept = dict(list(records.items())[-KEPT:])
     ctx.ledger.write(f"branch-heads:{ctx.port.full_name}", json.dumps(kept).encode())
 
 
 def movable(ctx: Context, name: str, *, head: str, base_sha: str, recorded: str | None) -> bool:
     """True when moving branch ``name`` off ``head`` loses nobody's work: ``head`` is the
-    bot's last commit there (``recorded`` by its PR, or in the ledger) or adds nothing to
-    the default branch at ``base_sha``."""
-    if head in (recorded, base_sha, _written(ctx).get(name)):
+    bot's last commit there (``recorded`` by its PR, or in the ledger), or the one it was
+    writing when it stopped, or adds nothing to the default branch at ``base_sha``."""
+    record = _written(ctx).get(name, {})
+    if head in (recorded, base_sha, record.get("head")):
         return True
-    return ctx.port.ahead_by(base_sha, head) == 0
+    return ctx.port.ahead_by(base_sha, head) == 0 or _was_writing(ctx, head, record)
+
+
+def _was_writing(ctx: Context, head: str, record: dict[str, str]) -> bool:
+    """``head`` is the commit the bot was writing when it stopped before learning its sha:
+    exactly one commit on the recorded parent, holding the recorded blob at the path."""
+    parent, path = record.get("parent"), record.get("path")
+    if not (parent and path and record.get("blob")):
+        return False
+    if ctx.port.ahead_by(parent, head) != 1 or ctx.port.ahead_by(head, parent) != 0:
+        return False
+    got = ctx.port.read_file(path, head)
+    return got is not None and got.sha == record["blob"]
 
 
 def claim(
@@ -93,11 +109,16 @@ def claim(
         port.reset_branch(name, base_sha)
 
 
-def commit(ctx: Context, name: str, *, path: str, text: str, sha: str, message: str) -> str:
-    """Commit ``text`` at ``path`` (over blob ``sha``) on branch ``name``; the commit, recorded
-    in the ledger as the bot's last one there (record it in the PR too: ``held.with_head``)."""
+def commit(
+    ctx: Context, name: str, *, parent: str, path: str, text: str, sha: str, message: str
+) -> str:
+    """Commit ``text`` at ``path`` (over blob ``sha``) on branch ``name`` at ``parent``; the
+    commit, recorded in the ledger as the bot's last one there (record it in the PR too:
+    ``held.with_head``). What is being written is recorded first, for a job that dies
+    before GitHub answers."""
+    _remember(ctx, name, {"parent": parent, "path": path, "blob": messages.blob_sha(text)})
     head = ctx.port.commit_file(branch=name, path=path, text=text, sha=sha, message=message)
-    _remember(ctx, name, head)
+    _remember(ctx, name, {"head": head})
     return head
 
 
@@ -176,6 +197,7 @@ def _commit(ctx: Context, plan: Plan) -> str:
     return commit(
         ctx,
         plan.name,
+        parent=plan.base_sha,
         path=plan.config.path,
         text=result.readme,
         sha=plan.readme.sha,

@@ -117,7 +117,13 @@ def _write_branch(
         raise _Refused("human-touched\n" + texts.say("human", lang, branch=texts.BRANCH)) from left
     message = texts.commit_message(got, lang)
     return commit(
-        ctx, texts.BRANCH, path=config.path, text=got.text, sha=readme.sha, message=message
+        ctx,
+        texts.BRANCH,
+        parent=base_sha,
+        path=config.path,
+        text=got.text,
+        sha=readme.sha,
+        message=message,
     )
 
 

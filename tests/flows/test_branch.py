@@ -4,6 +4,7 @@ trailer proves nothing; a person's commit is left alone and the open PR is told 
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 
 import pytest
@@ -13,6 +14,7 @@ from app.flows.context import Context, clear_caches
 from app.flows.submission import process_issue
 from app.github.fake.pulls import push_file
 from app.github.fake.server import FakeGitHub
+from app.github.port import RepoPort, Transient
 from tests.fakes import MEMBER, REPO, report_body, submit
 from tests.flows.test_normalize import command
 
@@ -155,3 +157,42 @@ def test_a_branch_adding_nothing_to_the_default_branch_is_moved(
     push_file(gh, REPO, branch="main", path="NEWS.md", text="news\n")
     gh.create_issue(REPO, title="x", body=report_body(), login=MEMBER)
     assert process_issue(ctx, 1) == "submitted"
+
+
+class AnswerLost:
+    """The repository's real port, except that GitHub's answer to the commit never arrives
+    (the job dies between GitHub writing the commit and paperbot learning its sha)."""
+
+    def __init__(self, port: RepoPort) -> None:
+        self.port = port
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.port, name)
+
+    def commit_file(self, **args: str) -> str:
+        self.port.commit_file(**args)
+        raise Transient("the connection dropped before GitHub answered")
+
+
+def _die_mid_commit(gh: FakeGitHub, ctx: Context) -> int:
+    number = int(gh.create_issue(REPO, title="x", body=report_body(), login=MEMBER)["number"])
+    dying = dataclasses.replace(ctx, port=AnswerLost(ctx.port))  # type: ignore[arg-type]
+    with pytest.raises(Transient):
+        process_issue(dying, number)
+    return number
+
+
+def test_a_commit_whose_answer_was_lost_is_known_as_the_bots(gh: FakeGitHub, ctx: Context) -> None:
+    number = _die_mid_commit(gh, ctx)
+    assert gh.repos[REPO].git.head("paperbot/issue-1") != gh.repos[REPO].git.head("main")
+    gh.repos[REPO].issues[number]["body"] = report_body(title="Changed")  # and it changed since
+    assert process_issue(ctx, number) == "submitted" and len(gh.repos[REPO].pulls) == 1
+
+
+def test_an_amend_of_a_commit_whose_answer_was_lost_is_left_alone(
+    gh: FakeGitHub, ctx: Context
+) -> None:
+    number = _die_mid_commit(gh, ctx)
+    theirs = amend(gh, "paperbot/issue-1")
+    assert process_issue(ctx, number) == "human-touched"
+    assert gh.repos[REPO].git.head("paperbot/issue-1") == theirs
