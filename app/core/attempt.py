@@ -28,10 +28,11 @@ from collections.abc import Sequence
 from app.core.dates import DATE_TEXT, looks_like_date
 from app.core.errors import AttemptedEntry, Problem
 from app.core.fields import FORMS, Kind
-from app.core.grammar import said_skip, summary_text
+from app.core.grammar import SKIP_WORDS, summary_text
 from app.core.i18n import Lang, listing, msg, pick
 from app.core.images import images_in
 from app.core.question import is_question
+from app.core.skip_words import says_skip
 
 _OPEN, _CLOSE = r"\[【［〔", r"\]】］〕"
 _ITEM = re.compile(rf"[{_OPEN}](?P<item>[^{_OPEN}{_CLOSE}\n]*)[{_CLOSE}]")
@@ -51,7 +52,7 @@ def attempt_error(body: str, *, lang: Lang, unknown: Sequence[str] = ()) -> Atte
     formish = [h for h in unknown if _FORMISH.search(h)]
     said = [x for x in body.replace("\r", "").split("\n") if x.strip() and not is_question(x)]
     left = placeholders("\n".join(said))
-    skips = [x for x in said if said_skip(x)]
+    skips = [x for x in said if SKIP_WORDS.search(x) or says_skip(x)]
     clues = (any(_DATE_LINE.match(x) for x in said), _labelled(said), skips)
     if not (formish or left or any(clues)):
         return None

@@ -4,7 +4,8 @@ Rules:
 - ``PHRASE`` finds a saying of "did not read": the README's 本周未精读 and its kin (没有精读,
   无精读, 未精度), and members' own words: 本周没读, 这周没看论文, 没来得及读, "no paper this
   week", "did not read", "skipped". A bare 无 / 暂无 / none counts only as a whole answer
-  (``is_skip``), never inside other text.
+  (``is_skip``), never inside other text, and never as a line of free text (``says_skip``:
+  ``None`` is how another form writes an empty answer).
 - ``is_skip`` is true for text that is such a saying, with at most a short reason before or
   after it (``出差，本周未精读``, ``skipped (travel)``); ``reason`` is that reason alone. An
   English saying must stand apart from the words around it (``Skip-Thought Vectors`` is a
@@ -52,6 +53,12 @@ def is_skip(text: str) -> bool:
     before, after, zh = text[: m.start()], text[m.end() :], _CJK.search(m[0]) is not None
     apart = (zh or _BEFORE.search(before)) and (zh or _AFTER.match(after))
     return bool(apart) and len(before) + len(after) <= REASON_MAX
+
+
+def says_skip(line: str) -> bool:
+    """True when a line of free text says "did not read" in words (a bare 无 or None, an
+    empty answer in another form, says nothing)."""
+    return PHRASE.search(line) is not None and is_skip(line)
 
 
 def reason(text: str) -> str:

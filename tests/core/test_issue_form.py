@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 
 from app.core.errors import InvalidSubmission, NotASubmission
+from app.core.fields import ElementType
 from app.core.i18n import Lang
 from app.core.issue_form import form_sections, read_form, read_issue
+from app.core.sections import answer
 
 FORM = (
     "### 日期\n\n2025-07-06\n\n### 姓名\n\n张宇\n\n### 论文标题\n\nSome Title\n\n"
@@ -100,18 +102,13 @@ def test_form_kind_follows_fields() -> None:
     ],
 )
 def test_other_element_types(field: str, body: str, expected: str) -> None:
-    import dataclasses
-
-    from app.core import issue_form
-    from app.core.fields import VENUE
-
-    kinds = {
-        "dropdown": {"type": "dropdown"},
-        "render": {"type": "textarea", "render": "text"},
-        "checkboxes": {"type": "checkboxes"},
+    kinds: dict[str, tuple[ElementType, bool]] = {
+        "dropdown": ("dropdown", False),
+        "render": ("textarea", True),
+        "checkboxes": ("checkboxes", False),
     }
-    spec = dataclasses.replace(VENUE, **kinds[field])  # type: ignore[arg-type]
-    assert issue_form._answer(spec, body) == expected
+    kind, render = kinds[field]
+    assert answer(kind, body, render=render) == expected
 
 
 @pytest.mark.parametrize(
