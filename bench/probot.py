@@ -12,8 +12,7 @@ import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
+from app.github.fake.apps import keypair
 
 HOME = Path(__file__).parent / ".probot"
 VERSION = "14.3.2"
@@ -39,12 +38,7 @@ def install() -> Path:
 def probot_command(secret: str) -> Callable[[int], tuple[list[str], dict[str, str]]]:
     """port → the command and environment of the Probot app (installed first)."""
     home = install()
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    pem = key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.TraditionalOpenSSL,
-        serialization.NoEncryption(),
-    ).decode()
+    pem = keypair()[0]
     env = {
         "APP_ID": "1",
         "PRIVATE_KEY": pem,

@@ -6,11 +6,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 
 from app.flows.context import Context, clear_caches
 from app.flows.submission import process_issue
+from app.github.fake.apps import keypair
 from app.github.fake.server import FakeGitHub
 from app.github.port import Forbidden, Gone
 from app.github.pygithub import Clients
@@ -21,17 +20,6 @@ from tests.conftest import TODAY
 from tests.fakes import MEMBER, REPO, fake_github, report_body
 
 APP_ID, INSTALLATION = 123, 42
-
-
-def keypair() -> tuple[str, str]:
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    private = key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    ).decode()
-    public = key.public_key().public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-    )
-    return private, public.decode()
 
 
 @pytest.fixture(scope="module")

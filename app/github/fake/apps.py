@@ -10,6 +10,8 @@ import time
 from typing import TYPE_CHECKING, Any
 
 import jwt
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
 
 if TYPE_CHECKING:
     from app.github.fake.server import FakeGitHub
@@ -18,6 +20,21 @@ _TOKENS = re.compile(r"^/app/installations/(?P<id>\d+)/access_tokens$")
 
 
 BOT = "paperbot[bot]"  # the login of the fake's App, unless ``gh.slugs`` names another
+
+
+def keypair() -> tuple[str, str]:
+    """A new App key as GitHub hands it out (PEM, ``BEGIN RSA PRIVATE KEY``), and its public
+    half, which the fake checks the App's JWTs with."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    private = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.TraditionalOpenSSL,
+        serialization.NoEncryption(),
+    ).decode()
+    public = key.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    return private, public.decode()
 
 
 def app_route(gh: FakeGitHub, path: str, authorization: str | None) -> tuple[int, Any]:
@@ -55,6 +72,7 @@ def create_token(gh: FakeGitHub, path: str, authorization: str | None) -> tuple[
     with gh.lock:
         gh.tokens[token] = expires
         gh.token_apps[token] = int(claims["iss"])
+        gh.token_installs[token] = int(m["id"])
         gh.issued += 1
     at = dt.datetime.fromtimestamp(expires, dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     return 201, {"token": token, "expires_at": at, "permissions": {}}

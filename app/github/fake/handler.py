@@ -11,7 +11,7 @@ from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from app.github.fake import apps, openapi
+from app.github.fake import apps, manifest, openapi
 from app.github.fake.pages import Paged
 from app.github.fake.server import CALLER, ROUTES, FakeGitHub, Fault, HttpError, Json, Route
 
@@ -37,7 +37,11 @@ class Handler(BaseHTTPRequestHandler):
     def _serve(self, method: str) -> None:
         url = urlsplit(self.path)
         length = int(self.headers.get("content-length") or 0)
-        raw = json.loads(self.rfile.read(length)) if length else None
+        data = self.rfile.read(length) if length else b""
+        if manifest.is_page(url.path):  # a browser's page, not the REST API
+            self._page(method, url.path, parse_qs(url.query) | parse_qs(data.decode()))
+            return
+        raw = json.loads(data) if data else None
         time.sleep(self.gh.latency)
         query = parse_qs(url.query)
         problem = openapi.check(self.gh.spec, method, url.path, query, raw, schemas=self.gh.schemas)
@@ -46,6 +50,10 @@ class Handler(BaseHTTPRequestHandler):
             self._send(422 if raw is not None else 400, {"message": problem})
             return
         body = raw if raw is not None else {}
+        if url.path.startswith("/app-manifests/"):  # no authentication, as on GitHub
+            self.gh.requests["POST app-manifests"] += 1
+            self._send(*manifest.convert(self.gh, url.path))
+            return
         if url.path.startswith("/app"):
             if url.path == "/app":
                 self.gh.requests["GET app"] += 1
@@ -53,6 +61,10 @@ class Handler(BaseHTTPRequestHandler):
             return
         if not self._authorised():
             self._send(401, {"message": "Bad credentials"})
+            return
+        if url.path == "/installation/repositories":
+            token = (self.headers.get("authorization") or "").partition(" ")[2]
+            self._send(*manifest.repositories(self.gh, self.gh.token_installs.get(token)))
             return
         if url.path == "/user":
             self.gh.requests["GET user"] += 1
@@ -95,6 +107,19 @@ class Handler(BaseHTTPRequestHandler):
             headers.update({"Link": data.link} if data.link else {})
             data = data.items
         self._send(status, data, headers)
+
+    def _page(self, method: str, path: str, form: dict[str, list[str]]) -> None:
+        status, html, headers = manifest.page(
+            self.gh, method, path, {k: v[0] for k, v in form.items()}
+        )
+        raw = html.encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(raw)))
+        for key, value in headers.items():
+            self.send_header(key, value)
+        self.end_headers()
+        self.wfile.write(raw)
 
     def _send(self, status: int, data: Any, headers: dict[str, str] | None = None) -> None:
         raw = json.dumps(data).encode()

@@ -25,6 +25,7 @@ from typing import Any
 
 from app.github.fake import openapi
 from app.github.fake.git import GitRepo
+from app.github.fake.manifest import Registry
 from app.github.fake.pages import Paged, paged
 
 Json = dict[str, Any]
@@ -87,6 +88,9 @@ class FakeGitHub:
     token_apps: dict[str, int] = field(default_factory=dict)  # installation token → app id
     schemas: bool = True  # check request bodies with jsonschema (a hard test dependency)
     user_forbidden: bool = False  # GET /user answers 403, as for an Actions GITHUB_TOKEN
+    registry: Registry = field(default_factory=Registry)  # Apps made by the manifest flow
+    pending_keys: dict[int, str] = field(default_factory=dict)  # app id → key, until converted
+    token_installs: dict[str, int] = field(default_factory=dict)  # token → installation id
 
     def __post_init__(self) -> None:
         if self.schemas:
