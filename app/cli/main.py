@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from app.cli import init, lookup, normalize, offline, service
+from app.cli import init, lookup, normalize, offline, service, setup
 from app.cli.common import CliError
 from app.core.errors import BotError, InvalidSubmission
 from app.service.settings import SettingsError
@@ -20,6 +20,7 @@ def parser() -> argparse.ArgumentParser:
     lookup.add_to(sub)
     normalize.add_to(sub)
     init.add_to(sub)
+    setup.add_to(sub)
     return p
 
 

@@ -17,6 +17,8 @@ from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PLACEHOLDER_SECRET = "change-me"  # the value .env.example ships with
+DEFAULT_API_URL = "https://api.github.com"
+DEFAULT_WEB_URL = "https://github.com"
 _QUEUE_SCHEMES = ("redis://", "rediss://", "unix://")
 
 
@@ -34,7 +36,10 @@ class Settings(BaseSettings):
     app_id: int | None = Field(None, alias="GITHUB_APP_ID")
     app_private_key: SecretStr | None = Field(None, alias="GITHUB_APP_PRIVATE_KEY")
     app_private_key_path: Path | None = Field(None, alias="GITHUB_APP_PRIVATE_KEY_PATH")
-    api_url: str = Field("https://api.github.com", alias="GITHUB_API_URL")
+    api_url: str = Field(DEFAULT_API_URL, alias="GITHUB_API_URL")
+    web_url: str = Field(
+        DEFAULT_WEB_URL, alias="GITHUB_URL"
+    )  # GitHub's pages (Enterprise: its host)
     bot_login: str = Field("", alias="PAPERBOT_BOT_LOGIN")  # who the bot writes as, if known
     in_actions: bool = Field(False, alias="GITHUB_ACTIONS")  # set by GitHub Actions
     data_dir: Path = Field(Path(".paperbot"), alias="PAPERBOT_DATA_DIR")
