@@ -22,7 +22,9 @@ run: $(STAMP)  ## install, then serve (credentials in .env or the environment) o
 		$(BIN)/paperbot serve; \
 	else \
 		echo "No GitHub credentials (.env): running the local demo. See README, 'Running the bot'."; \
-		$(BIN)/paperbot demo; \
+		$(BIN)/paperbot demo && \
+		echo && echo "Next: $(BIN)/paperbot setup --webhook-url https://<your host>/webhook registers" \
+			"paperbot's GitHub App from a page and writes .env; then make run serves it."; \
 	fi
 
 lint: $(STAMP)  ## ruff, ruff format --check, mypy --strict
