@@ -15,6 +15,7 @@ from app.core.config import Config, load_config
 from app.core.dashboard import dashboard
 from app.core.errors import Problem
 from app.core.forms import render_forms
+from app.core.i18n import msg
 from app.core.lint import lint
 from app.core.submission import apply, build
 
@@ -59,10 +60,11 @@ def cmd_lint(args: argparse.Namespace) -> int:
         marker=config.marker,
         today=_today(config),
         late_days=config.limits.late_days,
+        lang=config.language,
     )
     for f in findings:
         print(f"{args.readme}:{f}")
-    print(f"{len(findings)} finding(s)", file=sys.stderr)
+    print(msg("lint_count", config.language, n=len(findings)), file=sys.stderr)
     return 1 if findings else 0
 
 

@@ -116,6 +116,26 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{path} 中找不到插入标记「{marker}」",
         "{path} has no insertion marker '{marker}'",
     ),
+    "lint_unreadable": (
+        "不是可读取的记录：{line}",
+        "not an entry the grammar can read: {line}",
+    ),
+    "lint_impossible": ("日期不存在：{date}", "impossible date {date}"),
+    "lint_future": ("日期 {date} 在未来", "date {date} is in the future"),
+    "lint_suspicious": (
+        "日期 {date} 可疑：周围的记录都在 {month}",
+        "suspicious date {date} among entries of {month}",
+    ),
+    "lint_guess": ("（是否应为 {guess}？）", " (did you mean {guess}?)"),
+    "lint_order": (
+        "{date} 比上方第 {line} 行的 {above} 更新；记录应按时间倒序排列",
+        "{date} is newer than {above} above it (line {line}); entries go newest first",
+    ),
+    "lint_duplicate": (
+        "与第 {line} 行是同一条记录（{name}）",
+        "same entry as line {line} ({name})",
+    ),
+    "lint_count": ("共 {n} 处问题", "{n} finding(s)"),
     "marker_many": (
         "{path} 中有 {n} 处插入标记「{marker}」，应只有一处",
         "{path} has {n} insertion markers '{marker}'; it must have exactly one",

@@ -1,7 +1,9 @@
 """Checking a README's entries: unreadable lines, bad or suspicious dates, order, duplicates.
 
 Rules:
-- Findings carry the 1-based line number and a message; the README is never changed.
+- Findings carry the 1-based line number, a code (``unreadable``, ``date``, ``order``,
+  ``duplicate``, ``marker``: stable, for tools) and a message in the repository's language;
+  the README is never changed.
 - A date is suspicious by the plausibility rule submissions obey (dates.py): more than
   ``late_days`` from the entries on each side of it (the median of up to three above and of
   three below), so a typo is caught and a long pause in the log is not; suspicious entries
@@ -22,6 +24,7 @@ from app.core.config import Limits
 from app.core.dates import DATE_TEXT, far, likely
 from app.core.entry import entry_key
 from app.core.errors import MarkerError
+from app.core.i18n import Lang, msg
 from app.core.readme import Region, find_marker, header_at, lines_at, region
 
 _NEIGHBOURS = 3
@@ -54,57 +57,66 @@ def lint(
     marker: str,
     today: dt.date | None = None,
     late_days: int = Limits().late_days,
+    lang: Lang = "zh",
 ) -> list[Finding]:
-    """Every finding in the README, in line order."""
+    """Every finding in the README, in line order, its message in ``lang``."""
     findings: list[Finding] = []
     try:
-        where = region(text, find_marker(text, marker))
+        where = region(text, find_marker(text, marker, lang=lang))
     except MarkerError as exc:
         findings.append(Finding(1, "marker", exc.message))
         where = Region(0, len(text))
-    seen = _read(text, where, findings, today)
-    suspicious = _suspicious(seen, findings, days=late_days)
-    _order([s for i, s in enumerate(seen) if i not in suspicious], findings)
-    _duplicates(seen, findings)
+    seen = _read(text, where, findings, _Day(today, lang))
+    suspicious = _suspicious(seen, findings, days=late_days, lang=lang)
+    _order([s for i, s in enumerate(seen) if i not in suspicious], findings, lang)
+    _duplicates(seen, findings, lang)
     return sorted(findings, key=lambda f: f.line)
 
 
-def _read(text: str, where: Region, out: list[Finding], today: dt.date | None) -> list[_Seen]:
+@dataclass(frozen=True)
+class _Day:
+    today: dt.date | None
+    lang: Lang
+
+
+def _read(text: str, where: Region, out: list[Finding], day: _Day) -> list[_Seen]:
     seen: list[_Seen] = []
     line_no, pos = text.count("\n", 0, where.start) + 1, where.start
     for m in _DATE_LIKE.finditer(text, max(where.start - 1, 0), where.end):
         at = m.start() + 1
         line_no += text.count("\n", pos, at)
         pos = at
-        got = _one(text, at, line_no, out, today)
+        got = _one(text, at, line_no, out, day)
         if got:
             seen.append(got)
     return seen
 
 
-def _one(text: str, at: int, line: int, out: list[Finding], today: dt.date | None) -> _Seen | None:
+def _one(text: str, at: int, line: int, out: list[Finding], now: _Day) -> _Seen | None:
     raw, day = header_at(text, at)
+    lang = now.lang
     if raw is None:
         shown = lines_at(text, at, 1)[0].strip()[:80]
-        out.append(Finding(line, "unreadable", f"not an entry the grammar can read: {shown}"))
+        out.append(Finding(line, "unreadable", msg("lint_unreadable", lang, line=shown)))
         return None
     if day is None:
-        out.append(Finding(line, "date", f"impossible date {raw.date}"))
+        out.append(Finding(line, "date", msg("lint_impossible", lang, date=raw.date)))
         return None
-    if today and day > today:
-        out.append(Finding(line, "date", f"date {day} is in the future"))
+    if now.today and day > now.today:
+        out.append(Finding(line, "date", msg("lint_future", lang, date=day)))
     title = raw.title if raw.kind == "report" else ""
     return _Seen(line, day, entry_key(day, raw.name, title), raw.kind)
 
 
-def _suspicious(seen: list[_Seen], out: list[Finding], *, days: int) -> set[int]:
+def _suspicious(seen: list[_Seen], out: list[Finding], *, days: int, lang: Lang) -> set[int]:
     bad: set[int] = set()
     for i, s in enumerate(seen):
         above, below = seen[max(0, i - _NEIGHBOURS) : i], seen[i + 1 : i + 1 + _NEIGHBOURS]
         sides = [_median(side) for side in (above, below) if side]
         if sides and all(far(s.date, ref, days=days) for ref in sides):
             bad.add(i)
-            out.append(Finding(s.line, "date", _suspicion(s.date, _median(above + below))))
+            middle = _median(above + below)
+            out.append(Finding(s.line, "date", _suspicion(s.date, middle, lang)))
     return bad
 
 
@@ -112,32 +124,25 @@ def _median(group: list[_Seen]) -> dt.date:
     return dt.date.fromordinal(int(statistics.median(x.date.toordinal() for x in group)))
 
 
-def _suspicion(day: dt.date, middle: dt.date) -> str:
-    text = f"suspicious date {day} among entries of {middle:%Y-%m}"
+def _suspicion(day: dt.date, middle: dt.date, lang: Lang) -> str:
+    text = msg("lint_suspicious", lang, date=day, month=f"{middle:%Y-%m}")
     guess = likely(day, middle)
-    return text + (f" (did you mean {guess}?)" if guess else "")
+    return text + (msg("lint_guess", lang, guess=guess) if guess else "")
 
 
-def _order(seen: list[_Seen], out: list[Finding]) -> None:
+def _order(seen: list[_Seen], out: list[Finding], lang: Lang) -> None:
     for above, below in itertools.pairwise(seen):
         if below.date > above.date:
-            out.append(
-                Finding(
-                    below.line,
-                    "order",
-                    f"{below.date} is newer than {above.date} above it (line "
-                    f"{above.line}); entries go newest first",
-                )
-            )
+            said = msg("lint_order", lang, date=below.date, above=above.date, line=above.line)
+            out.append(Finding(below.line, "order", said))
 
 
-def _duplicates(seen: list[_Seen], out: list[Finding]) -> None:
+def _duplicates(seen: list[_Seen], out: list[Finding], lang: Lang) -> None:
     first: dict[tuple[str, ...], _Seen] = {}
     for s in seen:
         ident = (s.key[1], s.key[2]) if s.kind == "report" else (s.key[0], s.key[1], "skip")
         if ident in first:
-            out.append(
-                Finding(s.line, "duplicate", f"same entry as line {first[ident].line} ({s.key[1]})")
-            )
+            said = msg("lint_duplicate", lang, line=first[ident].line, name=s.key[1])
+            out.append(Finding(s.line, "duplicate", said))
         else:
             first[ident] = s

@@ -152,11 +152,18 @@ def test_lint_reads_a_crlf_readme_the_same(tmp_path: Path) -> None:
     ]
 
 
-def test_lint_the_seed() -> None:
+def test_lint_the_seed(tmp_path: Path) -> None:
     got = run("lint", str(FIXTURES / "seed_README.md"))
-    assert got.returncode == 1
+    assert got.returncode == 1 and got.stderr == "共 4 处问题\n"
     lines = got.stdout.splitlines()
     assert len(lines) == 4 and lines[2].endswith(
+        ":583: date: 日期 2024-01-12 可疑：周围的记录都在 2025-01（是否应为 2025-01-12？）"
+    )
+    config = tmp_path / "paperbot.yml"
+    config.write_text("language: en\n", encoding="utf-8")
+    got = run("lint", "--config", str(config), str(FIXTURES / "seed_README.md"))
+    assert got.returncode == 1 and got.stderr == "4 finding(s)\n"
+    assert got.stdout.splitlines()[2].endswith(
         ":583: date: suspicious date 2024-01-12 among entries of 2025-01 (did you mean 2025-01-12?)"
     )
 

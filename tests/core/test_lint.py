@@ -21,7 +21,8 @@ def test_seed_has_exactly_its_genuine_findings(seed: str) -> None:
         (583, "date"),  # [2024-1-12] among 2025 entries
         (589, "date"),
     ]
-    assert "did you mean 2025-01-12?" in str(lint(seed, marker=M)[2])
+    assert "（是否应为 2025-01-12？）" in str(lint(seed, marker=M)[2])  # zh: the default language
+    assert "did you mean 2025-01-12?" in str(lint(seed, marker=M, lang="en")[2])
 
 
 def block(line: str) -> str:
@@ -78,3 +79,32 @@ def test_dates_follow_the_plausibility_rule(
     text = f"> {M}\n" + "".join(block(x) for x in lines)
     found = lint(text, marker=M, late_days=late_days)
     assert [((f.line - 2) // 2 + 1, f.code) for f in found] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "zh", "en"),
+    [
+        ("> > [2025-07-06]-x\n", "不是可读取的记录", "not an entry the grammar can read"),
+        ("> > [2025-02-30]-[a]-[T]\n", "日期不存在：2025-02-30", "impossible date 2025-02-30"),
+        (
+            "> > [2026-01-01]-[a]-[T]\n",
+            "日期 2026-01-01 在未来",
+            "date 2026-01-01 is in the future",
+        ),
+        (
+            "> > [2025-06-29]-[a]-[T]\n>\n> > [2025-07-06]-[b]-[T]\n",
+            "2025-07-06 比上方第 3 行的 2025-06-29 更新；记录应按时间倒序排列",
+            "2025-07-06 is newer than 2025-06-29 above it (line 3); entries go newest first",
+        ),
+        (
+            "> > [2025-07-06]-[a]-[T]\n>\n> > [2025-06-29]-[a]-[T]\n",
+            "与第 3 行是同一条记录（a）",
+            "same entry as line 3 (a)",
+        ),
+        ("no marker\n", "README.md 中找不到插入标记", "README.md has no insertion marker"),
+    ],
+)
+def test_every_finding_is_in_the_repository_language(text: str, zh: str, en: str) -> None:
+    readme = text if text.startswith("no marker") else f"> {M}\n>\n{text}"
+    assert zh in lint(readme, marker=M, today=TODAY)[0].message
+    assert en in lint(readme, marker=M, today=TODAY, lang="en")[0].message

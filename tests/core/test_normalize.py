@@ -171,7 +171,7 @@ def test_lint_on_the_normalised_readme_reports_only_real_findings(seed: str) -> 
     found = lint(normalize(seed, config=Config()).text, marker=M)
 
     def unnumbered(findings: list[Finding]) -> list[tuple[str, str]]:
-        return [(f.code, re.sub(r"line \d+", "line N", f.message)) for f in findings]
+        return [(f.code, re.sub(r"\d+ 行", "N 行", f.message)) for f in findings]
 
     assert unnumbered(found) == unnumbered(lint(seed, marker=M))
     assert sorted(f.code for f in found) == ["date", "date", "duplicate", "duplicate"]
