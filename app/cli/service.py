@@ -76,7 +76,7 @@ def cmd_receive(args: argparse.Namespace) -> int:
     port_for, dry = _offline(args, payload) if args.readme else _github(args.dry_run)
     code = _replay(args.event, payload, port_for)
     for port in dry:
-        sys.stdout.write(describe(port.actions))
+        sys.stdout.write(describe(port.actions, port.language()))
     return code
 
 

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from app.core.errors import ConfigError
 from app.core.i18n import Lang
 
+CONFIG_PATH = ".github/paperbot.yml"  # in the repository, or in the owner's .github repository
 DEFAULT_MARKER = "==> 时间倒序，本次更新插入位置 <=="
 
 DEFAULT_REPORT = """\

@@ -12,7 +12,7 @@ from typing import Generic, Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
 from app.core import messages
-from app.core.config import Config, load_config
+from app.core.config import CONFIG_PATH, Config, load_config
 from app.core.errors import BotError, NotASubmission
 from app.core.fields import FORMS
 from app.core.i18n import Lang, msg
@@ -20,7 +20,6 @@ from app.core.issue_form import read_issue
 from app.github.port import Comment, FileText, Gone, Issue, RepoPort
 from app.lookup.port import Disabled, Lookup
 
-CONFIG_PATH = ".github/paperbot.yml"
 _ROLES_OK = {"admin", "maintain", "write", "triage"}
 K = TypeVar("K")
 V = TypeVar("V")

@@ -1,7 +1,8 @@
 """A port that writes nothing: reads go to GitHub (or to local files), writes are recorded.
 
 Used by ``paperbot receive --dry-run`` and the offline ``--readme`` mode, like Probot's and
-openedx-webhooks' dry runs: the same flows run, and what they would change is shown.
+openedx-webhooks' dry runs: the same flows run, and what they would change is shown, in the
+language of the config the flow read (zh when it read none).
 """
 
 from __future__ import annotations
@@ -9,6 +10,9 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field
 
+from app.core.config import CONFIG_PATH, load_config
+from app.core.errors import ConfigError
+from app.core.i18n import Lang, pick
 from app.github.port import Comment, FileText, Gone, Issue, Pull, RepoPort, Repository
 
 NO_SHA = "0" * 40
@@ -123,7 +127,18 @@ class DryRun:
         return got
 
     def read_org_file(self, path: str) -> FileText | None:
-        return self.reads.read_org_file(path)
+        got = self.reads.read_org_file(path)
+        if got is not None:
+            self.seen.setdefault(f"org:{path}", got.text)
+        return got
+
+    def language(self) -> Lang:
+        """The language of the config the flow read (the repository's, else the owner's)."""
+        text = self.seen.get(CONFIG_PATH, self.seen.get(f"org:{CONFIG_PATH}"))
+        try:
+            return load_config(text).language
+        except ConfigError:
+            return "zh"
 
     def branch_sha(self, branch: str) -> str | None:
         return self.reads.branch_sha(branch)
@@ -170,10 +185,10 @@ class DryRun:
         self.actions.append(Action("edit issue", f"#{number}", shown))
 
     def create_branch(self, branch: str, sha: str) -> None:
-        self.actions.append(Action("create branch", branch, f"at {sha}"))
+        self.actions.append(Action("create branch", branch, f"← {sha}"))
 
     def reset_branch(self, branch: str, sha: str) -> None:
-        self.actions.append(Action("reset branch", branch, f"to {sha}"))
+        self.actions.append(Action("reset branch", branch, f"← {sha}"))
 
     def commit_file(self, *, branch: str, path: str, text: str, sha: str, message: str) -> str:
         before = self.seen.get(path, "")
@@ -219,8 +234,30 @@ class DryRun:
         self.actions.append(Action("request reviewers", f"#{number}", ", ".join(logins)))
 
 
-def describe(actions: list[Action]) -> str:
-    """The recorded writes as text for a terminal."""
+_WOULD: dict[str, tuple[str, str]] = {
+    "open issue": ("将新建 issue", "would open issue"),
+    "edit issue": ("将修改 issue", "would edit issue"),
+    "create branch": ("将创建分支", "would create branch"),
+    "reset branch": ("将重置分支", "would reset branch"),
+    "commit": ("将提交到", "would commit"),
+    "open pull request": ("将打开 PR", "would open pull request"),
+    "edit pull request": ("将修改 PR", "would edit pull request"),
+    "comment": ("将评论", "would comment"),
+    "edit comment": ("将修改评论", "would edit comment"),
+    "add labels": ("将添加标签", "would add labels"),
+    "remove label": ("将移除标签", "would remove label"),
+    "request reviewers": ("将请求评审", "would request reviewers"),
+}
+_NOTHING = (
+    "没有改动：不会向 GitHub 写入任何内容。",
+    "No changes: nothing would be written to GitHub.",
+)
+
+
+def describe(actions: list[Action], lang: Lang = "zh") -> str:
+    """The recorded writes as text for a terminal, in ``lang``."""
     if not actions:
-        return "No changes: nothing would be written to GitHub.\n"
-    return "".join(f"== would {a.kind}: {a.target}\n{a.detail.rstrip()}\n\n" for a in actions)
+        return pick(_NOTHING, lang) + "\n"
+    return "".join(
+        f"== {pick(_WOULD[a.kind], lang)}: {a.target}\n{a.detail.rstrip()}\n\n" for a in actions
+    )

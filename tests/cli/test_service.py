@@ -60,13 +60,21 @@ def test_receive_offline_needs_no_github(tmp_path: Path) -> None:
     assert got.returncode == 0, got.stderr
     out = got.stdout
     assert out.startswith("outcome: submitted\n")
-    assert "== would create branch: paperbot/issue-1" in out
+    assert "== 将创建分支: paperbot/issue-1" in out
     assert "+> > [2025-07-06]-[新人]-[A Paper](https://arxiv.org/abs/2401.00001)" in out
-    assert (
-        "== would open pull request: paperbot/issue-1 → main\n周报: 2025-07-06 新人 — A Paper"
-        in out
-    )
-    assert "== would comment: #1" in out
+    assert "== 将打开 PR: paperbot/issue-1 → main\n周报: 2025-07-06 新人 — A Paper" in out
+    assert "== 将评论: #1" in out and "would" not in out
+
+
+def test_the_dry_run_text_follows_the_config_language(tmp_path: Path) -> None:
+    config = tmp_path / "paperbot.yml"
+    config.write_text("language: en\n", encoding="utf-8")
+    seed = str(FIXTURES / "seed_README.md")
+    args = ["receive", "--event", "issues", str(delivery(tmp_path)), "--readme", seed]
+    got = run([*args, "--config", str(config)], clean_env(), tmp_path)
+    assert got.returncode == 0, got.stderr
+    assert "== would open pull request: paperbot/issue-1 → main\nReading log: " in got.stdout
+    assert "== would comment: #1" in got.stdout and "将" not in got.stdout
 
 
 def test_receive_dry_run_reads_github_and_writes_nothing(tmp_path: Path, gh: FakeGitHub) -> None:
@@ -74,7 +82,7 @@ def test_receive_dry_run_reads_github_and_writes_nothing(tmp_path: Path, gh: Fak
     env = clean_env(GITHUB_TOKEN="t", GITHUB_API_URL=gh.base_url)
     got = run(["receive", "--event", "issues", str(delivery(tmp_path)), "--dry-run"], env, tmp_path)
     assert got.returncode == 0, got.stderr
-    assert "outcome: submitted" in got.stdout and "== would open pull request" in got.stdout
+    assert "outcome: submitted" in got.stdout and "== 将打开 PR" in got.stdout
     assert gh.requests and all(k.startswith("GET") for k in gh.requests)
     assert not gh.repos[REPO].pulls
 
