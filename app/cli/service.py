@@ -167,9 +167,17 @@ def add_to(sub: Commands) -> None:
         sub, "worker", cmd_worker, "run job workers only (PAPERBOT_QUEUE=redis://…)", config=False
     )
     for cmd in (srv, wrk):
-        cmd.add_argument("--log-format", choices=["json", "text"], default="json")
+        cmd.add_argument(
+            "--log-format",
+            choices=["json", "text"],
+            default="json",
+            help="log lines as JSON objects (default) or as plain text",
+        )
     rcv = add_command(
-        sub, "receive", cmd_receive, "replay a saved webhook delivery through the bot"
+        sub, "receive", cmd_receive, "replay a saved webhook delivery through the bot", config=False
+    )
+    rcv.add_argument(
+        "--config", help="with --readme: the repository's paperbot.yml (GitHub's is read otherwise)"
     )
     rcv.add_argument("payload", help="the delivery's JSON body, saved to a file")
     rcv.add_argument("--event", required=True, help="its X-GitHub-Event, e.g. issues")
@@ -195,5 +203,5 @@ def add_to(sub: Commands) -> None:
         "--language",
         choices=["zh", "en"],
         default="zh",
-        help="the demo repository's language (its config's `language`): zh or en",
+        help="the demo repository's language (the language option of its config): zh or en",
     )

@@ -127,6 +127,9 @@ def test_authors_must_be_allowed(gh: FakeGitHub, ctx: Context) -> None:
         "not allowed: reader's permission is read; submitting needs triage or higher"
     )
     assert "协作者" in comments(gh, 1)[0] and not gh.repos[REPO].pulls
+    gh.create_issue(REPO, title="y", body=report_body(date="next week"), login="reader")
+    assert process_issue(ctx, 2).startswith("not allowed")  # as the README says: fields unread,
+    assert gh.repos[REPO].issues[2]["labels"] == [] and "日期" not in comments(gh, 2)[0]  # no label
 
 
 def test_close_and_reopen_follow_the_issue(gh: FakeGitHub, ctx: Context) -> None:
