@@ -9,7 +9,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from app.core.errors import ConfigError
-from app.core.i18n import Lang
+from app.core.i18n import Lang, msg
 
 CONFIG_PATH = ".github/paperbot.yml"  # in the repository, or in the owner's .github repository
 DEFAULT_MARKER = "==> 时间倒序，本次更新插入位置 <=="
@@ -183,23 +183,25 @@ class Config(_Model):
 
 
 def load_config(text: str | None, *, name: str = "paperbot.yml") -> Config:
-    """Parse a YAML config (``name``: the file, as errors call it); absent or empty: defaults."""
+    """Parse a YAML config (``name``: the file, as errors call it); absent or empty: defaults.
+    Its errors are in the language it asks for, when that much can be read (else zh)."""
     try:
         data: Any = yaml.safe_load(text) if text else None
     except yaml.YAMLError as exc:
-        raise ConfigError(f"{name} is not valid YAML: {exc}") from None
+        raise ConfigError(msg("config_yaml", "zh", name=name, error=exc)) from None
     if data is None:
         return Config()
     if not isinstance(data, dict):
-        raise ConfigError(f"{name} must be a mapping of options")
+        raise ConfigError(msg("config_mapping", "zh", name=name))
     try:
         return Config.model_validate(data)
     except ValidationError as exc:
-        raise ConfigError(_describe(exc, name)) from None
+        lang: Lang = "en" if data.get("language") == "en" else "zh"
+        raise ConfigError(_describe(exc, name, lang)) from None
 
 
-def _describe(exc: ValidationError, name: str) -> str:
-    lines = [f"{name} has invalid options:"]
+def _describe(exc: ValidationError, name: str, lang: Lang) -> str:
+    lines = [msg("config_invalid", lang, name=name)]
     for err in exc.errors():
         where = ".".join(str(p) for p in err["loc"]) or "(top level)"
         lines.append(f"- {where}: {err['msg']}")

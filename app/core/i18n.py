@@ -116,6 +116,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{path} 中找不到插入标记「{marker}」",
         "{path} has no insertion marker '{marker}'",
     ),
+    "config_yaml": ("{name} 不是有效的 YAML：{error}", "{name} is not valid YAML: {error}"),
+    "config_mapping": (
+        "{name} 应为选项表（每行 option: value）",
+        "{name} must be a mapping of options",
+    ),
+    "config_invalid": ("{name} 中有无效的选项：", "{name} has invalid options:"),
     "lint_unreadable": (
         "不是可读取的记录：{line}",
         "not an entry the grammar can read: {line}",

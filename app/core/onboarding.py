@@ -68,6 +68,8 @@ def detect(readme: str, *, config: Config, today: dt.date | None = None) -> Foun
     report_day = _modal_weekday(days)
     week_start = WEEKDAYS[(WEEKDAYS.index(report_day) + 1) % 7] if report_day else "monday"
     chosen = config.model_fields_set  # what a config file set wins over what is detected
+    lang = config.language if "language" in chosen else _language(_below(readme, start))
+    limits = config.limits
     return Found(
         path=config.path,
         marker=config.marker,
@@ -75,11 +77,11 @@ def detect(readme: str, *, config: Config, today: dt.date | None = None) -> Foun
         papers=sum(raw.kind == "report" for raw in read),
         members=_members(read),
         newest=max(days, default=None),
-        language=config.language if "language" in chosen else _language(_below(readme, start)),
+        language=lang,
         report_day=report_day,
         week_start=config.week_start if "week_start" in chosen else week_start,
         findings=tuple(
-            lint(readme, marker=config.marker, today=today, late_days=config.limits.late_days)
+            lint(readme, marker=config.marker, today=today, late_days=limits.late_days, lang=lang)
         ),
     )
 

@@ -35,7 +35,7 @@ def test_writes_the_three_files_and_says_what_it_found(
     assert (
         "10 位成员（记录数）：陈银 (20)" in out and "每周从 周一 开始（记录大多写在 周日）" in out
     )
-    assert "lint 249: duplicate: same entry as line 214 (陈银)" in out
+    assert "lint 249: duplicate: 与第 214 行是同一条记录（陈银）" in out  # the README's language
     assert [f"wrote {checkout / p}" in out for p in FILES] == [True] * 3
     forms = render_forms("zh")
     assert (checkout / FILES[0]).read_text(encoding="utf-8") == forms["paper-report.yml"]

@@ -235,6 +235,6 @@ def test_a_bad_config_file_is_named_as_given(tmp_path: Path, issue: Path, comman
     extra = [str(issue)] if command == "apply" else []
     got = run(command, readme, *extra, "--config", "bad.yml", cwd=tmp_path)
     assert got.returncode != 0 and got.stderr.splitlines() == [
-        "paperbot: bad.yml has invalid options:",
+        "paperbot: bad.yml 中有无效的选项：",  # zh: the language it asks for is not one
         "- language: Input should be 'zh' or 'en'",
     ]

@@ -68,3 +68,19 @@ def test_the_plain_and_the_object_form_mix() -> None:
     assert config == Config.model_validate(
         {"members": {"a": "甲", "b": {"name": "乙", "remind": False}}}
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("dashboard: maybe\n", "paperbot.yml 中有无效的选项："),
+        ("language: en\ndashboard: maybe\n", "paperbot.yml has invalid options:"),
+        ("language: fr\n", "paperbot.yml 中有无效的选项："),  # no language to go by: zh
+        ("- a\n", "paperbot.yml 应为选项表（每行 option: value）"),
+        ("a: [\n", "paperbot.yml 不是有效的 YAML："),
+    ],
+)
+def test_a_config_error_speaks_the_language_the_config_asks_for(text: str, said: str) -> None:
+    with pytest.raises(ConfigError) as got:
+        load_config(text)
+    assert got.value.message.startswith(said)

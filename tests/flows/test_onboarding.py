@@ -107,7 +107,7 @@ def test_the_seed_readme_gets_one_setup_pr(gh: FakeGitHub, clients: Clients) -> 
     assert "144 条记录（93 篇精读，51 次本周未精读），最近一条 2025-07-06" in body
     assert "10 位成员（记录数）：陈银 (20)、张雪松 (18)" in body
     assert "`paperbot lint` 发现 4 处可能的问题" in body
-    assert "249: duplicate: same entry as line 214 (陈银)" in body
+    assert "249: duplicate: 与第 214 行是同一条记录（陈银）" in body
     forms = f"{gh.base_url}/group/log/issues/new?template="
     assert f"({forms}paper-report.yml)" in body and f"({forms}skip-week.yml)" in body
 
