@@ -137,5 +137,5 @@ def _lint(found: Found) -> str:
 
 
 def commit_message(path: str, lang: Lang) -> str:
-    """The setup commit's message; its trailer marks the branch as the bot's."""
+    """The setup commit's message (its trailer names what was set up; it proves nothing)."""
     return f"{say('commit', lang, path=path)}\n\n{TRAILER}: {path}\n"

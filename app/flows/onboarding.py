@@ -7,19 +7,22 @@ Rules:
   exists on its default branch; otherwise nothing is written, and the outcome says why.
 - There is at most one setup PR per repository, ever: any PR on ``paperbot/setup`` (open,
   merged, or closed unmerged) means nothing more is done, so a closed one is never reopened.
-- The branch is force-moved only when its head is the bot's own commit (its trailer), the
-  base itself, or adds nothing to the base; otherwise the bot writes nothing.
+- The branch follows the one ownership rule of every bot branch (``branch.claim``): it is
+  moved only off the bot's own last commit or a head that adds nothing to the base;
+  otherwise nothing is written and the outcome says so.
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from app.core.errors import BotError
 from app.core.fields import FORMS
 from app.core.i18n import Lang
 from app.core.onboarding import CONFIG_PATH, FORMS_DIR, Found, detect, setup_files
-from app.core.onboarding_text import BRANCH, TRAILER, commit_message, pr_body, pr_title
+from app.core.onboarding_text import BRANCH, commit_message, pr_body, pr_title
+from app.flows.branch import NotOurs, claim, commit
 from app.flows.context import Context, repo_config
 from app.flows.routing import Payload, Router, Skip, Task
 from app.github.port import GitHubError, Pull, RepoPort, Unprocessable
@@ -62,9 +65,12 @@ def onboard(ctx: Context, repos: str) -> str:
     error is raised after the others are done, so the job retries (they write nothing then)."""
     outcomes, failed = [], []
     for name in repos.split():
-        port = ctx.port if name == ctx.port.full_name or ctx.others is None else ctx.others(name)
         try:
-            outcome = setup_repo(port)
+            outcome = setup_repo(_on(ctx, name))
+        except _Stop as why:
+            outcome = str(why)
+        except BotError as exc:  # e.g. the repository's own paperbot.yml is invalid
+            outcome = f"not set up: {exc.message}"
         except GitHubError as exc:
             outcome = f"failed: {type(exc).__name__}: {exc}"
             failed.append(exc)
@@ -75,21 +81,28 @@ def onboard(ctx: Context, repos: str) -> str:
     return "onboarding: " + "; ".join(outcomes)
 
 
-def setup_repo(port: RepoPort) -> str:
-    """Open the repository's setup PR when it needs one; what was done, or why not."""
-    try:
-        _no_pull_yet(port)
-        about = port.repository()
-        base_sha = port.branch_sha(about.default_branch)
-        if base_sha is None:
-            raise _Stop(f"empty repository (no {about.default_branch} branch)")
-        found = _found(port, base_sha)
-        files = setup_files(found)
-        if port.read_file(CONFIG_PATH, base_sha) is not None:
-            del files[CONFIG_PATH]  # a config written by hand is kept as it is
-        _write_branch(port, base_sha, files, lang=found.language)
-    except _Stop as why:
-        return str(why)
+def _on(ctx: Context, name: str) -> Context:
+    """The flow's context for repository ``name`` (another one of the same installation)."""
+    if name == ctx.port.full_name:
+        return ctx
+    if ctx.others is None:
+        raise _Stop(f"not reached: this run acts on {ctx.port.full_name} only")
+    return replace(ctx, port=ctx.others(name))
+
+
+def setup_repo(ctx: Context) -> str:
+    """Open the repository's setup PR when it needs one; what was done (_Stop: why not)."""
+    port = ctx.port
+    _no_pull_yet(port)
+    about = port.repository()
+    base_sha = port.branch_sha(about.default_branch)
+    if base_sha is None:
+        raise _Stop(f"empty repository (no {about.default_branch} branch)")
+    found = _found(port, base_sha)
+    files = setup_files(found)
+    if port.read_file(CONFIG_PATH, base_sha) is not None:
+        del files[CONFIG_PATH]  # a config written by hand is kept as it is
+    _write_branch(ctx, base_sha, files, lang=found.language)
     body = pr_body(found, repo_url=about.html_url)
     title = pr_title(found.language)
     try:
@@ -135,20 +148,13 @@ def _found(port: RepoPort, sha: str) -> Found:
         raise _Stop(f"no marker line: {exc.message}") from None
 
 
-def _write_branch(port: RepoPort, base_sha: str, files: dict[str, str], *, lang: Lang) -> None:
-    """The branch as the base plus one commit per file, unless someone else's work is on it."""
-    head = port.branch_sha(BRANCH)
-    if head is None:
-        try:
-            port.create_branch(BRANCH, base_sha)
-        except Unprocessable:  # created meanwhile: look again
-            head = port.branch_sha(BRANCH)
-    if head is not None:
-        ours = head == base_sha or TRAILER in port.commit_message(head)
-        if not ours and port.ahead_by(base_sha, head) > 0:
-            raise _Stop(f"{BRANCH} holds commits by someone else; it is left alone")
-        port.reset_branch(BRANCH, base_sha)
+def _write_branch(ctx: Context, base_sha: str, files: dict[str, str], *, lang: Lang) -> None:
+    """The branch as the base plus one commit per file, under the one ownership rule."""
+    try:
+        claim(ctx, BRANCH, base_sha=base_sha, head=ctx.port.branch_sha(BRANCH), recorded=None)
+    except NotOurs:
+        raise _Stop(f"{BRANCH} holds commits paperbot did not write; it is left alone") from None
+    parent = base_sha
     for path, text in files.items():
-        port.commit_file(
-            branch=BRANCH, path=path, text=text, sha="", message=commit_message(path, lang)
-        )
+        message = commit_message(path, lang)
+        parent = commit(ctx, BRANCH, parent=parent, path=path, text=text, sha="", message=message)

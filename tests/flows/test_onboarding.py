@@ -13,7 +13,7 @@ import yaml
 from app.core.config import load_config
 from app.core.forms import render_forms
 from app.flows import FLOWS
-from app.flows.context import Context, clear_caches
+from app.flows.context import Context, MemoryLedger, clear_caches
 from app.flows.routing import Skip, Task
 from app.github.fake.pulls import close_pull, merge_pull, push_file
 from app.github.fake.server import FakeGitHub
@@ -48,20 +48,32 @@ def clients(gh: FakeGitHub) -> Iterator[Clients]:
     made.close()
 
 
-def context(clients: Clients) -> Context:
+LEDGER = MemoryLedger()  # the queue's storage: it outlives a process (each test gets its own)
+
+
+@pytest.fixture(autouse=True)
+def ledger() -> None:
+    global LEDGER
+    LEDGER = MemoryLedger()
+
+
+def context(clients: Clients, *, others: bool = True) -> Context:
     return Context(
         port=clients.repo(REPO, None),
         base="main",
         clock=lambda zone: TODAY,
-        others=lambda name: clients.repo(name, None),
+        ledger=LEDGER,
+        others=(lambda name: clients.repo(name, None)) if others else None,
     )
 
 
-def deliver(clients: Clients, body: dict[str, Any], event: str = "installation") -> str:
+def deliver(
+    clients: Clients, body: dict[str, Any], event: str = "installation", *, others: bool = True
+) -> str:
     """Route the delivery as the webhook does and run its flow as a worker does."""
     task = router.route(event, body)
     assert task is not None
-    return FLOWS[task.name](context(clients), repos=task.args["repos"])
+    return FLOWS[task.name](context(clients, others=others), repos=task.args["repos"])
 
 
 def setup_pulls(gh: FakeGitHub, name: str = REPO) -> list[dict[str, Any]]:
@@ -208,13 +220,44 @@ def test_a_config_written_by_hand_is_kept(gh: FakeGitHub, clients: Clients) -> N
     assert setup_pulls(gh)[0]["title"] == "Set up paperbot: the report forms and settings"
 
 
-def test_a_branch_someone_pushed_to_is_left_alone(gh: FakeGitHub, clients: Clients) -> None:
+@pytest.mark.parametrize(
+    "message", ["a human edit", "Set up paperbot\n\nPaperbot-Setup: .github/paperbot.yml\n"]
+)
+def test_a_branch_someone_pushed_to_is_left_alone(
+    gh: FakeGitHub, clients: Clients, message: str
+) -> None:
     main = gh.repos[REPO].git.head("main")
     gh.repos[REPO].git.set_ref(BRANCH, main)
-    push_file(gh, REPO, branch=BRANCH, path="mine.md", text="mine\n")
-    got = deliver(clients, installed(REPO))
-    assert got.endswith(f"{BRANCH} holds commits by someone else; it is left alone")
+    push_file(gh, REPO, branch=BRANCH, path="mine.md", text="mine\n", message=message)
+    got = deliver(clients, installed(REPO))  # a copied trailer proves nothing
+    assert got.endswith(f"{BRANCH} holds commits paperbot did not write; it is left alone")
     assert on_branch(gh, "mine.md") == "mine\n" and not setup_pulls(gh)
+
+
+def test_a_branch_that_adds_nothing_is_taken(gh: FakeGitHub, clients: Clients) -> None:
+    gh.repos[REPO].git.set_ref(BRANCH, gh.repos[REPO].git.head("main"))
+    assert deliver(clients, installed(REPO)).endswith("opened setup PR #1")
+
+
+def test_a_run_that_reaches_one_repository_sets_up_only_that_one(
+    gh: FakeGitHub, clients: Clients, seed: str
+) -> None:
+    gh.create_repo(OTHER, {"README.md": seed})
+    got = deliver(clients, installed(OTHER, REPO), others=False)
+    assert got == (
+        f"onboarding: {OTHER}: not reached: this run acts on {REPO} only; "
+        f"{REPO}: opened setup PR #1"
+    )
+    assert not gh.repos[OTHER].pulls
+
+
+def test_an_invalid_config_is_said_and_stops_no_other(
+    gh: FakeGitHub, clients: Clients, seed: str
+) -> None:
+    gh.create_repo(OTHER, {"README.md": seed, ".github/paperbot.yml": "language: fr\n"})
+    got = deliver(clients, installed(OTHER, REPO))
+    assert got.startswith(f"onboarding: {OTHER}: not set up: paperbot.yml has invalid options")
+    assert got.endswith(f"{REPO}: opened setup PR #1") and not gh.repos[OTHER].pulls
 
 
 def test_a_crash_before_the_pr_is_finished_next_time(gh: FakeGitHub, clients: Clients) -> None:
