@@ -46,7 +46,9 @@ _INLINE_ACTIVE = re.compile(r"[\\`*_\[\]<>&~|$]")
 _AUTOLINK = re.compile(r"(?i)(?<![a-z])(?:https?:|ftp:|www\.)")
 _EMAIL_AT = re.compile(r"(?<=[\w.+-])@(?=\w)")
 _ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
-_QUIET = re.compile(r"(?P<keep>\]\([^)\s]*|" + _URL.pattern + r")|(?P<tag>[@＠#＃])(?=\w)")
+_QUIET = re.compile(
+    r"(?P<keep>\]\([^)\s]*|" + _URL.pattern + r")|(?P<tag>[@＠#＃](?=\w)|\b(?i:GH)-(?=\d))"
+)  # GitHub links GH-26 as it links #26
 _CODE_OR_LT = re.compile(r"(`+)[^`]*?\1|<")
 _ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 _BLOCK_START = re.compile(r"(#{1,6}(\s|$)|>|\[|`{3,}|~{3,}|=+\s*$|-+\s*$|\*\s*\*\s*\*)")

@@ -21,8 +21,8 @@ from tests.core.markdown import Links, html
 DAY = dt.date(2025, 7, 6)
 # the member's mentions and references, as GitHub finds them in rendered text (the bot's own
 # "Closes #5" and "Submitted by @author" are meant)
-MENTION = re.compile(r"[@＠](alice|bob|carol)|[#＃](123|7|9|42)\b")
-TYPED = "cc @alice and ＠bob, see #123 and ＃7 (owner/repo#9)"
+MENTION = re.compile(r"[@＠](alice|bob|carol)|(?:[#＃]|\b(?i:GH)-)(123|7|9|42)\b")
+TYPED = "cc @alice and ＠bob, see #123 and ＃7 (owner/repo#9), GH-42 and gh-7"
 
 
 def visible(page: str) -> str:
