@@ -29,8 +29,8 @@ def unless_own(flow: Flow) -> Flow:
 
 
 _PLAIN: dict[str, Flow] = {
-    "process_issue": lambda ctx, number, retry_by=None: process_issue(
-        ctx, number, retry_by=retry_by
+    "process_issue": lambda ctx, number, retry_by=None, retry_comment=None: process_issue(
+        ctx, number, retry_by=retry_by, retry_comment=retry_comment
     ),
     "issue_closed": lambda ctx, number: issue_closed(ctx, number),
     "pull_closed": lambda ctx, branch, merged, number=None: pull_closed(
@@ -39,7 +39,9 @@ _PLAIN: dict[str, Flow] = {
     "regenerate": lambda ctx: regenerate(ctx),
     "reconcile": lambda ctx: reconcile(ctx),
     "weekly": lambda ctx: tick(ctx),
-    "normalize": lambda ctx, number, by: normalize_readme(ctx, number, by=by),
+    "normalize": lambda ctx, number, by, comment=None: normalize_readme(
+        ctx, number, by=by, comment=comment
+    ),
     "onboard": lambda ctx, repos: onboard(ctx, repos),
 }
 FLOWS: dict[str, Flow] = {name: unless_own(flow) for name, flow in _PLAIN.items()}

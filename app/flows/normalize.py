@@ -10,7 +10,8 @@ Rules:
   very normalisation on the current base is left as it is.
 - When nothing would change, the reply says so and no pull request is opened (an open one,
   no longer needed, is closed with a note).
-- Every run answers with one comment on the issue where it was asked.
+- Every run answers with one comment on the issue where it was asked, once the comment is
+  read back still asking (``commands``).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from app.core.errors import BotError
 from app.core.i18n import Lang
 from app.core.normalize import Normalized, normalize
 from app.flows.branch import NotOurs, claim, commit, tell_once
+from app.flows.commands import still_asked
 from app.flows.context import Context, repo_config, role
 from app.flows.routing import Payload, Router, Task, base_args
 from app.github.port import FileText, Pull, Unprocessable
@@ -40,17 +42,28 @@ class _Refused(BotError):
 def asked(payload: Payload) -> bool:
     """True when a comment's first line is the command ``/paperbot normalize``."""
     text = (payload.get("comment") or {}).get("body") or ""
-    return isinstance(text, str) and bool(_COMMAND.match(text.replace("\r\n", "\n")))
+    return isinstance(text, str) and _asks(text)
+
+
+def _asks(text: str) -> bool:
+    return bool(_COMMAND.match(text.replace("\r\n", "\n")))
 
 
 @router.register("issue_comment", "created", when=asked)
 def normalize_route(payload: Payload) -> Task:
-    by = (payload["comment"].get("user") or {}).get("login")
-    return Task("normalize", {**base_args(payload), "number": payload["issue"]["number"], "by": by})
+    comment = payload["comment"]
+    by, number = (comment.get("user") or {}).get("login"), payload["issue"]["number"]
+    return Task(
+        "normalize",
+        {**base_args(payload), "number": number, "by": by, "comment": comment.get("id")},
+    )
 
 
-def normalize_readme(ctx: Context, number: int, *, by: str) -> str:
-    """Run the command asked for on issue ``number`` by ``by``; the outcome for the log."""
+def normalize_readme(ctx: Context, number: int, *, by: str, comment: int | None = None) -> str:
+    """Run the command asked for on issue ``number`` by ``by`` in ``comment`` (read back
+    first: a replayed delivery does nothing once it is gone); the outcome for the log."""
+    if not still_asked(ctx.port, comment, by=by, asks=_asks):
+        return f"not asked: comment {comment} no longer asks for it"
     config = repo_config(ctx.port, ctx.base)
     try:
         outcome, reply = _run(ctx, config, by)

@@ -40,6 +40,7 @@ from app.flows.context import (
     repo_config,
     set_label,
 )
+from app.flows.commands import still_asked
 from app.flows.routing import Payload, Router, Skip, Task, base_args
 from app.github.port import FileText, Gone, Issue, Pull, RepoPort, Unprocessable
 
@@ -63,7 +64,12 @@ def issue_commented(payload: Payload) -> Task | Skip:
     comment = payload.get("comment") or {}
     if is_retry(comment.get("body") or ""):
         args["retry_by"] = (comment.get("user") or {}).get("login")
+        args["retry_comment"] = comment.get("id")
     return Task("process_issue", args)
+
+
+def _retry_asked(port: RepoPort, by: str, comment: int | None) -> bool:
+    return still_asked(port, comment, by=by, asks=is_retry) and may_retry(port, by)
 
 
 def is_retry(text: str) -> bool:
@@ -75,8 +81,11 @@ class IssueGone(Gone):
     """The issue itself answered 404/410: deleted (or never there)."""
 
 
-def process_issue(job: Context, number: int, *, retry_by: str | None = None) -> str:
-    """Bring GitHub in line with issue ``number``; returns the outcome for the log."""
+def process_issue(
+    job: Context, number: int, *, retry_by: str | None = None, retry_comment: int | None = None
+) -> str:
+    """Bring GitHub in line with issue ``number``; returns the outcome for the log.
+    ``retry_by`` asked ``/paperbot retry`` in comment ``retry_comment`` (read back first)."""
     try:
         issue = job.port.get_issue(number)
     except Gone as exc:
@@ -93,7 +102,7 @@ def process_issue(job: Context, number: int, *, retry_by: str | None = None) -> 
             return "ignored: closed before its entry was merged"  # a merged one may be edited
         status.lang = config.language
         authorise(job.port, issue, config)
-        retry = bool(retry_by) and may_retry(job.port, str(retry_by))
+        retry = bool(retry_by) and _retry_asked(job.port, str(retry_by), retry_comment)
         if config.pull_requests == "weekly" and issue.state == "open":
             return batch.process(job, issue, config, retry=retry)
         return _submit(job, issue, config, status, base_sha=base_sha, retry=retry)

@@ -19,16 +19,21 @@ BRANCH = "paperbot/normalize"
 
 def command(gh: FakeGitHub, ctx: Context, *, by: str = "maintainer", text: str = "") -> str:
     """A comment asking for the normalisation on a fresh issue; the run's outcome."""
+    return deliver(ctx, "issue_comment", asking(gh, by=by, text=text))
+
+
+def asking(gh: FakeGitHub, *, by: str = "maintainer", text: str = "") -> dict[str, object]:
+    """A real comment asking for the normalisation on a fresh issue, and its delivery."""
     number = gh.create_issue(REPO, title="格式", body="请统一格式", login=by)["number"]
-    body = text or "/paperbot normalize\n\n谢谢"
-    comment = payload(
+    comment = gh.add_comment(REPO, number, login=by, body=text or "/paperbot normalize\n\n谢谢")
+    return payload(
         "issue_comment.created",
         issue__number=number,
-        comment__body=body,
+        comment__id=comment["id"],
+        comment__body=comment["body"],
         comment__user__login=by,
         sender__login=by,
     )
-    return deliver(ctx, "issue_comment", comment)
 
 
 def last_reply(gh: FakeGitHub) -> str:
@@ -128,3 +133,26 @@ def test_english(gh: FakeGitHub, ctx: Context) -> None:
     assert command(gh, ctx) == "opened"
     assert normalisation_pull(gh)["title"] == "README: 135 historic entries in house style"
     assert last_reply(gh).startswith("Opened the normalisation pull request: ")
+
+
+@pytest.mark.parametrize("then", ["deleted", "edited", "kept"])
+def test_a_replayed_command_acts_only_while_its_comment_still_asks(
+    gh: FakeGitHub, ctx: Context, then: str
+) -> None:
+    """A captured delivery re-sent under a new delivery id after the maintainer closed the PR:
+    once the comment is gone or says something else, nothing is opened or said again."""
+    captured = asking(gh)
+    assert deliver(ctx, "issue_comment", captured) == "opened"
+    pull = normalisation_pull(gh)
+    pull["state"] = "closed"
+    comment = gh.repos[REPO].comments[captured["comment"]["id"]]  # type: ignore[index]
+    if then == "deleted":
+        del gh.repos[REPO].comments[comment["id"]]
+    elif then == "edited":
+        comment["body"] = "never mind"
+    before = writes(gh)
+    got = deliver(ctx, "issue_comment", captured)
+    if then == "kept":
+        assert got == "opened" and writes(gh) > before
+    else:
+        assert writes(gh) == before and pull["state"] == "closed", got

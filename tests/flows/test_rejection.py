@@ -23,6 +23,19 @@ def reject(gh: FakeGitHub, ctx: Context, number: int) -> int:
     return pr
 
 
+def asked_retry(gh: FakeGitHub, number: int, who: str = "maintainer") -> dict[str, object]:
+    """A real ``/paperbot retry`` comment on the issue, and its delivery's payload."""
+    comment = gh.add_comment(REPO, number, login=who, body="/paperbot retry\r\n")
+    return payload(
+        "issue_comment.created",
+        issue__number=number,
+        comment__id=comment["id"],
+        comment__body=comment["body"],
+        comment__user__login=who,
+        sender__login=who,
+    )
+
+
 def test_closing_unmerged_labels_the_issue_and_says_how_to_resubmit(
     gh: FakeGitHub, ctx: Context
 ) -> None:
@@ -74,14 +87,7 @@ def test_paperbot_retry_needs_triage_or_higher(
 ) -> None:
     number = submit(gh, ctx)
     reject(gh, ctx, number)
-    body = payload(
-        "issue_comment.created",
-        issue__number=number,
-        comment__body="/paperbot retry\r\n",
-        comment__user__login=who,
-        sender__login=who,
-    )
-    assert deliver(ctx, "issue_comment", body) == outcome
+    assert deliver(ctx, "issue_comment", asked_retry(gh, number, who)) == outcome
     assert pull_of(gh, number)["state"] == ("open" if outcome == "submitted" else "closed")
 
 
@@ -98,3 +104,24 @@ def test_paperbot_retry_needs_triage_or_higher(
 )
 def test_the_retry_command_is_the_comments_first_line(text: str, command: bool) -> None:
     assert is_retry(text) is command
+
+
+@pytest.mark.parametrize("then", ["deleted", "edited", "kept"])
+def test_a_replayed_retry_acts_only_while_its_comment_still_asks(
+    gh: FakeGitHub, ctx: Context, then: str
+) -> None:
+    """A captured delivery re-sent under a new delivery id: once the comment is gone or says
+    something else, the retry is not asked again (the PR rejected meanwhile stays so)."""
+    number = submit(gh, ctx)
+    reject(gh, ctx, number)
+    captured = asked_retry(gh, number)
+    assert deliver(ctx, "issue_comment", captured) == "submitted"
+    reject(gh, ctx, number)
+    comment = gh.repos[REPO].comments[captured["comment"]["id"]]  # type: ignore[index]
+    if then == "deleted":
+        del gh.repos[REPO].comments[comment["id"]]
+    elif then == "edited":
+        comment["body"] = "never mind"
+    expected = "submitted" if then == "kept" else "rejected"
+    assert deliver(ctx, "issue_comment", captured) == expected
+    assert len(gh.repos[REPO].pulls) == (3 if then == "kept" else 2)
