@@ -29,6 +29,7 @@ from app.core.i18n import Lang
 from app.core.submission import apply
 from app.flows import batch, papers
 from app.flows.branch import BranchExists, HumanTouched, Plan, write_branch
+from app.flows.commands import still_asked
 from app.flows.context import (
     Context,
     NotAllowed,
@@ -40,7 +41,6 @@ from app.flows.context import (
     repo_config,
     set_label,
 )
-from app.flows.commands import still_asked
 from app.flows.routing import Payload, Router, Skip, Task, base_args
 from app.github.port import FileText, Gone, Issue, Pull, RepoPort, Unprocessable
 
