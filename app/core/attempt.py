@@ -5,13 +5,15 @@ Rules:
   whatever they mention (a bracketed date, 本周未精读, 论文简述, the forms).
 - A body that holds no readable submission is an attempt when a line that asks nothing is
   shaped like an entry: it starts with a date in brackets (``[2025-07-13]``,
-  ``【2025-07-13】``, ``［…］``), holds the README template's placeholders
-  (``[日期]-[first]-[论文标题]-[来源]``), starts with the label 论文简述 followed by a colon
-  or nothing (or holds it beside a date), or says "did not read" as a member would
-  (skip_words.py); or when a ``###`` heading names something of a reading group's form
-  (论文, 精读, 周报, 简述, paper) but no field. Generic English headings (Title, Summary,
-  Link, Source, Steps: another form of the repository) are no clue. Anything else is no
-  submission and gets no answer (a question about a room).
+  ``【2025-07-13】``, ``［…］``) or with a date and a name (``2025-07-13 陈银 …``: two to four
+  Chinese characters standing apart, or one or two capitalised words and a colon, comma
+  or dash), holds the README template's placeholders (``[日期]-[first]-[论文标题]-[来源]``),
+  starts with the label 论文简述 followed by a colon or nothing (or holds it beside a date),
+  or says "did not read" as a member would (skip_words.py); or when a ``###`` heading
+  names something of a reading group's form (论文, 精读, 周报, 简述, paper) but no field.
+  Generic English headings (Title, Summary, Link, Source, Steps: another form of the
+  repository) are no clue. Anything else is no submission and gets no answer (a question
+  about a room).
 - An attempt is an ``AttemptedEntry`` (an InvalidSubmission, so it is posted like one): what
   was recognised, each required field not found, the placeholders left in, each heading
   not recognised, and the expected shape — both shapes, a paper's and a week without
@@ -40,7 +42,12 @@ _DATE = re.compile(DATE_TEXT)
 _PLACEHOLDERS = {"日期", "first", "second", "姓名", "论文标题", "来源"}  # the README's template
 _LABEL = re.compile(r"论文简[述评]|summary\s*[:：]", re.I)
 _LABEL_LINE = re.compile(r"^[\s>#*]*(?:论文简[述评]\s*(?:[:：]|$)|summary\s*[:：])", re.I)
-_DATE_LINE = re.compile(rf"^[\s>*+-]*[{_OPEN}]\s*{DATE_TEXT}\s*[{_CLOSE}]")
+_DATE_LINE = re.compile(
+    rf"^[\s>*+-]*(?:[{_OPEN}]\s*{DATE_TEXT}\s*[{_CLOSE}]"
+    rf"|{DATE_TEXT}[\s:：,，\-–—]*[{_OPEN}]?"
+    rf"(?:[\u4e00-\u9fff·]{{2,4}}[{_CLOSE}]?(?=[\s:：,，\-–—]|$)"
+    rf"|[A-Z][a-z]+(?: [A-Z][a-z]+)?[{_CLOSE}]?\s*[:：,，\-–—]))"
+)
 _FORMISH = re.compile(r"论文|精读|周报|简述|\bpapers?\b", re.I)
 _URL = re.compile(r"https?://[^\s()（）\[\]【】<>\"']+")
 _HINT = re.compile(r"[（(][^（）()]*[）)]")  # the template's own hint, as in 论文简述（一两句话…）
@@ -91,7 +98,7 @@ def recognise(body: str, kind: Kind) -> dict[str, str]:
     """The fields that can be told apart in a body written in no known shape, as written."""
     found = _slots(body)
     if "date" not in found and (day := _DATE.search(body)):
-        found["date"] = day[0]
+        found["date"] = day[0].strip()
     urls = [u for u in _URL.findall(body) if u not in images_in(body)]
     if kind == "report":
         if urls and "link" not in found:

@@ -13,6 +13,8 @@ Rules:
   (every paperbot form asks both). Another form of the repository (a bug report's
   ``### Title``/``### Source``/``### Steps``, a feature request's ``### Summary``/``### Link``)
   is read as a plain body, and so is answered only if it holds an entry or an attempt.
+- The paper form filled in to say "did not read" (no link; a title of 无, n/a or none, or
+  none and a summary saying 本周没读) is a skip.
 - A leading byte-order mark is ignored; labels match as fields.py says (both languages).
 - A plain body (plain.py) that is no readable submission is either an attempt
   (attempt.py: answered with what is missing) or no submission at all.
@@ -22,12 +24,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from app.core import skip_words
 from app.core.attempt import attempt_error
 from app.core.errors import NotASubmission
 from app.core.fields import FORMS, Kind, label_index, normalise_label, own_labels
 from app.core.i18n import Lang, msg
 from app.core.plain import read_plain
 from app.core.sections import answer, split
+from app.core.skip_words import says_skip
 
 _INDEX = label_index()
 _INDEX_BY_ID = {f.id: f for f in _INDEX.values()}
@@ -49,6 +53,8 @@ def read_issue(body: str | None, *, lang: Lang = "zh") -> Submission:
     """The submission in an issue body; NotASubmission when it holds none."""
     body = (body if isinstance(body, str) else "").removeprefix("\ufeff")
     form = read_form(body)
+    if form.sections and form.ours and (skip := _report_saying_skip(form.sections)):
+        return skip
     if form.sections and form.ours:
         kind = _kind(form.sections)
         fields = {f.id for f in FORMS[kind].fields}
@@ -58,6 +64,18 @@ def read_issue(body: str | None, *, lang: Lang = "zh") -> Submission:
         ]
         return Submission(kind, answers, "form", (*form.unknown, *other))
     return _plain(body, lang, [*form.labels, *form.unknown])
+
+
+def _report_saying_skip(sections: dict[str, str]) -> Submission | None:
+    """The paper form filled in to say "did not read": no link, and a title of 无 / n/a (or
+    none) with a summary that says it (the summary's other words are named back)."""
+    title, summary = sections.get("title", ""), sections.get("summary", "")
+    if sections.get("link") or not (skip_words.is_skip(title) if title else says_skip(summary)):
+        return None
+    said = says_skip(summary)
+    reason = skip_words.reason(summary) if said else ""
+    answers = {"date": sections.get("date", ""), "name": sections.get("name", ""), "reason": reason}
+    return Submission("skip", answers, "form", (), () if said or not summary else (summary,))
 
 
 @dataclass(frozen=True)

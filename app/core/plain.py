@@ -2,7 +2,8 @@
 
 Rules:
 - A header may be typed on a Chinese keyboard (【】, （）, －), its bracketed parts side by
-  side with no - between (``【2025/07/13】【李四】【标题】``).
+  side with no - between (``【2025/07/13】【李四】【标题】``), as a list item (``- ``, ``1. ``)
+  or in bold, and with its 论文简述： on the same line.
 - An entry pasted inside a code fence is read as if unfenced: the fence lines around it are
   not part of the entry (nor text left unread).
 - A header still holding the template's placeholders is no entry (attempt.py answers it).
@@ -34,6 +35,11 @@ from app.core.grammar import (
 from app.core.i18n import Lang, msg, pick
 
 _ADJACENT = re.compile(r"(?<=[\])])[ \t]*(?=\[)")  # ][ or )[ with no - between the parts
+_MARKED = re.compile(
+    r"^(?P<quote>[ \t>]*)(?:[-*+][ \t]+|\d{1,2}[.)、][ \t]*)?(?:\*\*|__)?"
+    r"(?P<rest>[\[【［].*?)(?:\*\*|__)?[ \t]*$"
+)
+_SUMMARY_ON_LINE = re.compile(r"[ \t]+(?=(?:论文)?简[述评][ \t]*[:：])")
 _FENCE_LINE = re.compile(r"^[ \t>]*(?:`{3,}|~{3,})[\w+-]*[ \t]*$")
 _PAPERS = (
     "一个 issue 只写一篇论文，这里有 {n} 篇；请每篇另开一个 issue",
@@ -52,7 +58,8 @@ class Plain:
 
 def read_plain(body: str, lang: Lang) -> Plain | None:
     """The entry of a plain body; None when it holds none that can be read."""
-    lines = _unfenced([_folded(line) for line in body.replace("\r\n", "\n").split("\n")])
+    typed = body.replace("\r\n", "\n").split("\n")
+    lines = _unfenced([x for line in typed for x in _folded(line).split("\n")])
     starts = [i for i, line in enumerate(lines) if is_header(line)]
     if len(starts) > 1:
         raise InvalidSubmission([_many(lines, starts, lang)])
@@ -92,9 +99,13 @@ def _unfenced(lines: list[str]) -> list[str]:
 
 
 def _folded(line: str) -> str:
-    """A header line in ASCII brackets, its parts joined by - when typed side by side."""
-    folded = fold_header(line)
+    """A header line in ASCII brackets, its parts joined by - when typed side by side,
+    without a list marker or bold around it, its summary label moved to a line of its own."""
+    folded = fold_header(_MARKED.sub(r"\g<quote>\g<rest>", line))
     if not is_header(folded):
         return line
+    folded = _SUMMARY_ON_LINE.sub("\n", folded)
     joined = _ADJACENT.sub("-", folded)
-    return joined if parse_header(folded) is None and parse_header(joined) else folded
+    head = joined.partition("\n")[0]
+    first = folded.partition("\n")[0]
+    return joined if parse_header(first) is None and parse_header(head) else folded

@@ -3,9 +3,9 @@
 Rules:
 - ``PHRASE`` finds a saying of "did not read": the README's 本周未精读 and its kin (没有精读,
   无精读, 未精度), and members' own words: 本周没读, 这周没看论文, 没来得及读, "no paper this
-  week", "did not read", "skipped". A bare 无 / 暂无 / none counts only as a whole answer
-  (``is_skip``), never inside other text, and never as a line of free text (``says_skip``:
-  ``None`` is how another form writes an empty answer).
+  week", "did not read", "skipped", and leave (这周请假, 跳过). A bare 无 / 暂无 / none
+  counts only as a whole answer (``is_skip``), never inside other text, and never as a
+  line of free text (``says_skip``: ``None`` is how another form writes an empty answer).
 - ``is_skip`` is true for text that is such a saying, with at most a short reason before or
   after it (``出差，本周未精读``, ``skipped (travel)``); ``reason`` is that reason alone. An
   English saying must stand apart from the words around it (``Skip-Thought Vectors`` is a
@@ -32,7 +32,8 @@ _EN = (
     r"|(?:did\s*n[o']?t|didn't|have\s*n[o']?t|haven't)\s+read(?:\s+(?:a|any)\s+papers?)?"
     r"|skip(?:ped|ping)?|nothing\s+read)\b"
 )
-PHRASE = re.compile(rf"{_WHEN}(?:{_ZH}|{_EN})(?:\s*(?:this\s+week|本周|这周))?", re.I)
+_LEAVE = r"(?:请假|跳过|休息一周|暂停一周)"
+PHRASE = re.compile(rf"{_WHEN}(?:{_ZH}|{_LEAVE}|{_EN})(?:\s*(?:this\s+week|本周|这周))?", re.I)
 _WHOLE = re.compile(r"^(?:无|暂无|没有|none|n/?a|skip)$", re.I)
 _EDGE = "，,、;；:：。.!！-–— \t"
 _WRAPPED = re.compile(r"^[（(\[【](?P<inner>[^（）()\[\]【】]*)[）)\]】]$")

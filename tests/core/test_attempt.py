@@ -54,6 +54,9 @@ TEMPLATE = (
             ("date", "name"),
             "`[2025-07-06]-[张宇]-原因，本周未精读`",
         ),
+        # a date and a name at the start, the rest in words
+        ("2025-07-13 陈银 读了 Qwen2-VL", {"date": "2025-07-13"}, ("name", "title", "summary"), ""),
+        ("2025/7/13 Sam Li: read LoRA", {"date": "2025/7/13"}, ("name", "title", "summary"), ""),
         # a question above, a statement below: the statement is the attempt
         (
             "这样写对吗？\n[2025-07-13] 陈银 Attention",
@@ -112,7 +115,9 @@ def test_an_attempt_in_english() -> None:
         "请问周五组会在哪个会议室？",
         "Which room is the reading group in on Friday? The paper list is in the README.",
         "### Bug\n\nThe bot crashed\n\n### Steps\n\n1. open an issue",
-        "2025-07-13 的组会改到下午三点",  # a date, but not bracketed
+        "2025-07-13 的组会改到下午三点",  # a date, but not bracketed, and no name after it
+        "2025-07-13 组会改到下午三点",
+        "2025-07-13 Meeting moved to 3pm.",
         "[链接](https://example.org) 这个网站打不开",
         "请问论文简述要写多长？可以写英文吗？",  # a question naming the label
         "How long should the summary: part be?",

@@ -286,3 +286,44 @@ def test_a_heading_typed_as_an_answers_last_line_swallows_nothing(
 )
 def test_sections_are_paperbots_form_only_by_its_headings(body: str, ours: bool) -> None:
     assert read_form(body).ours is ours
+
+
+PAPER_FORM = (
+    "### 日期\n\n2025-07-13\n\n### 姓名\n\n陈银\n\n### 论文标题\n\n{t}\n\n### 论文链接\n\n{l}"
+)
+
+
+@pytest.mark.parametrize(
+    ("body", "kind", "reason", "unread"),
+    [
+        (PAPER_FORM.format(t="无", l="_No response_"), "skip", "", ()),
+        (
+            PAPER_FORM.format(t="n/a", l="_No response_") + "\n\n### 论文简述\n\n赶 ddl",
+            "skip",
+            "",
+            ("赶 ddl",),
+        ),
+        (
+            PAPER_FORM.format(t="_No response_", l="_No response_")
+            + "\n\n### 论文简述\n\n本周没读，出差",
+            "skip",
+            "出差",
+            (),
+        ),
+        # a link, or a real title, is a paper
+        (PAPER_FORM.format(t="无", l="https://arxiv.org/abs/2409.12191"), "report", None, ()),
+        (PAPER_FORM.format(t="No Paper Left Behind", l="_No response_"), "report", None, ()),
+        (
+            PAPER_FORM.format(t="_No response_", l="_No response_") + "\n\n### 论文简述\n\n好文",
+            "report",
+            None,
+            (),
+        ),
+    ],
+)
+def test_the_paper_form_saying_did_not_read(
+    body: str, kind: str, reason: str | None, unread: tuple[str, ...]
+) -> None:
+    sub = read_issue(body)
+    assert sub.kind == kind and sub.unread == unread
+    assert reason is None or sub.answers["reason"] == reason

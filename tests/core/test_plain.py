@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.core.errors import InvalidSubmission
+from app.core.errors import InvalidSubmission, NotASubmission
 from app.core.i18n import Lang
 from app.core.issue_form import read_issue
 
@@ -18,12 +18,19 @@ ENTRY = "[2025-07-13]-[李明]-[Mamba](https://arxiv.org/abs/2312.00752)-[COLM 2
         f"```markdown\n{ENTRY}\n论文简述：选择性状态空间。\n```\n",
         f"~~~md\r\n{ENTRY}\r\n论文简述：选择性状态空间。\r\n~~~",
         f"> ```\n> {ENTRY}\n> 论文简述：选择性状态空间。\n> ```",
+        # as a list item, in bold, with its summary on the same line
+        f"- {ENTRY}\n  论文简述：选择性状态空间。",
+        f"* {ENTRY}\n论文简述：选择性状态空间。",
+        f"1. {ENTRY}\n论文简述：选择性状态空间。",
+        f"**{ENTRY}**\n论文简述：选择性状态空间。",
+        f"{ENTRY} 论文简述：选择性状态空间。",
+        f"> - {ENTRY}\n> 论文简述：选择性状态空间。",
     ],
 )
-def test_an_entry_pasted_in_a_fence_is_read_without_the_fence(body: str) -> None:
+def test_an_entry_as_members_paste_it(body: str) -> None:
     sub = read_issue(body)
     assert sub.answers["title"] == "Mamba" and sub.answers["summary"] == "选择性状态空间。"
-    assert sub.unread == ()
+    assert sub.answers["venue"] == "COLM 2024" and sub.unread == ()
 
 
 def test_a_greeting_outside_the_fence_is_still_named() -> None:
@@ -84,3 +91,8 @@ def test_two_papers_in_one_issue(lang: Lang, body: str, says: str) -> None:
     with pytest.raises(InvalidSubmission) as got:
         read_issue(body, lang=lang)
     assert [str(p) for p in got.value.problems] == [says]
+
+
+def test_a_checklist_line_is_no_header() -> None:
+    with pytest.raises(NotASubmission):
+        read_issue("- [ ] 2025-07-13 组会\n- [x] 订会议室")

@@ -27,6 +27,8 @@ from app.core.skip_words import is_skip, reason, sentence
         ("Did not read a paper this week: moving house", "moving house"),
         ("didn't read this week", ""),
         ("travel, no paper this week", "travel"),
+        ("这周请假", ""),
+        ("跳过（出差）", "出差"),
     ],
 )
 def test_a_skip_in_own_words(text: str, why: str) -> None:
