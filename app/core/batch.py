@@ -41,8 +41,8 @@ _TEXT: dict[str, tuple[str, str]] = {
         "It lands in the README once merged.",
     ),
     "noted": (
-        "以下内容没有写入记录，如果需要，请编辑 issue：",
-        "These parts were not put in the entry; edit the issue if they should be:",
+        "请留意以下几点，如需修改，请编辑 issue：",
+        "Please note the following; edit the issue to change anything:",
     ),
     "moved": (
         "本仓库已改为每周一个合并 PR：此提交已移入 {url}，关闭此 PR。",

@@ -177,10 +177,10 @@ _TEXT: dict[str, tuple[str, str]] = {
         "[Did not read this week]({skip})",
     ),
     "noted": (
-        "已通过检查，PR：{url}。维护者合并后即写入 README。以下内容没有写入记录，"
-        "如果需要，请编辑 issue：",
+        "已通过检查，PR：{url}。维护者合并后即写入 README。请留意以下几点，"
+        "如需修改，请编辑 issue：",
         "All fields check out; pull request: {url}. It lands in the README once merged. "
-        "These parts were not put in the entry; edit the issue if they should be:",
+        "Please note the following; edit the issue to change anything:",
     ),
     "duplicate": (
         "{message}。如果这是另一篇论文，请修改日期或标题；如果是同一条记录，可以关闭此 issue。",

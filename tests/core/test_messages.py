@@ -14,6 +14,7 @@ from app.core.entry import Report, Skip
 from app.core.errors import Problem
 from app.core.i18n import Lang, msg
 from app.core.messages import pr_body, pr_title, status
+from app.core.names import hint
 from app.core.render import render
 from app.core.text import WORD_JOINER, quiet
 from tests.core.markdown import Links, html
@@ -96,3 +97,18 @@ def test_the_rolling_pr_lists_titles_as_typed() -> None:
     item = Item(issue=3, author="li", author_id=1, entry=entry, fingerprint="f")
     page = html(batch_body([item], "en"))
     assert "li_ming" in Links.of(page).text and "The __init__ `x` <b>" in Links.of(page).text
+
+
+_WRITTEN_AS_TYPED = [  # notes on parts that ARE in the entry, as the member typed them
+    *hint("张宇🐟", ["张宇"], "zh"),
+    *hint("Jia Peng", ["贾朋"], "en"),
+    Problem("summary", "论文简述", msg("code_shown", "zh")),
+]
+
+
+@pytest.mark.parametrize("note", _WRITTEN_AS_TYPED, ids=lambda p: p.message[:12])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_note_on_a_written_part_is_not_said_to_be_left_out(note: Problem, lang: Lang) -> None:
+    page = status("noted", lang, url="https://github.com/o/r/pull/9", problems=[note])
+    assert note.message in page
+    assert "没有写入记录" not in page and "not put in the entry" not in page, page

@@ -235,4 +235,4 @@ def test_notes_on_a_valid_entry_are_shown_beside_the_rolling_pr(
     number = int(gh.create_issue(REPO, title="x", body=body, login=MEMBER)["number"])
     assert process_issue(ctx, number) == "submitted"
     text = status(gh, number)
-    assert "已加入本周的合并 PR" in text and "以下内容没有写入记录" in text and "心得" in text
+    assert "已加入本周的合并 PR" in text and "请留意以下几点" in text and "心得" in text

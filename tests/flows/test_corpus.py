@@ -106,7 +106,7 @@ def _entry(seen: Seen) -> None:
         assert _READ_BY[label].format(said) in seen.shown(), seen.shown()
         assert _READ_BY[label].format(said) in pull["body"], pull["body"]
     if not [n for n in seen.case.expect.notes if n.split(": ")[0] not in _READ_BY]:
-        assert "没有写入记录" not in seen.shown() and "not put in" not in seen.shown()
+        assert "请留意以下几点" not in seen.shown() and "Please note the" not in seen.shown()
 
 
 _READ_BY = {"已有人精读": "提示：这篇论文{}。", "Already read": "Note: this paper was {}."}

@@ -59,7 +59,7 @@ def test_date_name_link_summary_is_a_complete_entry(
     assert header in readme.split("\n")
     assert f"**论文标题**: 已根据 arXiv + DBLP 填写：{SINKS}" in status
     assert "**来源**: 已根据 arXiv + DBLP 填写：ICLR 2024" in status
-    assert "论文信息：" in status and "没有写入记录" not in status  # its own list, not "left out"
+    assert "论文信息：" in status and "请留意以下几点" not in status  # its own list, not "left out"
     assert pr.index("论文信息：") < pr.index("> > [2025-07-06]")
     assert [s.service for s in services.seen] == ["arxiv", "dblp"]
 
