@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from app.core.board import WEEKS, Board, Cell, Pending, Person, board, fold
 from app.core.config import Config
 from app.core.i18n import Lang, pick
-from app.core.text import quiet
+from app.core.text import inline, quiet, unescape
 
 MARK = "<!-- paperbot:dashboard -->"
 REMINDER_MARK = "<!-- paperbot:reminder {week} {logins} -->"
@@ -122,9 +122,9 @@ def _what(cell: Cell, lang: Lang) -> str:
     return _t("nothing", lang)
 
 
-def _paper(text: str, link: str) -> str:
-    shown = _inline(text if len(text) <= _TITLE_MAX else text[: _TITLE_MAX - 1] + "…")
-    shown = shown.replace("[", "\\[").replace("]", "\\]")
+def _paper(title: str, link: str) -> str:
+    typed = unescape(title)
+    shown = _inline(typed if len(typed) <= _TITLE_MAX else typed[: _TITLE_MAX - 1] + "…")
     return f"[{shown}]({link})" if _SAFE_LINK.match(link) else shown
 
 
@@ -133,8 +133,8 @@ def _pull(sub: Pending) -> str:
 
 
 def _inline(text: str) -> str:
-    """README or issue text on one line, quiet, safe inside a table cell."""
-    return quiet(" ".join(text.split())).replace("|", "\\|")
+    """README or issue text on one line, as it reads there, quiet, safe inside a table cell."""
+    return quiet(inline(" ".join(unescape(text).split())))
 
 
 def _grid(facts: Board, people: list[Person], lang: Lang) -> list[str]:

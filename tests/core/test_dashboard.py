@@ -8,9 +8,11 @@ import re
 import pytest
 
 from app.core.board import Pending, board, to_remind
-from app.core.config import DEFAULT_MARKER, load_config
+from app.core.config import DEFAULT_MARKER, Template, load_config
 from app.core.dashboard import LIMIT, MARK, dashboard, reminder, title
-from tests.core.markdown import html
+from app.core.entry import Report
+from app.core.render import render
+from tests.core.markdown import Links, html
 
 SUNDAY = dt.date(2025, 7, 6)
 MEMBERS = load_config(
@@ -125,3 +127,19 @@ def test_a_pending_submission_or_a_skip_means_no_reminder(seed: str) -> None:
     skipped = f"> {DEFAULT_MARKER}\n> > [2025-07-01]-[新人]-本周未精读\n>\n"
     facts = board(skipped, config=MEMBERS, today=SUNDAY)
     assert to_remind(facts, facts.weeks[-1])[0] == ["zhangyu"]
+
+
+def test_titles_and_names_the_bot_wrote_read_as_in_the_readme() -> None:
+    typed = Report(
+        date=dt.date(2025, 7, 5),
+        name="li_ming|x",
+        title="The __init__ `x` [y] a|b <b>",
+        link="https://x.org/a",
+        summary="S",
+    )
+    readme = f"> {DEFAULT_MARKER}\n>\n" + render(typed, Template())
+    page = html(dashboard(readme, config=MEMBERS, today=SUNDAY))
+    assert ("https://x.org/a", typed.title) in Links.of(page).links
+    assert "li_ming|x" in Links.of(page).text
+    rows = re.findall(r"<tr>(.*?)</tr>", page, re.S)
+    assert all(r.count("<td") == 5 or r.count("<th") == 5 for r in rows)
