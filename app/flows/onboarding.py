@@ -70,7 +70,7 @@ def onboard(ctx: Context, repos: str) -> str:
         except _Stop as why:
             outcome = str(why)
         except BotError as exc:  # e.g. the repository's own paperbot.yml is invalid
-            outcome = f"not set up: {exc.message}"
+            outcome = "not set up: " + " ".join(exc.message.split())  # one log line
         except GitHubError as exc:
             outcome = f"failed: {type(exc).__name__}: {exc}"
             failed.append(exc)
