@@ -1,7 +1,11 @@
 """Logging: one JSON object per line (or plain text for a terminal); secrets never logged.
 
-Rule: an expected network error (Redis or GitHub not answering) is one line with its
-``error``, never a traceback, whoever logs it (our code or Huey's loops).
+Rules:
+- An expected network error (Redis or GitHub not answering) is one line with its
+  ``error``, never a traceback, whoever logs it (our code or Huey's loops).
+- Huey's polling loops (ten polls a second) say an expected error once, then at most once
+  per ``REPEAT_SECONDS`` with how many they left out (``repeated``): a Redis restart is a
+  few lines, not a flood.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ import logging
 import sys
 import threading
 import time
+from collections.abc import Callable
 from typing import Any, TextIO
 
 import redis
@@ -20,6 +25,31 @@ from app.github.port import Transient
 
 _STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
 EXPECTED = (OSError, redis.ConnectionError, redis.TimeoutError, Transient)
+REPEAT_SECONDS = 60.0
+LOOPS = "huey.consumer"  # the loggers of Huey's worker and scheduler loops
+
+
+class Repeats:
+    """A logging filter: a polling loop's expected error passes once per ``REPEAT_SECONDS``."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self.clock, self.lock = clock, threading.Lock()
+        self.said: dict[tuple[str, object], tuple[float, int]] = {}  # → (when, left out)
+
+    def __call__(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        if not record.name.startswith(LOOPS) or not isinstance(exc, EXPECTED):
+            return True
+        key, now = (record.name, record.msg), self.clock()
+        with self.lock:
+            when, left_out = self.said.get(key, (-REPEAT_SECONDS, 0))
+            if now - when < REPEAT_SECONDS:
+                self.said[key] = (when, left_out + 1)
+                return False
+            self.said[key] = (now, 0)
+        if left_out:
+            record.repeated = left_out
+        return True
 
 
 def no_traceback_when_expected(record: logging.LogRecord) -> bool:
@@ -114,6 +144,7 @@ def info(logger: logging.Logger, message: str, fields: dict[str, Any]) -> None:
 
 def setup(fmt: str = "json", level: int = logging.INFO) -> None:
     handler = TurnHandler(sys.stderr)
+    handler.addFilter(Repeats())
     handler.addFilter(no_traceback_when_expected)
     handler.setFormatter(
         JsonFormatter()
@@ -123,6 +154,11 @@ def setup(fmt: str = "json", level: int = logging.INFO) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
+    # A run of a job is our one "job" line: Huey's per-task lines (executing, requeueing,
+    # scheduled) and urllib3's per-attempt retry warnings repeat it; their errors still show.
+    for name, quiet in (("huey", logging.WARNING), ("urllib3", logging.ERROR)):
+        logging.getLogger(name).setLevel(max(level, quiet))
+    logging.getLogger("huey.consumer").setLevel(level)
     # Fields no line shows, each a cost per record (a process lookup, a stack walk).
     logging.logProcesses = logging.logMultiprocessing = False
     logging._srcfile = None

@@ -118,3 +118,31 @@ def test_an_expected_network_error_is_one_line_without_a_traceback(
     (line,) = stream.getvalue().splitlines()
     assert ("Traceback" in line) is traceback
     assert type(error).__name__ in json.loads(line)["error"]
+
+
+def _record(name: str, error: Exception) -> logging.LogRecord:
+    return logging.makeLogRecord(
+        {"name": name, "msg": "Error reading from queue", "exc_info": (type(error), error, None)}
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "error", "passed"),
+    [
+        ("huey.consumer.Worker", redis.ConnectionError("refused"), [True, False, False, True]),
+        ("huey.consumer.Scheduler", ConnectionRefusedError(111, "no"), [True, False, False, True]),
+        ("huey.consumer.Worker", KeyError("bug"), [True, True, True, True]),  # a bug: every time
+        ("paperbot", redis.ConnectionError("refused"), [True, True, True, True]),  # per attempt
+    ],
+)
+def test_a_polling_loops_expected_error_passes_once_a_minute_saying_how_many_were_left_out(
+    name: str, error: Exception, passed: list[bool]
+) -> None:
+    now = [0.0]
+    repeats = logs.Repeats(clock=lambda: now[0])
+    got, last = [], _record(name, error)
+    for now[0] in (0.0, 0.1, 59.0, 61.0):
+        last = _record(name, error)
+        got.append(repeats(last))
+    assert got == passed
+    assert getattr(last, "repeated", 0) == (0 if all(passed) else 2)

@@ -4,6 +4,7 @@ evict keys is warned about. Each test runs a redis-server of its own."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import signal
 import time
@@ -108,16 +109,46 @@ def test_a_wrong_github_api_url_is_one_line_at_start_and_one_per_failing_job(
     bot.start()
     try:
         (number,) = file_issues(gh, 1)
-        assert bot.deliver("issues", opened(number)) == 202
+        assert bot.deliver("issues", opened(number), delivery="d-wrong-url") == 202
 
         def job_lines() -> list[dict[str, object]]:
             return logged(bot.log, "paperbot.jobs")
 
         wait_for(lambda: job_lines() != [], what="the job's line")
+        time.sleep(0.5)  # whatever else the run logs is written by now
         (line,) = job_lines()
         assert line["level"] == "WARNING" and str(line["outcome"]).startswith("retrying: GitHub")
         start = [x for x in logged(bot.log) if "GITHUB_API_URL" in x["message"]]
         assert len(start) == 1 and start[0]["message"].startswith(said), start
+        # the delivery's line and the run's line: no library retry or scheduling chatter
+        about = [x for x in logged(bot.log) if "d-wrong-url" in json.dumps(x)]
+        assert [x["logger"] for x in about] == ["paperbot.webhook", "paperbot.jobs"], about
+        assert [x for x in logged(bot.log) if x["logger"].startswith("urllib3")] == []
         assert "Traceback" not in bot.log.read_text()
     finally:
         bot.stop()
+
+
+def test_a_redis_restart_under_running_workers_is_a_line_per_loop_not_a_flood(
+    gh: FakeGitHub, tmp_path: Path
+) -> None:
+    spare = SpareRedis(free_port(), tmp_path)
+    spare.start()
+    (tmp_path / "data").mkdir()
+    web = Bot(gh, tmp_path / "data", queue=spare.url, workers=2)
+    try:
+        web.start()
+        wait_for(lambda: logged(web.log, "paperbot.worker") != [], what="the workers")
+        spare.stop()
+        time.sleep(6)  # Huey's loops poll about ten times a second, its scheduler every second
+        spare.start()
+        (number,) = file_issues(gh, 1)
+        wait_for(lambda: web.deliver("issues", opened(number)) == 202, what="the queue again")
+        wait_for(lambda: pulls_for_all(gh, [number]), what="the PR after the restart")
+        loops = [x for x in logged(web.log) if x["logger"].startswith("huey.consumer")]
+        failing = [(x["logger"], x["message"]) for x in loops if x["level"] == "ERROR"]
+        assert failing and len(failing) == len(set(failing)), failing
+        assert "Traceback" not in web.log.read_text()
+    finally:
+        web.stop()
+        spare.stop()
