@@ -22,7 +22,7 @@ from app.github.port import Gone, Pull, RepoPort
 router = Router()
 
 
-@router.register("issues", "closed")
+@router.register("issues", "closed", "deleted")
 def issue_closed_route(payload: Payload) -> Task:
     return Task("issue_closed", {**base_args(payload), "number": payload["issue"]["number"]})
 
@@ -39,10 +39,14 @@ def close_pull(port: RepoPort, pull: Pull, *, why: str) -> None:
 
 
 def issue_closed(job: Context, number: int) -> str:
-    """Closing a submission closes its open PR (reopening it opens a new one); in weekly
-    mode it leaves the rolling PR."""
+    """Closing a submission closes its open PR (reopening it opens a new one), deleting it
+    closes the PR with a note; in weekly mode it leaves the rolling PR."""
     for pull in ours(job.port, job.port.pulls_for(messages.branch(number))):
         if pull.state == "open":
+            try:
+                job.port.get_issue(number)
+            except Gone:
+                return close_orphan(job, pull)
             close_pull(job.port, pull, why="issue")
             return "closed pull"
     config = repo_config(job.port, job.base)
