@@ -42,8 +42,8 @@ def app_route(gh: FakeGitHub, path: str, authorization: str | None) -> tuple[int
     if path != "/app":
         return create_token(gh, path, authorization)
     claims = _verify(gh, (authorization or "").removeprefix("Bearer ").strip())
-    if claims is None:
-        return 401, {"message": "A JSON web token could not be decoded"}
+    if isinstance(claims, str):
+        return 401, {"message": claims}
     app = int(claims["iss"])
     slug = gh.slugs.get(app, "paperbot")
     return 200, {"id": app, "slug": slug, "name": slug, "owner": {"login": "group"}}
@@ -63,8 +63,8 @@ def create_token(gh: FakeGitHub, path: str, authorization: str | None) -> tuple[
     if m is None:
         return 404, {"message": "Not Found"}
     claims = _verify(gh, (authorization or "").removeprefix("Bearer ").strip())
-    if claims is None:
-        return 401, {"message": "A JSON web token could not be decoded"}
+    if isinstance(claims, str):
+        return 401, {"message": claims}
     if int(m["id"]) not in gh.installations:
         return 404, {"message": "Not Found"}
     token = "ghs_" + secrets.token_hex(18)
@@ -78,11 +78,37 @@ def create_token(gh: FakeGitHub, path: str, authorization: str | None) -> tuple[
     return 201, {"token": token, "expires_at": at, "permissions": {}}
 
 
-def _verify(gh: FakeGitHub, token: str) -> dict[str, Any] | None:
-    """The claims of a JWT signed by the key of the App it names, living at most 10 min."""
+UNDECODED = "A JSON web token could not be decoded"
+# GitHub's words for a JWT whose times its own clock refuses (probot/probot#967, #942)
+FUTURE_IAT = (
+    "'Issued at' claim ('iat') must be an Integer representing the time that the assertion "
+    "was issued"
+)
+EXPIRED = (
+    "'Expiration time' claim ('exp') must be a numeric value representing the future time at "
+    "which the assertion expires"
+)
+TOO_FAR = "'Expiration time' claim ('exp') is too far in the future"
+
+
+def _verify(gh: FakeGitHub, token: str) -> dict[str, Any] | str:
+    """The claims of a JWT signed by the key of the App it names, living at most 10 min by
+    GitHub's clock (``gh.clock_skew`` seconds ahead of ours, a minute's leeway); else
+    GitHub's reason."""
     try:
         issuer = int(jwt.decode(token, options={"verify_signature": False})["iss"])
-        claims: dict[str, Any] = jwt.decode(token, gh.apps[issuer], algorithms=["RS256"], leeway=60)
-    except (jwt.PyJWTError, KeyError, ValueError):
-        return None
-    return claims if claims["exp"] - claims["iat"] <= 660 else None
+        claims: dict[str, Any] = jwt.decode(
+            token,
+            gh.apps[issuer],
+            algorithms=["RS256"],
+            options={"verify_exp": False, "verify_iat": False},
+        )
+        iat, exp = float(claims["iat"]), float(claims["exp"])
+    except (jwt.PyJWTError, KeyError, ValueError, TypeError):
+        return UNDECODED
+    now = time.time() + gh.clock_skew
+    if iat > now + 60:
+        return FUTURE_IAT
+    if exp < now - 60:
+        return EXPIRED
+    return claims if exp - iat <= 660 else TOO_FAR

@@ -88,6 +88,7 @@ class FakeGitHub:
     token_apps: dict[str, int] = field(default_factory=dict)  # installation token → app id
     schemas: bool = True  # check request bodies with jsonschema (a hard test dependency)
     user_forbidden: bool = False  # GET /user answers 403, as for an Actions GITHUB_TOKEN
+    clock_skew: float = 0.0  # seconds GitHub's clock runs ahead of this machine's (App JWTs)
     registry: Registry = field(default_factory=Registry)  # Apps made by the manifest flow
     pending_keys: dict[int, str] = field(default_factory=dict)  # app id → key, until converted
     token_installs: dict[str, int] = field(default_factory=dict)  # token → installation id
