@@ -68,6 +68,17 @@ class Settings(BaseSettings):
             raise ValueError("should be a redis://, rediss:// or unix:// URL (empty: SQLite)")
         return value
 
+    @field_validator("api_url", mode="after")
+    @classmethod
+    def _api_is_http(cls, value: str) -> str:
+        url = urlsplit(value)
+        if url.scheme not in ("http", "https") or not url.hostname:
+            raise ValueError(
+                "should be an http(s) URL such as https://api.github.com "
+                "(GitHub Enterprise Server: https://HOST/api/v3)"
+            )
+        return value
+
     def secrets(self) -> list[bytes]:
         """Every accepted webhook secret (comma-separated, for rotation)."""
         raw = self.webhook_secret.get_secret_value() if self.webhook_secret else ""

@@ -96,6 +96,18 @@ def test_secrets_are_split_and_hidden(monkeypatch: pytest.MonkeyPatch) -> None:
             {"GITHUB_WEBHOOK_SECRET": "s", "GITHUB_TOKEN": "t", "PAPERBOT_QUEUE": "localhost:6379"},
             "PAPERBOT_QUEUE: should be a redis://",
         ),
+        *(
+            (
+                {"GITHUB_WEBHOOK_SECRET": "s", "GITHUB_TOKEN": "t", "GITHUB_API_URL": url},
+                "GITHUB_API_URL: should be an http(s) URL such as https://api.github.com",
+            )
+            for url in (
+                "api.github.com",
+                "ghe.example.com/api/v3",
+                "ftp://ghe.example.com",
+                "https://",
+            )
+        ),
     ],
 )
 def test_a_service_refuses_to_start_unusable(
