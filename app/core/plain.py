@@ -8,7 +8,8 @@ Rules:
   not part of the entry (nor text left unread).
 - A header still holding the template's placeholders is no entry (attempt.py answers it).
 - A body with no header, or with one that cannot be read, may still be a skip said in a
-  sentence with a date and a name (skip_words.py).
+  sentence with a date and a name (skip_words.py), or the fields written as ``label: value``
+  lines (``日期：2025-07-13``, ``姓名：陈银``, …; the date and the name among them).
 - Lines that are not part of the entry (a greeting above it, text between its header and
   论文简述) are returned as ``unread``, never dropped silently.
 - More than one header is refused as a whole: one entry (one paper) per issue.
@@ -22,7 +23,7 @@ from dataclasses import dataclass
 from app.core import skip_words
 from app.core.attempt import placeholders
 from app.core.errors import InvalidSubmission, Problem
-from app.core.fields import Kind
+from app.core.fields import FORMS, Kind, label_index, normalise_label
 from app.core.grammar import (
     RawEntry,
     fold_header,
@@ -40,6 +41,10 @@ _MARKED = re.compile(
     r"(?P<rest>[\[【［].*?)(?:\*\*|__)?[ \t]*$"
 )
 _SUMMARY_ON_LINE = re.compile(r"[ \t]+(?=(?:论文)?简[述评][ \t]*[:：])")
+_LABEL_LINE = re.compile(
+    r"^[ \t>*-]*(?:\*\*)?(?P<label>[^:：\n]{1,24}?)(?:\*\*)?[ \t]*[:：][ \t]*(?P<value>.*)$"
+)
+_LABELS = label_index()
 _FENCE_LINE = re.compile(r"^[ \t>]*(?:`{3,}|~{3,})[\w+-]*[ \t]*$")
 _PAPERS = (
     "一个 issue 只写一篇论文，这里有 {n} 篇；请每篇另开一个 issue",
@@ -68,7 +73,30 @@ def read_plain(body: str, lang: Lang) -> Plain | None:
         first = starts[0]
         left = [strip_prefix(x) for x in lines[:first] if strip_prefix(x)] + unread(lines[first:])
         return Plain(entry.kind, entry.fields(), tuple(left))
-    return _sentence(lines)
+    return _sentence(lines) or _labelled(lines)
+
+
+def _labelled(lines: list[str]) -> Plain | None:
+    """Fields written as ``label: value`` lines (日期：…, 姓名：…, 论文简述：…), the date and
+    the name among them; a value runs on until the next label line."""
+    raw: dict[str, list[str]] = {}
+    current: list[str] | None = None
+    left: list[str] = []
+    for line in lines:
+        m = _LABEL_LINE.match(line)
+        field = _LABELS.get(normalise_label(m["label"])) if m else None
+        if m and field and field.id not in raw:
+            current = raw[field.id] = [m["value"]]
+        elif current is not None:
+            current.append(strip_prefix(line))
+        elif strip_prefix(line):
+            left.append(strip_prefix(line))
+    if not {"date", "name"} <= set(raw):
+        return None
+    kind: Kind = "report" if set(raw) - {"date", "name", "reason"} else "skip"
+    wanted = {f.id for f in FORMS[kind].fields}
+    answers = {k: "\n".join(v).strip() for k, v in raw.items() if k in wanted}
+    return Plain(kind, answers, tuple(left))
 
 
 def _sentence(lines: list[str]) -> Plain | None:

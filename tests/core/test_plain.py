@@ -96,3 +96,37 @@ def test_two_papers_in_one_issue(lang: Lang, body: str, says: str) -> None:
 def test_a_checklist_line_is_no_header() -> None:
     with pytest.raises(NotASubmission):
         read_issue("- [ ] 2025-07-13 组会\n- [x] 订会议室")
+
+
+@pytest.mark.parametrize(
+    ("body", "kind", "fields"),
+    [
+        (
+            "日期：2025-07-13\n姓名：陈银\n论文标题：Qwen2-VL\n论文链接：https://arxiv.org/abs/2409.12191"
+            "\n论文简述：动态分辨率，\nM-RoPE。",
+            "report",
+            {"title": "Qwen2-VL", "summary": "动态分辨率，\nM-RoPE。"},
+        ),
+        (
+            "Date: 2025-07-13\nName: Sam Li\n**Title**: LoRA\nSummary: low-rank.",
+            "report",
+            {"name": "Sam Li", "title": "LoRA"},
+        ),
+        ("日期: 2025-07-13\n姓名: 陈银\n原因: 出差", "skip", {"reason": "出差"}),
+    ],
+)
+def test_fields_written_as_label_lines(body: str, kind: str, fields: dict[str, str]) -> None:
+    sub = read_issue(body)
+    assert sub.kind == kind and fields.items() <= sub.answers.items()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "日期：2025-07-20\n地点：三楼会议室\n内容：论文分享",  # a notice: no name
+        "Time: 3pm\nPlace: room 301",
+    ],
+)
+def test_label_lines_without_a_date_and_a_name_are_no_entry(body: str) -> None:
+    with pytest.raises(NotASubmission):
+        read_issue(body)
