@@ -4,8 +4,10 @@ Rules:
 - A route turns a payload into a ``Task`` of primitives (repo, numbers, installation id) or
   None; the worker re-reads everything else from GitHub, so a task never carries a payload.
 - Events sent by a bot (``sender.type == "Bot"``), the bot itself included, make no task.
-  Every task carries its sender's login, and the job drops it once it knows the bot's own
-  login: a repository webhook under token auth reports the bot's own acts from a ``User``.
+  Every task carries its sender's login and whether it is about something paperbot wrote
+  (its marker); the job drops such an event from the bot's own login: a repository webhook
+  under token auth reports the bot's own acts from a ``User``, and that user may be a
+  person whose other acts count.
 - Each flow module registers its own routes beside its function; ``app.service.routes``
   merges them into the one table the webhook uses. One (event, action) has one handler,
   and any number of handlers guarded by a condition (``when``: e.g. a command in a
@@ -21,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 Payload = dict[str, Any]
+_MARK = "<!-- paperbot:"
 Args = dict[str, str | int | bool | None]
 
 
@@ -117,10 +120,20 @@ def _well_typed(args: Args) -> bool:
 
 
 def base_args(payload: Payload) -> Args:
-    """The primitives every task carries: repository, installation, default branch, sender."""
+    """The primitives every task carries: repository, installation, default branch, sender,
+    and whether the event is about something paperbot wrote (its marker)."""
     return {
         "repo": payload["repository"]["full_name"],
         "installation": (payload.get("installation") or {}).get("id"),
         "base": payload["repository"].get("default_branch") or "main",
         "sender": (payload.get("sender") or {}).get("login"),
+        "own": marked(payload),
     }
+
+
+def marked(payload: Payload) -> bool:
+    """True when the comment (or, for an issue event, the issue) the event is about begins
+    or ends with a paperbot marker, as everything paperbot writes on an issue does."""
+    thing = payload.get("comment") or ({} if "pull_request" in payload else payload.get("issue"))
+    text = str((thing or {}).get("body") or "").strip()
+    return text.startswith(_MARK) or text.splitlines()[-1].startswith(_MARK) if text else False

@@ -8,6 +8,7 @@ from typing import Any
 
 from app.flows import FLOWS
 from app.flows.context import Context
+from app.github.fake.server import FakeGitHub
 from app.service.routes import router
 from tests.conftest import FIXTURES
 from tests.fakes import REPO
@@ -34,3 +35,16 @@ def deliver(ctx: Context, event: str, body: dict[str, Any]) -> str:
         return "no task"
     args = {k: v for k, v in task.args.items() if k not in ("repo", "installation", "base")}
     return FLOWS[task.name](ctx, **args)
+
+
+def commented(gh: FakeGitHub, number: int, who: str, text: str) -> dict[str, Any]:
+    """``who`` comments ``text`` on issue ``number``; the delivery GitHub sends for it."""
+    made = gh.add_comment(REPO, number, login=who, body=text)
+    return payload(
+        "issue_comment.created",
+        issue__number=number,
+        comment__id=made["id"],
+        comment__body=text,
+        comment__user__login=who,
+        sender__login=who,
+    )

@@ -45,6 +45,7 @@ def test_the_bots_own_events_are_dropped_even_from_a_user_sender(
         "issue_comment.created",
         issue__number=number,
         comment__user__login="group-bot",
+        comment__body=f"{messages.STATUS_MARK}\n已通过检查",
         sender__login="group-bot",
         sender__type="User",
     )

@@ -94,6 +94,7 @@ def test_issue_opened_enqueues_primitives(client: TestClient, huey: PaperbotHuey
                 "installation": None,
                 "base": "master",
                 "sender": "Codertocat",
+                "own": False,
                 "number": 1,
             },
         )
