@@ -5,9 +5,11 @@ Rules:
   whatever they mention (a bracketed date, 本周未精读, 论文简述, the forms).
 - A body that holds no readable submission is an attempt when a line that asks nothing is
   shaped like an entry: it starts with a date in brackets (``[2025-07-13]``,
-  ``【2025-07-13】``, ``［…］``) or with a date and a name (``2025-07-13 陈银 …``: two to four
-  Chinese characters standing apart, or one or two capitalised words and a colon, comma
-  or dash), holds the README template's placeholders (``[日期]-[first]-[论文标题]-[来源]``),
+  ``【2025-07-13】``, ``［…］``) followed by nothing, a dash, a bracket or a name (two to
+  four Chinese characters standing apart, or a capitalised word) — a notice such as
+  ``[2025-07-20] 组会改到周四晚上`` is none — or with a date and a name unbracketed
+  (``2025-07-13 陈银 …``: as above, or one or two capitalised words and a colon, comma or
+  dash), holds the README template's placeholders (``[日期]-[first]-[论文标题]-[来源]``),
   starts with the label 论文简述 followed by a colon or nothing (or holds it beside a date),
   or says "did not read" as a member would (skip_words.py); or when a ``###`` heading
   names something of a reading group's form (论文, 精读, 周报, 简述, paper) but no field.
@@ -42,10 +44,12 @@ _DATE = re.compile(DATE_TEXT)
 _PLACEHOLDERS = {"日期", "first", "second", "姓名", "论文标题", "来源"}  # the README's template
 _LABEL = re.compile(r"论文简[述评]|summary\s*[:：]", re.I)
 _LABEL_LINE = re.compile(r"^[\s>#*]*(?:论文简[述评]\s*(?:[:：]|$)|summary\s*[:：])", re.I)
+_HAN_NAME = rf"[\u4e00-\u9fff·]{{2,4}}[{_CLOSE}]?(?=[\s:：,，\-–—]|$)"
 _DATE_LINE = re.compile(
     rf"^[\s>*+-]*(?:[{_OPEN}]\s*{DATE_TEXT}\s*[{_CLOSE}]"
+    rf"(?:\s*(?:$|[\-–—－{_OPEN}])|[\s:：,，]*(?:{_HAN_NAME}|[A-Z][a-z]+\b))"
     rf"|{DATE_TEXT}[\s:：,，\-–—]*[{_OPEN}]?"
-    rf"(?:[\u4e00-\u9fff·]{{2,4}}[{_CLOSE}]?(?=[\s:：,，\-–—]|$)"
+    rf"(?:{_HAN_NAME}"
     rf"|[A-Z][a-z]+(?: [A-Z][a-z]+)?[{_CLOSE}]?\s*[:：,，\-–—]))"
 )
 _FORMISH = re.compile(r"论文|精读|周报|简述|\bpapers?\b", re.I)

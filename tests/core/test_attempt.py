@@ -118,6 +118,8 @@ def test_an_attempt_in_english() -> None:
         "2025-07-13 的组会改到下午三点",  # a date, but not bracketed, and no name after it
         "2025-07-13 组会改到下午三点",
         "2025-07-13 Meeting moved to 3pm.",
+        "[2025-07-20] 组会改到周四晚上 8 点，地点 302 会议室。",  # bracketed, then no name
+        "【2025-07-20】组会暂停一次，大家自行精读论文",
         "[链接](https://example.org) 这个网站打不开",
         "请问论文简述要写多长？可以写英文吗？",  # a question naming the label
         "How long should the summary: part be?",
