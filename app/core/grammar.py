@@ -33,9 +33,10 @@ SKIP_WORDS = re.compile(r"(?:未|无|没有|没)(?:来得及)?精(?:~~度~~)?[�
 SKIP_TAIL = re.compile(
     r"[，,、;；\s]*(?:本周|这周)?(?:未|无|没有|没)(?:来得及)?精(?:~~度~~)?[读度]$"
 )
-_FULL_WIDTH = re.compile("[【】［］〔〕（）－—–]")
+_FULL_WIDTH = re.compile("[【】［］〔〕（）－—–《]")
 _FOLD = str.maketrans("【［〔】］〕", "[[[]]]")
 _FW_LINK = re.compile(r"[（(]\s*(?P<url>https?://[^\s（）()]+)\s*[）)]")
+_BOOK = re.compile(r"(?<=[\-－—–])\s*《(?P<title>[^《》\[\]\n]+)》")  # 《Title》 after a dash
 _FW_DASH = re.compile(r"(?<=[\])])\s*[－—–]+\s*|\s*[－—–]+\s*(?=\[)")
 _SUMMARY = re.compile(
     r"^(?:[*_]{0,2}(?:论文简[述评]|论文)?(?:简[述评]|摘要|总结|概述|概要)[*_]{0,2}\s*[:：][*_]{0,2}"
@@ -74,10 +75,11 @@ class RawEntry:
 
 
 def fold_header(line: str) -> str:
-    """A header typed on a Chinese keyboard (【】［］, （link）, －/— between parts) in ASCII."""
+    """A header typed on a Chinese keyboard (【】［］, （link）, －/— between parts, a title in
+    《》) in ASCII."""
     if not _FULL_WIDTH.search(line):
         return line
-    folded = _FW_LINK.sub(r"(\g<url>)", line.translate(_FOLD))
+    folded = _FW_LINK.sub(r"(\g<url>)", _BOOK.sub(r"[\g<title>]", line.translate(_FOLD)))
     return _FW_DASH.sub("-", folded)
 
 
