@@ -43,8 +43,10 @@ _ABOUT_PAPER = ("论文信息：", "About the paper:")
 
 
 def note_line(problem: Problem) -> str:
-    """A problem or note as a list item: quiet, and a tag in it is shown, never run."""
-    return f"- **{quiet(problem.label)}**: {quiet(tags_as_text(problem.message))}"
+    """A problem or note as one list item: quiet, a tag in it shown, never run, and a line
+    break in the text it quotes a space (it could start a heading or another item)."""
+    said = " ".join(tags_as_text(problem.message).split("\n"))
+    return f"- **{quiet(problem.label)}**: {quiet(said)}"
 
 
 def left_out(notes: Sequence[Problem]) -> list[Problem]:

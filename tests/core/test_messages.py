@@ -6,6 +6,8 @@ import datetime as dt
 import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from app.core.batch import Item
 from app.core.batch import body as batch_body
@@ -112,3 +114,19 @@ def test_a_note_on_a_written_part_is_not_said_to_be_left_out(note: Problem, lang
     page = status("noted", lang, url="https://github.com/o/r/pull/9", problems=[note])
     assert note.message in page
     assert "没有写入记录" not in page and "not put in the entry" not in page, page
+
+
+SHAPES = re.compile(r"(?<![\w@/.])[@＠][A-Za-z0-9]|(?<![\w&/])[#＃]\d|\b(?i:GH)-\d")
+PIECES = st.sampled_from(
+    [*"@＠#＃aZ1 -张，()", "GH-", "gh-", "42", "https://x.org/@a#1", "a@b.co", "@@", "##1", "\n"]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(PIECES, min_size=1, max_size=30).map("".join))
+def test_any_member_text_mentions_nobody_and_reads_as_typed(typed: str) -> None:
+    said = Problem("title", "论文标题", msg("bad_url", "zh", value=typed))
+    page = html(status("invalid", "zh", problems=[said]))
+    assert not SHAPES.search(visible(page).replace("\n", " ")), visible(page)
+    flat = " ".join(Links.of(page).text.split())
+    assert " ".join(typed.split()) in flat
