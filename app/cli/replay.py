@@ -11,7 +11,8 @@ from collections.abc import Callable
 from typing import Any
 
 from app.flows import FLOWS
-from app.flows.context import Clock, Context, today_in
+from app.flows.base_branch import default_branch
+from app.flows.context import Clock, Context, MemoryLedger, today_in, utc_now
 from app.flows.routing import Payload, Skip
 from app.github.dryrun import DryRun, Offline
 from app.github.port import Issue, RepoPort
@@ -75,7 +76,9 @@ def run_delivery(
     if isinstance(task, Skip):
         return f"ignored: {task.why}"
     args: dict[str, Any] = dict(task.args)
-    base = str(args.pop("base", "main"))
+    given = args.pop("base", None)
     port = port_for(str(args.pop("repo")), args.pop("installation", None))
-    ctx = Context(port=port, base=base, clock=clock, lookup=lookup or Disabled())
+    ledger = MemoryLedger()
+    base = default_branch(port, ledger, given=given and str(given), now=utc_now())
+    ctx = Context(port=port, base=base, clock=clock, ledger=ledger, lookup=lookup or Disabled())
     return FLOWS[task.name](ctx, **args)

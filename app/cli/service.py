@@ -129,8 +129,7 @@ def cmd_action(args: argparse.Namespace) -> int:
 
     event, payload = _env("GITHUB_EVENT_NAME"), _payload(_env("GITHUB_EVENT_PATH"))
     if "repository" not in payload:  # a schedule event names no repository: Actions does
-        branch = os.environ.get("GITHUB_REF_NAME") or "main"  # scheduled runs use the default
-        payload["repository"] = {"full_name": _env("GITHUB_REPOSITORY"), "default_branch": branch}
+        payload["repository"] = {"full_name": _env("GITHUB_REPOSITORY")}  # GitHub names its base
     clients = Clients(get_settings().for_github())
     lookup = cached_lookup(MemoryKeyValue())
     try:

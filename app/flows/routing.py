@@ -125,7 +125,7 @@ def base_args(payload: Payload) -> Args:
     return {
         "repo": payload["repository"]["full_name"],
         "installation": (payload.get("installation") or {}).get("id"),
-        "base": payload["repository"].get("default_branch") or "main",
+        "base": payload["repository"].get("default_branch") or None,
         "sender": (payload.get("sender") or {}).get("login"),
         "own": marked(payload),
     }

@@ -34,6 +34,7 @@ from huey.exceptions import RetryTask
 from app.core import messages
 from app.core.errors import BotError
 from app.flows import FLOWS
+from app.flows.base_branch import default_branch
 from app.flows.context import Clock, Context, Now, Status, repo_config, today_in, utc_now
 from app.github.port import GitHubError, Gone, RateLimited
 from app.github.pygithub import Clients
@@ -59,7 +60,7 @@ class Run:
     name: str
     repo: str
     installation: int | None
-    base: str
+    base: str | None  # the delivery's default branch; None: the recorded one (base_branch.py)
     delivery: str
     task: Any
     attempt: Attempt
@@ -102,7 +103,7 @@ class Worker:
         *,
         repo: str,
         installation: int | None,
-        base: str = "main",
+        base: str | None = None,
         delivery: str = "",
         task: Any = None,
         parked: int = 0,
@@ -190,9 +191,10 @@ class Worker:
     def _flow(self, run: Run, args: dict[str, Any]) -> str:
         try:
             port = self.clients.repo(run.repo, run.installation)
+            base = default_branch(port, self.ledger, given=run.base, now=self.now())
             job = Context(
                 port=port,
-                base=run.base,
+                base=base,
                 clock=self.clock,
                 now=self.now,
                 ledger=self.ledger,
@@ -225,7 +227,8 @@ class Worker:
         try:
             port = self.clients.repo(run.repo, run.installation)
             issue = port.get_issue(number)
-            lang = repo_config(port, run.base).language
+            base = default_branch(port, self.ledger, given=run.base, now=self.now())
+            lang = repo_config(port, base).language
             Status(port, issue, lang).say(messages.status("failed", lang, message=safe))
         except (GitHubError, BotError) as exc:
             log.warning(
@@ -241,7 +244,7 @@ class Worker:
             if delivery:
                 self.store.wait(delivery, time.time() + delay + QUEUED_GRACE)
             return
-        repo, base = str(kwargs.get("repo")), str(kwargs.get("base") or "main")
+        repo, base = str(kwargs.get("repo")), kwargs.get("base") or None
         run = Run(task.name, repo, kwargs.get("installation"), base, delivery, task, Attempt())
         outcome = self._give_up(run, kwargs, exc)
         log.warning("job", extra={"job": task.name, "repository": run.repo, "outcome": outcome})

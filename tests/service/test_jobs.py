@@ -155,8 +155,9 @@ def test_a_job_taken_by_a_killed_worker_runs_again_and_only_once(
     assert worker.huey.execute(taken) == "done before"
     assert len(gh.repos[REPO].pulls) == 1 and len(gh.repos[REPO].comments) == 1
     # Huey keeps no results: nothing grows per job (the records kept are the repository's
-    # open submissions, for "already read by", #11, and the bot's last commits, #15)
-    kept = {f"kv:open-submissions:{REPO}", f"kv:branch-heads:{REPO}"}
+    # open submissions, for "already read by", #11, the bot's last commits and the default
+    # branch, #15: one each per repository)
+    kept = {f"kv:{k}:{REPO}" for k in ("open-submissions", "branch-heads", "default-branch")}
     assert set(worker.huey.storage.result_items()) == kept
 
 
