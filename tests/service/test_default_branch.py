@@ -21,6 +21,7 @@ from tests.cli.test_service import clean_env, run
 from tests.conftest import TODAY
 from tests.fakes import MEMBER, REPO, report_body, settings_for
 from tests.flows.payloads import payload
+from tests.flows.test_normalize import asking
 from tests.flows.test_weekly import Clock
 from tests.service.test_weekly_jobs import CONFIG, DUE, reminders
 
@@ -166,15 +167,8 @@ def test_normalize_and_a_push_run_on_the_delivered_default_branch(
     gh: FakeGitHub, worker: Worker
 ) -> None:
     push_file(gh, REPO, branch="master", path=".github/paperbot.yml", text="dashboard: true\n")
-    number = gh.create_issue(REPO, title="格式", body="请统一格式", login="maintainer")["number"]
-    ask = payload(
-        "issue_comment.created",
-        repository__default_branch="master",
-        issue__number=number,
-        comment__body="/paperbot normalize",
-        comment__user__login="maintainer",
-        sender__login="maintainer",
-    )
+    ask = asking(gh)
+    ask["repository"]["default_branch"] = "master"  # type: ignore[index]
     assert delivered(worker, "issue_comment", ask) == "opened"
     assert bases(gh) == ["master"]
     push = payload("push", ref="refs/heads/master", deleted=False)
