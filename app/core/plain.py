@@ -10,6 +10,7 @@ Rules:
 - A body with no header, or with one that cannot be read, may still be a skip said in a
   sentence with a date and a name (skip_words.py), or the fields written as ``label: value``
   lines (``日期：2025-07-13``, ``姓名：陈银``, …; the date and the name among them).
+- A header broken after one of its dashes continues on the next line (a phone's wrap).
 - Lines that are not part of the entry (a greeting above it, text between its header and
   论文简述) are returned as ``unread``, never dropped silently.
 - More than one header is refused as a whole: one entry (one paper) per issue.
@@ -45,6 +46,7 @@ _LABEL_LINE = re.compile(
     r"^[ \t>*-]*(?:\*\*)?(?P<label>[^:：\n]{1,24}?)(?:\*\*)?[ \t]*[:：][ \t]*(?P<value>.*)$"
 )
 _LABELS = label_index()
+_DASHES = ("-", "－", "—", "–")
 _FENCE_LINE = re.compile(r"^[ \t>]*(?:`{3,}|~{3,})[\w+-]*[ \t]*$")
 _PAPERS = (
     "一个 issue 只写一篇论文，这里有 {n} 篇；请每篇另开一个 issue",
@@ -63,7 +65,7 @@ class Plain:
 
 def read_plain(body: str, lang: Lang) -> Plain | None:
     """The entry of a plain body; None when it holds none that can be read."""
-    typed = body.replace("\r\n", "\n").split("\n")
+    typed = _rejoined(body.replace("\r\n", "\n").split("\n"))
     lines = _unfenced([x for line in typed for x in _folded(line).split("\n")])
     starts = [i for i, line in enumerate(lines) if is_header(line)]
     if len(starts) > 1:
@@ -74,6 +76,18 @@ def read_plain(body: str, lang: Lang) -> Plain | None:
         left = [strip_prefix(x) for x in lines[:first] if strip_prefix(x)] + unread(lines[first:])
         return Plain(entry.kind, entry.fields(), tuple(left))
     return _sentence(lines) or _labelled(lines)
+
+
+def _rejoined(typed: list[str]) -> list[str]:
+    """A header broken after one of its dashes (a phone wraps it) joined with its next line."""
+    lines: list[str] = []
+    for line in typed:
+        last = lines[-1].rstrip() if lines else ""
+        if last.endswith(_DASHES) and strip_prefix(line) and is_header(fold_header(last)):
+            lines[-1] = last + strip_prefix(line)
+        else:
+            lines.append(line)
+    return lines
 
 
 def _labelled(lines: list[str]) -> Plain | None:

@@ -25,6 +25,11 @@ ENTRY = "[2025-07-13]-[李明]-[Mamba](https://arxiv.org/abs/2312.00752)-[COLM 2
         f"**{ENTRY}**\n论文简述：选择性状态空间。",
         f"{ENTRY} 论文简述：选择性状态空间。",
         f"> - {ENTRY}\n> 论文简述：选择性状态空间。",
+        # the header broken after a dash, as a phone wraps it
+        "[2025-07-13]-[李明]-\n[Mamba](https://arxiv.org/abs/2312.00752)-[COLM 2024]\n"
+        "论文简述：选择性状态空间。",
+        "【2025-07-13】－【李明】－\r\n【Mamba】（https://arxiv.org/abs/2312.00752）"
+        "－【COLM 2024】\r\n论文简述：选择性状态空间。",
         # the title in 《》, as Chinese text marks a title; its link in （）
         "[2025-07-13]-[李明]-《Mamba》-[COLM 2024]\n论文简述：选择性状态空间。",
         "【2025-07-13】－【李明】－《Mamba》（https://arxiv.org/abs/2312.00752）－【COLM 2024】\n"
