@@ -271,3 +271,26 @@ def test_a_crash_before_the_pr_is_finished_next_time(gh: FakeGitHub, clients: Cl
         deliver(clients, installed(REPO))
     assert deliver(clients, installed(REPO)).endswith("opened setup PR #1")
     assert [on_branch(gh, path) for path in FILES]
+
+
+def test_an_amended_setup_commit_is_left_alone(gh: FakeGitHub, clients: Clients) -> None:
+    """The bot's try died before its PR; a maintainer then amended its last commit, which
+    keeps the trailer: the next try must not reset the branch over the amend."""
+    from app.github.fake.server import Fault
+    from app.github.port import Transient
+
+    gh.faults.append(Fault("pulls", 500, method="POST"))
+    with pytest.raises(Transient):
+        deliver(clients, installed(REPO))
+    git = gh.repos[REPO].git
+    head = git.head(BRANCH)
+    assert head is not None
+    message = git.message(head) or ""
+    assert "Paperbot-Setup:" in message
+    git.set_ref(BRANCH, git._git("rev-parse", f"{head}^"))
+    push_file(
+        gh, REPO, branch=BRANCH, path=".github/paperbot.yml", text="language: en\n", message=message
+    )
+    got = deliver(clients, installed(REPO))
+    assert got.endswith(f"{BRANCH} holds commits paperbot did not write; it is left alone")
+    assert on_branch(gh, ".github/paperbot.yml") == "language: en\n" and not setup_pulls(gh)
