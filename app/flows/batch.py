@@ -272,11 +272,19 @@ def _status(config: Config, got: Batch, verdict: Verdict) -> str:
     return texts.status("batched", lang, url=got.pull.url, notes=notes)
 
 
+def still_closed(pull: Pull, *, number: int | None, merged: bool) -> bool:
+    """GitHub agrees with a closing delivery: ``pull`` is PR ``number`` (None: any), closed,
+    and ``merged`` or not as the delivery said (a captured one may be replayed any time)."""
+    return number in (None, pull.number) and pull.state == "closed" and pull.merged == merged
+
+
 def closed(ctx: Context, config: Config, *, number: int, merged: bool) -> str:
     """The rolling PR ``number`` was merged or closed: label and tell each of its issues."""
     pull = next((p for p in ctx.port.pulls_for(BRANCH) if p.number == number), None)
     if pull is None or pull.author != ctx.port.bot_login():
         return "ignored: not paperbot's rolling pull request"
+    if not still_closed(pull, number=number, merged=merged):
+        return "ignored: reopened or merged since"
     if not merged and texts.closed_by_bot(pull.body):
         return "closed by paperbot"
     label = config.labels.merged if merged else config.labels.not_merged

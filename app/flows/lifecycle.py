@@ -17,7 +17,7 @@ from app.flows.context import Context, Status, repo_config, set_label
 from app.flows.routing import Payload, Router, Skip, Task, base_args
 from app.flows.submission import IssueGone, process_issue
 from app.flows.weekly import refresh
-from app.github.port import Gone, Pull, RepoPort
+from app.github.port import Gone, Issue, Pull, RepoPort
 
 router = Router()
 
@@ -40,12 +40,14 @@ def close_pull(port: RepoPort, pull: Pull, *, why: str) -> None:
 
 def issue_closed(job: Context, number: int) -> str:
     """Closing a submission closes its open PR (reopening it opens a new one), deleting it
-    closes the PR with a note; in weekly mode it leaves the rolling PR."""
+    closes the PR with a note; in weekly mode it leaves the rolling PR. Only while the issue
+    is closed (a replayed delivery of an issue reopened since does nothing)."""
+    issue = _issue_or_none(job.port, number)
+    if issue is not None and issue.state == "open":
+        return "ignored: reopened since"
     for pull in ours(job.port, job.port.pulls_for(messages.branch(number))):
         if pull.state == "open":
-            try:
-                job.port.get_issue(number)
-            except Gone:
+            if issue is None:
                 return close_orphan(job, pull)
             close_pull(job.port, pull, why="issue")
             return "closed pull"
@@ -54,6 +56,14 @@ def issue_closed(job: Context, number: int) -> str:
         batch.sync(job, config)
         return "rolling pull regenerated"
     return "nothing open"
+
+
+def _issue_or_none(port: RepoPort, number: int) -> Issue | None:
+    """Issue ``number``, or None when it was deleted."""
+    try:
+        return port.get_issue(number)
+    except Gone:
+        return None
 
 
 def close_orphan(job: Context, pull: Pull) -> str:
@@ -99,7 +109,8 @@ def pull_closed_route(payload: Payload) -> Task | Skip:
 def pull_closed(job: Context, *, branch: str, merged: bool, pull: int | None = None) -> str:
     """Tell the issue: merged, or closed unmerged (a rejection, unless paperbot closed it);
     the note first, then the label, so a label means the note was written. The rolling PR
-    (``pull``) tells each of its issues."""
+    (``pull``) tells each of its issues. Only while GitHub agrees: the branch's newest PR is
+    ``pull``, closed, ``merged`` or not (a replayed delivery is no proof)."""
     if branch == texts.BRANCH and pull is not None:
         return batch.closed(job, repo_config(job.port, job.base), number=pull, merged=merged)
     number = messages.issue_of(branch)
@@ -107,6 +118,8 @@ def pull_closed(job: Context, *, branch: str, merged: bool, pull: int | None = N
         return f"ignored: {branch} is not a paperbot/issue-N branch"
     pulls = job.port.pulls_for(branch)
     latest = pulls[0] if pulls else None
+    if latest is not None and not batch.still_closed(latest, number=pull, merged=merged):
+        return "ignored: reopened, merged or followed by another PR since"
     state = messages.pr_state(latest.body) if latest else {}
     if not merged and state.get("closed"):
         return "closed by paperbot"
