@@ -2,6 +2,7 @@
 
 Rules:
 - Polite pool: our ``mailto`` rides in the User-Agent (see settings), not in the URL.
+- A DOI is asked below ``/works/`` only: its ``.``/``..`` segments are percent-encoded.
 - Titles and names carry JATS/HTML (``<i>KRAS</i>``, ``<sub>``, entities): written plain.
 - The year is the first of ``issued``, ``published-print``, ``published-online``, ``created``
   that has one (``issued`` may be ``[[null]]``).
@@ -18,11 +19,15 @@ from app.core.paper import LookupFailure, PaperMeta, plain, venue_from_container
 from app.lookup.shapes import get, listed, load, text
 
 SERVICE = "Crossref"
+_DOTS = {".": "%2E", "..": "%2E%2E"}
 _DATES = ("issued", "published-print", "published-online", "created")
 
 
 def url(api: str, ref: PaperRef) -> str:
-    return f"{api}/works/{quote(ref.id, safe='/:;()')}"
+    """The work's URL: the DOI's ``.``/``..`` segments percent-encoded, so a member's DOI
+    walks nowhere above ``/works/`` on the operator's endpoint."""
+    segments = (quote(part, safe=":;()") for part in ref.id.split("/"))
+    return f"{api}/works/" + "/".join(_DOTS.get(part, part) for part in segments)
 
 
 def parse(body: bytes, ref: PaperRef) -> PaperMeta | LookupFailure:

@@ -208,3 +208,15 @@ def test_bad_endpoint_names_the_variable(monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setenv("PAPERBOT_ARXIV_API", "export.arxiv.org/api/query")
     with pytest.raises(LookupSettingsError, match="PAPERBOT_ARXIV_API"):
         from_env()
+
+
+@pytest.mark.parametrize(
+    "doi", ["10.1234/../../../arxiv/api/query", "https://doi.org/10.1234/%2e%2e/%2E%2E/x/../y"]
+)
+def test_a_doi_stays_under_the_works_path(
+    lookup: HttpLookup, services: FakeMetadata, doi: str
+) -> None:
+    """A member's DOI is one path below ``/works/``: its ``..`` segments walk nowhere on the
+    operator's endpoint (it may be a mirror with more than Crossref's API on it)."""
+    failed(lookup, doi)
+    assert [s.target.split("/")[:3] for s in services.seen] == [["", "crossref", "works"]]
