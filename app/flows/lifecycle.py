@@ -129,6 +129,8 @@ def pull_closed(job: Context, *, branch: str, merged: bool, pull: int | None = N
     if merged or issue.state == "open":
         status.say(messages.status("merged" if merged else "not_merged", config.language))
     set_label(job.port, issue, config.labels.merged if merged else config.labels.not_merged, True)
+    if merged:  # a resubmission after a rejection: the issue is no longer 'not merged'
+        set_label(job.port, issue, config.labels.not_merged, False)
     return "merged" if merged else "not merged"
 
 

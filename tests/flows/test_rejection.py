@@ -9,7 +9,7 @@ from app.flows.context import Context
 from app.flows.lifecycle import pull_closed, regenerate
 from app.flows.reconcile import reconcile
 from app.flows.submission import is_retry, process_issue
-from app.github.fake.pulls import close_pull, push_file
+from app.github.fake.pulls import close_pull, merge_pull, push_file
 from app.github.fake.server import FakeGitHub
 from tests.fakes import MEMBER, REPO, comments_on, pull_of, report_body, submit, writes
 from tests.flows.payloads import deliver, payload
@@ -125,3 +125,15 @@ def test_a_replayed_retry_acts_only_while_its_comment_still_asks(
         comment["body"] = "never mind"
     assert deliver(ctx, "issue_comment", captured) == "rejected"
     assert len(gh.repos[REPO].pulls) == 2
+
+
+def test_a_resubmission_merged_after_a_rejection_is_labelled_merged_only(
+    gh: FakeGitHub, ctx: Context
+) -> None:
+    number = submit(gh, ctx)
+    reject(gh, ctx, number)
+    gh.repos[REPO].issues[number]["body"] = report_body(title="A Corrected Title")
+    assert process_issue(ctx, number) == "submitted"
+    merge_pull(gh, REPO, int(pull_of(gh, number)["number"]))  # type: ignore[call-overload]
+    assert pull_closed(ctx, branch=f"paperbot/issue-{number}", merged=True) == "merged"
+    assert gh.repos[REPO].issues[number]["labels"] == ["merged"]
