@@ -5,9 +5,9 @@ Rules:
 - A delivery names it (``repository.default_branch``): that job uses it, and it is recorded
   in the ledger per repository, with the time it was learned.
 - A job without one (the periodic reconcile and weekly tick, the reconcile of a worker's
-  start, an Actions run whose event names no repository) uses the record while it is younger
-  than ``FRESH``, else asks GitHub and records the answer. A rename is so picked up by the
-  next delivery, or by the next job after ``FRESH``.
+  start, an Actions run whose event names no repository) asks GitHub (one GET, a 304 while
+  unchanged) and records the answer: a record can be stale (GitHub sends no routed delivery
+  for a rename), and a stale branch would tell every open submission its README is gone.
 """
 
 from __future__ import annotations
@@ -22,16 +22,13 @@ FRESH = dt.timedelta(hours=1)
 
 
 def default_branch(port: RepoPort, ledger: Ledger, *, given: str | None, now: dt.datetime) -> str:
-    """The repository's default branch: ``given`` by the delivery, else the fresh record,
-    else GitHub's answer."""
+    """The repository's default branch: ``given`` by the delivery, else GitHub's answer."""
     key = f"default-branch:{port.full_name}"
     branch, learned = _recorded(ledger.read(key))
     if given:
         if given != branch or learned is None or now - learned >= FRESH / 2:
             _record(ledger, key, given, now)
         return given
-    if branch and learned is not None and now - learned < FRESH:
-        return branch
     branch = port.repository().default_branch
     _record(ledger, key, branch, now)
     return branch

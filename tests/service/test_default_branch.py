@@ -115,10 +115,9 @@ def test_a_delivery_names_the_branch_and_a_rename_is_picked_up(
 ) -> None:
     gh.create_issue(REPO, title="x", body=report_body(), login=MEMBER)
     assert worker.run("reconcile", repo=REPO, installation=None).endswith("1 submitted")
-    asked = gh.requests["GET repo"]
-    assert asked == 1  # learned from GitHub once, then recorded
+    assert gh.requests["GET repo"] == 1  # no delivery named it: GitHub was asked
     assert worker.run("reconcile", repo=REPO, installation=None).startswith("checked")
-    assert gh.requests["GET repo"] == asked
+    assert gh.requests["GET repo"] == 2  # each such job asks (a 304 while unchanged)
     rename(gh, "trunk")  # a delivery after the rename names the new branch
     number = gh.create_issue(REPO, title="y", body=report_body(title="B"), login=MEMBER)["number"]
     got = worker.run("process_issue", repo=REPO, installation=None, base="trunk", number=number)
@@ -174,3 +173,16 @@ def test_normalize_and_a_push_run_on_the_delivered_default_branch(
     push = payload("push", ref="refs/heads/master", deleted=False)
     push["repository"]["default_branch"] = "master"
     assert delivered(worker, "push", push).endswith("dashboard created")
+
+
+def test_a_rename_with_no_delivery_since_is_picked_up_by_the_next_reconcile(
+    gh: FakeGitHub, worker: Worker
+) -> None:
+    """GitHub sends no delivery the bot routes for a rename: a restart's (or the hourly)
+    reconcile right after it must not tell every open submission README.md is gone."""
+    gh.create_issue(REPO, title="x", body=report_body(), login=MEMBER)
+    assert worker.run("reconcile", repo=REPO, installation=None).endswith("1 submitted")
+    rename(gh, "main")  # master → main, minutes after the record was made
+    assert worker.run("reconcile", repo=REPO, installation=None).endswith("1 submitted")
+    (status,) = [c["body"] for c in gh.repos[REPO].comments.values() if c["issue"] == 1]
+    assert MAIN_GONE not in status and "已通过检查" in status
