@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import partial
 
 from app.core import batch as texts
 from app.core import held, messages
@@ -44,6 +45,7 @@ from app.flows.context import (
     is_submission,
     set_label,
 )
+from app.flows.sweep import item
 from app.github.port import FileText, Issue, Pull, RepoPort, Unprocessable
 
 
@@ -90,13 +92,16 @@ def open_pull(port: RepoPort) -> Pull | None:
     return next((p for p in port.pulls_for(BRANCH) if p.state == "open"), None)
 
 
-def sync(ctx: Context, config: Config, *, retry: int | None = None) -> Batch:
-    """Bring ``paperbot/batch`` and its PR in line with the pending submissions."""
+def sync(
+    ctx: Context, config: Config, *, retry: int | None = None, issues: list[Issue] | None = None
+) -> Batch:
+    """Bring ``paperbot/batch`` and its PR in line with the open submissions (``issues``)."""
     port = ctx.port
     readme, base_sha = base_readme(port, config, base=ctx.base, sha=port.branch_sha(ctx.base))
     history = port.pulls_for(BRANCH)
     holds = {n: f for n, f in _held(history, port.bot_login()).items() if n != retry}
-    got, text = _judge(ctx, config, readme.text, held=holds)
+    listed = ctx.port.open_issues() if issues is None else issues
+    got, text = _judge(ctx, config, readme.text, held=holds, issues=listed)
     got.pull = next((p for p in history if p.state == "open"), None)
     mine = next((p for p in history if p.author == port.bot_login()), None)
     got.recorded = held.last_written(mine.body) if mine is not None else None
@@ -129,12 +134,14 @@ def _held(history: list[Pull], me: str) -> dict[int, str]:
     return held
 
 
-def _judge(ctx: Context, config: Config, readme: str, *, held: dict[int, str]) -> tuple[Batch, str]:
+def _judge(
+    ctx: Context, config: Config, readme: str, *, held: dict[int, str], issues: list[Issue]
+) -> tuple[Batch, str]:
     """Every open submission's verdict, and the README with every pending block."""
     got, today = Batch(), ctx.clock(config.timezone)
     dated: list[tuple[Entry, Issue]] = []
     found: dict[int, Found | None] = {}
-    for issue in ctx.port.open_issues():
+    for issue in issues:
         if issue.is_pull or not is_submission(issue):
             continue
         if held.get(issue.number) == messages.fingerprint(issue.body):
@@ -287,11 +294,15 @@ def closed(ctx: Context, config: Config, *, number: int, merged: bool) -> str:
         return "ignored: reopened or merged since"
     if not merged and texts.closed_by_bot(pull.body):
         return "closed by paperbot"
-    label = config.labels.merged if merged else config.labels.not_merged
-    for issue_number in texts.fingerprints(pull.body):
-        issue = ctx.port.get_issue(issue_number)
-        if merged or issue.state == "open":
-            kind = "merged" if merged else "not_merged"
-            Status(ctx.port, issue, config.language).say(messages.status(kind, config.language))
-        set_label(ctx.port, issue, label, True)
+    for n in texts.fingerprints(pull.body):  # a deleted or failing one stops no other
+        item(ctx.port.full_name, f"issue #{n}", partial(_tell_closed, ctx, config, n, merged))
     return "merged" if merged else "not merged"
+
+
+def _tell_closed(ctx: Context, config: Config, number: int, merged: bool) -> str:
+    issue = ctx.port.get_issue(number)
+    if merged or issue.state == "open":
+        kind = "merged" if merged else "not_merged"
+        Status(ctx.port, issue, config.language).say(messages.status(kind, config.language))
+    set_label(ctx.port, issue, config.labels.merged if merged else config.labels.not_merged, True)
+    return "told"

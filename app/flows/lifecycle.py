@@ -10,12 +10,15 @@ Rules:
 
 from __future__ import annotations
 
+from functools import partial
+
 from app.core import batch as texts
 from app.core import messages
 from app.flows import batch
 from app.flows.context import Context, Status, repo_config, set_label
 from app.flows.routing import Payload, Router, Skip, Task, base_args
 from app.flows.submission import IssueGone, process_issue
+from app.flows.sweep import item
 from app.flows.weekly import refresh
 from app.github.port import Gone, Issue, Pull, RepoPort
 
@@ -79,16 +82,19 @@ def close_orphan(job: Context, pull: Pull) -> str:
     return "closed: issue deleted"
 
 
-def refresh_pull(job: Context, pull: Pull) -> str:
-    """One open bot PR brought in line with its issue; one bad item never stops a batch."""
+def refresh_pull(job: Context, pull: Pull, *, listed: Issue | None = None) -> str:
+    """One open bot PR brought in line with its issue (``listed``, when a listing just read
+    it); one bad item never stops a batch (``sweep.item``)."""
     number = messages.issue_of(pull.head)
     assert number is not None
-    try:
-        return process_issue(job, number)
-    except IssueGone:
-        return close_orphan(job, pull)
-    except Gone:
-        return "gone"
+
+    def run() -> str:
+        try:
+            return process_issue(job, number, listed=listed)
+        except IssueGone:
+            return close_orphan(job, pull)
+
+    return item(job.port.full_name, f"pull #{pull.number}", run)
 
 
 @router.register("pull_request", "closed")
@@ -174,7 +180,11 @@ def unbatch(job: Context) -> list[str]:
     pull = batch.open_pull(job.port)
     if pull is None or pull.author != job.port.bot_login():
         return []
-    done = [f"#{n}: {process_issue(job, n)}" for n in sorted(texts.fingerprints(pull.body))]
+    repo = job.port.full_name
+    done = [
+        f"#{n}: {item(repo, f'issue #{n}', partial(process_issue, job, n))}"
+        for n in sorted(texts.fingerprints(pull.body))
+    ]
     note = texts.note("unbatched", repo_config(job.port, job.base).language)
     batch.close(job.port, pull, note, why="per-submission")
     return done

@@ -82,12 +82,18 @@ class IssueGone(Gone):
 
 
 def process_issue(
-    job: Context, number: int, *, retry_by: str | None = None, retry_comment: int | None = None
+    job: Context,
+    number: int,
+    *,
+    retry_by: str | None = None,
+    retry_comment: int | None = None,
+    listed: Issue | None = None,
 ) -> str:
     """Bring GitHub in line with issue ``number``; returns the outcome for the log.
-    ``retry_by`` asked ``/paperbot retry`` in comment ``retry_comment`` (read back first)."""
+    ``retry_by`` asked ``/paperbot retry`` in comment ``retry_comment`` (read back first);
+    ``listed``: the issue as a listing just read it (not read again)."""
     try:
-        issue = job.port.get_issue(number)
+        issue = listed if listed is not None else job.port.get_issue(number)
     except Gone as exc:
         raise IssueGone(str(exc)) from exc
     if issue.is_pull:
