@@ -9,8 +9,9 @@ Rules:
   proof: ``git commit --amend`` keeps the trailer. The ledger's record (one per repository,
   bounded) bridges a commit to the PR that records it; a job that died before GitHub
   answered its commit left the parent and content it was writing there, and a head that is
-  exactly one commit on that parent with that content is that commit. Anything else raises
-  ``NotOurs`` and the branch is left alone; an open PR on it is told once (``tell_once``).
+  exactly one commit on that parent changing only that file, to that content, is that
+  commit. Anything else raises ``NotOurs`` and the branch is left alone; an open PR on it
+  is told once (``tell_once``).
 - A submission is up to date when built from the same issue body, base commit and README:
   then nothing is written and the branch is not read.
 """
@@ -79,14 +80,14 @@ def movable(ctx: Context, name: str, *, head: str, base_sha: str, recorded: str 
 
 def _was_writing(ctx: Context, head: str, record: dict[str, str]) -> bool:
     """``head`` is the commit the bot was writing when it stopped before learning its sha:
-    exactly one commit on the recorded parent, holding the recorded blob at the path."""
+    exactly one commit on the recorded parent that changes only the path, to the recorded
+    blob (an amend adding another file keeps the parent and the README: it is not ours)."""
     parent, path = record.get("parent"), record.get("path")
     if not (parent and path and record.get("blob")):
         return False
     if ctx.port.ahead_by(parent, head) != 1 or ctx.port.ahead_by(head, parent) != 0:
         return False
-    got = ctx.port.read_file(path, head)
-    return got is not None and got.sha == record["blob"]
+    return ctx.port.changed(parent, head) == {path: record["blob"]}
 
 
 def claim(

@@ -77,6 +77,9 @@ class Offline:
     def ahead_by(self, base: str, head: str) -> int:
         return 0
 
+    def changed(self, base: str, head: str) -> dict[str, str]:
+        return {}
+
     def comments(self, number: int) -> list[Comment]:
         return []
 
@@ -157,6 +160,9 @@ class DryRun:
 
     def ahead_by(self, base: str, head: str) -> int:
         return self.reads.ahead_by(base, head)
+
+    def changed(self, base: str, head: str) -> dict[str, str]:
+        return self.reads.changed(base, head)
 
     def comments(self, number: int) -> list[Comment]:
         return self.reads.comments(number)

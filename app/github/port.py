@@ -168,6 +168,10 @@ class RepoPort(Protocol):
         """How many commits ``head`` has that ``base`` lacks."""
         ...
 
+    def changed(self, base: str, head: str) -> dict[str, str]:
+        """Path → blob sha of every file that differs between ``base`` and ``head``."""
+        ...
+
     def comments(self, number: int) -> list[Comment]:
         """Every comment on issue ``number``, oldest first: all pages."""
         ...

@@ -192,6 +192,10 @@ class RestRepo:
     def ahead_by(self, base: str, head: str) -> int:
         return int(self._do("GET", f"/compare/{base}...{head}")["ahead_by"])
 
+    def changed(self, base: str, head: str) -> dict[str, str]:
+        files = self._do("GET", f"/compare/{base}...{head}").get("files") or []
+        return {str(f["filename"]): str(f.get("sha") or "") for f in files}
+
     def comments(self, number: int) -> list[Comment]:
         return [comment_from(c) for c in self._list(f"/issues/{number}/comments", {})]
 

@@ -196,3 +196,19 @@ def test_an_amend_of_a_commit_whose_answer_was_lost_is_left_alone(
     theirs = amend(gh, "paperbot/issue-1")
     assert process_issue(ctx, number) == "human-touched"
     assert gh.repos[REPO].git.head("paperbot/issue-1") == theirs
+
+
+def test_an_amend_adding_a_file_to_a_commit_whose_answer_was_lost_is_left_alone(
+    gh: FakeGitHub, ctx: Context
+) -> None:
+    number = _die_mid_commit(gh, ctx)
+    git = gh.repos[REPO].git
+    lost = git.head("paperbot/issue-1")
+    assert lost is not None
+    parent = git._git("rev-parse", f"{lost}^")
+    extra = git.commit_file(parent=lost, path="notes.md", data=b"mine\n", message="x")
+    # ``git commit --amend`` with a new file: the parent and the README stay the bot's
+    theirs = git._git("commit-tree", f"{extra}^{{tree}}", "-p", parent, "-m", git.message(lost))
+    git.set_ref("paperbot/issue-1", theirs)
+    assert process_issue(ctx, number) == "human-touched"
+    assert git.head("paperbot/issue-1") == theirs

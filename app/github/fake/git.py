@@ -96,6 +96,15 @@ class GitRepo:
         out = self._git("rev-list", "--count", f"{base}..{head}", ok=(0, 128))
         return int(out) if out.isdigit() else None
 
+    def changed(self, base: str, head: str) -> list[tuple[str, str, str]]:
+        """(path, blob sha at ``head``, GitHub's status) of each file differing, as compare."""
+        out = self._git("diff-tree", "-r", "--no-renames", base, head)
+        names = {"A": "added", "D": "removed", "M": "modified"}
+        rows = [line.split("\t", 1) for line in out.splitlines() if "\t" in line]
+        return [
+            (path, meta.split()[3], names.get(meta.split()[4], "changed")) for meta, path in rows
+        ]
+
     def merge(self, base: str, head: str, message: str) -> str | None:
         """A merge commit of ``head`` into ``base``; None when they conflict."""
         run = subprocess.run(

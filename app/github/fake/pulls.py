@@ -116,6 +116,10 @@ def compare(gh: FakeGitHub, repo: Repo, m: re.Match[str], body: Json, q: Query) 
         "ahead_by": ahead,
         "behind_by": behind,
         "total_commits": ahead,
+        "files": [
+            {"sha": sha, "filename": path, "status": status}
+            for path, sha, status in repo.git.changed(m["base"], m["head"])
+        ],
     }
 
 
