@@ -20,7 +20,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{value} is more than {days} days in the future",
     ),
     "bad_url": (
-        "应为 http(s) 链接，例如 https://arxiv.org/abs/2108.08504（收到：{value}）",
+        "应为 http(s) 链接，例如 https://arxiv.org/abs/2108.08504 （收到：{value}）",
         "should be an http(s) link, e.g. https://arxiv.org/abs/2108.08504 (got: {value})",
     ),
     "bad_figure": (

@@ -47,8 +47,10 @@ _AUTOLINK = re.compile(r"(?i)(?<![a-z])(?:https?:|ftp:|www\.)")
 _EMAIL_AT = re.compile(r"(?<=[\w.+-])@(?=\w)")
 _ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
 _QUIET = re.compile(
-    r"(?P<keep>\]\([^)\s]*|" + _URL.pattern + r")|(?P<tag>[@＠#＃](?=\w)|\b(?i:GH)-(?=\d))"
-)  # GitHub links GH-26 as it links #26
+    r"(?P<keep>\]\([^)\s]*|(?<![^\s*_~(])" + _URL.pattern + r")"
+    r"|(?P<tag>[@＠#＃](?=\w)|\b(?i:GH)-(?=\d))"
+)  # GitHub links GH-26 as it links #26; a URL is autolinked only after a space or *_~(
+
 _CODE_OR_LT = re.compile(r"(`+)[^`]*?\1|<")
 _ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 _BLOCK_START = re.compile(r"(#{1,6}(\s|$)|>|\[|`{3,}|~{3,}|=+\s*$|-+\s*$|\*\s*\*\s*\*)")

@@ -6,7 +6,7 @@ import datetime as dt
 import re
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from app.core.batch import Item
@@ -124,9 +124,17 @@ PIECES = st.sampled_from(
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(PIECES, min_size=1, max_size=30).map("".join))
+@example("\nahttps://x.org/@a#1##1")  # a URL glued to a word is no autolink: its # is a reference
 def test_any_member_text_mentions_nobody_and_reads_as_typed(typed: str) -> None:
     said = Problem("title", "论文标题", msg("bad_url", "zh", value=typed))
     page = html(status("invalid", "zh", problems=[said]))
     assert not SHAPES.search(visible(page).replace("\n", " ")), visible(page)
     flat = " ".join(Links.of(page).text.split())
     assert " ".join(typed.split()) in flat
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_link_field_example_links_only_the_example(lang: Lang) -> None:
+    said = Problem("link", "论文链接", msg("bad_url", lang, value="arxiv.org/abs/1"))
+    links = Links.of(html(status("invalid", lang, problems=[said])))
+    assert "https://arxiv.org/abs/2108.08504" in [href for href, _ in links.links], links.links
