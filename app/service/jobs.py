@@ -79,10 +79,11 @@ class Worker:
         now: Now = utc_now,
         owner: bool = False,
         lookup: Lookup | None = None,
+        ledger: QueueLedger | None = None,
     ) -> None:
         self.huey, self.store, self.clock, self.owner = huey, huey.store, clock, owner
         self.now = now
-        self.ledger = QueueLedger(huey)
+        self.ledger = ledger or QueueLedger(huey)
         self.lookup = lookup or cached_lookup(self.ledger)
         self.clients = clients or Clients(settings, on_request=metrics.github_request)
         self.heartbeat = Heartbeat(self.store)
