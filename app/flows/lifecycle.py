@@ -14,7 +14,7 @@ from functools import partial
 
 from app.core import batch as texts
 from app.core import messages
-from app.flows import batch
+from app.flows import batch, batch_closed
 from app.flows.context import Context, Status, repo_config, set_label
 from app.flows.routing import Payload, Router, Skip, Task, base_args
 from app.flows.submission import IssueGone, process_issue
@@ -118,13 +118,13 @@ def pull_closed(job: Context, *, branch: str, merged: bool, pull: int | None = N
     (``pull``) tells each of its issues. Only while GitHub agrees: the branch's newest PR is
     ``pull``, closed, ``merged`` or not (a replayed delivery is no proof)."""
     if branch == texts.BRANCH and pull is not None:
-        return batch.closed(job, repo_config(job.port, job.base), number=pull, merged=merged)
+        return batch_closed.closed(job, repo_config(job.port, job.base), number=pull, merged=merged)
     number = messages.issue_of(branch)
     if number is None:
         return f"ignored: {branch} is not a paperbot/issue-N branch"
     pulls = job.port.pulls_for(branch)
     latest = pulls[0] if pulls else None
-    if latest is not None and not batch.still_closed(latest, number=pull, merged=merged):
+    if latest is not None and not batch_closed.still_closed(latest, number=pull, merged=merged):
         return "ignored: reopened, merged or followed by another PR since"
     state = messages.pr_state(latest.body) if latest else {}
     if not merged and state.get("closed"):

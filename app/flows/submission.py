@@ -26,7 +26,7 @@ from app.core.config import Config
 from app.core.entry import EntryKey
 from app.core.errors import AttemptedEntry, BotError, DuplicateEntry, InvalidSubmission
 from app.core.i18n import Lang
-from app.core.submission import apply
+from app.core.submission import Result, apply
 from app.flows import batch, papers
 from app.flows.branch import BranchExists, HumanTouched, Plan, write_branch
 from app.flows.commands import still_asked
@@ -92,10 +92,7 @@ def process_issue(
     """Bring GitHub in line with issue ``number``; returns the outcome for the log.
     ``retry_by`` asked ``/paperbot retry`` in comment ``retry_comment`` (read back first);
     ``listed``: the issue as a listing just read it (not read again)."""
-    try:
-        issue = listed if listed is not None else job.port.get_issue(number)
-    except Gone as exc:
-        raise IssueGone(str(exc)) from exc
+    issue = listed if listed is not None else _read(job.port, number)
     if issue.is_pull:
         return f"ignored: #{number} is a pull request"
     if not is_submission(issue):
@@ -122,6 +119,13 @@ def process_issue(
     except BotError as exc:
         status.say(messages.status("problem", status.lang, message=exc.message))
         return "problem"
+
+
+def _read(port: RepoPort, number: int) -> Issue:
+    try:
+        return port.get_issue(number)
+    except Gone as exc:
+        raise IssueGone(str(exc)) from exc
 
 
 def _refusal(
@@ -173,17 +177,7 @@ def _apply(
 ) -> str:
     """Write the difference, knowing the branch's PRs (``pulls``) or that there are none
     worth looking up (None: the branch is created, and BranchExists when it is there)."""
-    result = apply(
-        readme.text,
-        issue.body,
-        config=config,
-        today=job.clock(config.timezone),
-        defaults=_defaults(issue, config),
-        previous=_previous(pulls or []),
-        paper=papers.paper(job, issue, config),
-        others=papers.open_readings(job, issue),
-    )
-    result = papers.with_figure_checked(job, result, config)
+    result = _result(job, issue, config, readme=readme, pulls=pulls or [])
     if result.readme == readme.text:
         status.say(messages.status("present", config.language))
         set_label(job.port, issue, config.labels.needs_fix, False)
@@ -202,6 +196,23 @@ def _apply(
     status.say(messages.status(kind, config.language, url=pull.url, problems=result.notes))
     set_label(job.port, issue, config.labels.needs_fix, False)
     return "submitted"
+
+
+def _result(
+    job: Context, issue: Issue, config: Config, *, readme: FileText, pulls: list[Pull]
+) -> Result:
+    """The issue's entry applied to ``readme``, its paper looked up and its figure checked."""
+    result = apply(
+        readme.text,
+        issue.body,
+        config=config,
+        today=job.clock(config.timezone),
+        defaults=_defaults(issue, config),
+        previous=_previous(pulls),
+        paper=papers.paper(job, issue, config),
+        others=papers.open_readings(job, issue),
+    )
+    return papers.with_figure_checked(job, result, config)
 
 
 def _defaults(issue: Issue, config: Config) -> dict[str, str]:
