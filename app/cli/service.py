@@ -172,6 +172,13 @@ def add_to(sub: Commands) -> None:
             default="json",
             help="log lines as JSON objects (default) or as plain text",
         )
+    _add_receive(sub)
+    act = "run once for the GitHub Actions event (GITHUB_EVENT_*)"
+    add_command(sub, "action", cmd_action, act, config=False)
+    _add_demo(sub)
+
+
+def _add_receive(sub: Commands) -> None:
     rcv = add_command(
         sub, "receive", cmd_receive, "replay a saved webhook delivery through the bot", config=False
     )
@@ -182,13 +189,9 @@ def add_to(sub: Commands) -> None:
     rcv.add_argument("--event", required=True, help="its X-GitHub-Event, e.g. issues")
     rcv.add_argument("--dry-run", action="store_true", help="make no writes; print them")
     rcv.add_argument("--readme", help="use this README and no GitHub at all (implies --dry-run)")
-    add_command(
-        sub,
-        "action",
-        cmd_action,
-        "run once for the GitHub Actions event (GITHUB_EVENT_*)",
-        config=False,
-    )
+
+
+def _add_demo(sub: Commands) -> None:
     dmo = add_command(
         sub, "demo", cmd_demo, "run the whole loop against a local GitHub stand-in", config=False
     )

@@ -14,9 +14,7 @@ Rules:
   for its retry runs at once when GitHub redelivers it (``Store.accept``).
 - One log line per run of a job (a warning when it failed or will retry).
 - Every worker start recovers what the store holds (jobs of dead workers, parked jobs of
-  expired leases) and queues a reconcile of every known repository; so does the periodic
-  reconcile. A periodic task runs once per deployment (``PaperbotHuey.read_periodic``):
-  add one with ``huey.periodic_task(crontab(...), name=...)`` in ``register``.
+  expired leases) and queues a reconcile of every known repository (``tasks.py``).
 """
 
 from __future__ import annotations
@@ -28,7 +26,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from huey import crontab, signals
 from huey.exceptions import RetryTask
 
 from app.core import messages
@@ -123,23 +120,7 @@ class Worker:
                 outcome, retry = self._guarded(run, args)
         finally:
             lease.release()
-        seconds = time.monotonic() - started
-        batch = ("regenerate", "reconcile", "weekly")
-        bounded = outcome.partition(":")[0] if name not in batch or retry else "done"
-        metrics.JOBS.labels(name, bounded).observe(seconds)
-        fields = {
-            "job": name,
-            "repository": repo,
-            "delivery": delivery,
-            "issue": args.get("number"),
-            "outcome": outcome,
-            "seconds": round(seconds, 3),
-            "github_requests": metrics.requests_in_this_thread() - calls,
-        }
-        if retry is not None:
-            fields["retry_in"] = round(retry.delay or 0, 1)
-        failing = retry is not None or outcome.startswith("failed")
-        log.log(logging.WARNING if failing else logging.INFO, "job", extra=fields)
+        _record(run, args, outcome=outcome, retry=retry, began=(started, calls))
         if retry is not None:
             raise retry
         return outcome
@@ -262,41 +243,29 @@ class Worker:
         reconcile()
 
 
-def register(huey: PaperbotHuey, worker: Worker, *, reconcile_minutes: int = 60) -> dict[str, Any]:
-    """Create the Huey tasks for ``worker``; returns them by name, for the queue."""
-    tasks: dict[str, Any] = {}
-    for name in FLOWS:
-        task = huey.task(retries=4, retry_delay=5, name=name, context=True)
-        tasks[name] = task(_bound(worker, name))
-
-    def on_error(signal: str, task: Any, exc: Exception | None = None) -> None:
-        if exc is not None:
-            worker.failed(task, exc)
-
-    def reconcile_every_repo() -> None:
-        for repo, installation in huey.store.repos().items():
-            tasks["reconcile"](repo=repo, installation=installation)
-
-    def reconcile_all() -> None:
-        huey.store.recover(time.time())
-        reconcile_every_repo()
-
-    def weekly_all() -> None:
-        for repo, installation in huey.store.repos().items():
-            tasks["weekly"](repo=repo, installation=installation)
-
-    huey.signal(signals.SIGNAL_ERROR)(on_error)
-    huey.on_startup("paperbot")(lambda: worker.start(reconcile_every_repo))
-    huey.on_shutdown("paperbot")(worker.heartbeat.stop)
-    every = crontab(minute=f"*/{reconcile_minutes}" if reconcile_minutes < 60 else "0")
-    tasks["reconcile_all"] = huey.periodic_task(every, name="reconcile_all")(reconcile_all)
-    tasks["weekly_all"] = huey.periodic_task(crontab(minute="*/10"), name="weekly_all")(weekly_all)
-    return tasks
-
-
-def _bound(worker: Worker, name: str) -> Callable[..., str]:
-    def call(**kwargs: Any) -> str:
-        return worker.run(name, **kwargs)
-
-    call.__name__ = name
-    return call
+def _record(
+    run: Run,
+    args: dict[str, Any],
+    *,
+    outcome: str,
+    retry: RetryTask | None,
+    began: tuple[float, int],
+) -> None:
+    """A run's one log line, and its duration in the metrics."""
+    seconds = time.monotonic() - began[0]
+    batch = ("regenerate", "reconcile", "weekly")
+    bounded = outcome.partition(":")[0] if run.name not in batch or retry else "done"
+    metrics.JOBS.labels(run.name, bounded).observe(seconds)
+    fields = {
+        "job": run.name,
+        "repository": run.repo,
+        "delivery": run.delivery,
+        "issue": args.get("number"),
+        "outcome": outcome,
+        "seconds": round(seconds, 3),
+        "github_requests": metrics.requests_in_this_thread() - began[1],
+    }
+    if retry is not None:
+        fields["retry_in"] = round(retry.delay or 0, 1)
+    failing = retry is not None or outcome.startswith("failed")
+    log.log(logging.WARNING if failing else logging.INFO, "job", extra=fields)

@@ -14,9 +14,10 @@ from starlette.types import ASGIApp
 from app.flows.context import Clock, today_in
 from app.lookup.port import Lookup
 from app.service import preflight
-from app.service.jobs import Worker, register
+from app.service.jobs import Worker
 from app.service.queue import JobQueue, PaperbotHuey, make_huey
 from app.service.settings import Settings
+from app.service.tasks import register
 from app.service.web import create_app
 
 log = logging.getLogger("paperbot")
@@ -95,7 +96,7 @@ def wait_for_queue(runtime: Runtime, stopping: threading.Event | None = None) ->
 
 
 def _start_without_signal_handlers(consumer: Any) -> None:
-    """Start Huey's threads (each worker start recovers the store: jobs.register's hook).
+    """Start Huey's threads (each worker start recovers the store: tasks.register's hook).
 
     Huey's ``start`` takes SIGINT/SIGTERM, which nothing would act on here (uvicorn owns
     them), and may not from a thread other than the main one.

@@ -13,10 +13,11 @@ import pytest
 from app.flows.routing import Task
 from app.github.fake.pulls import push_file
 from app.github.fake.server import FakeGitHub
-from app.service.jobs import Worker, register
+from app.service.jobs import Worker
 from app.service.queue import JobQueue, make_huey
 from app.service.routes import router
 from app.service.settings import Settings
+from app.service.tasks import register
 from tests.cli.test_service import clean_env, run
 from tests.conftest import TODAY
 from tests.fakes import MEMBER, REPO, report_body, settings_for

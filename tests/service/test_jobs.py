@@ -18,11 +18,12 @@ from app.flows.routing import Task
 from app.github.fake.server import FakeGitHub, Fault
 from app.github.port import Conflict
 from app.service import metrics
-from app.service.jobs import FAR_LATER, MAX_PARKS, Worker, register
+from app.service.jobs import FAR_LATER, MAX_PARKS, Worker
 from app.service.lease import Lease
 from app.service.queue import JobQueue, make_huey
 from app.service.retries import ATTEMPTS
 from app.service.settings import Settings
+from app.service.tasks import register
 from tests.conftest import TODAY
 from tests.fakes import MEMBER, REPO, report_body, settings_for
 

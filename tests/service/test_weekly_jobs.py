@@ -18,9 +18,10 @@ from huey.storage import RedisStorage
 from app.flows.routing import Task
 from app.github.fake.pulls import push_file
 from app.github.fake.server import FakeGitHub, Fault
-from app.service.jobs import Worker, register
+from app.service.jobs import Worker
 from app.service.queue import JobQueue, PaperbotHuey, make_huey
 from app.service.settings import Settings
+from app.service.tasks import register
 from tests.conftest import TODAY
 from tests.fakes import REPO, settings_for
 from tests.service.test_store import drop_redis

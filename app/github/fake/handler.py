@@ -49,29 +49,32 @@ class Handler(BaseHTTPRequestHandler):
             self.gh.rejected.append(problem)
             self._send(422 if raw is not None else 400, {"message": problem})
             return
-        body = raw if raw is not None else {}
-        if url.path.startswith("/app-manifests/"):  # no authentication, as on GitHub
+        self._api(method, url.path, body=raw if raw is not None else {}, query=query)
+
+    def _api(self, method: str, path: str, *, body: Json, query: dict[str, list[str]]) -> None:
+        """A REST call that passed the schema check: the App's and the user's own, else ROUTES."""
+        if path.startswith("/app-manifests/"):  # no authentication, as on GitHub
             self.gh.requests["POST app-manifests"] += 1
-            self._send(*manifest.convert(self.gh, url.path))
+            self._send(*manifest.convert(self.gh, path))
             return
-        if url.path.startswith("/app"):
-            if url.path == "/app":
+        if path.startswith("/app"):
+            if path == "/app":
                 self.gh.requests["GET app"] += 1
-            self._send(*apps.app_route(self.gh, url.path, self.headers.get("authorization")))
+            self._send(*apps.app_route(self.gh, path, self.headers.get("authorization")))
             return
         if not self._authorised():
             self._send(401, {"message": "Bad credentials"})
             return
-        if url.path == "/installation/repositories":
+        if path == "/installation/repositories":
             token = (self.headers.get("authorization") or "").partition(" ")[2]
             self._send(*manifest.repositories(self.gh, self.gh.token_installs.get(token)))
             return
-        if url.path == "/user":
+        if path == "/user":
             self.gh.requests["GET user"] += 1
             self._send(*apps.user(self.gh))
             return
         for m, pattern, name, func in ROUTES:
-            match = pattern.match(url.path) if m == method else None
+            match = pattern.match(path) if m == method else None
             if match:
                 self.gh.requests[f"{method} {name}"] += 1
                 self._run(name, func, match, body, query)

@@ -1,0 +1,60 @@
+"""Huey's tasks for a worker: one per flow, the periodic reconcile and the weekly tick.
+
+Rules:
+- A periodic task runs once per deployment (``PaperbotHuey.read_periodic``): add one with
+  ``huey.periodic_task(crontab(...), name=...)`` in ``register``.
+- Every worker start recovers what the store holds and queues a reconcile of every known
+  repository; so does the periodic reconcile.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+from huey import crontab, signals
+
+from app.flows import FLOWS
+from app.service.jobs import Worker
+from app.service.queue import PaperbotHuey
+
+
+def register(huey: PaperbotHuey, worker: Worker, *, reconcile_minutes: int = 60) -> dict[str, Any]:
+    """Create the Huey tasks for ``worker``; returns them by name, for the queue."""
+    tasks: dict[str, Any] = {}
+    for name in FLOWS:
+        task = huey.task(retries=4, retry_delay=5, name=name, context=True)
+        tasks[name] = task(_bound(worker, name))
+
+    def on_error(signal: str, task: Any, exc: Exception | None = None) -> None:
+        if exc is not None:
+            worker.failed(task, exc)
+
+    def reconcile_every_repo() -> None:
+        for repo, installation in huey.store.repos().items():
+            tasks["reconcile"](repo=repo, installation=installation)
+
+    def reconcile_all() -> None:
+        huey.store.recover(time.time())
+        reconcile_every_repo()
+
+    def weekly_all() -> None:
+        for repo, installation in huey.store.repos().items():
+            tasks["weekly"](repo=repo, installation=installation)
+
+    huey.signal(signals.SIGNAL_ERROR)(on_error)
+    huey.on_startup("paperbot")(lambda: worker.start(reconcile_every_repo))
+    huey.on_shutdown("paperbot")(worker.heartbeat.stop)
+    every = crontab(minute=f"*/{reconcile_minutes}" if reconcile_minutes < 60 else "0")
+    tasks["reconcile_all"] = huey.periodic_task(every, name="reconcile_all")(reconcile_all)
+    tasks["weekly_all"] = huey.periodic_task(crontab(minute="*/10"), name="weekly_all")(weekly_all)
+    return tasks
+
+
+def _bound(worker: Worker, name: str) -> Callable[..., str]:
+    def call(**kwargs: Any) -> str:
+        return worker.run(name, **kwargs)
+
+    call.__name__ = name
+    return call
