@@ -70,7 +70,7 @@ def test_render_lists_bad_fields_by_label(tmp_path: Path) -> None:
     assert got.stderr.splitlines() == [
         "日期: 日期格式应为 YYYY-MM-DD，例如 2025-07-06（收到：next week）",
         "论文链接: 应为 http(s) 链接，例如 https://arxiv.org/abs/2108.08504"
-        "（收到：arxiv.org/abs/2401.00001）",
+        " （收到：arxiv.org/abs/2401.00001）",
     ]
 
 
