@@ -3,6 +3,9 @@
 Rules:
 - A date is year, month and day, in that order, separated by ``-`` ``/`` ``.`` or 年/月(日),
   their full-width forms (－ ／ ． and the dashes — –), with ASCII or full-width digits.
+- A form's date typed without its year (``7月6日``, ``7-6``, ``07/06``: month first, as members
+  write it) is the latest such day no later than the allowed future: what a member filing this
+  week's report means; the entry then shows the year in full.
 - A date is implausible when it lies more than ``days`` (``limits.late_days``) from its
   reference: a submission's date is measured against the newest entry in the README (only
   going back: a group that pauses and returns is fine), an entry's in lint against the
@@ -19,6 +22,7 @@ _SEP = r"\s*[-/.－／．—–年]\s*"
 _SEP_MONTH = r"\s*[-/.－／．—–月]\s*"
 DATE_TEXT = r"\d{4}" + _SEP + r"\d{1,2}" + _SEP_MONTH + r"\d{1,2}\s*日?"
 _DATE = re.compile(r"^[\[【［]?\s*" + DATE_TEXT + r"\s*[\]】］]?$")
+_MONTH_DAY = re.compile(r"^[\[【［]?\s*(\d{1,2})" + _SEP_MONTH + r"(\d{1,2})\s*日?\s*[\]】］]?$")
 _NEAR_DAYS = 31
 
 
@@ -33,9 +37,25 @@ def parse_date(value: str) -> dt.date | None:
         return None
 
 
+def parse_month_day(value: str, *, latest: dt.date) -> dt.date | None:
+    """A month and day with no year: the latest such real day on or before ``latest``."""
+    found = _MONTH_DAY.match(value.strip())
+    if found is None:
+        return None
+    month, day = int(found[1]), int(found[2])
+    for year in range(latest.year, latest.year - 5, -1):  # 29 February: the last leap year
+        try:
+            guess = dt.date(year, month, day)
+        except ValueError:
+            continue
+        if guess <= latest:
+            return guess
+    return None
+
+
 def looks_like_date(value: str) -> bool:
     """True when ``value`` has the shape of a date, real or not (2025-02-30 does)."""
-    return _DATE.match(value.strip()) is not None
+    return any(shape.match(value.strip()) for shape in (_DATE, _MONTH_DAY))
 
 
 def date_pattern(iso: str) -> re.Pattern[str]:

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from app.core.dates import far, likely, parse_date
+from app.core.dates import far, likely, parse_date, parse_month_day
 
 D = dt.date
 
@@ -30,6 +30,26 @@ D = dt.date
 )
 def test_one_grammar_reads_full_width_dates(text: str, expected: D | None) -> None:
     assert parse_date(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "latest", "expected"),
+    [
+        ("7月6日", D(2025, 7, 17), D(2025, 7, 6)),
+        ("7 月 6 日", D(2025, 7, 17), D(2025, 7, 6)),
+        ("07/06", D(2025, 7, 17), D(2025, 7, 6)),
+        ("7.6", D(2025, 7, 17), D(2025, 7, 6)),
+        ("12-31", D(2026, 1, 8), D(2025, 12, 31)),  # filed over the new year
+        ("1-2", D(2026, 1, 8), D(2026, 1, 2)),
+        ("2-29", D(2026, 3, 1), D(2024, 2, 29)),  # the last leap year
+        ("2-30", D(2025, 7, 17), None),
+        ("13-1", D(2025, 7, 17), None),
+        ("2025-07-06", D(2025, 7, 17), None),  # has its year: parse_date's
+        ("7", D(2025, 7, 17), None),
+    ],
+)
+def test_a_month_and_day_is_the_latest_such_day(text: str, latest: D, expected: D | None) -> None:
+    assert parse_month_day(text, latest=latest) == expected
 
 
 @pytest.mark.parametrize(

@@ -33,6 +33,24 @@ def test_parse_date(text: str, expected: dt.date | None) -> None:
     assert parse_date(text) == expected
 
 
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("7/6", dt.date(2025, 7, 6)),  # TODAY is 2025-07-10: this week's report
+        ("7月6日", dt.date(2025, 7, 6)),
+        ("［０７－０６］", dt.date(2025, 7, 6)),  # a Chinese keyboard's brackets, digits, hyphen
+        ("7-17", dt.date(2025, 7, 17)),  # within the allowed 7 days ahead
+        ("7-18", dt.date(2024, 7, 18)),  # beyond them: last year's (the late rule then speaks)
+        ("12-29", dt.date(2024, 12, 29)),
+    ],
+)
+def test_a_date_typed_without_its_year_gets_the_latest_allowed_year(
+    typed: str, meant: dt.date
+) -> None:
+    entry = validate("report", {**GOOD, "date": typed}, config=Config(), today=TODAY)
+    assert entry.date == meant
+
+
 def problems(
     answers: dict[str, str], config: Config | None = None, kind: str = "report"
 ) -> dict[str, str]:
@@ -44,7 +62,8 @@ def problems(
 @pytest.mark.parametrize(
     ("change", "field", "says"),
     [
-        ({"date": "7/6"}, "date", "日期: 日期格式应为 YYYY-MM-DD，例如 2025-07-06（收到：7/6）"),
+        ({"date": "next week"}, "date", "日期: 日期格式应为 YYYY-MM-DD，例如 2025-07-06（收到：next week）"),
+        ({"date": "2月30日"}, "date", "日期不存在"),
         ({"date": "2025-02-30"}, "date", "日期不存在"),
         ({"date": "2025-07-18"}, "date", "晚于今天超过 7 天"),
         ({"name": ""}, "name", "姓名: 必填"),
