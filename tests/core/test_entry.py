@@ -62,7 +62,7 @@ def problems(
 @pytest.mark.parametrize(
     ("change", "field", "says"),
     [
-        ({"date": "next week"}, "date", "日期: 日期格式应为 YYYY-MM-DD，例如 2025-07-06（收到：next week）"),
+        ({"date": "下周"}, "date", "日期: 日期格式应为 YYYY-MM-DD，例如 2025-07-06（收到：下周）"),
         ({"date": "2月30日"}, "date", "日期不存在"),
         ({"date": "2025-02-30"}, "date", "日期不存在"),
         ({"date": "2025-07-18"}, "date", "晚于今天超过 7 天"),
