@@ -27,6 +27,7 @@ from app.core.errors import InvalidSubmission, Problem
 from app.core.fields import FIGURE, FORMS, Kind
 from app.core.grammar import strip_label, tidy_reason
 from app.core.i18n import Lang, msg
+from app.core.tails import without_tails
 
 _NAME_BAD = re.compile(r"[\[\]()]")
 _WRAPPED_LINK = re.compile(r"[<（(]\s*(\S+?)\s*[>）)]")
@@ -122,7 +123,7 @@ def _reason(value: str, ctx: _Ctx) -> tuple[object, str | None]:
 
 
 def _summary(value: str, ctx: _Ctx) -> tuple[object, str | None]:
-    value = strip_label(value)
+    value = strip_label(without_tails(value))
     if not value:
         return None, msg("required", ctx.lang)
     problem = _text_problem(value, ctx, ctx.config.limits.summary_max, False)
