@@ -10,7 +10,9 @@ Rules:
   markup (code span, emphasis, strikethrough, entity, HTML, link, math, table cell) is
   backslash-escaped, which cmark-gfm honours inside link text too; autolinks are broken by
   escaping the ``:`` of ``http://`` and the ``.`` of ``www.``, and an e-mail's ``@`` gets a
-  word joiner (escapes do not stop them). ``unescape`` reads such text back.
+  word joiner (escapes do not stop them), as does the first colon of an emoji shortcode
+  (GitHub turns ``:smile:`` into 😄 after rendering, escaped or not). ``unescape`` reads such
+  text back.
 - ``quiet`` text shown in a comment, PR or issue mentions nobody and references no issue:
   GitHub finds ``@login`` and ``#123`` in the *rendered* text (an HTML entity is decoded
   first, so it is no escape), hence a word joiner — invisible, no line break, removed again
@@ -45,6 +47,7 @@ WORD_JOINER = "\u2060"  # invisible, no line break: splits a token GitHub would 
 _INLINE_ACTIVE = re.compile(r"[\\`*_\[\]<>&~|$]")
 _AUTOLINK = re.compile(r"(?i)(?<![a-z])(?:https?:|ftp:|www\.)")
 _EMAIL_AT = re.compile(r"(?<=[\w.+-])@(?=\w)")
+_SHORTCODE = re.compile(r":(?=[\w+-]+:)")
 _ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
 _QUIET = re.compile(
     r"(?P<keep>\]\([^)\s]*|(?<![^\s*_~(])" + _URL.pattern + r")"
@@ -81,7 +84,8 @@ def inline(text: str) -> str:
     """Escape a one-line value that sits inside a header line's brackets, so it renders as typed."""
     text = _INLINE_ACTIVE.sub(r"\\\g<0>", text)
     text = _AUTOLINK.sub(lambda m: m[0][:-1] + "\\" + m[0][-1], text)
-    return _EMAIL_AT.sub("@" + WORD_JOINER, text)
+    text = _EMAIL_AT.sub("@" + WORD_JOINER, text)
+    return _SHORTCODE.sub(":" + WORD_JOINER, text)
 
 
 def unescape(text: str) -> str:

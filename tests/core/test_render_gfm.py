@@ -55,6 +55,7 @@ REPORT = st.builds(
     summary=TEXT,
 )
 SKIP = st.builds(Skip, date=st.just(DAY), name=NAME, reason=st.one_of(st.none(), TEXT))
+SHORTCODE = re.compile(r":[\w+-]+:")
 README = Path(__file__).parents[1] / "fixtures" / "seed_README.md"
 EXAMPLES = int(os.environ.get("PAPERBOT_FUZZ_EXAMPLES", "300"))  # as tests/fuzz
 PROPERTY = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
@@ -74,6 +75,7 @@ def test_a_report_header_renders_as_typed_with_one_link(entry: Report) -> None:
     venue = f"-[{entry.venue}]" if entry.venue else ""
     assert got.text == f"[2025-06-30]-[{entry.name}]-{title}{venue}"
     assert got.links == ([(href(entry.link), entry.title)] if entry.link else [])
+    assert not SHORTCODE.search(got.raw)  # GitHub would show :smile: as 😄 after rendering
 
 
 @PROPERTY
