@@ -6,8 +6,8 @@ Rules:
 - A body that holds no readable submission is an attempt when a line that asks nothing is
   shaped like an entry: it starts with a date in brackets (``[2025-07-13]``,
   ``【2025-07-13】``, ``［…］``) followed by nothing, a dash, a bracket or a name (two to
-  four Chinese characters standing apart, or a capitalised word) — a notice such as
-  ``[2025-07-20] 组会改到周四晚上`` is none — or with a date and a name unbracketed
+  four Chinese characters standing apart, or a capitalised word), unless those words make a
+  notice (``[2025-07-20] 组会暂停``, ``[2025-07-20] Meeting moved``, ``组会改到周四晚上``) — or with a date and a name unbracketed
   (``2025-07-13 陈银 …``: as above, or one or two capitalised words and a colon, comma or
   dash), holds the README template's placeholders (``[日期]-[first]-[论文标题]-[来源]``),
   starts with the label 论文简述 followed by a colon or nothing (or holds it beside a date),
@@ -44,13 +44,22 @@ _DATE = re.compile(DATE_TEXT)
 _PLACEHOLDERS = {"日期", "first", "second", "姓名", "论文标题", "来源"}  # the README's template
 _LABEL = re.compile(r"论文简[述评]|summary\s*[:：]", re.I)
 _LABEL_LINE = re.compile(r"^[\s>#*]*(?:论文简[述评]\s*(?:[:：]|$)|summary\s*[:：])", re.I)
-_HAN_NAME = rf"[\u4e00-\u9fff·]{{2,4}}[{_CLOSE}]?(?=[\s:：,，\-–—]|$)"
+# Words that make a notice, never a name: ``[2025-07-20] 组会暂停`` and ``Meeting moved`` are none.
+_NOTICE_HAN = (
+    r"[\u4e00-\u9fff·]{0,3}?(?:组会|会议|开会|暂停|取消|改期|延期|顺延|通知|放假|休会|停会|照常)"
+)
+_NOTICE_EN = (
+    r"(?:Meeting|Reminder|Notice|Note|Update|Agenda|Schedule|Holiday|Today|Tomorrow|Next|This"
+    r"|No|Cancel\w*|Postpone\w*|Moved|Reading|Group|Seminar|Room|Session|Talk)\b"
+)
+_HAN_NAME = rf"(?!{_NOTICE_HAN})[\u4e00-\u9fff·]{{2,4}}[{_CLOSE}]?(?=[\s:：,，\-–—]|$)"
+_EN_NAME = rf"(?!{_NOTICE_EN})[A-Z][a-z]+"
 _DATE_LINE = re.compile(
     rf"^[\s>*+-]*(?:[{_OPEN}]\s*{DATE_TEXT}\s*[{_CLOSE}]"
-    rf"(?:\s*(?:$|[\-–—－{_OPEN}])|[\s:：,，]*(?:{_HAN_NAME}|[A-Z][a-z]+\b))"
+    rf"(?:\s*(?:$|[\-–—－{_OPEN}])|[\s:：,，]*(?:{_HAN_NAME}|{_EN_NAME}\b))"
     rf"|{DATE_TEXT}[\s:：,，\-–—]*[{_OPEN}]?"
     rf"(?:{_HAN_NAME}"
-    rf"|[A-Z][a-z]+(?: [A-Z][a-z]+)?[{_CLOSE}]?\s*[:：,，\-–—]))"
+    rf"|{_EN_NAME}(?: [A-Z][a-z]+)?[{_CLOSE}]?\s*[:：,，\-–—]))"
 )
 _FORMISH = re.compile(r"论文|精读|周报|简述|\bpapers?\b", re.I)
 _URL = re.compile(r"https?://[^\s()（）\[\]【】<>\"']+")

@@ -120,6 +120,12 @@ def test_an_attempt_in_english() -> None:
         "2025-07-13 Meeting moved to 3pm.",
         "[2025-07-20] 组会改到周四晚上 8 点，地点 302 会议室。",  # bracketed, then no name
         "【2025-07-20】组会暂停一次，大家自行精读论文",
+        "[2025-07-20] 组会暂停",  # four characters standing apart, but a notice
+        "[2025-07-20] 本周停会",
+        "[2025-07-20] 会议取消",
+        "[2025-07-20] Meeting moved to Thursday.",
+        "[2025-07-20] Reminder: bring your slides",
+        "2025-07-20 Meeting: room 302",
         "[链接](https://example.org) 这个网站打不开",
         "请问论文简述要写多长？可以写英文吗？",  # a question naming the label
         "How long should the summary: part be?",
