@@ -7,7 +7,8 @@ Rules:
   shaped like an entry: it starts with a date in brackets (``[2025-07-13]``,
   ``【2025-07-13】``, ``［…］``) followed by nothing, a dash, a bracket or a name (two to
   four Chinese characters standing apart, or a capitalised word), unless those words make a
-  notice (``[2025-07-20] 组会暂停``, ``[2025-07-20] Meeting moved``, ``组会改到周四晚上``) — or with a date and a name unbracketed
+  notice (``[2025-07-20] 组会暂停``, ``[2025-07-20] Meeting moved``, ``组会改到周四晚上``)
+  — or with a date and a name unbracketed
   (``2025-07-13 陈银 …``: as above, or one or two capitalised words and a colon, comma or
   dash), holds the README template's placeholders (``[日期]-[first]-[论文标题]-[来源]``),
   starts with the label 论文简述 followed by a colon or nothing (or holds it beside a date),
