@@ -3,7 +3,8 @@
 Rules:
 - A title answer that is a markdown link (``[Title](url)``), a whole README entry line
   (``[2025-07-13]-[李明]-[Title](url)-[Venue]``), a title followed by its URL, or a title in
-  brackets (``[Title]``, ``【Title】``) gives its parts to the fields: the title always; the
+  brackets or title marks (``[Title]``, ``【Title】``, ``《Title》``, ``「Title」``; the
+  README's titles are bare) gives its parts to the fields: the title always; the
   link, venue, date and name when their own fields are empty or say the same (for links:
   the same paper, so ``pdf/`` and ``abs/`` agree).
 - A part that disagrees with its own field is a problem naming the title field, and says
@@ -30,7 +31,9 @@ _LINK = re.compile(r"^\[(?P<title>.+)\]\(\s*<?(?P<url>[^()\s<>]+)>?\s*\)$", re.S
 _TRAILING_URL = re.compile(r"^(?P<title>.+?)[\s:：,，-]+<?(?P<url>https?://\S+?)>?$")
 _URL = re.compile(r"https?://[^\s()<>\[\]]+|\b(?i:arxiv):\s*\S+")
 _LINKISH = re.compile(r"\]\(|https?://")
-_WRAPPED = re.compile(r"^[\[【](?P<title>[^\[\]【】]+)[\]】]$")
+_WRAPPED = re.compile(
+    r"^(?:\[(?P<a>[^\[\]【】]+)\]|【(?P<b>[^\[\]【】]+)】|《(?P<c>[^《》]+)》|「(?P<d>[^「」]+)」)$"
+)
 _TEXT = {
     "differs": (
         "填的是整条记录或链接，其中的{part}（{got}）与「{label}」一栏（{given}）不一致；"
@@ -103,7 +106,7 @@ def _parts(title: str) -> dict[str, str] | None:
         parts = {"title": entry.title, "date": entry.date, "name": entry.name}
         return parts | {k: v for k, v in (("link", entry.link), ("venue", entry.venue)) if v}
     if wrapped := _WRAPPED.match(title):
-        return {"title": wrapped["title"].strip()}
+        return {"title": next(t for t in wrapped.groups() if t).strip()}
     m = _LINK.match(title) or _TRAILING_URL.match(title)
     return {"title": m["title"].strip(), "link": m["url"]} if m else None
 

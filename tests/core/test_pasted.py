@@ -42,6 +42,9 @@ def form(title: str, link: str = "", venue: str = "", date: str = "2025-07-13") 
         (form(f"{ATTN} {ABS}"), f"[{ATTN}]({ABS})"),
         (form(f"{ATTN}：{ABS}", link=f"{ABS}v5"), f"[{ATTN}]({ABS}v5)"),
         (form(f"【{ATTN}】"), f"> > [2025-07-13]-[李明]-[{ATTN}]"),
+        (form(f"《{ATTN}》"), f"> > [2025-07-13]-[李明]-[{ATTN}]"),  # Chinese title marks
+        (form(f"「{ATTN}」"), f"> > [2025-07-13]-[李明]-[{ATTN}]"),
+        (form("《A》和《B》的对比"), "[《A》和《B》的对比]"),  # marks inside the title stay
         (form("[Re] Reproducing SimCLR"), "[\\[Re\\] Reproducing SimCLR]"),
     ],
 )
