@@ -43,8 +43,7 @@ from app.github.fake.server import FakeGitHub
 from app.github.fake.start import serve
 from app.lookup.fake.server import FakeMetadata
 from app.lookup.fake.server import serve as serve_metadata
-from app.lookup.http import Pacing
-from app.lookup.resolve import HttpLookup
+from app.lookup.resolve import HttpLookup, pacings
 from app.service import runtime
 from app.service.settings import Settings
 from app.service.signature import sign
@@ -210,7 +209,7 @@ def _bot(gh: FakeGitHub, data_dir: Path, services: FakeMetadata) -> Iterator[tup
         PAPERBOT_DATA_DIR=data_dir,
         PAPERBOT_WRITE_INTERVAL=0,
     )
-    lookup = HttpLookup(services.settings(), pacing=(Pacing(0), Pacing(0)))
+    lookup = HttpLookup(services.settings(), pacing=pacings({}))
     bot = runtime.build(settings, lookup=lookup)
     consumer = bot.huey.create_consumer(workers=2, worker_type="thread")
     consumer.start()

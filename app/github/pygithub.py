@@ -6,10 +6,14 @@ Rules:
 - PyGithub's default retry re-sends POSTs on 5xx (which can duplicate a created object) and
   sleeps through rate limits in the worker thread; here only reads are retried, on 5xx, and
   every create is made safe by the flows (look up, create, 422 = exists).
-- Reads are not paced; writes are paced ``write_interval`` seconds apart per client, one
-  client per installation (or token) per process.
+- Writes (POST/PATCH/PUT/DELETE) are paced ``write_interval`` seconds apart per
+  installation (or token) by the injected ``Pacer`` (pacing.py): shared by every process in
+  the service, local to this one otherwise. PyGithub's own pacing is off. Reads are not paced.
 - 403/429 rate limits become ``RateLimited`` with the wait from ``Retry-After``, else from
-  ``x-ratelimit-reset``, else 60 s.
+  ``x-ratelimit-reset``, else 60 s, and pause that installation in the pacer until then:
+  every request for it (reads too: GitHub may ban an integration that keeps asking while
+  limited) waits out a pause of at most ``PAUSE_HOLD`` seconds, and a longer one raises
+  ``RateLimited`` for the time left, without asking GitHub. Other installations go on.
 - The bot's login is learned once per process: ``PAPERBOT_BOT_LOGIN`` when set; for an App
   ``<slug>[bot]`` from ``GET /app``, which takes the App's JWT, not an installation token;
   for a token ``GET /user`` (a machine user's token, in Actions too), and
@@ -21,6 +25,7 @@ from __future__ import annotations
 
 import functools
 import threading
+import time
 from collections.abc import Callable
 from typing import Any, Protocol
 
@@ -28,6 +33,7 @@ from github import Auth, Github, GithubException
 from requests.exceptions import RequestException
 from urllib3.util.retry import Retry
 
+from app.github.pacing import LocalPacer, Pacer
 from app.github.port import (
     Conflict,
     Forbidden,
@@ -42,6 +48,9 @@ from app.github.rest import Headers, RestRepo
 from app.github.shapes import EtagCache, Identity, ShaCache, rate_limited, wait_from
 
 ACTIONS_BOT = "github-actions[bot]"
+WRITES = frozenset({"POST", "PATCH", "PUT", "DELETE"})
+PAUSE_HOLD = 5.0  # seconds of a rate-limit pause a request waits out; longer: RateLimited
+PATIENCE = 600.0  # seconds a write may queue for its slot before its job is put off
 
 
 class Secret(Protocol):
@@ -88,9 +97,16 @@ def _retry() -> Retry:
 class Clients:
     """One PyGithub client per installation (App) or one for the token, reused by jobs."""
 
-    def __init__(self, settings: Credentials, *, on_request: OnRequest = _uncounted) -> None:
+    def __init__(
+        self,
+        settings: Credentials,
+        *,
+        on_request: OnRequest = _uncounted,
+        pacer: Pacer | None = None,
+    ) -> None:
         self.settings = settings
         self.on_request = on_request
+        self.pacer = pacer or LocalPacer()
         self._clients: dict[int | None, Github] = {}
         self._lock = threading.Lock()
         self.etags = EtagCache()
@@ -103,7 +119,7 @@ class Clients:
             "retry": _retry(),
             "timeout": 15,
             "seconds_between_requests": None,
-            "seconds_between_writes": self.settings.write_interval or None,
+            "seconds_between_writes": None,  # paced per installation by self.pacer
             "user_agent": "paperbot",
         }
 
@@ -125,8 +141,13 @@ class Clients:
             raise Forbidden("no GitHub credentials: set GITHUB_TOKEN or GITHUB_APP_ID")
         return Github(auth=Auth.Token(self.settings.token.get_secret_value()), **self._kwargs())
 
+    def _key(self, installation: int | None) -> str:
+        """The pacer's key: one per installation, or one for the token."""
+        return f"github:{installation}" if self.settings.app_id else "github:token"
+
     def repo(self, full_name: str, installation: int | None) -> RestRepo:
-        call = functools.partial(self._call, self.client(installation).requester)
+        requester = self.client(installation).requester
+        call = functools.partial(self._call, requester, key=self._key(installation))
         return RestRepo(
             call, full_name, etags=self.etags, identity=self.identity, at_commits=self.at_commits
         )
@@ -137,11 +158,14 @@ class Clients:
         if self.settings.app_id and key:
             app = Github(auth=Auth.AppAuth(self.settings.app_id, key), **self._kwargs())
             try:
-                return f"{self._call(app.requester, 'GET', '/app')[1]['slug']}[bot]"
+                return (
+                    f"{self._call(app.requester, 'GET', '/app', key='github:app')[1]['slug']}[bot]"
+                )
             finally:
                 app.close()
         try:
-            return str(self._call(self.client(None).requester, "GET", "/user")[1]["login"])
+            got = self._call(self.client(None).requester, "GET", "/user", key=self._key(None))
+            return str(got[1]["login"])
         except Unauthorized:
             raise
         except Forbidden:  # an installation token (Actions' GITHUB_TOKEN) may not ask
@@ -153,11 +177,14 @@ class Clients:
         verb: str,
         url: str,
         *,
+        key: str,
         params: dict[str, Any] | None = None,
         body: Any = None,
         headers: Headers | None = None,
     ) -> tuple[Headers, Any]:
-        """One REST call, counted for /metrics and the job's log line, errors translated."""
+        """One REST call, paced, counted for /metrics and the job's log line, errors
+        translated; a rate limit pauses ``key``."""
+        self._pace(key, verb)
         try:
             got: tuple[Headers, Any] = requester.requestJsonAndCheck(
                 verb, url, parameters=params, input=body, headers=headers
@@ -165,13 +192,27 @@ class Clients:
         except GithubException as exc:
             lowered = {k.lower(): v for k, v in (exc.headers or {}).items()}
             self.on_request(verb, url, exc.status, lowered.get("x-ratelimit-remaining"))
-            raise translate(exc) from exc
+            error = translate(exc)
+            if isinstance(error, RateLimited):
+                self.pacer.pause(key, time.time() + error.retry_after)
+            raise error from exc
         except RequestException as exc:
             self.on_request(verb, url, 0, None)
             raise translate(exc) from exc
         status = 304 if headers and not got[1] else 200
         self.on_request(verb, url, status, got[0].get("x-ratelimit-remaining"))
         return got
+
+    def _pace(self, key: str, verb: str) -> None:
+        """Wait for this write's slot, or out a short pause; a long pause is RateLimited."""
+        interval = self.settings.write_interval if verb in WRITES else 0.0
+        granted, wait = self.pacer.reserve(
+            key, interval=interval, patience=PATIENCE, hold=PAUSE_HOLD
+        )
+        if not granted:
+            raise RateLimited(f"paused after a rate limit ({wait:.0f} s left)", wait)
+        if wait > 0:
+            time.sleep(wait)
 
     def close(self) -> None:
         for client in self._clients.values():

@@ -3,6 +3,9 @@
 Rules:
 - A lookup has one ``Deadline`` (5 s by default) shared by every request it makes and by
   the wait for a rate-limit slot; when the slot would come too late, no request is made.
+- ``Pacing`` spaces a service's requests within this process, or, given the service's
+  ``SharedPacer`` (app/service/pacing.py), across every process sharing it; requests
+  of one process to one service go one at a time either way.
 - The deadline bounds the whole exchange: every socket operation ends by it (see ``wire``),
   and the caller stops waiting for the worker thread at it; the pacing slot is taken and
   released by the caller's thread. Bodies over ``MAX_BODY`` are refused.
@@ -18,7 +21,7 @@ from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as WaitedTooLong
 from dataclasses import dataclass, field
 from functools import partial
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 import httpcore
 import httpx
@@ -54,20 +57,31 @@ class Deadline:
         return max(0.0, self.end - self.clock())
 
 
+class SharedPacer(Protocol):
+    def reserve(
+        self, key: str, *, interval: float, patience: float, hold: float
+    ) -> tuple[bool, float]: ...
+
+
 @dataclass
 class Pacing:
-    """At most one request per ``interval`` seconds, one at a time, within this process."""
+    """At most one request per ``interval`` seconds, one at a time in this process; across
+    processes too when ``shared`` is given (its slots under ``key``)."""
 
     interval: float
     clock: Callable[[], float] = time.monotonic
     sleep: Callable[[float], None] = time.sleep
     lock: threading.Lock = field(default_factory=threading.Lock)
     last: float = float("-inf")
+    shared: SharedPacer | None = None
+    key: str = ""
 
     def acquire(self, deadline: Deadline) -> bool:
         """Wait for the slot; False (and no slot) when it would come after the deadline."""
         if not self.lock.acquire(timeout=deadline.remaining()):
             return False
+        if self.shared is not None and self.interval > 0:
+            return self._shared_slot(self.shared, deadline)
         wait = self.last + self.interval - self.clock()
         if wait > deadline.remaining():
             self.lock.release()
@@ -75,6 +89,16 @@ class Pacing:
         if wait > 0:
             self.sleep(wait)
         self.last = self.clock()
+        return True
+
+    def _shared_slot(self, shared: SharedPacer, deadline: Deadline) -> bool:
+        left = deadline.remaining()
+        granted, wait = shared.reserve(self.key, interval=self.interval, patience=left, hold=left)
+        if not granted:
+            self.lock.release()
+            return False
+        if wait > 0:
+            self.sleep(wait)
         return True
 
     def release(self) -> None:

@@ -2,7 +2,10 @@
 
 Rules:
 - One deadline per lookup (``BUDGET`` seconds) covers every request and pacing wait in it.
-- arXiv is paced process-wide at one request per 3 s (arXiv's terms), DBLP at one per second.
+- Each service is paced (``INTERVALS``): arXiv one request per 3 s (arXiv's terms), DBLP
+  one per second (its search and its records alike), OpenReview one per second, Crossref
+  five per second (below its public pool's limit). In the service, across every process
+  of the deployment (``pacings(shared=…)``); otherwise within this process.
 - An arXiv paper's venue comes from DBLP (a formal publication with the same title), else
   from the authors' own "accepted to …" words, else it is ``arXiv``; DBLP failing never
   loses what arXiv said.
@@ -10,19 +13,32 @@ Rules:
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from app.core.links import PaperRef, recognise
 from app.core.paper import FigureCheck, Found, LookupFailure
 from app.lookup import arxiv, crossref, dblp, openreview
 from app.lookup.figures import Figures
-from app.lookup.http import Deadline, Http, Pacing
+from app.lookup.http import Deadline, Http, Pacing, SharedPacer
 from app.lookup.port import Disabled, Lookup
 from app.lookup.settings import LookupSettings, load_lookup_settings
 
 BUDGET = 5.0
-ARXIV_PACING = Pacing(3.0)
-DBLP_PACING = Pacing(1.0)
+INTERVALS = {"arxiv": 3.0, "dblp": 1.0, "openreview": 1.0, "crossref": 0.2}  # seconds
+
+
+def pacings(
+    intervals: Mapping[str, float] = INTERVALS, *, shared: SharedPacer | None = None
+) -> dict[str, Pacing]:
+    """One ``Pacing`` per service (a service not in ``intervals`` is not paced), shared by
+    every process through ``shared`` (keys ``lookup:<service>``) when given."""
+    return {
+        name: Pacing(intervals.get(name, 0.0), shared=shared, key=f"lookup:{name}")
+        for name in INTERVALS
+    }
+
+
+PROCESS_WIDE = pacings()  # the CLI's and tests' lookups, when no shared pacer is given
 
 
 class HttpLookup:
@@ -33,11 +49,11 @@ class HttpLookup:
         settings: LookupSettings,
         *,
         budget: float = BUDGET,
-        pacing: tuple[Pacing, Pacing] = (ARXIV_PACING, DBLP_PACING),
+        pacing: Mapping[str, Pacing] = PROCESS_WIDE,
         figures: Figures | None = None,
     ) -> None:
         self.settings, self.budget = settings, budget
-        self.arxiv_pacing, self.dblp_pacing = pacing
+        self.pacing = pacing
         self.http = Http(user_agent=settings.user_agent())
         self.figures = figures or Figures(budget=budget)
 
@@ -63,7 +79,7 @@ class HttpLookup:
             service="arXiv",
             deadline=deadline,
             params=arxiv.params(ref),
-            pacing=self.arxiv_pacing,
+            pacing=self.pacing["arxiv"],
         )
         found = arxiv.read(body, ref)
         if isinstance(found, LookupFailure):
@@ -79,7 +95,7 @@ class HttpLookup:
             service="DBLP",
             deadline=deadline,
             params=dblp.search_params(title),
-            pacing=self.dblp_pacing,
+            pacing=self.pacing["dblp"],
         )
         venue = body if isinstance(body, LookupFailure) else dblp.venue_for(body, title)
         return None if isinstance(venue, LookupFailure) else venue
@@ -105,7 +121,8 @@ class HttpLookup:
         service: str,
         parse: Callable[[bytes, PaperRef], Found],
     ) -> Found:
-        body = self.http.get(url, service=service, deadline=deadline)
+        pacing = self.pacing[service.lower()]
+        body = self.http.get(url, service=service, deadline=deadline, pacing=pacing)
         return body if isinstance(body, LookupFailure) else parse(body, ref)
 
     def figure(self, url: str) -> FigureCheck:
@@ -116,7 +133,11 @@ class HttpLookup:
         self.figures.close()
 
 
-def from_env() -> Lookup:
-    """The lookup the environment asks for: real, or ``Disabled`` with PAPERBOT_METADATA=off."""
+def from_env(*, shared: SharedPacer | None = None) -> Lookup:
+    """The lookup the environment asks for: real (paced through ``shared`` when given), or
+    ``Disabled`` with PAPERBOT_METADATA=off."""
     settings = load_lookup_settings()
-    return HttpLookup(settings) if settings.enabled else Disabled()
+    if not settings.enabled:
+        return Disabled()
+    pacing = PROCESS_WIDE if shared is None else pacings(shared=shared)
+    return HttpLookup(settings, pacing=pacing)

@@ -81,8 +81,10 @@ class Worker:
         self.huey, self.store, self.clock, self.owner = huey, huey.store, clock, owner
         self.now = now
         self.ledger = ledger or QueueLedger(huey)
-        self.lookup = lookup or cached_lookup(self.ledger)
-        self.clients = clients or Clients(settings, on_request=metrics.github_request)
+        self.lookup = lookup or cached_lookup(self.ledger, pacer=huey.pacer)
+        self.clients = clients or Clients(
+            settings, on_request=metrics.github_request, pacer=huey.pacer
+        )
         self.heartbeat = Heartbeat(self.store)
         self._limited: dict[str, int] = {}
         self._started = threading.Lock()

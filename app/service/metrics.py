@@ -46,6 +46,19 @@ RATE_REMAINING = Gauge(
     registry=REGISTRY,
 )
 QUEUE_DEPTH = Gauge("paperbot_queue_depth", "Jobs waiting in the queue", registry=REGISTRY)
+PACING_WAIT = Histogram(
+    "paperbot_pacing_wait_seconds",
+    "Waits for a shared pacing slot, by kind (github, lookup)",
+    ["kind"],
+    registry=REGISTRY,
+    buckets=(0.01, 0.1, 0.5, 1, 2, 5, 10, 30, 60),
+)
+SECONDARY_PAUSES = Counter(
+    "paperbot_secondary_limit_pauses",
+    "Rate-limit answers that paused an installation for every process, by kind",
+    ["kind"],
+    registry=REGISTRY,
+)
 
 _ID = re.compile(r"/repos/[^/]+/[^/]+")
 _NUM = re.compile(r"/(\d+|[0-9a-f]{40})(?=/|$)")

@@ -26,6 +26,7 @@ from huey import Huey
 from huey.storage import RedisStorage, SqliteStorage
 
 from app.flows.routing import Task
+from app.service.pacing import make_pacer
 from app.service.settings import Settings
 from app.service.store import Accepted, Store
 from app.service.store_redis import RedisStore
@@ -39,12 +40,14 @@ Waiting = list[tuple[str, Task, "asyncio.Future[bool]"]]  # deliveries waiting f
 
 
 class PaperbotHuey(Huey):  # type: ignore[misc]  # huey has no type hints
-    """Huey with the service's store beside its queue, and periodic tasks once per slot."""
+    """Huey with the service's store and pacer beside its queue, and periodic tasks once per
+    slot."""
 
     def __init__(self, name: str, **kwargs: Any) -> None:
         super().__init__(name, results=False, **kwargs)
         redis_backed = isinstance(self.storage, RedisStorage)
         self.store: Store = RedisStore(self.storage) if redis_backed else SqliteStore(self.storage)
+        self.pacer = make_pacer(self.storage, redis_backed=redis_backed)  # shared by processes
 
     def read_periodic(self, timestamp: dt.datetime | None) -> list[Any]:
         """The periodic tasks due now that no other scheduler has claimed for this minute."""

@@ -13,8 +13,7 @@ from app.flows.submission import process_issue
 from app.github.fake.pulls import push_file
 from app.github.fake.server import FakeGitHub
 from app.lookup.fake.server import FakeMetadata
-from app.lookup.http import Pacing
-from app.lookup.resolve import HttpLookup
+from app.lookup.resolve import HttpLookup, pacings
 from tests.fakes import MEMBER, REPO
 from tests.lookup.listeners import answer, listening
 from tests.lookup.stand_ins import figures_for
@@ -26,9 +25,7 @@ SINKS = "Efficient Streaming Language Models with Attention Sinks"
 @pytest.fixture
 def smart(ctx: Context, services: FakeMetadata) -> Iterator[Context]:
     figures = figures_for(services.base_url, budget=1.0)
-    lookup = HttpLookup(
-        services.settings(), budget=1.0, pacing=(Pacing(0), Pacing(0)), figures=figures
-    )
+    lookup = HttpLookup(services.settings(), budget=1.0, pacing=pacings({}), figures=figures)
     yield dataclasses.replace(ctx, lookup=lookup)
     lookup.close()
 

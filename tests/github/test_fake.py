@@ -177,3 +177,22 @@ def test_the_fake_refuses_to_start_without_jsonschema(
     with pytest.raises(ImportError, match="jsonschema"):
         FakeGitHub(tmp_path / "strict")
     assert FakeGitHub(tmp_path / "demo", schemas=False).spec  # the demo's choice, made aloud
+
+
+def test_writes_too_close_together_get_a_secondary_rate_limit(
+    gh: FakeGitHub, client: Github
+) -> None:
+    gh.secondary_gap = 30.0
+    gh.create_issue("group/log", title="x", body="y", login="octo")
+    issue = client.get_repo("group/log").get_issue(1)
+    issue.create_comment("first")
+    with pytest.raises(GithubException) as limited:
+        issue.create_comment("too soon")
+    assert limited.value.status == 403 and limited.value.headers["retry-after"] == "60"
+    assert "secondary rate limit" in limited.value.data["message"]
+    assert gh.secondary_hits == 1 and len(gh.write_times[None]) == 1
+    assert [c["body"] for c in gh.repos["group/log"].comments.values()] == ["first"]
+    assert client.get_repo("group/log").get_issue(1).title == "x"  # reads are not limited
+    gh.secondary_gap = 0.0
+    issue.create_comment("later")
+    assert gh.secondary_hits == 1 and len(gh.write_times[None]) == 2

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 
 import pytest
 
 from app.lookup.fake.server import FakeMetadata
 from app.lookup.http import Pacing
-from app.lookup.resolve import HttpLookup
+from app.lookup.resolve import HttpLookup, pacings
 from tests.lookup.stand_ins import figures_for
 
 
@@ -18,12 +18,12 @@ def make_lookup(services: FakeMetadata) -> Iterator[Callable[..., HttpLookup]]:
     made: list[HttpLookup] = []
 
     def make(
-        budget: float = 2.0, pacing: tuple[Pacing, Pacing] | None = None, **changes: str
+        budget: float = 2.0, pacing: Mapping[str, Pacing] | None = None, **changes: str
     ) -> HttpLookup:
         port = HttpLookup(
             services.settings(**changes),
             budget=budget,
-            pacing=pacing or (Pacing(0), Pacing(0)),
+            pacing=pacing or pacings({}),
             figures=figures_for(services.base_url, budget=budget),
         )
         made.append(port)

@@ -9,9 +9,8 @@ import pytest
 
 from app.core.paper import LookupFailure, PaperMeta
 from app.lookup.fake.server import DATA, FakeMetadata
-from app.lookup.http import Pacing
 from app.lookup.port import Disabled
-from app.lookup.resolve import HttpLookup, from_env
+from app.lookup.resolve import HttpLookup, from_env, pacings
 from app.lookup.settings import LookupSettingsError
 
 Make = Callable[..., HttpLookup]
@@ -155,7 +154,7 @@ def test_a_lookup_waits_at_most_its_budget(
 
 
 def test_pacing_slot_counts_against_the_budget(services: FakeMetadata, make_lookup: Make) -> None:
-    port = make_lookup(budget=0.5, pacing=(Pacing(3.0), Pacing(0)))
+    port = make_lookup(budget=0.5, pacing=pacings({"arxiv": 3.0}))
     found(port, "https://arxiv.org/abs/2309.17453")
     started = time.monotonic()
     got = failed(port, "https://arxiv.org/abs/1706.03762")
@@ -165,7 +164,7 @@ def test_pacing_slot_counts_against_the_budget(services: FakeMetadata, make_look
 
 
 def test_arxiv_requests_are_spaced(services: FakeMetadata, make_lookup: Make) -> None:
-    port = make_lookup(pacing=(Pacing(0.4), Pacing(0)))
+    port = make_lookup(pacing=pacings({"arxiv": 0.4}))
     found(port, "https://arxiv.org/abs/2309.17453")
     found(port, "https://arxiv.org/abs/1706.03762")
     times = [s.at for s in services.seen if s.service == "arxiv"]

@@ -13,7 +13,17 @@ from urllib.parse import parse_qs, urlsplit
 
 from app.github.fake import apps, manifest, openapi
 from app.github.fake.pages import Paged
-from app.github.fake.server import CALLER, ROUTES, FakeGitHub, Fault, HttpError, Json, Route
+from app.github.fake.server import (
+    CALLER,
+    ROUTES,
+    SECONDARY_DOCS,
+    SECONDARY_LIMIT,
+    FakeGitHub,
+    Fault,
+    HttpError,
+    Json,
+    Route,
+)
 
 
 def _inject(gh: FakeGitHub, method: str, name: str) -> Fault | None:
@@ -72,6 +82,11 @@ class Handler(BaseHTTPRequestHandler):
         if path == "/user":
             self.gh.requests["GET user"] += 1
             self._send(*apps.user(self.gh))
+            return
+        token = (self.headers.get("authorization") or "").partition(" ")[2]
+        if method != "GET" and self.gh.secondary_limited(token):
+            body = {"message": SECONDARY_LIMIT, "documentation_url": SECONDARY_DOCS}
+            self._send(403, body, {"Retry-After": "60"})
             return
         for m, pattern, name, func in ROUTES:
             match = pattern.match(path) if m == method else None

@@ -9,6 +9,10 @@ Rules:
   App installation token. Lists honour ``per_page`` (30 by default, at most 100) and
   ``page``, and link the next page in a ``Link`` header, as GitHub does.
 - A deleted issue answers 410 Gone.
+- Secondary rate limits (``secondary_gap`` seconds, 0 = off): a write less than that after
+  the previous accepted write of the same installation (or the personal token) is answered
+  403 with ``Retry-After: 60`` and GitHub's message, and counted in ``secondary_hits``.
+  Accepted writes' times are kept per installation in ``write_times`` (None: the token).
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import base64
 import datetime as dt
 import re
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -92,6 +97,9 @@ class FakeGitHub:
     registry: Registry = field(default_factory=Registry)  # Apps made by the manifest flow
     pending_keys: dict[int, str] = field(default_factory=dict)  # app id → key, until converted
     token_installs: dict[str, int] = field(default_factory=dict)  # token → installation id
+    secondary_gap: float = 0.0  # seconds a write must follow its installation's last one
+    secondary_hits: int = 0  # writes answered with a secondary rate limit
+    write_times: dict[int | None, list[float]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.schemas:
@@ -104,6 +112,19 @@ class FakeGitHub:
             slug = self.slugs.get(app, "paperbot")
             return {"login": f"{slug}[bot]", "id": 9000 + app, "type": "Bot"}
         return {"login": self.token_user, "id": 4242, "type": "User"}
+
+    def secondary_limited(self, token: str) -> bool:
+        """True (counted) when this write comes too soon after its installation's last;
+        else its time is recorded."""
+        installation = self.token_installs.get(token)
+        with self.lock:
+            times = self.write_times.setdefault(installation, [])
+            now = time.time()
+            if times and now - times[-1] < self.secondary_gap:
+                self.secondary_hits += 1
+                return True
+            times.append(now)
+            return False
 
     def add_comment(self, full_name: str, number: int, *, login: str, body: str) -> Json:
         """A comment written by ``login`` (a person, or anyone copying the bot)."""
@@ -177,6 +198,17 @@ class FakeGitHub:
 
 Route = Callable[["FakeGitHub", Repo, re.Match[str], Json, dict[str, list[str]]], tuple[int, Any]]
 ROUTES: list[tuple[str, re.Pattern[str], str, Route]] = []
+
+
+SECONDARY_LIMIT = (
+    "You have exceeded a secondary rate limit. Please wait a few minutes before you try"
+    " again. If you reach out to GitHub Support for help, please include the request ID"
+    " 0000:0000:0000000:0000000:00000000."
+)
+SECONDARY_DOCS = (
+    "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api"
+    "#about-secondary-rate-limits"
+)
 
 
 def route(method: str, pattern: str, name: str) -> Callable[[Route], Route]:
