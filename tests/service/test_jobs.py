@@ -36,6 +36,12 @@ def worker(gh: FakeGitHub, tmp_path: Path) -> Iterator[Worker]:
     w.clients.close()
 
 
+def pause_over(worker: Worker) -> None:
+    """The time GitHub asked the installation to wait has passed."""
+    with worker.huey.storage.db(commit=True) as cur:
+        cur.execute("delete from paperbot_pace")
+
+
 def run(worker: Worker, number: int = 1) -> str:
     return worker.run(
         "process_issue", repo=REPO, installation=None, base="main", delivery="d", number=number
@@ -64,7 +70,21 @@ def test_rate_limits_retry_after_the_wait_github_asks(
     with pytest.raises(RetryTask) as info:
         run(worker)
     assert info.value.delay == pytest.approx(wait, abs=1.5)
+    pause_over(worker)
     assert run(worker) == "submitted"
+
+
+def test_a_job_run_again_before_the_pause_ends_is_put_off_without_asking_github(
+    worker: Worker, gh: FakeGitHub
+) -> None:
+    gh.create_issue(REPO, title="x", body=report_body(), login=MEMBER)
+    gh.faults.append(Fault("issue", 429, headers={"Retry-After": "40"}))
+    with pytest.raises(RetryTask):
+        run(worker)
+    asked = sum(gh.requests.values())
+    with pytest.raises(RetryTask) as info:
+        run(worker)
+    assert info.value.delay == pytest.approx(40, abs=1.5) and sum(gh.requests.values()) == asked
 
 
 def test_untold_rate_limits_back_off_exponentially_with_a_cap(
@@ -77,6 +97,7 @@ def test_untold_rate_limits_back_off_exponentially_with_a_cap(
         with pytest.raises(RetryTask) as info:
             run(worker)
         waits.append(info.value.delay)
+        pause_over(worker)
     assert waits == [60, 120, 240, 480, 900, 900]
     assert run(worker) == "submitted"
 
