@@ -11,13 +11,13 @@ import pytest
 
 from app.cli.main import main
 from app.lookup.fake.server import FakeMetadata, serve
-from app.lookup.resolve import ARXIV_PACING, DBLP_PACING
+from app.lookup.resolve import PROCESS_WIDE
 from tests.conftest import FIXTURES
 
 
 @pytest.fixture
 def services(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeMetadata]:
-    for pacing in (ARXIV_PACING, DBLP_PACING):  # the real services' pacing, not the fake's
+    for pacing in PROCESS_WIDE.values():  # the real services' pacing, not the fake's
         monkeypatch.setattr(pacing, "interval", 0.0)
     with serve() as fake:
         for name, value in fake.settings().model_dump(by_alias=True).items():
