@@ -206,8 +206,7 @@ SECONDARY_LIMIT = (
     " 0000:0000:0000000:0000000:00000000."
 )
 SECONDARY_DOCS = (
-    "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api"
-    "#about-secondary-rate-limits"
+    "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits"
 )
 
 
