@@ -7,10 +7,11 @@ Rules:
   behind writes early.
 - Reserving is one atomic step: in Redis one Lua script on the hash
   ``<queue name>:pace:<key>``; in SQLite one ``BEGIN EXCLUSIVE`` transaction on the table
-  ``paperbot_pace`` of the queue's file, so processes sharing the file are paced together.
+  ``paperbot_pace`` of the queue's file, so processes sharing the file are paced together
+  (a request that takes no slot, a read, only looks for a pause: no write lock).
 - Entries expire: a Redis hash ``PEXPIRE``s a minute after its last slot or pause ends; a
   SQLite row is deleted by the next write after that minute.
-- Every wait handed out is observed in ``paperbot_pacing_wait_seconds`` (kind ``github`` or
+- Every slot's wait is observed in ``paperbot_pacing_wait_seconds`` (kind ``github`` or
   ``lookup``); every pause counts in ``paperbot_secondary_limit_pauses_total``.
 """
 
@@ -72,7 +73,7 @@ class RedisPacer:
     ) -> tuple[bool, float]:
         args = [repr(time.time()), repr(interval), repr(patience), repr(hold), repr(KEEP)]
         granted, wait = self._reserve(keys=[self.prefix + key], args=args)
-        if granted:
+        if granted and interval > 0:
             _observe(key, float(wait))
         return bool(granted), float(wait)
 
@@ -92,7 +93,7 @@ class SqlitePacer:
     def reserve(
         self, key: str, *, interval: float, patience: float, hold: float
     ) -> tuple[bool, float]:
-        with self.storage.db(commit=True) as cur:
+        with self.storage.db(commit=interval > 0) as cur:  # a read only looks for a pause
             now = time.time()
             row = cur.execute("select next, until from paperbot_pace where key = ?", (key,))
             nxt, until = row.fetchone() or (0.0, 0.0)
@@ -106,7 +107,7 @@ class SqlitePacer:
                     (key, start + interval),
                 )
                 _prune(cur, now)
-        _observe(key, start - now)
+                _observe(key, start - now)
         return True, start - now
 
     def pause(self, key: str, until: float) -> None:

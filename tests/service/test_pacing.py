@@ -25,12 +25,14 @@ from app.github.pygithub import Clients
 from app.lookup.fake.server import FakeMetadata
 from app.lookup.resolve import HttpLookup, pacings
 from app.lookup.settings import LookupSettings
+from app.service import metrics
 from app.service.settings import Settings
 from tests.fakes import MEMBER, REPO, fake_github
 from tests.service.test_store import BACKENDS, drop_redis, open_huey
 
 APP_ID, ONE, TWO = 77, 1, 2
 INTERVAL = 0.5
+PAUSES = "paperbot_secondary_limit_pauses_total"
 Where = tuple[str, Path, str]  # backend, data dir, queue name: the same queue in every process
 
 
@@ -123,6 +125,24 @@ def test_a_rate_limit_seen_by_one_process_pauses_that_installation_for_all(
     assert other == ["limited 60"]  # told by the pause, without asking GitHub
     assert gh.secondary_hits == 1 and len(gh.write_times[ONE]) == 1
     assert pool.submit(comment, settings, where, TWO, n=1, at=0).result(60) == ["ok"]
+
+
+@pytest.mark.parametrize("where", BACKENDS, indirect=True)
+def test_slots_follow_each_other_per_key_and_a_pause_holds_only_its_key(where: Where) -> None:
+    pacer = open_huey(*where).pacer
+    pauses = metrics.REGISTRY.get_sample_value(PAUSES, {"kind": "github"}) or 0
+    slots = [pacer.reserve("github:1", interval=10, patience=60, hold=5)[1] for _ in range(3)]
+    assert [round(w) for w in slots] == [0, 10, 20]
+    assert pacer.reserve("github:1", interval=10, patience=15, hold=5)[0] is False  # 30 s off
+    assert pacer.reserve("github:2", interval=10, patience=60, hold=5)[1] < 1
+    pacer.pause("github:2", time.time() + 30)
+    pacer.pause("github:2", time.time() + 1)  # never shortened
+    granted, left = pacer.reserve("github:2", interval=0, patience=60, hold=5)
+    assert not granted and 28 < left <= 30
+    assert pacer.reserve("github:1", interval=0, patience=60, hold=5) == (True, 0.0)  # a read
+    assert metrics.REGISTRY.get_sample_value(PAUSES, {"kind": "github"}) == pauses + 2
+    if where[0] == "redis":  # the entry expires a minute after its last slot
+        assert 0 < pacer.conn.pttl(pacer.prefix + "github:1") <= (30 + 60) * 1000
 
 
 def ask_arxiv(services: LookupSettings, where: Where, link: str, *, at: float) -> bool:
