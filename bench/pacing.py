@@ -3,7 +3,8 @@
 Twelve submissions at once, spread over four repositories (so both workers write at the
 same time), against the fake GitHub (50 ms per request) with ``PAPERBOT_WRITE_INTERVAL=1``.
 Printed: the writes GitHub saw, how many consecutive ones were less than 0.9 s apart, the
-smallest gap, and the seconds until every PR was open. ``--source DIR`` runs the workers
+smallest gap, and the seconds until every PR was open (and, with ``--secondary-gap``, how
+many writes the fake refused as GitHub's secondary limit would). ``--source DIR`` runs the workers
 (the processes that write to GitHub) from another checkout, e.g. main before the shared
 pacer, for the figure before a change; the web replica, which writes nothing to GitHub,
 runs this one.
@@ -41,10 +42,10 @@ def opened_in(repo: str, number: int) -> dict[str, Any]:
     return body
 
 
-def run(count: int, *, queue: str, source: Path, tmp: Path) -> dict[str, Any]:
+def run(count: int, *, queue: str, source: Path, gap: float, tmp: Path) -> dict[str, Any]:
     """Start 1 web replica + 2 workers, deliver ``count`` submissions, measure the writes."""
     with fake_github(tmp / "gh") as gh:
-        gh.latency = 0.05
+        gh.latency, gh.secondary_gap = 0.05, gap
         seed = (FIXTURES / "seed_README.md").read_text(encoding="utf-8")
         items = []
         for i in range(count):
@@ -83,6 +84,7 @@ def run(count: int, *, queue: str, source: Path, tmp: Path) -> dict[str, Any]:
             "smallest_ms": round(min(gaps) * 1000),
             "all_prs_s": round(took, 1),
             "prs": _open(gh),
+            "secondary_hits": gh.secondary_hits,
         }
 
 
@@ -101,12 +103,16 @@ def main() -> None:
     parser.add_argument("--redis", required=True, help="a Redis database the bench may use")
     parser.add_argument("--count", type=int, default=12)
     parser.add_argument("--source", type=Path, default=Path.cwd(), help="paperbot checkout")
+    parser.add_argument(
+        "--secondary-gap", type=float, default=0.0, help="the fake's secondary limit (s; 0: off)"
+    )
     args = parser.parse_args()
     conn = redis.Redis.from_url(args.redis)
     for key in conn.scan_iter("paperbot:*"):  # the deployment's keys only (queue "paperbot")
         conn.delete(key)
     with tempfile.TemporaryDirectory() as tmp:
-        got = run(args.count, queue=args.redis, source=args.source.resolve(), tmp=Path(tmp))
+        source, gap = args.source.resolve(), args.secondary_gap
+        got = run(args.count, queue=args.redis, source=source, gap=gap, tmp=Path(tmp))
     print(f"{args.count} submissions, 1 web replica + 2 workers, one token, 1 s write pacing")
     print(f"  paperbot from {args.source}")
     print(
@@ -114,6 +120,11 @@ def main() -> None:
         f" the smallest {got['smallest_ms']} ms; all {got['prs']} PRs open after"
         f" {got['all_prs_s']} s"
     )
+    if args.secondary_gap:
+        print(
+            f"  secondary rate limits (writes < {args.secondary_gap} s apart refused):"
+            f" {got['secondary_hits']}"
+        )
     print(json.dumps(got))
 
 
