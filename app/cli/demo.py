@@ -93,14 +93,14 @@ _SAY: dict[str, tuple[str, str]] = {
     ),
     "done": (
         "完成：issue #{good} 成为 pull request #{pull}，等待维护者审阅合并；issue #{bad} "
-        "收到逐字段的修改意见，没有开 PR，成员编辑后会重新检查。正式部署：把 .env.example 复制为 "
-        ".env，填入 GitHub App（或令牌）与 webhook 密钥，再运行 make run；"
-        "步骤见 README 中的「Running the bot」一节和 deploy/README.md。",
+        "收到逐字段的修改意见，没有开 PR，成员编辑后会重新检查。正式部署：运行 paperbot setup "
+        "--webhook-url https://<你的域名>/webhook，在打开的页面上注册 GitHub App（它会写好 "
+        ".env），再运行 make run；步骤见 README 中的「Running the bot」一节。",
         "Done: issue #{good} became pull request #{pull}, waiting for a maintainer to merge it; "
         "issue #{bad} got a reply naming each field to fix and no pull request, and is checked "
-        "again when edited. To run it for real: copy .env.example to .env, fill in your GitHub "
-        "App (or token) and webhook secret, then make run; the steps are in the README (Running "
-        "the bot) and deploy/README.md.",
+        "again when edited. To run it for real: paperbot setup --webhook-url "
+        "https://<your host>/webhook registers the GitHub App from a page (it writes .env), "
+        "then make run; the steps are in the README (Running the bot).",
     ),
 }
 

@@ -5,10 +5,15 @@ from __future__ import annotations
 import argparse
 import ipaddress
 import secrets
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app.cli.common import CliError, Commands, add_command
 from app.service.settings import DEFAULT_API_URL, DEFAULT_WEB_URL, get_settings
+
+if TYPE_CHECKING:
+    from app.github.manifest import NewApp
 
 
 def _loopback(host: str) -> bool:
@@ -18,6 +23,16 @@ def _loopback(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+def _announce(env_file: Path) -> Callable[[NewApp, Path], None]:
+    def done(made: NewApp, key_file: Path) -> None:
+        print(f"paperbot setup: registered the App {made.name} (id {made.id});", flush=True)
+        print(f"  wrote {env_file} and {key_file}", flush=True)
+        print(f"  next: install it ({made.html_url}/installations/new), then make run", flush=True)
+        print("  this page has done its work: Ctrl-C stops it", flush=True)
+
+    return done
 
 
 def cmd_setup(args: argparse.Namespace) -> int:
@@ -43,6 +58,7 @@ def cmd_setup(args: argparse.Namespace) -> int:
         org=args.org,
         token=token,
         extra_env=extra,
+        announce=_announce(env_file),
     )
     print(f"paperbot setup: open {base}/" + (f"?token={token}" if token else ""), flush=True)
     if token:

@@ -2,7 +2,9 @@
 
 Rules:
 - A ``state`` is made by this process for each page that shows the button, and is good for
-  one callback within an hour; any other state is refused and nothing is written.
+  one callback within an hour; any other state is refused and nothing is written. The
+  callback that succeeded, loaded again with its own state and code (a refresh), shows the
+  same last page and writes nothing.
 - The code is exchanged at once; the env file (0600) and the key beside it (0600) are
   written only after everything was checked, and never over an env file holding
   credentials or an existing key file. A failure leaves both as they were.
@@ -18,6 +20,7 @@ import secrets
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -54,7 +57,9 @@ class Setup:
     org: str | None = None
     token: str | None = None  # required when not bound to loopback
     extra_env: dict[str, str] = field(default_factory=dict)
+    announce: Callable[[NewApp, Path], None] = lambda made, key_file: None  # the terminal's
     _states: dict[str, float] = field(default_factory=dict)
+    _done: dict[tuple[str, str], str] = field(default_factory=dict)  # (state, code) → page
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def issue_state(self) -> str:
@@ -141,6 +146,8 @@ def _html(text: str, status: int = 200) -> HTMLResponse:
 
 def finish(setup: Setup, *, code: str, state: str) -> str:
     """Check the state, exchange the code, write the files; the last page (or Refused)."""
+    if page := setup._done.get((state, code)):
+        return page
     if not code or not state or not setup.take_state(state):
         raise Refused(_BAD_STATE)
     if setup.blocked():
@@ -150,13 +157,15 @@ def finish(setup: Setup, *, code: str, state: str) -> str:
     except ConversionFailed as exc:
         raise Refused((f"GitHub 没有完成注册：{exc}", f"GitHub did not finish: {exc}")) from None
     key_file = write_credentials(setup, made)
-    return pages.done(
+    page = setup._done[(state, code)] = pages.done(
         app_name=made.name,
         app_id=made.id,
         env_file=str(setup.env_file),
         key_file=str(key_file),
         install_url=made.html_url,
     )
+    setup.announce(made, key_file)
+    return page
 
 
 _BAD_STATE: pages.Pair = (

@@ -206,7 +206,8 @@ def test_demo_tells_the_story_in_the_repository_language(tmp_path: Path) -> None
     ]
     places = [out.find(part) for part in story]
     assert -1 not in places and places == sorted(places), places
-    assert out.rstrip().endswith("README 中的「Running the bot」一节和 deploy/README.md。")
+    assert out.rstrip().endswith("README 中的「Running the bot」一节。")
+    assert "运行 paperbot setup --webhook-url" in out  # what comes next: the setup page
     assert "<!--" not in out and "127.0.0.1" not in out and "paperbot:" not in out
     assert "未能查到" not in out
 

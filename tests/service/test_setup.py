@@ -117,12 +117,18 @@ def test_the_callback_writes_the_env_file_and_the_key_0600(
 
 
 def test_a_state_is_good_once(flow: tuple[Setup, TestClient, str], env_file: Path) -> None:
-    _, client, location = flow
-    assert callback(client, location).status_code == 200
+    setup, client, location = flow
+    told: list[str] = []
+    setup.announce = lambda made, key_file: told.append(made.name)
+    first = callback(client, location)
+    assert first.status_code == 200
     written = env_file.read_bytes()
-    again = callback(client, location)
-    assert again.status_code == 400 and "Nothing was written." in again.text
-    assert "used already" in html.unescape(again.text) and env_file.read_bytes() == written
+    refreshed = callback(client, location)  # the browser reloads the last page
+    assert refreshed.status_code == 200 and refreshed.text == first.text
+    assert env_file.read_bytes() == written and told == ["paperbot"]
+    other = callback(client, location.replace("code=", "code=other"))  # the state replayed
+    assert other.status_code == 400 and "Nothing was written." in other.text
+    assert "used already" in html.unescape(other.text) and env_file.read_bytes() == written
 
 
 @pytest.mark.parametrize("query", ["?code=abc&state=made-up", "?code=abc", "?state=x", ""])
