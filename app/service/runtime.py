@@ -1,4 +1,10 @@
-"""Wiring for a running bot: queue, tasks, worker and web app, built from the settings."""
+"""Wiring for a running bot: queue, tasks, worker and web app, built from the settings.
+
+Rules:
+- An idle worker on a polled queue (SQLite) looks for work at least every
+  ``POLLING["max_delay"]`` seconds: Huey's default backs off to 10 s, which the first
+  delivery after a quiet spell waited for. (Huey's Redis dequeue blocks instead of polling.)
+"""
 
 from __future__ import annotations
 
@@ -22,6 +28,7 @@ from app.service.web import create_app
 
 log = logging.getLogger("paperbot")
 QUEUE_WAIT_MAX = 30.0  # seconds between attempts to reach a queue that does not answer
+POLLING = {"initial_delay": 0.1, "backoff": 1.15, "max_delay": 1.0}  # an idle SQLite worker
 
 
 @dataclass
@@ -52,7 +59,7 @@ def serve(runtime: Runtime, *, host: str, port: int, workers: int | None = None)
     """
     count = runtime.settings.workers if workers is None else workers
     log.info("paperbot serve", extra={**runtime.settings.summary(), "workers": count})
-    consumer = runtime.huey.create_consumer(workers=count or 1, worker_type="thread")
+    consumer = make_consumer(runtime, count or 1)
     stopping, started = threading.Event(), threading.Event()
 
     def start_when_ready() -> None:
@@ -115,4 +122,9 @@ def work(runtime: Runtime) -> None:
         wait_for_queue(runtime)
     except KeyboardInterrupt:
         return
-    runtime.huey.create_consumer(workers=runtime.settings.workers, worker_type="thread").run()
+    make_consumer(runtime, runtime.settings.workers).run()
+
+
+def make_consumer(runtime: Runtime, workers: int) -> Any:
+    """Huey's consumer: ``workers`` threads, polling an idle queue as ``POLLING`` says."""
+    return runtime.huey.create_consumer(workers=workers, worker_type="thread", **POLLING)
