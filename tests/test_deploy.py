@@ -38,6 +38,7 @@ def test_compose_runs_one_container_by_default_and_scales_on_redis() -> None:
     assert sorted(scale) == ["redis", "web", "worker"]
     assert scale["web"]["command"][-2:] == ["--workers", "0"]
     assert scale["worker"]["command"] == ["paperbot", "worker"]
+    assert scale["worker"]["environment"]["PAPERBOT_METRICS_PORT"] == "9101"  # job counts
     for name in ("web", "worker"):
         assert scale[name]["environment"]["PAPERBOT_QUEUE"].startswith("redis://redis:")
         assert scale[name]["deploy"]["replicas"] == 2

@@ -32,7 +32,10 @@ def cmd_worker(args: argparse.Namespace) -> int:
     from app.service import logs, runtime
 
     logs.setup(args.log_format)
-    runtime.work(runtime.build(get_settings().for_github()))
+    settings = get_settings().for_github()
+    if args.metrics_port is not None:
+        settings = settings.model_copy(update={"metrics_port": args.metrics_port})
+    runtime.work(runtime.build(settings))
     return 0
 
 
@@ -164,6 +167,12 @@ def add_to(sub: Commands) -> None:
     )
     wrk = add_command(
         sub, "worker", cmd_worker, "run job workers only (PAPERBOT_QUEUE=redis://…)", config=False
+    )
+    wrk.add_argument(
+        "--metrics-port",
+        type=int,
+        help="serve this worker's /metrics on this port (default PAPERBOT_METRICS_PORT;"
+        " 0: none), on PAPERBOT_METRICS_HOST (default 127.0.0.1)",
     )
     for cmd in (srv, wrk):
         cmd.add_argument(

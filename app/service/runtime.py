@@ -4,6 +4,8 @@ Rules:
 - An idle worker on a polled queue (SQLite) looks for work at least every
   ``POLLING["max_delay"]`` seconds: Huey's default backs off to 10 s, which the first
   delivery after a quiet spell waited for. (Huey's Redis dequeue blocks instead of polling.)
+- ``paperbot worker`` serves its own /metrics when given a port (``exporter.py``), from
+  before it waits for the queue until it stops.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from starlette.types import ASGIApp
 
 from app.flows.context import Clock, today_in
 from app.lookup.port import Lookup
-from app.service import preflight
+from app.service import exporter, preflight
 from app.service.jobs import Worker
 from app.service.queue import JobQueue, PaperbotHuey, make_huey
 from app.service.settings import Settings
@@ -117,12 +119,19 @@ def work(runtime: Runtime) -> None:
     log.info(
         "paperbot worker", extra={**runtime.settings.summary(), "workers": runtime.settings.workers}
     )
+    settings = runtime.settings
+    server = exporter.serve_metrics(
+        runtime.queue, host=settings.metrics_host, port=settings.metrics_port
+    )
     try:
         preflight.say(runtime.worker.clients, runtime.settings)
         wait_for_queue(runtime)
+        make_consumer(runtime, runtime.settings.workers).run()
     except KeyboardInterrupt:
         return
-    make_consumer(runtime, runtime.settings.workers).run()
+    finally:
+        if server is not None:
+            server.shutdown()
 
 
 def make_consumer(runtime: Runtime, workers: int) -> Any:

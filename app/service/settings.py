@@ -48,6 +48,8 @@ class Settings(BaseSettings):
     workers: int = Field(2, ge=1, le=64, alias="PAPERBOT_WORKERS")
     reconcile_minutes: int = Field(60, ge=1, alias="PAPERBOT_RECONCILE_MINUTES")
     max_body_bytes: int = Field(25 * 1024 * 1024, ge=1, alias="PAPERBOT_MAX_BODY_BYTES")
+    metrics_port: int = Field(0, ge=0, le=65535, alias="PAPERBOT_METRICS_PORT")  # worker; 0: off
+    metrics_host: str = Field("127.0.0.1", alias="PAPERBOT_METRICS_HOST")
 
     @field_validator(
         "token",

@@ -1,0 +1,58 @@
+"""/metrics of a process that serves no web app (``paperbot worker``): its own registry.
+
+Rules:
+- Every process serves its own metrics and Prometheus scrapes each one (a target per
+  process; counters are summed across targets in queries): ``paperbot serve`` at /metrics on
+  its port, ``paperbot worker`` on ``PAPERBOT_METRICS_PORT``. No multiprocess mode: workers
+  may run on other hosts, and a shared directory of files outlives the processes it counts.
+- A worker serves nothing unless given a port; it binds 127.0.0.1 unless
+  ``PAPERBOT_METRICS_HOST`` says otherwise (in a container: 0.0.0.0, unpublished).
+- A scrape reads what lives in the queue's storage (``refresh``) when it is asked, as the
+  web app's /metrics does; a storage that does not answer leaves the last value.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from wsgiref.simple_server import WSGIServer
+
+from prometheus_client import start_http_server
+from prometheus_client.metrics_core import Metric
+from prometheus_client.registry import Collector
+
+from app.service import metrics
+from app.service.queue import JobQueue
+from app.service.settings import SettingsError
+
+log = logging.getLogger("paperbot")
+
+
+def refresh(queue: JobQueue) -> None:
+    """The queue's depth, as a scrape reports it."""
+    metrics.QUEUE_DEPTH.set(queue.depth())
+
+
+class Scraped(Collector):
+    """This process's registry, with what the queue holds read at each scrape."""
+
+    def __init__(self, queue: JobQueue) -> None:
+        self.queue = queue
+
+    def collect(self) -> Iterable[Metric]:
+        refresh(self.queue)
+        return metrics.REGISTRY.collect()
+
+
+def serve_metrics(queue: JobQueue, *, host: str, port: int) -> WSGIServer | None:
+    """Serve this process's /metrics on ``host:port`` from a daemon thread (none for port 0);
+    the server, to be shut down by its owner, or None."""
+    if not port:
+        return None
+    try:
+        server, _ = start_http_server(port, addr=host, registry=Scraped(queue))
+    except OSError as exc:
+        why = f"cannot serve {host}:{port} ({exc.strerror})"
+        raise SettingsError(f"PAPERBOT_METRICS_PORT: {why}") from None
+    log.info("metrics", extra={"metrics_url": f"http://{host}:{port}/metrics"})
+    return server

@@ -1,0 +1,113 @@
+"""A `paperbot worker` process's own /metrics: scraped over HTTP while it runs real jobs."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+import pytest
+from prometheus_client.parser import text_string_to_metric_families
+
+from app.github.fake.server import FakeGitHub
+from tests.service.test_e2e import Bot, file_issues, free_port, opened, pulls_for_all, wait_for
+
+REDIS_URL = os.environ.get("PAPERBOT_TEST_REDIS_URL")
+
+
+def samples(url: str) -> dict[tuple[str, frozenset[tuple[str, str]]], float]:
+    """Every sample of a /metrics page, by name and labels."""
+    text = httpx.get(url, timeout=5).text
+    return {
+        (s.name, frozenset(s.labels.items())): s.value
+        for family in text_string_to_metric_families(text)
+        for s in family.samples
+    }
+
+
+def jobs_done(page: dict[tuple[str, frozenset[tuple[str, str]]], float]) -> float:
+    key = (
+        "paperbot_job_seconds_count",
+        frozenset({("job", "process_issue"), ("outcome", "submitted")}),
+    )
+    return page.get(key, 0.0)
+
+
+@pytest.mark.skipif(not REDIS_URL, reason="PAPERBOT_TEST_REDIS_URL is not set")
+def test_a_worker_serves_the_jobs_it_ran_at_its_metrics_port(
+    gh: FakeGitHub, tmp_path: Path
+) -> None:
+    import redis
+
+    assert REDIS_URL
+    store = redis.Redis.from_url(REDIS_URL)
+    store.flushdb()
+    (tmp_path / "data").mkdir()
+    web = Bot(gh, tmp_path / "data", queue=REDIS_URL, workers=0)
+    web.start()
+    port = free_port()
+    log = (tmp_path / "data" / "worker.log").open("ab")
+    command = [sys.executable, "-m", "app", "worker", "--metrics-port", str(port)]
+    worker = subprocess.Popen(command, env=web.env(), stdout=log, stderr=log)
+    try:
+        url = f"http://127.0.0.1:{port}/metrics"
+        wait_for(lambda: _answers(url), what="the worker's /metrics")
+        assert jobs_done(samples(url)) == 0
+        numbers = file_issues(gh, 2)
+        assert [web.deliver("issues", opened(n)) for n in numbers] == [202] * 2
+        wait_for(lambda: pulls_for_all(gh, numbers), what="the worker to open both PRs")
+        wait_for(lambda: jobs_done(samples(url)) == 2, what="both jobs in the worker's metrics")
+        page = samples(url)
+        assert page[("paperbot_queue_depth", frozenset())] == 0
+        assert (
+            page[
+                (
+                    "paperbot_github_requests_total",
+                    frozenset(
+                        {("method", "POST"), ("endpoint", "/repos/{repo}/pulls"), ("status", "200")}
+                    ),
+                )
+            ]
+            == 2
+        )
+        web_page = samples(f"http://127.0.0.1:{web.port}/metrics")
+        assert jobs_done(web_page) == 0  # the replica ran no job: only the worker can say
+    finally:
+        web.stop()
+        worker.send_signal(signal.SIGINT)
+        worker.wait(timeout=30)
+        log.close()
+        store.flushdb()
+        store.close()
+
+
+def _answers(url: str) -> bool:
+    try:
+        return httpx.get(url, timeout=1).is_success
+    except httpx.HTTPError:
+        return False
+
+
+def test_a_metrics_port_in_use_stops_the_worker_with_one_line(
+    gh: FakeGitHub, tmp_path: Path
+) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        env = {
+            **Bot(gh, tmp_path).env(),
+            "PAPERBOT_QUEUE": "redis://127.0.0.1:1/0",  # never reached: the port is checked first
+            "PAPERBOT_METRICS_PORT": str(port),
+        }
+        done = subprocess.run(
+            [sys.executable, "-m", "app", "worker"], env=env, capture_output=True, timeout=60
+        )
+    assert done.returncode != 0
+    err = done.stderr.decode()
+    assert f"PAPERBOT_METRICS_PORT: cannot serve 127.0.0.1:{port}" in err
+    assert "Traceback" not in err
