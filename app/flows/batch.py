@@ -17,12 +17,15 @@ Rules:
   with a note linking the rolling PR (lifecycle.py does the way back).
 - Status comments link the rolling PR; they are written for the issue an event is about,
   and for every pending issue when the rolling PR is new or on reconcile.
+- An issue whose judging raises a bug is left out, logged and counted (``Batch.failed``,
+  ``sweep.isolated``), and the others are written; its own event's job then raises it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import partial
 
 from app.core import batch as texts
 from app.core import held, messages
@@ -33,7 +36,7 @@ from app.core.errors import BotError, InvalidSubmission
 from app.core.paper import Found
 from app.core.submission import apply, build
 from app.core.week import week_of
-from app.flows import papers
+from app.flows import papers, sweep
 from app.flows.branch import NotOurs, claim, commit, tell_once
 from app.flows.context import (
     Context,
@@ -65,6 +68,7 @@ class Batch:
     pull: Pull | None = None
     created: bool = False
     human: bool = False
+    failed: dict[int, Exception] = field(default_factory=dict)  # bugs, by issue: left out
     head: str | None = None  # the bot's commit on the branch, recorded in the PR
     recorded: str | None = None  # the bot's last commit there, as its newest PR recorded it
 
@@ -72,14 +76,21 @@ class Batch:
     def items(self) -> list[Item]:
         return [v.item for v in self.verdicts.values() if v.item is not None]
 
+    def summary(self) -> str:
+        """For a job's outcome: what is pending, and how many issues a bug left out."""
+        failed = f", {len(self.failed)} failed" if self.failed else ""
+        return f"rolling pull: {len(self.items)} pending{failed}"
+
 
 def process(ctx: Context, issue: Issue, config: Config, *, retry: bool = False) -> str:
     """Weekly mode's answer to an event on ``issue``: regenerate the PR, tell the issue."""
     got = sync(ctx, config, retry=issue.number if retry else None)
     verdict = got.verdicts.get(issue.number)
-    if verdict is None:
+    if verdict is None and issue.number not in got.failed:
         return "ignored: not among the open issues"
     announce(ctx, config, got, only=None if got.created else {issue.number})
+    if verdict is None:  # its judging raised a bug: the job's own retries and failure note
+        raise got.failed[issue.number]
     if got.human and verdict.kind == "batched":
         return "human-touched"
     return "submitted" if verdict.kind == "batched" else verdict.kind
@@ -136,7 +147,7 @@ def _judge(
     ctx: Context, config: Config, readme: str, *, held: dict[int, str], issues: list[Issue]
 ) -> tuple[Batch, str]:
     """Every open submission's verdict, and the README with every pending block."""
-    got, today = Batch(), ctx.clock(config.timezone)
+    got, today, repo = Batch(), ctx.clock(config.timezone), ctx.port.full_name
     dated: list[tuple[Entry, Issue]] = []
     found: dict[int, Found | None] = {}
     for issue in issues:
@@ -146,17 +157,29 @@ def _judge(
             got.verdicts[issue.number] = Verdict(issue, "rejected")
             continue
         try:
-            authorise(ctx.port, issue, config)
-            paper = found[issue.number] = papers.paper(ctx, issue, config)
-            defaults = _defaults(issue, config)
-            entry = build(issue.body, config=config, today=today, defaults=defaults, paper=paper)
-            dated.append((entry.entry, issue))
+            run = partial(_entry, ctx, config, issue, found, today)
+            entry = sweep.isolated(repo, issue.number, run, failed=got.failed)
         except (NotAllowed, InvalidSubmission) as exc:
             kind = "not allowed" if isinstance(exc, NotAllowed) else "invalid"
             got.verdicts[issue.number] = Verdict(issue, kind, error=exc)
+            continue
+        dated.extend([(entry, issue)] if entry is not None else [])
     for _, issue in sorted(dated, key=lambda d: (d[0].date, d[1].number)):
-        readme = _add(got, config, readme, issue, today=today, paper=found[issue.number])
+        paper = found[issue.number]
+        add = partial(_add, got, config, readme, issue, today=today, paper=paper)
+        added = sweep.isolated(repo, issue.number, add, failed=got.failed)
+        readme = readme if added is None else added
     return got, readme
+
+
+def _entry(
+    ctx: Context, config: Config, issue: Issue, found: dict[int, Found | None], today: dt.date
+) -> Entry:
+    """``issue``'s entry (its paper looked up into ``found``), once its author may submit."""
+    authorise(ctx.port, issue, config)
+    paper = found[issue.number] = papers.paper(ctx, issue, config)
+    defaults = _defaults(issue, config)
+    return build(issue.body, config=config, today=today, defaults=defaults, paper=paper).entry
 
 
 def _add(

@@ -166,7 +166,7 @@ def regenerate(job: Context) -> str:
     if config.pull_requests == "weekly":
         got = batch.sync(job, config)
         batch.announce(job, config, got, only=None if got.created else set())
-        return "; ".join([f"rolling pull: {len(got.items)} pending", refresh(job)])
+        return "; ".join([got.summary(), refresh(job)])
     done = [
         f"#{messages.issue_of(p.head)}: {refresh_pull(job, p)}"
         for p in ours(job.port, job.port.open_pulls())

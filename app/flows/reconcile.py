@@ -36,7 +36,7 @@ def reconcile(job: Context) -> str:
         got = batch.sync(job, config, issues=list(issues.values()))
         batch.announce(job, config, got, only=None)
         recorded = _closed(job, config, issues)
-        return f"rolling pull: {len(got.items)} pending, {recorded} closed PR(s) recorded"
+        return f"{got.summary()}, {recorded} closed PR(s) recorded"
     pulls = {messages.issue_of(p.head): p for p in ours(job.port, job.port.open_pulls())}
     outcomes = [_issue(job, issues[n]) for n in sorted(issues.keys() - pulls.keys())]
     outcomes += [_pull(job, p, issues) for _, p in sorted(pulls.items(), key=lambda x: x[0] or 0)]

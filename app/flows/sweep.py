@@ -7,16 +7,22 @@ Rules:
   too, so the job waits and runs again.
 - A gone item (404/410) is "gone"; anything else is "failed" and logged, with the traceback
   only for an error that is not GitHub's (a bug), and with no secret (port errors carry none).
+- ``isolated`` is for a sweep that must stop on GitHub's errors and handles ``BotError``s
+  itself (the rolling PR: an issue skipped for a passing error would drop its block): only
+  a bug is caught, logged as above and kept by issue.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import TypeVar
 
+from app.core.errors import BotError
 from app.github.port import GitHubError, Gone, RateLimited
 
 log = logging.getLogger("paperbot.sweep")
+T = TypeVar("T")
 
 
 def item(repo: str, what: str, run: Callable[[], str]) -> str:
@@ -28,11 +34,31 @@ def item(repo: str, what: str, run: Callable[[], str]) -> str:
     except Gone:
         return "gone"
     except Exception as exc:
-        github = isinstance(exc, GitHubError)
-        error = f"{type(exc).__name__}: {exc}" if github else type(exc).__name__
-        log.warning(
-            "sweep item failed",
-            extra={"repository": repo, "item": what, "error": error},
-            exc_info=not github,
-        )
-        return f"failed: {error}"
+        return f"failed: {_logged(repo, what, exc)}"
+
+
+def isolated(
+    repo: str, number: int, run: Callable[[], T], *, failed: dict[int, Exception]
+) -> T | None:
+    """``run()``'s value; None for a bug it raised (logged, and kept in ``failed`` under
+    issue ``number``); a BotError or GitHub's error is raised on."""
+    try:
+        return run()
+    except (BotError, GitHubError):
+        raise
+    except Exception as exc:
+        _logged(repo, f"#{number}", exc)
+        failed[number] = exc
+        return None
+
+
+def _logged(repo: str, what: str, exc: Exception) -> str:
+    """One line for a failed item (the traceback only for a bug); the error as logged."""
+    github = isinstance(exc, GitHubError)
+    error = f"{type(exc).__name__}: {exc}" if github else type(exc).__name__
+    log.warning(
+        "sweep item failed",
+        extra={"repository": repo, "item": what, "error": error},
+        exc_info=not github,
+    )
+    return error

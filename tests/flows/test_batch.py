@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from dataclasses import replace
 
 import pytest
 
 from app.core.batch import BRANCH
 from app.core.dashboard import MARK
+from app.core.paper import Found
 from app.flows.context import Context, MemoryLedger
 from app.flows.lifecycle import issue_closed, pull_closed, regenerate
 from app.flows.reconcile import reconcile
@@ -17,6 +19,7 @@ from app.flows.weekly import refresh
 from app.github.fake.pulls import merge_pull, push_file
 from app.github.fake.server import FakeGitHub
 from app.github.pygithub import Clients
+from app.lookup.port import Disabled
 from tests.fakes import MEMBER, REPO, report_body, settings_for
 from tests.flows.test_weekly import Clock
 
@@ -236,3 +239,36 @@ def test_notes_on_a_valid_entry_are_shown_beside_the_rolling_pr(
     assert process_issue(ctx, number) == "submitted"
     text = status(gh, number)
     assert "已加入本周的合并 PR" in text and "请留意以下几点" in text and "心得" in text
+
+
+class BuggyLookup(Disabled):
+    """A lookup with a bug for one paper link (lookups must never raise; this one does)."""
+
+    def lookup(self, link: str) -> Found:
+        if link.endswith(BUGGY):
+            raise RuntimeError("a bug in a lookup adapter")
+        return super().lookup(link)
+
+
+BUGGY = "2401.99999"
+
+
+def test_a_bug_on_one_issue_leaves_it_out_and_the_rolling_pr_goes_on(
+    gh: FakeGitHub, ctx: Context, caplog: pytest.LogCaptureFixture
+) -> None:
+    first, second = three(gh, ctx)[:2]
+    buggy = replace(ctx, lookup=BuggyLookup())
+    link = f"https://arxiv.org/abs/{BUGGY}"
+    body = report_body(date="2025-07-08", name="", title="Paper D", link=link)
+    bad = int(gh.create_issue(REPO, title="x", body=body, login=MEMBER)["number"])
+    with pytest.raises(RuntimeError):  # its own job fails (retries, then a failure note)
+        process_issue(buggy, bad)
+    issues = gh.repos[REPO].issues
+    issues[first]["body"] = report_body(date="2025-07-06", name="", title="Paper A2")
+    assert process_issue(buggy, first) == "submitted"  # the others' rebuild goes on
+    text = readme(gh, BRANCH)
+    assert "[Paper A2]" in text and "[Paper B]" in text and "[Paper D]" not in text
+    assert reconcile(buggy).startswith("rolling pull: 3 pending, 1 failed")
+    failed = [r for r in caplog.records if r.getMessage() == "sweep item failed"]
+    assert failed and all(getattr(r, "item", None) == f"#{bad}" for r in failed)
+    assert f"/pull/{pulls(gh)[0]['number']}" in status(gh, second)
