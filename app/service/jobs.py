@@ -11,7 +11,8 @@ Rules:
   other GitHub errors run again as ``retries.py`` says (an outage is waited out for 30
   minutes), with no traceback; anything else (a bug) uses the task's retries. A job that
   gives up is recorded ``failed`` and told on the issue; a delivery that failed or waits
-  for its retry runs at once when GitHub redelivers it (``Store.accept``).
+  for its retry runs at once when GitHub redelivers it (``Store.accept``), and the retry
+  it replaces then ends at once (``chains.py``): one chain of retries per delivery.
 - One log line per run of a job (a warning when it failed or will retry).
 - Every worker start recovers what the store holds (jobs of dead workers, parked jobs of
   expired leases) and queues a reconcile of every known repository (``tasks.py``).
@@ -36,7 +37,7 @@ from app.flows.context import Clock, Context, Now, Status, repo_config, today_in
 from app.github.port import GitHubError, Gone, RateLimited
 from app.github.pygithub import Clients
 from app.lookup.port import Lookup
-from app.service import metrics
+from app.service import chains, metrics
 from app.service.lease import Heartbeat, Lease
 from app.service.ledger import QueueLedger
 from app.service.lookups import cached_lookup
@@ -61,6 +62,7 @@ class Run:
     delivery: str
     task: Any
     attempt: Attempt
+    chain: str = ""  # a scheduled retry's token (chains.py)
 
 
 class Worker:
@@ -109,6 +111,7 @@ class Worker:
         parked: int = 0,
         attempt: int = 0,
         since: float = 0.0,
+        chain: str = "",
         **args: Any,
     ) -> str:
         """Run flow ``name`` for ``repo`` under the repository lease; one log line."""
@@ -116,7 +119,7 @@ class Worker:
         lease = Lease(self.store, f"repo:{repo}")
         if not self._take(lease, name, delivery=delivery, task=task, parked=parked):
             return "parked"
-        run = Run(name, repo, installation, base, delivery, task, Attempt(attempt, since))
+        run = Run(name, repo, installation, base, delivery, task, Attempt(attempt, since), chain)
         try:
             with self.heartbeat.hold(lambda: self._renew(lease, delivery)):
                 outcome, retry = self._guarded(run, args)
@@ -154,6 +157,8 @@ class Worker:
 
     def _guarded(self, run: Run, args: dict[str, Any]) -> tuple[str, RetryTask | None]:
         """The flow, once per delivery: the outcome, and the retry to raise if it is due."""
+        if run.delivery and not chains.current(self.ledger, run.delivery, run.chain):
+            return "superseded: it ran again since", None
         if run.delivery and not self.store.begin(run.delivery, time.time() + LEASE_SECONDS):
             return "done before", None
         try:
@@ -195,6 +200,7 @@ class Worker:
             attempt = run.attempt.after(self.now().timestamp())
             run.task.kwargs.update(attempt=attempt.number, since=attempt.since)
         if run.delivery:
+            chains.schedule(self.ledger, run.task, run.delivery)
             self.store.wait(run.delivery, time.time() + delay + QUEUED_GRACE)
         return RetryTask(delay=delay)
 
@@ -226,6 +232,7 @@ class Worker:
         if task.retries:
             delay = float(getattr(task, "retry_delay", 0) or 0)
             if delivery:
+                chains.schedule(self.ledger, task, delivery)
                 self.store.wait(delivery, time.time() + delay + QUEUED_GRACE)
             return
         repo, base = str(kwargs.get("repo")), kwargs.get("base") or None

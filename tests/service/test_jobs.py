@@ -298,7 +298,7 @@ def test_a_redelivery_of_a_delivery_waiting_for_its_retry_runs_it_now(
     assert submission(queue, "d-wait")  # redelivered: queued now, not in minutes
     assert worker.huey.execute(worker.huey.dequeue()) == "submitted"
     assert (
-        worker.huey.execute(retry[0], timestamp=retry[0].eta) == "done before"
+        worker.huey.execute(retry[0], timestamp=retry[0].eta) == "superseded: it ran again since"
     )  # the scheduled retry changes nothing
     assert not submission(queue, "d-wait") and len(gh.repos[REPO].pulls) == 1
 
@@ -321,3 +321,29 @@ def test_other_github_errors_run_a_few_times_then_fail_in_one_line(
         job = retry[0] if retry else None
     assert runs == ATTEMPTS and worker.store.state("d-422") == "failed"
     assert failed_count("process_issue", "github error") == before + 1
+
+
+def test_a_redelivery_during_an_outage_leaves_one_chain_of_retries(
+    clocked: tuple[Worker, list[float]], gh: FakeGitHub
+) -> None:
+    worker, _ = clocked
+    gh.create_issue(REPO, title="x", body=report_body(), login=MEMBER)
+    gh.faults.append(Fault("refs", 503, times=10**6, method="POST"))  # GitHub stays down
+    queue = JobQueue(worker.huey, register(worker.huey, worker))
+    assert submission(queue, "d-twice")
+    worker.huey.execute(worker.huey.dequeue())
+    first = next_retry(worker.huey)
+    assert submission(queue, "d-twice")  # "Redeliver", while the first retry waits
+    worker.huey.execute(worker.huey.dequeue())
+    second = next_retry(worker.huey)  # the redelivery failed too: its own retry
+    assert first is not None and second is not None
+    asked = sum(gh.requests.values())
+    assert worker.huey.execute(first[0], timestamp=first[0].eta) == "superseded: it ran again since"
+    assert sum(gh.requests.values()) == asked and next_retry(worker.huey) is None  # chain ends
+    worker.huey.execute(second[0], timestamp=second[0].eta)  # asks GitHub, fails again
+    assert sum(gh.requests.values()) > asked
+    assert next_retry(worker.huey) is not None  # the one chain goes on
+    gh.faults.clear()
+    assert submission(queue, "d-twice")  # redelivered once GitHub is back: runs now
+    assert worker.huey.execute(worker.huey.dequeue()) == "submitted"
+    assert worker.store.state("d-twice") == "done" and len(gh.repos[REPO].pulls) == 1
