@@ -47,7 +47,7 @@ WORD_JOINER = "\u2060"  # invisible, no line break: splits a token GitHub would 
 _INLINE_ACTIVE = re.compile(r"[\\`*_\[\]<>&~|$]")
 _AUTOLINK = re.compile(r"(?i)(?<![a-z])(?:https?:|ftp:|www\.)")
 _EMAIL_AT = re.compile(r"(?<=[\w.+-])@(?=\w)")
-_SHORTCODE = re.compile(r":(?=[\w+-]+:)")
+_SHORTCODE = re.compile(r":(?=(?:[\w+-]|\\_)+\\?:)")  # after escaping: a\_b, https\:
 _ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
 _QUIET = re.compile(
     r"(?P<keep>\]\([^)\s]*|(?<![^\s*_~(])" + _URL.pattern + r")"
