@@ -13,13 +13,13 @@ import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from app.github.fake.server import FakeGitHub
+from app.github.fake.server import FakeGitHub, Fault
 from tests.service.test_e2e import Bot, file_issues, free_port, opened, pulls_for_all, wait_for
 
 REDIS_URL = os.environ.get("PAPERBOT_TEST_REDIS_URL")
 
 
-def samples(url: str) -> dict[tuple[str, frozenset[tuple[str, str]]], float]:
+def samples(url: str) -> Page:
     """Every sample of a /metrics page, by name and labels."""
     text = httpx.get(url, timeout=5).text
     return {
@@ -29,7 +29,14 @@ def samples(url: str) -> dict[tuple[str, frozenset[tuple[str, str]]], float]:
     }
 
 
-def jobs_done(page: dict[tuple[str, frozenset[tuple[str, str]]], float]) -> float:
+Page = dict[tuple[str, frozenset[tuple[str, str]]], float]
+
+
+def sample(page: Page, name: str, **labels: str) -> float:
+    return page.get((name, frozenset(labels.items())), 0.0)
+
+
+def jobs_done(page: Page) -> float:
     key = (
         "paperbot_job_seconds_count",
         frozenset({("job", "process_issue"), ("outcome", "submitted")}),
@@ -52,28 +59,26 @@ def test_a_worker_serves_the_jobs_it_ran_at_its_metrics_port(
     port = free_port()
     log = (tmp_path / "data" / "worker.log").open("ab")
     command = [sys.executable, "-m", "app", "worker", "--metrics-port", str(port)]
-    worker = subprocess.Popen(command, env=web.env(), stdout=log, stderr=log)
+    env = {**web.env(), "PAPERBOT_WRITE_INTERVAL": "0.05"}  # paced: its waits are counted
+    worker = subprocess.Popen(command, env=env, stdout=log, stderr=log)
     try:
         url = f"http://127.0.0.1:{port}/metrics"
         wait_for(lambda: _answers(url), what="the worker's /metrics")
         assert jobs_done(samples(url)) == 0
         numbers = file_issues(gh, 2)
+        gh.faults.append(Fault("issue", 429, headers={"Retry-After": "1"}))  # a secondary limit
         assert [web.deliver("issues", opened(n)) for n in numbers] == [202] * 2
         wait_for(lambda: pulls_for_all(gh, numbers), what="the worker to open both PRs")
         wait_for(lambda: jobs_done(samples(url)) == 2, what="both jobs in the worker's metrics")
         page = samples(url)
-        assert page[("paperbot_queue_depth", frozenset())] == 0
-        assert (
-            page[
-                (
-                    "paperbot_github_requests_total",
-                    frozenset(
-                        {("method", "POST"), ("endpoint", "/repos/{repo}/pulls"), ("status", "200")}
-                    ),
-                )
-            ]
-            == 2
+        assert sample(page, "paperbot_queue_depth") == 0
+        pulls = {"method": "POST", "endpoint": "/repos/{repo}/pulls", "status": "200"}
+        assert sample(page, "paperbot_github_requests_total", **pulls) == 2
+        assert sample(page, "paperbot_secondary_limit_pauses_total", kind="github") == 1
+        assert sample(
+            page, "paperbot_job_retries_total", job="process_issue", reason="rate limited"
         )
+        assert sample(page, "paperbot_pacing_wait_seconds_count", kind="github") >= 8  # 4 writes
         web_page = samples(f"http://127.0.0.1:{web.port}/metrics")
         assert jobs_done(web_page) == 0  # the replica ran no job: only the worker can say
     finally:
