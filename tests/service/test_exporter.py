@@ -37,11 +37,7 @@ def sample(page: Page, name: str, **labels: str) -> float:
 
 
 def jobs_done(page: Page) -> float:
-    key = (
-        "paperbot_job_seconds_count",
-        frozenset({("job", "process_issue"), ("outcome", "submitted")}),
-    )
-    return page.get(key, 0.0)
+    return sample(page, "paperbot_job_seconds_count", job="process_issue", outcome="submitted")
 
 
 @pytest.mark.skipif(not REDIS_URL, reason="PAPERBOT_TEST_REDIS_URL is not set")
