@@ -7,8 +7,8 @@ Rules:
   may run on other hosts, and a shared directory of files outlives the processes it counts.
 - A worker serves nothing unless given a port; it binds 127.0.0.1 unless
   ``PAPERBOT_METRICS_HOST`` says otherwise (in a container: 0.0.0.0, unpublished).
-- A scrape reads what lives in the queue's storage (``refresh``) when it is asked, as the
-  web app's /metrics does; a storage that does not answer leaves the last value.
+- A scrape reads what lives in the queue's storage when it is asked, through ``refresh``,
+  here and at the web app's /metrics alike: add what the queue can tell there.
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from app.service import metrics, webhook
+from app.service import exporter, metrics, webhook
 from app.service.queue import JobQueue
 from app.service.settings import Settings
 
@@ -46,7 +46,7 @@ def create_app(*, settings: Settings, queue: JobQueue) -> ASGIApp:
 
     @api.get("/metrics")
     async def metrics_page() -> Response:
-        metrics.QUEUE_DEPTH.set(await _bounded(queue.depth, 0))
+        await _bounded(lambda: exporter.refresh(queue), None)  # late: the last values stay
         return Response(generate_latest(metrics.REGISTRY), media_type=CONTENT_TYPE_LATEST)
 
     @api.get("/readyz")
