@@ -8,7 +8,7 @@ stored; the limit for this job in Python), FastAPI that checks the signature and
 and a Probot app with one handler that does nothing (npm `probot`, installed under
 bench/.probot on first run; node 20). All four run for the whole benchmark, one process
 each; the rounds interleave them, so a noisy moment on the machine hurts all alike. Figures
-are medians over the rounds.
+are medians over the rounds. Where paperbot's own time goes: bench/receiver.py.
 """
 
 from __future__ import annotations
