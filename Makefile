@@ -41,6 +41,7 @@ bench: $(STAMP)  ## print the benchmark figures (installs wrk if missing; bench.
 	$(BIN)/python -m bench.core
 	$(BIN)/python -m bench.api_cost
 	$(BIN)/python -m bench.webhook
+	$(BIN)/python -m bench.receiver
 	$(BIN)/python -m bench.burst
 	$(BIN)/python -m bench.weekly
 
