@@ -44,7 +44,7 @@ from app.service.lookups import cached_lookup
 from app.service.queue import PaperbotHuey
 from app.service.retries import Attempt, next_delay, reason, safe_text
 from app.service.settings import Settings
-from app.service.store import LEASE_SECONDS, QUEUED_GRACE
+from app.service.store import LEASE_SECONDS, QUEUED_GRACE, lane_of
 
 log = logging.getLogger("paperbot.jobs")
 MAX_PARKS = 8  # parkings behind a busy repository before the job is put off
@@ -117,7 +117,8 @@ class Worker:
         """Run flow ``name`` for ``repo`` under the repository lease; one log line."""
         started, calls = time.monotonic(), metrics.requests_in_this_thread()
         lease = Lease(self.store, f"repo:{repo}")
-        if not self._take(lease, name, delivery=delivery, task=task, parked=parked):
+        lane = lane_of(installation, repo)
+        if not self._take(lease, name, delivery=delivery, task=task, parked=parked, lane=lane):
             return "parked"
         run = Run(name, repo, installation, base, delivery, task, Attempt(attempt, since), chain)
         try:
@@ -130,14 +131,16 @@ class Worker:
             raise retry
         return outcome
 
-    def _take(self, lease: Lease, name: str, *, delivery: str, task: Any, parked: int) -> bool:
+    def _take(
+        self, lease: Lease, name: str, *, delivery: str, task: Any, parked: int, lane: str
+    ) -> bool:
         """Take the lease; else park the task behind it (or, after MAX_PARKS, put it off)."""
         park = None
         if task is not None and parked < MAX_PARKS:
             task.kwargs["parked"] = parked + 1  # counted in the parked copy only
             park = self.huey.serialize_task(task)
             task.kwargs["parked"] = parked
-        if lease.take(park=park):
+        if lease.take(park=park, lane=lane):
             return True
         metrics.RETRIES.labels(name, "repository busy").inc()
         wait = QUEUED_GRACE if park is not None else FAR_LATER

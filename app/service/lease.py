@@ -18,7 +18,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from app.service.store import LEASE_SECONDS, Store
+from app.service.store import LEASE_SECONDS, NO_LANE, Store
 
 log = logging.getLogger("paperbot.lease")
 
@@ -30,9 +30,10 @@ class Lease:
         self.store, self.name, self.seconds = store, name, seconds
         self.token = uuid.uuid4().hex
 
-    def take(self, *, park: bytes | None = None) -> bool:
-        """True when taken; else ``park`` (a serialised job) waits for the release."""
-        return self.store.take(self.name, self.token, self.seconds, park)
+    def take(self, *, park: bytes | None = None, lane: str = NO_LANE) -> bool:
+        """True when taken; else ``park`` (a serialised job) waits for the release, to be
+        queued again in ``lane``."""
+        return self.store.take(self.name, self.token, self.seconds, park, lane=lane)
 
     def renew(self) -> bool:
         renewed = self.store.renew(self.name, self.token, self.seconds)

@@ -9,6 +9,9 @@ Rules:
   file is local: its batch (every delivery of one turn of the loop, ~20 µs each, no fsync)
   runs on the loop, which costs less than handing it to a thread.
 - Redis calls time out (``socket_timeout``), so a partitioned Redis fails fast.
+- Jobs wait in one lane per installation (per repository with a token) and are taken
+  round-robin across lanes (``lanes_redis``, ``lanes_sqlite``): every enqueue, Huey's
+  retries and due scheduled tasks included, goes to the lane of its task's arguments.
 - Huey keeps no results (no job returns anything anyone reads), and a periodic task is
   enqueued once per deployment per slot, however many workers run its scheduler.
 """
@@ -22,13 +25,16 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import redis
-from huey import Huey
+from huey import Huey, signals
+from huey.api import Task as HueyTask
 from huey.storage import RedisStorage, SqliteStorage
 
 from app.flows.routing import Task
+from app.service.lanes_redis import LanedRedisStorage
+from app.service.lanes_sqlite import LanedSqliteStorage
 from app.service.pacing import make_pacer
 from app.service.settings import Settings
-from app.service.store import Accepted, Store
+from app.service.store import Accepted, Store, lane_of
 from app.service.store_redis import RedisStore
 from app.service.store_sqlite import SqliteStore
 
@@ -44,10 +50,28 @@ class PaperbotHuey(Huey):  # type: ignore[misc]  # huey has no type hints
     slot."""
 
     def __init__(self, name: str, **kwargs: Any) -> None:
-        super().__init__(name, results=False, **kwargs)
+        storage = kwargs.pop("storage_class", SqliteStorage)
+        laned = LanedRedisStorage if issubclass(storage, RedisStorage) else LanedSqliteStorage
+        super().__init__(name, results=False, storage_class=laned, **kwargs)
         redis_backed = isinstance(self.storage, RedisStorage)
         self.store: Store = RedisStore(self.storage) if redis_backed else SqliteStore(self.storage)
         self.pacer = make_pacer(self.storage, redis_backed=redis_backed)  # shared by processes
+
+    def enqueue(self, task: Any) -> None:
+        """Huey's enqueue of one task (a call, a retry, a due scheduled task), into its lane."""
+        if not isinstance(task, HueyTask) or self._immediate:
+            super().enqueue(task)
+            return
+        if task.expires:
+            task.resolve_expires(self.utc)
+        self._emit(signals.SIGNAL_ENQUEUED, task)
+        lane = lane_of(task.kwargs.get("installation"), task.kwargs.get("repo"))
+        self.storage.enqueue(self.serialize_task(task), lane=lane)
+
+    def lane_depths(self) -> dict[str, int]:
+        """Jobs queued per lane (``i<installation>``, ``r<repository>``, ``-``)."""
+        depths: dict[str, int] = self.storage.lane_depths()
+        return depths
 
     def read_periodic(self, timestamp: dt.datetime | None) -> list[Any]:
         """The periodic tasks due now that no other scheduler has claimed for this minute."""
@@ -149,6 +173,13 @@ class JobQueue:
             return queued + self.store.parked()
         except Exception:
             return 0
+
+    def lane_depths(self) -> dict[str, int]:
+        """Jobs queued per lane, for /metrics (empty when nobody answers)."""
+        try:
+            return self.huey.lane_depths()
+        except Exception:
+            return {}
 
     def ready(self) -> bool:
         """True when the queue's storage answers."""

@@ -15,6 +15,9 @@ Rules:
   at most ``LEASE_SECONDS`` unless renewed, and an expired one is taken over atomically.
   A job that finds its lease held is parked behind it (atomically with the failed take) and
   queued again when the holder releases; ``recover`` wakes waiters of leases that expired.
+- Every path that queues a job (accept, a redelivery, a wake-up, ``recover``, Huey's enqueue
+  of a retry or a due scheduled task) puts it in its lane (``lane_of``): the delivery log and
+  a parked job keep their lane beside the job, so a job queued again lands where it was.
 """
 
 from __future__ import annotations
@@ -27,6 +30,15 @@ LEASE_SECONDS = 30.0  # the issue's bound is 60 s; renewed every third of it
 QUEUED_GRACE = 600.0  # a queued or parked job not started by then is queued again
 CLAIM_SECONDS = 7 * 24 * 3600.0  # GitHub lets a delivery be redelivered for 3 days (7 on GHES)
 SWEEP_LIMIT = 500  # deliveries recovered per call; the next sweep takes the rest
+NO_LANE = "-"  # the lane of a job for no repository (a periodic task)
+
+
+def lane_of(installation: object, repo: object) -> str:
+    """A job's queue lane: its App installation's; with a token (no installation), its
+    repository's, so one busy repository cannot hold up the others either."""
+    if isinstance(installation, int):
+        return f"i{installation}"
+    return f"r{repo}" if isinstance(repo, str) and repo else NO_LANE
 
 
 @dataclass(frozen=True)
@@ -65,8 +77,11 @@ class Store(Protocol):
         expired; ``owner`` (the one process of an embedded queue, at start) also takes every
         lease as dead. Returns how many jobs were queued again."""
 
-    def take(self, name: str, token: str, seconds: float, park: bytes | None) -> bool:
-        """Take lease ``name`` (free or expired) for ``seconds``; else park ``park`` behind it."""
+    def take(
+        self, name: str, token: str, seconds: float, park: bytes | None, *, lane: str = NO_LANE
+    ) -> bool:
+        """Take lease ``name`` (free or expired) for ``seconds``; else park ``park`` behind it,
+        to be queued again in ``lane``."""
 
     def renew(self, name: str, token: str, seconds: float) -> bool:
         """Extend lease ``name`` by ``seconds`` from now while ``token`` still holds it."""

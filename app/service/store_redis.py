@@ -4,8 +4,11 @@ Rules:
 - Keys are ``<queue name>:d:<delivery>`` (a hash with a 7-day EXPIRE), ``:due`` (a sorted set
   of unfinished deliveries by due time), ``:repos`` (a hash), ``:lease:<name>`` (a string
   with PEXPIRE: Redis itself clears a stale lease), ``:wait:<name>`` and ``:waiting``.
-- A script writes nothing before the step that can fail (the LPUSH onto Huey's queue), so a
-  failed enqueue leaves no claim behind.
+- A script writes nothing before the step that can fail (the job's LPUSH onto its lane,
+  ``lanes_redis.PUSH``), so a failed enqueue leaves no claim behind.
+- A job queued again goes back to its lane: the delivery hash keeps it (``lane``), and a
+  parked job is stored as ``L``, its lane, a newline, the job (one parked before lanes: in
+  ``NO_LANE``).
 - Its ``maxmemory-policy`` must be ``noeviction`` (a warning at start says so otherwise).
 - Not for Redis Cluster: scripts build key names (Huey does not support Cluster either).
 """
@@ -15,39 +18,52 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from app.service.store import CLAIM_SECONDS, QUEUED_GRACE, SWEEP_LIMIT, Accepted
+from app.service.lanes_redis import PUSH
+from app.service.store import CLAIM_SECONDS, NO_LANE, QUEUED_GRACE, SWEEP_LIMIT, Accepted, lane_of
 
 
 class EnqueueFailed(Exception):
     """Redis refused to queue a job (its claim was not written)."""
 
 
-WAKE = """
+WAKE = (
+    PUSH
+    + """
 local function wake(prefix, queue, waiting, name)
   local job = redis.call('LPOP', prefix .. 'wait:' .. name)
-  if job then redis.call('LPUSH', queue, job) end
+  if job and string.sub(job, 1, 1) == 'L' then
+    local cut = string.find(job, '\\n', 1, true)
+    push(queue, string.sub(job, 2, cut - 1), string.sub(job, cut + 1))
+  elseif job then
+    push(queue, '"""
+    + NO_LANE
+    + """', job)
+  end
   if redis.call('LLEN', prefix .. 'wait:' .. name) == 0 then redis.call('SREM', waiting, name) end
 end
 """
-ACCEPT = """
+)
+ACCEPT = (
+    PUSH
+    + """
 local out = {}
-for b = 5, #ARGV, 4 do
+for b = 5, #ARGV, 5 do
   local key = ARGV[1] .. 'd:' .. ARGV[b]
   local state = redis.call('HGET', key, 'state')
   local job = redis.call('HGET', key, 'job')
   if (state == 'failed' or state == 'waiting') and job then
-    redis.call('LPUSH', KEYS[1], job)
+    push(KEYS[1], redis.call('HGET', key, 'lane') or ARGV[b + 4], job)
     redis.call('HSET', key, 'state', 'accepted')
     redis.call('ZADD', KEYS[2], ARGV[2] + ARGV[4], ARGV[b])
     out[#out + 1] = 1
   elseif redis.call('EXISTS', key) == 1 then
     out[#out + 1] = 0
   else
-    local pushed = redis.pcall('LPUSH', KEYS[1], ARGV[b + 1])
-    if type(pushed) == 'table' and pushed.err then
+    if not push(KEYS[1], ARGV[b + 4], ARGV[b + 1]) then
       out[#out + 1] = -1
     else
-      redis.call('HSET', key, 'job', ARGV[b + 1], 'state', 'accepted', 'accepted', ARGV[2])
+      redis.call('HSET', key, 'job', ARGV[b + 1], 'state', 'accepted', 'accepted', ARGV[2],
+        'lane', ARGV[b + 4])
       redis.call('EXPIRE', key, ARGV[3])
       redis.call('ZADD', KEYS[2], ARGV[2] + ARGV[4], ARGV[b])
       redis.call('HSET', KEYS[3], ARGV[b + 2], ARGV[b + 3])
@@ -57,6 +73,7 @@ for b = 5, #ARGV, 4 do
 end
 return out
 """
+)
 BEGIN = """
 local state = redis.call('HGET', KEYS[1], 'state')
 if state == 'done' or state == 'failed' then return 0 end
@@ -89,7 +106,9 @@ for _, id in ipairs(ids) do
   local key = ARGV[1] .. 'd:' .. id
   local job = redis.call('HGET', key, 'job')
   if job then
-    redis.call('LPUSH', KEYS[1], job)
+    push(KEYS[1], redis.call('HGET', key, 'lane') or '"""
+    + NO_LANE
+    + """', job)
     redis.call('HSET', key, 'state', 'accepted')
     redis.call('ZADD', KEYS[2], ARGV[2] + ARGV[3], id)
     n = n + 1
@@ -159,7 +178,7 @@ class RedisStore:
         args: list[Any] = [self.prefix, now, int(CLAIM_SECONDS), QUEUED_GRACE]
         for it in items:
             installation = "" if it.installation is None else it.installation
-            args += [it.delivery, it.job, it.repo, installation]
+            args += [it.delivery, it.job, it.repo, installation, lane_of(it.installation, it.repo)]
         out = self._run("accept", [self.queue, self.due, self.prefix + "repos"], args)
         if -1 in out:
             raise EnqueueFailed("Redis refused to queue the job")
@@ -187,8 +206,11 @@ class RedisStore:
     def _lease(self, name: str) -> list[str]:
         return [f"{self.prefix}lease:{name}", f"{self.prefix}wait:{name}", self.waiting]
 
-    def take(self, name: str, token: str, seconds: float, park: bytes | None) -> bool:
-        args = [token, max(1, int(seconds * 1000)), park or "", name]
+    def take(
+        self, name: str, token: str, seconds: float, park: bytes | None, *, lane: str = NO_LANE
+    ) -> bool:
+        parked = b"L" + lane.encode() + b"\n" + park if park else b""
+        args = [token, max(1, int(seconds * 1000)), parked, name]
         return bool(self._run("take", self._lease(name), args))
 
     def renew(self, name: str, token: str, seconds: float) -> bool:

@@ -5,6 +5,9 @@ Rules:
   exclusive transaction), so a claim and its job, or a failed take and its parking, commit
   together or not at all.
 - Taking a lease is one upsert whose update applies only when the held lease has expired.
+- A job is queued into its lane (``lanes_sqlite``) in the transaction that claims, wakes or
+  recovers it; the delivery log and each parked job keep the lane (a file from before lanes
+  gets the columns, its rows in ``NO_LANE``). Idle workers are woken after the commit.
 """
 
 from __future__ import annotations
@@ -15,7 +18,14 @@ from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from typing import Any
 
-from app.service.store import CLAIM_SECONDS, QUEUED_GRACE, SWEEP_LIMIT, Accepted
+from app.service.store import (
+    CLAIM_SECONDS,
+    NO_LANE,
+    QUEUED_GRACE,
+    SWEEP_LIMIT,
+    Accepted,
+    lane_of,
+)
 
 SCHEMA = (
     "create table if not exists paperbot_delivery (id text primary key, job blob,"
@@ -29,13 +39,14 @@ SCHEMA = (
     " job blob not null)",
     "create index if not exists paperbot_wait_name on paperbot_wait (name, id)",
 )
+LANES = ("paperbot_delivery", "paperbot_wait")  # tables that keep a job's lane beside it
 CLAIM = (
-    "insert or ignore into paperbot_delivery (id, job, state, accepted, due)"
-    " values (?, ?, 'accepted', ?, ?)"
+    "insert or ignore into paperbot_delivery (id, job, state, accepted, due, lane)"
+    " values (?, ?, 'accepted', ?, ?, ?)"
 )
 AGAIN = (
     "update paperbot_delivery set state = 'accepted', due = ? where id = ?"
-    " and state in ('failed', 'waiting') and job is not null returning job"
+    " and state in ('failed', 'waiting') and job is not null returning job, lane"
 )
 REMEMBER = (
     "insert into paperbot_repo (repo, installation) values (?, ?) on conflict (repo)"
@@ -63,27 +74,30 @@ class SqliteStore:
         with storage.db(commit=True) as cur:
             for statement in SCHEMA:
                 cur.execute(statement)
+            for table in LANES:
+                columns = [row[1] for row in cur.execute(f"pragma table_info({table})")]
+                if "lane" not in columns:
+                    cur.execute(
+                        f"alter table {table} add column lane text not null default '{NO_LANE}'"
+                    )
 
     def _tx(self) -> AbstractContextManager[sqlite3.Cursor]:
         """One exclusive transaction on Huey's connection, under Huey's lock."""
         tx: AbstractContextManager[sqlite3.Cursor] = self.storage.db(commit=True)
         return tx
 
-    def _enqueue(self, cur: sqlite3.Cursor, job: bytes) -> None:
-        cur.execute(
-            "insert into task (queue, data, priority) values (?, ?, 0)", (self.storage.name, job)
-        )
-
     def accept(self, items: Sequence[Accepted], now: float) -> list[bool]:
         taken = []
         with self._tx() as cur:
             for it in items:
-                cur.execute(CLAIM, (it.delivery, it.job, now, now + QUEUED_GRACE))
+                lane = lane_of(it.installation, it.repo)
+                cur.execute(CLAIM, (it.delivery, it.job, now, now + QUEUED_GRACE, lane))
                 claimed = cur.rowcount == 1
                 if claimed:
-                    self._enqueue(cur, it.job)
+                    self.storage.push(cur, it.job, lane=lane)
                     cur.execute(REMEMBER, (it.repo, it.installation))
                 taken.append(claimed or self._again(cur, it.delivery, now))
+        self.storage.notify()
         return taken
 
     def _again(self, cur: sqlite3.Cursor, delivery: str, now: float) -> bool:
@@ -91,7 +105,7 @@ class SqliteStore:
         cur.execute(AGAIN, (now + QUEUED_GRACE, delivery))
         row = cur.fetchone()
         if row is not None:
-            self._enqueue(cur, row[0])
+            self.storage.push(cur, row[0], lane=row[1])
         return row is not None
 
     def begin(self, delivery: str, until: float) -> bool:
@@ -132,12 +146,12 @@ class SqliteStore:
                 cur.execute("delete from paperbot_lease where name not like 'slot:%'")
                 cur.execute("update paperbot_delivery set due = 0 where state = 'running'")
             cur.execute(
-                "select id, job from paperbot_delivery where due < ? order by due limit ?",
+                "select id, job, lane from paperbot_delivery where due < ? order by due limit ?",
                 (now, SWEEP_LIMIT),
             )
             overdue = cur.fetchall()
-            for delivery, job in overdue:
-                self._enqueue(cur, job)
+            for delivery, job, lane in overdue:
+                self.storage.push(cur, job, lane=lane)
                 cur.execute(
                     "update paperbot_delivery set state = 'accepted', due = ? where id = ?",
                     (now + QUEUED_GRACE, delivery),
@@ -146,16 +160,22 @@ class SqliteStore:
                 self._wake(cur, name)
             cur.execute("delete from paperbot_lease where until < ?", (now,))
             cur.execute("delete from paperbot_delivery where accepted < ?", (now - CLAIM_SECONDS,))
+        self.storage.notify()
         return len(overdue)
 
-    def take(self, name: str, token: str, seconds: float, park: bytes | None) -> bool:
+    def take(
+        self, name: str, token: str, seconds: float, park: bytes | None, *, lane: str = NO_LANE
+    ) -> bool:
         now = time.time()
         with self._tx() as cur:
             cur.execute(TAKE, (name, token, now + seconds, now))
             if cur.rowcount == 1:
                 return True
             if park is not None:
-                cur.execute("insert into paperbot_wait (name, job) values (?, ?)", (name, park))
+                cur.execute(
+                    "insert into paperbot_wait (name, job, lane) values (?, ?, ?)",
+                    (name, park, lane),
+                )
             return False
 
     def renew(self, name: str, token: str, seconds: float) -> bool:
@@ -171,12 +191,15 @@ class SqliteStore:
             cur.execute("delete from paperbot_lease where name = ? and token = ?", (name, token))
             if cur.rowcount == 1:
                 self._wake(cur, name)
+        self.storage.notify()
 
     def _wake(self, cur: sqlite3.Cursor, name: str) -> None:
-        cur.execute("select id, job from paperbot_wait where name = ? order by id limit 1", (name,))
+        cur.execute(
+            "select id, job, lane from paperbot_wait where name = ? order by id limit 1", (name,)
+        )
         first = cur.fetchone()
         if first:
-            self._enqueue(cur, first[1])
+            self.storage.push(cur, first[1], lane=first[2])
             cur.execute("delete from paperbot_wait where id = ?", (first[0],))
 
     def parked(self) -> int:

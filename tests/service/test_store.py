@@ -82,8 +82,9 @@ def test_a_batch_claims_enqueues_and_remembers_each_new_delivery(huey: PaperbotH
 def test_a_refused_enqueue_writes_no_claim(huey: PaperbotHuey) -> None:
     store = huey.store
     if isinstance(huey.storage, RedisStorage):
-        huey.storage.conn.set(huey.storage.queue_key, "not a list")  # LPUSH: WRONGTYPE
-        undo = lambda: huey.storage.conn.delete(huey.storage.queue_key)  # noqa: E731
+        lane = huey.storage.queue_key + ".lane.i42"  # the lane of installation 42
+        huey.storage.conn.set(lane, "not a list")  # LPUSH: WRONGTYPE
+        undo = lambda: huey.storage.conn.delete(lane)  # noqa: E731
     else:
         huey.storage.sql(
             "create trigger full before insert on task begin select raise(abort, 'full'); end",
