@@ -17,10 +17,14 @@ import asyncio
 import copy
 import json
 import os
+import queue
+import random
 import subprocess
 import tempfile
+import threading
 import time
 from pathlib import Path
+from statistics import median
 from typing import Any
 
 import httpx
@@ -28,6 +32,8 @@ import redis
 
 from app.github.fake.apps import keypair
 from app.github.fake.server import FakeGitHub
+from app.service.queue import PaperbotHuey, make_huey
+from app.service.settings import Settings
 from app.service.signature import sign
 from bench.harness import free_port, percentile, python, server
 from tests.conftest import FIXTURES
@@ -168,6 +174,51 @@ def run(args: argparse.Namespace, tmp: Path, *, big: int) -> dict[str, Any]:
         return {"waits": sorted(waits), "missing": missing, "secondary_hits": hits}
 
 
+def noop() -> None:
+    pass
+
+
+def pickup(producer: PaperbotHuey, consumer: PaperbotHuey, rounds: int = 10) -> list[float]:
+    """Seconds from an enqueue into an idle queue until a worker's dequeue returns it."""
+    tasks = [h.task(name="idle")(noop) for h in {producer, consumer}]
+    got: queue.Queue[float] = queue.Queue()
+    stop = threading.Event()
+
+    def work() -> None:  # Huey's worker loop: a blocking storage is never slept on
+        while not stop.is_set():
+            if consumer.dequeue() is not None:
+                got.put(time.perf_counter())
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    waits = []
+    for _ in range(rounds):
+        time.sleep(1.5 + random.random())  # idle, past the 1 s read timeout, at any phase
+        sent = time.perf_counter()
+        producer.enqueue(tasks[0].s())
+        waits.append(got.get(timeout=30) - sent)
+    stop.set()
+    thread.join()
+    return waits
+
+
+def idle(args: argparse.Namespace, tmp: Path) -> None:
+    """Idle pick-up latency on each storage, within a process and across two."""
+    clear(args.redis)
+    make = lambda: make_huey(Settings(PAPERBOT_QUEUE=args.redis))  # noqa: E731
+    local = lambda: make_huey(Settings(PAPERBOT_DATA_DIR=tmp / "idle"))  # noqa: E731
+    one = local()
+    for label, (a, b) in {
+        "Redis, another process": (make(), make()),
+        "SQLite, the same process": (one, one),
+        "SQLite, another process": (local(), local()),
+    }.items():
+        w = pickup(a, b)
+        ms = f"median {median(w) * 1000:5.0f} ms  max {max(w) * 1000:5.0f} ms"
+        print(f"  idle pick-up, {label:<26} {ms}")
+    clear(args.redis)
+
+
 def show(label: str, out: dict[str, Any]) -> None:
     w = out["waits"]
     hits = out["secondary_hits"]
@@ -194,6 +245,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         alone = run(args, Path(tmp), big=0)
         beside = run(args, Path(tmp), big=args.big)
+        print("an idle queue (10 rounds each):")
+        idle(args, Path(tmp))
     print(
         f"{args.repos} repositories (one App installation each) × {args.each} submissions;"
         f" 2 web replicas, {args.workers} workers × {args.threads} threads, one Redis;"
