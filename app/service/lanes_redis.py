@@ -22,7 +22,9 @@ from huey.storage import RedisStorage
 
 from app.service.store import NO_LANE
 
-PUSH = """
+PUSH = (
+    f"local no_lane = '{NO_LANE}'"
+    + """
 local function push(q, lane, job)
   local n = redis.pcall('LPUSH', q .. '.lane.' .. lane, job)
   if type(n) == 'table' and n.err then return false end
@@ -32,6 +34,7 @@ local function push(q, lane, job)
   return true
 end
 """
+)
 ENQUEUE = (
     PUSH
     + """

@@ -35,9 +35,7 @@ local function wake(prefix, queue, waiting, name)
     local cut = string.find(job, '\\n', 1, true)
     push(queue, string.sub(job, 2, cut - 1), string.sub(job, cut + 1))
   elseif job then
-    push(queue, '"""
-    + NO_LANE
-    + """', job)
+    push(queue, no_lane, job)
   end
   if redis.call('LLEN', prefix .. 'wait:' .. name) == 0 then redis.call('SREM', waiting, name) end
 end
@@ -106,9 +104,7 @@ for _, id in ipairs(ids) do
   local key = ARGV[1] .. 'd:' .. id
   local job = redis.call('HGET', key, 'job')
   if job then
-    push(KEYS[1], redis.call('HGET', key, 'lane') or '"""
-    + NO_LANE
-    + """', job)
+    push(KEYS[1], redis.call('HGET', key, 'lane') or no_lane, job)
     redis.call('HSET', key, 'state', 'accepted')
     redis.call('ZADD', KEYS[2], ARGV[2] + ARGV[3], id)
     n = n + 1
