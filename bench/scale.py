@@ -2,10 +2,11 @@
 
 Set-up: the fake GitHub (50 ms per request), ``--repos`` repositories each its own App
 installation with ``--each`` submissions, and optionally one more installation's repository
-with ``--big`` submissions whose deliveries arrive first. Two web replicas (``paperbot serve
---workers 0``) and ``--workers`` ``paperbot worker`` processes share one Redis database
-(``--redis``, the deployment's keys dropped before each run), ``--threads`` job threads each,
-with ``PAPERBOT_WRITE_INTERVAL=1``. Printed: delivery (its 202) → PR open, p50/p95/max over
+with ``--big`` submissions (or one installation's ``--big-repos`` repositories sharing them)
+whose deliveries arrive first. Two web replicas (``paperbot serve --workers 0``) and
+``--workers`` ``paperbot worker`` processes of ``--threads`` job threads share one Redis
+database (``--redis``, the deployment's keys dropped before each run), with
+``PAPERBOT_WRITE_INTERVAL=1``. Printed: delivery (its 202) → PR open, p50/p95/max over
 the small repositories' submissions, without and with the big repository, and the
 secondary-limit answers the fake gave (when it emulates them).
 """
@@ -125,7 +126,8 @@ def run(args: argparse.Namespace, tmp: Path, *, big: int) -> dict[str, Any]:
         gh.latency = 0.05
         if args.secondary_gap and hasattr(gh, "secondary_gap"):
             gh.secondary_gap = args.secondary_gap
-        items = [] if not big else repository(gh, "big/log", 1, big)
+        spread = max(1, args.big_repos)
+        items = [x for r in range(spread) for x in repository(gh, f"big/r{r}", 1, big // spread)]
         small = [
             x for r in range(args.repos) for x in repository(gh, f"g{r}/log", 100 + r, args.each)
         ]
@@ -223,7 +225,7 @@ def show(label: str, out: dict[str, Any]) -> None:
     w = out["waits"]
     hits = out["secondary_hits"]
     print(
-        f"  {label:<34} p50 {percentile(w, 50):6.1f} s  p95 {percentile(w, 95):6.1f} s"
+        f"  {label:<50} p50 {percentile(w, 50):6.1f} s  p95 {percentile(w, 95):6.1f} s"
         f"  max {max(w):6.1f} s  ({len(w)} PRs, {out['missing']} missing)"
         f"  secondary-limit answers: {'unavailable' if hits is None else hits}"
     )
@@ -234,6 +236,10 @@ def main() -> None:
     parser.add_argument("--repos", type=int, default=200)
     parser.add_argument("--each", type=int, default=2)
     parser.add_argument("--big", type=int, default=100)
+    parser.add_argument(
+        "--big-repos", type=int, default=1, help="spread --big over this many repositories"
+    )
+    parser.add_argument("--skip-alone", action="store_true", help="only the run with --big")
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--threads", type=int, default=8, help="job threads per worker")
     parser.add_argument("--timeout", type=float, default=600)
@@ -243,18 +249,24 @@ def main() -> None:
     )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        alone = run(args, Path(tmp), big=0)
+        alone = None if args.skip_alone else run(args, Path(tmp), big=0)
         beside = run(args, Path(tmp), big=args.big)
+        report(args, alone, beside)
         print("an idle queue (10 rounds each):")
         idle(args, Path(tmp))
+
+
+def report(args: argparse.Namespace, alone: dict[str, Any] | None, beside: dict[str, Any]) -> None:
     print(
         f"{args.repos} repositories (one App installation each) × {args.each} submissions;"
         f" 2 web replicas, {args.workers} workers × {args.threads} threads, one Redis;"
         " 50 ms per GitHub request, PAPERBOT_WRITE_INTERVAL=1"
     )
     print("delivery (202) → PR open, small repositories' submissions:")
-    show("alone", alone)
-    show(f"beside one repository with {args.big}", beside)
+    if alone is not None:
+        show("alone", alone)
+    where = f"{args.big_repos} repositories" if args.big_repos > 1 else "one repository"
+    show(f"beside {args.big} in {where} of one installation", beside)
 
 
 if __name__ == "__main__":
