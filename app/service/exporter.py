@@ -29,8 +29,11 @@ log = logging.getLogger("paperbot")
 
 
 def refresh(queue: JobQueue) -> None:
-    """The queue's depth, as a scrape reports it."""
+    """The queue's depth, in all and per lane (a lane emptied since is dropped)."""
     metrics.QUEUE_DEPTH.set(queue.depth())
+    metrics.LANE_DEPTH.clear()
+    for lane, n in queue.lane_depths().items():
+        metrics.LANE_DEPTH.labels(lane).set(n)
 
 
 class Scraped(Collector):

@@ -46,6 +46,12 @@ RATE_REMAINING = Gauge(
     registry=REGISTRY,
 )
 QUEUE_DEPTH = Gauge("paperbot_queue_depth", "Jobs waiting in the queue", registry=REGISTRY)
+LANE_DEPTH = Gauge(
+    "paperbot_queue_lane_depth",
+    "Jobs queued per lane: i<installation>, r<repository> (token), - (no repository)",
+    ["lane"],
+    registry=REGISTRY,
+)
 PACING_WAIT = Histogram(
     "paperbot_pacing_wait_seconds",
     "Waits for a shared pacing slot, by kind (github, lookup)",

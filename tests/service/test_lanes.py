@@ -13,6 +13,8 @@ from typing import Any
 import pytest
 from huey.storage import SqliteStorage
 
+from app.service import metrics
+from app.service.exporter import refresh
 from app.service.queue import JobQueue, PaperbotHuey
 from app.service.store import Accepted
 from tests.service.test_store import BACKENDS, drop_redis, open_huey
@@ -75,6 +77,8 @@ def test_depth_per_lane_and_in_total(huey: PaperbotHuey) -> None:
     assert JobQueue(huey, {}).lane_depths() == {"i1": 3, "ro/token": 1, "-": 1}
     assert huey.pending_count() == 5 and len(huey.pending()) == 5
     assert JobQueue(huey, {}).depth() == 5
+    refresh(JobQueue(huey, {}))  # what a scrape of /metrics reads
+    assert metrics.REGISTRY.get_sample_value("paperbot_queue_lane_depth", {"lane": "i1"}) == 3
     huey.storage.flush_queue()
     assert huey.pending_count() == 0 and JobQueue(huey, {}).lane_depths() == {}
 
