@@ -184,8 +184,11 @@ class Clients:
     ) -> tuple[Headers, Any]:
         """One REST call, paced, counted for /metrics and the job's log line, errors
         translated; a rate limit pauses ``key``."""
-        self._pace(key, verb)
         try:
+            if verb in WRITES and requester.auth is not None:
+                _ = requester.auth.token  # an App token due for renewal is renewed before the
+                # write's slot, not inside it (a slot's write would reach GitHub late)
+            self._pace(key, verb)
             got: tuple[Headers, Any] = requester.requestJsonAndCheck(
                 verb, url, parameters=params, input=body, headers=headers
             )
