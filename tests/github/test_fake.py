@@ -196,3 +196,22 @@ def test_writes_too_close_together_get_a_secondary_rate_limit(
     gh.secondary_gap = 0.0
     issue.create_comment("later")
     assert gh.secondary_hits == 1 and len(gh.write_times[None]) == 2
+
+
+@pytest.mark.parametrize(
+    ("arrivals", "refused"),
+    [
+        ([10.0, 11.0, 12.0], []),
+        ([10.0, 11.0, 10.5], [10.5]),  # arrived between two, timed after both (a slow thread)
+        ([10.0, 12.0, 11.0], []),  # exactly a second from each
+        ([10.0, 10.95, 11.9], [10.95]),  # 11.9 is 1.9 s after the last accepted one
+    ],
+)
+def test_a_write_is_timed_when_it_arrived(
+    tmp_path: Path, arrivals: list[float], refused: list[float]
+) -> None:
+    gh = FakeGitHub(tmp_path / "gh", schemas=False)
+    gh.secondary_gap = 1.0
+    got = [t for t in arrivals if gh.secondary_limited("any", arrived=t)]
+    assert got == refused and gh.secondary_hits == len(refused)
+    assert gh.write_times[None] == sorted(set(arrivals) - set(refused))

@@ -48,6 +48,7 @@ class Handler(BaseHTTPRequestHandler):
         pass
 
     def _serve(self, method: str) -> None:
+        self.arrived = time.time()
         url = urlsplit(self.path)
         length = int(self.headers.get("content-length") or 0)
         data = self.rfile.read(length) if length else b""
@@ -87,7 +88,7 @@ class Handler(BaseHTTPRequestHandler):
             self._send(*apps.user(self.gh))
             return
         token = (self.headers.get("authorization") or "").partition(" ")[2]
-        if method != "GET" and self.gh.secondary_limited(token):
+        if method != "GET" and self.gh.secondary_limited(token, arrived=self.arrived):
             body = {"message": SECONDARY_LIMIT, "documentation_url": SECONDARY_DOCS}
             self._send(403, body, {"Retry-After": "60"})
             return

@@ -9,19 +9,22 @@ Rules:
   App installation token. Lists honour ``per_page`` (30 by default, at most 100) and
   ``page``, and link the next page in a ``Link`` header, as GitHub does.
 - A deleted issue answers 410 Gone.
-- Secondary rate limits (``secondary_gap`` seconds, 0 = off): a write less than that after
-  the previous accepted write of the same installation (or the personal token) is answered
-  403 with ``Retry-After: 60`` and GitHub's message, and counted in ``secondary_hits``.
-  Accepted writes' times are kept per installation in ``write_times`` (None: the token).
+- Secondary rate limits (``secondary_gap`` seconds, 0 = off): a write that arrived less than
+  that from an accepted write of the same installation (or the personal token) is answered
+  403 with ``Retry-After: 60`` and GitHub's message, and counted in ``secondary_hits``. A
+  write is timed when it arrives, before the simulated ``latency``, as GitHub's front end
+  would time it (the sleep's own wake-up jitter is this server's, not the client's).
+  Accepted writes' arrival times are kept per installation in ``write_times``, in order
+  (None: the token).
 """
 
 from __future__ import annotations
 
 import base64
+import bisect
 import datetime as dt
 import re
 import threading
-import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -113,17 +116,18 @@ class FakeGitHub:
             return {"login": f"{slug}[bot]", "id": 9000 + app, "type": "Bot"}
         return {"login": self.token_user, "id": 4242, "type": "User"}
 
-    def secondary_limited(self, token: str) -> bool:
-        """True (counted) when this write comes too soon after its installation's last;
-        else its time is recorded."""
+    def secondary_limited(self, token: str, *, arrived: float) -> bool:
+        """True (counted) when this write arrived too close to an accepted write of its
+        installation; else its arrival time is recorded."""
         installation = self.token_installs.get(token)
         with self.lock:
             times = self.write_times.setdefault(installation, [])
-            now = time.time()
-            if times and now - times[-1] < self.secondary_gap:
+            at = bisect.bisect(times, arrived)
+            near = times[max(at - 1, 0) : at + 1]  # the accepted writes on either side
+            if any(abs(arrived - t) < self.secondary_gap for t in near):
                 self.secondary_hits += 1
                 return True
-            times.append(now)
+            times.insert(at, arrived)
             return False
 
     def add_comment(self, full_name: str, number: int, *, login: str, body: str) -> Json:
