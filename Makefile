@@ -35,7 +35,9 @@ lint: $(STAMP)  ## ruff, ruff format --check, mypy --strict
 test: lint  ## install, lint, then run every test
 	$(BIN)/pytest
 
-bench: $(STAMP)  ## print the benchmark figures (installs wrk if missing; bench.webhook needs node 20 + npm for its Probot peer)
+BENCH_REDIS ?= redis://127.0.0.1:6379/14
+
+bench: $(STAMP)  ## print the benchmark figures (installs wrk if missing; bench.webhook needs node 20 + npm for its Probot peer; bench.pacing and bench.scale empty the Redis database BENCH_REDIS)
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	command -v npm >/dev/null || (echo "bench.webhook compares with Probot: install node 20 and npm" && exit 1)
 	$(BIN)/python -m bench.core
@@ -44,6 +46,8 @@ bench: $(STAMP)  ## print the benchmark figures (installs wrk if missing; bench.
 	$(BIN)/python -m bench.receiver
 	$(BIN)/python -m bench.burst
 	$(BIN)/python -m bench.weekly
+	$(BIN)/python -m bench.pacing --redis $(BENCH_REDIS)
+	$(BIN)/python -m bench.scale --redis $(BENCH_REDIS)
 
 fuzz: $(STAMP)  ## 100,000 hypothesis inputs and 100,000 atheris inputs against the core
 	PAPERBOT_FUZZ_EXAMPLES=25000 $(BIN)/pytest -q -p no:cacheprovider tests/fuzz
