@@ -110,9 +110,19 @@ def rss_mb(pid: int) -> float:
 
 
 def drained(url: str) -> bool:
+    """Nothing queued, and no job running (a job taken off the queue is still at work)."""
     page = httpx.get(url.replace("/webhook", "/metrics"), timeout=10).text
-    depth = next(line for line in page.splitlines() if line.startswith("paperbot_queue_depth"))
-    return float(depth.split()[1]) == 0
+    names = ("paperbot_queue_depth ", "paperbot_jobs_running ")
+    values = [float(x.split()[1]) for x in page.splitlines() if x.startswith(names)]
+    return len(values) == 2 and not any(values)
+
+
+def settled(url: str) -> bool:
+    """Drained, and still so half a second later (a job's retry is queued as it ends)."""
+    if not drained(url):
+        return False
+    time.sleep(0.5)
+    return drained(url)
 
 
 def verify(soak: Soak) -> list[str]:
@@ -153,9 +163,8 @@ def _drive(soak: Soak, count: int, pid: int) -> tuple[float, list[float]]:
         soak.step()
         if i % max(count // 10, 1) == 0:
             memory.append(rss_mb(pid))
-    while not drained(soak.url):
+    while not settled(soak.url):
         time.sleep(0.5)
-    time.sleep(1)  # the last job may still be finishing after the queue emptied
     return time.monotonic() - started, [*memory, rss_mb(pid)]
 
 

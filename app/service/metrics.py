@@ -46,6 +46,7 @@ RATE_REMAINING = Gauge(
     registry=REGISTRY,
 )
 QUEUE_DEPTH = Gauge("paperbot_queue_depth", "Jobs waiting in the queue", registry=REGISTRY)
+RUNNING = Gauge("paperbot_jobs_running", "Jobs this process is running now", registry=REGISTRY)
 LANE_DEPTH = Gauge(
     "paperbot_queue_lane_depth",
     "Jobs queued per lane: i<installation>, r<repository> (token), - (no repository)",

@@ -1,9 +1,10 @@
 """Wiring for a running bot: queue, tasks, worker and web app, built from the settings.
 
 Rules:
-- An idle worker on a polled queue (SQLite) looks for work at least every
-  ``POLLING["max_delay"]`` seconds: Huey's default backs off to 10 s, which the first
-  delivery after a quiet spell waited for. (Huey's Redis dequeue blocks instead of polling.)
+- An idle worker waits for work inside the queue's dequeue (``lanes_*.py``: at most a
+  second, woken by new work), so it never backs off; after an error Huey's backoff is
+  capped at ``POLLING["max_delay"]`` seconds (Huey's default, 10 s, is what the first
+  delivery after a quiet spell used to wait for).
 - ``paperbot worker`` serves its own /metrics when given a port (``exporter.py``), from
   before it waits for the queue until it stops.
 """

@@ -16,6 +16,7 @@ from typing import Any
 from huey import crontab, signals
 
 from app.flows import FLOWS
+from app.service import metrics
 from app.service.jobs import Worker
 from app.service.queue import PaperbotHuey
 
@@ -54,7 +55,8 @@ def register(huey: PaperbotHuey, worker: Worker, *, reconcile_minutes: int = 60)
 
 def _bound(worker: Worker, name: str) -> Callable[..., str]:
     def call(**kwargs: Any) -> str:
-        return worker.run(name, **kwargs)
+        with metrics.RUNNING.track_inprogress():
+            return worker.run(name, **kwargs)
 
     call.__name__ = name
     return call

@@ -36,6 +36,10 @@ def sample(page: Page, name: str, **labels: str) -> float:
     return page.get((name, frozenset(labels.items())), 0.0)
 
 
+def running(url: str) -> float:
+    return sample(samples(url), "paperbot_jobs_running")
+
+
 def jobs_done(page: Page) -> float:
     return sample(page, "paperbot_job_seconds_count", job="process_issue", outcome="submitted")
 
@@ -63,11 +67,14 @@ def test_a_worker_serves_the_jobs_it_ran_at_its_metrics_port(
         assert jobs_done(samples(url)) == 0
         numbers = file_issues(gh, 2)
         gh.faults.append(Fault("issue", 429, headers={"Retry-After": "1"}))  # a secondary limit
+        gh.latency = 0.2  # each job a few seconds long: seen while it runs
         assert [web.deliver("issues", opened(n)) for n in numbers] == [202] * 2
+        wait_for(lambda: running(url) >= 1, what="a job running in the worker's metrics")
         wait_for(lambda: pulls_for_all(gh, numbers), what="the worker to open both PRs")
         wait_for(lambda: jobs_done(samples(url)) == 2, what="both jobs in the worker's metrics")
         page = samples(url)
         assert sample(page, "paperbot_queue_depth") == 0
+        assert running(url) == 0
         pulls = {"method": "POST", "endpoint": "/repos/{repo}/pulls", "status": "200"}
         assert sample(page, "paperbot_github_requests_total", **pulls) == 2
         assert sample(page, "paperbot_secondary_limit_pauses_total", kind="github") == 1
