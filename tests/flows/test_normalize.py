@@ -12,7 +12,7 @@ from app.github.fake.pulls import merge_pull, push_file
 from app.github.fake.server import FakeGitHub
 from app.service.routes import router
 from tests.fakes import MEMBER, REPO, writes
-from tests.flows.payloads import deliver, payload
+from tests.flows.payloads import commented, deliver, payload
 
 BRANCH = "paperbot/normalize"
 
@@ -25,15 +25,7 @@ def command(gh: FakeGitHub, ctx: Context, *, by: str = "maintainer", text: str =
 def asking(gh: FakeGitHub, *, by: str = "maintainer", text: str = "") -> dict[str, object]:
     """A real comment asking for the normalisation on a fresh issue, and its delivery."""
     number = gh.create_issue(REPO, title="格式", body="请统一格式", login=by)["number"]
-    comment = gh.add_comment(REPO, number, login=by, body=text or "/paperbot normalize\n\n谢谢")
-    return payload(
-        "issue_comment.created",
-        issue__number=number,
-        comment__id=comment["id"],
-        comment__body=comment["body"],
-        comment__user__login=by,
-        sender__login=by,
-    )
+    return commented(gh, number, by, text or "/paperbot normalize\n\n谢谢")
 
 
 def last_reply(gh: FakeGitHub) -> str:

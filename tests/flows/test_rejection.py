@@ -12,7 +12,7 @@ from app.flows.submission import is_retry, process_issue
 from app.github.fake.pulls import close_pull, merge_pull, push_file
 from app.github.fake.server import FakeGitHub
 from tests.fakes import MEMBER, REPO, comments_on, pull_of, report_body, submit, writes
-from tests.flows.payloads import deliver, payload
+from tests.flows.payloads import commented, deliver, payload
 
 
 def reject(gh: FakeGitHub, ctx: Context, number: int) -> int:
@@ -25,15 +25,7 @@ def reject(gh: FakeGitHub, ctx: Context, number: int) -> int:
 
 def asked_retry(gh: FakeGitHub, number: int, who: str = "maintainer") -> dict[str, object]:
     """A real ``/paperbot retry`` comment on the issue, and its delivery's payload."""
-    comment = gh.add_comment(REPO, number, login=who, body="/paperbot retry\r\n")
-    return payload(
-        "issue_comment.created",
-        issue__number=number,
-        comment__id=comment["id"],
-        comment__body=comment["body"],
-        comment__user__login=who,
-        sender__login=who,
-    )
+    return commented(gh, number, who, "/paperbot retry\r\n")
 
 
 def test_closing_unmerged_labels_the_issue_and_says_how_to_resubmit(

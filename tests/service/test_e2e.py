@@ -13,6 +13,7 @@ import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -188,80 +189,82 @@ def test_sigkill_mid_burst_then_restart_loses_nothing(gh: FakeGitHub, bot: Bot) 
 REDIS_URL = os.environ.get("PAPERBOT_TEST_REDIS_URL")
 
 
-@pytest.mark.skipif(not REDIS_URL, reason="PAPERBOT_TEST_REDIS_URL is not set")
-def test_scale_out_web_replica_and_separate_worker_on_redis(gh: FakeGitHub, tmp_path: Path) -> None:
+@contextmanager
+def replica_on_redis(gh: FakeGitHub, data: Path) -> Iterator[Bot]:
+    """A web replica (no job threads) on the test Redis, emptied before and after."""
     import redis
 
     assert REDIS_URL
     store = redis.Redis.from_url(REDIS_URL)
     store.flushdb()
-    (tmp_path / "data").mkdir()
-    web = Bot(gh, tmp_path / "data", queue=REDIS_URL, workers=0)
+    data.mkdir()
+    web = Bot(gh, data, queue=REDIS_URL, workers=0)
     web.start()
-    log = (tmp_path / "data" / "worker.log").open("ab")
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "app", "worker"], env=web.env(), stdout=log, stderr=log
-    )
     try:
-        numbers = file_issues(gh, 3)
-        assert [web.deliver("issues", opened(n)) for n in numbers] == [202] * 3
-        wait_for(lambda: pulls_for_all(gh, numbers), what="the worker to open every PR")
-        jobs = logged(tmp_path / "data" / "worker.log", "paperbot.jobs")
-        assert {j["outcome"] for j in jobs if j.get("job") == "process_issue"} == {"submitted"}
-        assert logged(web.log, "paperbot.jobs") == []  # the replica ran no job
+        yield web
     finally:
         web.stop()
-        worker.send_signal(signal.SIGINT)
-        worker.wait(timeout=30)
-        log.close()
         store.flushdb()
         store.close()
 
 
-def start_worker(web: Bot, log: Path) -> subprocess.Popen[bytes]:
+def start_worker(
+    web: Bot, log: Path, *args: str, env: dict[str, str] | None = None
+) -> subprocess.Popen[bytes]:
+    """``paperbot worker ARGS`` with the replica's settings (and ``env``), logging to ``log``."""
     with log.open("ab") as out:
-        return subprocess.Popen(
-            [sys.executable, "-m", "app", "worker"], env=web.env(), stdout=out, stderr=out
-        )
+        command = [sys.executable, "-m", "app", "worker", *args]
+        return subprocess.Popen(command, env={**web.env(), **(env or {})}, stdout=out, stderr=out)
+
+
+def stop(worker: subprocess.Popen[bytes] | None) -> None:
+    if worker is not None and worker.poll() is None:
+        worker.send_signal(signal.SIGINT)
+        worker.wait(timeout=30)
+
+
+@pytest.mark.skipif(not REDIS_URL, reason="PAPERBOT_TEST_REDIS_URL is not set")
+def test_scale_out_web_replica_and_separate_worker_on_redis(gh: FakeGitHub, tmp_path: Path) -> None:
+    with replica_on_redis(gh, tmp_path / "data") as web:
+        worker = start_worker(web, tmp_path / "data" / "worker.log")
+        try:
+            numbers = file_issues(gh, 3)
+            assert [web.deliver("issues", opened(n)) for n in numbers] == [202] * 3
+            wait_for(lambda: pulls_for_all(gh, numbers), what="the worker to open every PR")
+            jobs = logged(tmp_path / "data" / "worker.log", "paperbot.jobs")
+            assert {j["outcome"] for j in jobs if j.get("job") == "process_issue"} == {"submitted"}
+            assert logged(web.log, "paperbot.jobs") == []  # the replica ran no job
+        finally:
+            stop(worker)
 
 
 @pytest.mark.skipif(not REDIS_URL, reason="PAPERBOT_TEST_REDIS_URL is not set")
 def test_kill_9_of_a_worker_mid_job_another_finishes_it_within_60_s(
     gh: FakeGitHub, tmp_path: Path
 ) -> None:
-    import redis
-
-    assert REDIS_URL
-    store = redis.Redis.from_url(REDIS_URL)
-    store.flushdb()
     gh.latency = 0.2  # every GitHub request takes a while: the job is in flight for seconds
-    (tmp_path / "data").mkdir()
-    web = Bot(gh, tmp_path / "data", queue=REDIS_URL, workers=0)
-    web.start()
-    first = start_worker(web, tmp_path / "data" / "worker-1.log")
-    second = None
-    try:
-        (number,) = file_issues(gh, 1)
-        assert web.deliver("issues", opened(number)) == 202
-        wait_for(lambda: gh.requests["POST refs"] >= 1, what="the job to create its branch")
-        first.kill()  # SIGKILL: no handler runs, Huey has already removed the task
-        first.wait(timeout=10)
-        killed = time.monotonic()
-        assert gh.repos[REPO].pulls == {}
-        second = start_worker(web, tmp_path / "data" / "worker-2.log")
-        wait_for(lambda: pulls_for_all(gh, [number]), what="the PR after the kill", seconds=60)
-        assert time.monotonic() - killed < 60
-        wait_for(lambda: status_comments(gh, number) == 1, what="the status comment", seconds=10)
-        time.sleep(3)  # a second copy of the job, if any, has run by now: it changes nothing
-        assert len(gh.repos[REPO].pulls) == 1 and status_comments(gh, number) == 1
-    finally:
-        web.stop()
-        for proc in (first, second):
-            if proc and proc.poll() is None:
-                proc.send_signal(signal.SIGINT)
-                proc.wait(timeout=30)
-        store.flushdb()
-        store.close()
+    with replica_on_redis(gh, tmp_path / "data") as web:
+        first = start_worker(web, tmp_path / "data" / "worker-1.log")
+        second = None
+        try:
+            (number,) = file_issues(gh, 1)
+            assert web.deliver("issues", opened(number)) == 202
+            wait_for(lambda: gh.requests["POST refs"] >= 1, what="the job to create its branch")
+            first.kill()  # SIGKILL: no handler runs, Huey has already removed the task
+            first.wait(timeout=10)
+            killed = time.monotonic()
+            assert gh.repos[REPO].pulls == {}
+            second = start_worker(web, tmp_path / "data" / "worker-2.log")
+            wait_for(lambda: pulls_for_all(gh, [number]), what="the PR after the kill", seconds=60)
+            assert time.monotonic() - killed < 60
+            wait_for(
+                lambda: status_comments(gh, number) == 1, what="the status comment", seconds=10
+            )
+            time.sleep(3)  # a second copy of the job, if any, has run by now: it changes nothing
+            assert len(gh.repos[REPO].pulls) == 1 and status_comments(gh, number) == 1
+        finally:
+            stop(first)
+            stop(second)
 
 
 def test_edited_before_opened_and_rapid_edits_end_on_the_last_body(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import signal
 import socket
 import subprocess
 import sys
@@ -14,9 +12,18 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from app.github.fake.server import FakeGitHub, Fault
-from tests.service.test_e2e import Bot, file_issues, free_port, opened, pulls_for_all, wait_for
-
-REDIS_URL = os.environ.get("PAPERBOT_TEST_REDIS_URL")
+from tests.service.test_e2e import (
+    REDIS_URL,
+    Bot,
+    file_issues,
+    free_port,
+    opened,
+    pulls_for_all,
+    replica_on_redis,
+    start_worker,
+    stop,
+    wait_for,
+)
 
 
 def samples(url: str) -> Page:
@@ -48,49 +55,38 @@ def jobs_done(page: Page) -> float:
 def test_a_worker_serves_the_jobs_it_ran_at_its_metrics_port(
     gh: FakeGitHub, tmp_path: Path
 ) -> None:
-    import redis
-
-    assert REDIS_URL
-    store = redis.Redis.from_url(REDIS_URL)
-    store.flushdb()
-    (tmp_path / "data").mkdir()
-    web = Bot(gh, tmp_path / "data", queue=REDIS_URL, workers=0)
-    web.start()
     port = free_port()
-    log = (tmp_path / "data" / "worker.log").open("ab")
-    command = [sys.executable, "-m", "app", "worker", "--metrics-port", str(port)]
-    env = {**web.env(), "PAPERBOT_WRITE_INTERVAL": "0.05"}  # paced: its waits are counted
-    worker = subprocess.Popen(command, env=env, stdout=log, stderr=log)
-    try:
-        url = f"http://127.0.0.1:{port}/metrics"
-        wait_for(lambda: _answers(url), what="the worker's /metrics")
-        assert jobs_done(samples(url)) == 0
-        numbers = file_issues(gh, 2)
-        gh.faults.append(Fault("issue", 429, headers={"Retry-After": "1"}))  # a secondary limit
-        gh.latency = 0.2  # each job a few seconds long: seen while it runs
-        assert [web.deliver("issues", opened(n)) for n in numbers] == [202] * 2
-        wait_for(lambda: running(url) >= 1, what="a job running in the worker's metrics")
-        wait_for(lambda: pulls_for_all(gh, numbers), what="the worker to open both PRs")
-        wait_for(lambda: jobs_done(samples(url)) == 2, what="both jobs in the worker's metrics")
-        page = samples(url)
-        assert sample(page, "paperbot_queue_depth") == 0
-        assert running(url) == 0
-        pulls = {"method": "POST", "endpoint": "/repos/{repo}/pulls", "status": "200"}
-        assert sample(page, "paperbot_github_requests_total", **pulls) == 2
-        assert sample(page, "paperbot_secondary_limit_pauses_total", kind="github") == 1
-        assert sample(
-            page, "paperbot_job_retries_total", job="process_issue", reason="rate limited"
-        )
-        assert sample(page, "paperbot_pacing_wait_seconds_count", kind="github") >= 8  # 4 writes
-        web_page = samples(f"http://127.0.0.1:{web.port}/metrics")
-        assert jobs_done(web_page) == 0  # the replica ran no job: only the worker can say
-    finally:
-        web.stop()
-        worker.send_signal(signal.SIGINT)
-        worker.wait(timeout=30)
-        log.close()
-        store.flushdb()
-        store.close()
+    paced = {"PAPERBOT_WRITE_INTERVAL": "0.05"}  # paced: its waits are counted
+    with replica_on_redis(gh, tmp_path / "data") as web:
+        log = tmp_path / "data" / "worker.log"
+        worker = start_worker(web, log, "--metrics-port", str(port), env=paced)
+        try:
+            url = f"http://127.0.0.1:{port}/metrics"
+            wait_for(lambda: _answers(url), what="the worker's /metrics")
+            assert jobs_done(samples(url)) == 0
+            numbers = file_issues(gh, 2)
+            limit = Fault("issue", 429, headers={"Retry-After": "1"})  # a secondary limit
+            gh.faults.append(limit)
+            gh.latency = 0.2  # each job a few seconds long: seen while it runs
+            assert [web.deliver("issues", opened(n)) for n in numbers] == [202] * 2
+            wait_for(lambda: running(url) >= 1, what="a job running in the worker's metrics")
+            wait_for(lambda: pulls_for_all(gh, numbers), what="the worker to open both PRs")
+            wait_for(lambda: jobs_done(samples(url)) == 2, what="both jobs in its metrics")
+            page = samples(url)
+            assert sample(page, "paperbot_queue_depth") == 0
+            assert running(url) == 0
+            pulls = {"method": "POST", "endpoint": "/repos/{repo}/pulls", "status": "200"}
+            assert sample(page, "paperbot_github_requests_total", **pulls) == 2
+            assert sample(page, "paperbot_secondary_limit_pauses_total", kind="github") == 1
+            assert sample(
+                page, "paperbot_job_retries_total", job="process_issue", reason="rate limited"
+            )
+            waits = sample(page, "paperbot_pacing_wait_seconds_count", kind="github")
+            assert waits >= 8  # 4 writes each
+            web_page = samples(f"http://127.0.0.1:{web.port}/metrics")
+            assert jobs_done(web_page) == 0  # the replica ran no job: only the worker can say
+        finally:
+            stop(worker)
 
 
 def _answers(url: str) -> bool:
