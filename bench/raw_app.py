@@ -22,8 +22,12 @@ async def app(
     receive: Callable[[], Awaitable[Message]],
     send: Callable[[Message], Awaitable[None]],
 ) -> None:
-    if scope["type"] != "http":
-        return
+    if scope["type"] == "http":
+        await answer(send, 401 if await verified(scope, receive) is None else 202)
+
+
+async def verified(scope: Message, receive: Callable[[], Awaitable[Message]]) -> bytes | None:
+    """The request's body when its signature is right, else None."""
     signature, chunks, more = b"", [], True
     for name, value in scope["headers"]:
         if name == b"x-hub-signature-256":
@@ -32,7 +36,12 @@ async def app(
         message = await receive()
         chunks.append(message.get("body", b""))
         more = message.get("more_body", False)
-    expected = b"sha256=" + hmac.new(SECRET, b"".join(chunks), hashlib.sha256).hexdigest().encode()
-    status = 202 if hmac.compare_digest(expected, signature) else 401
+    body = b"".join(chunks)
+    expected = b"sha256=" + hmac.new(SECRET, body, hashlib.sha256).hexdigest().encode()
+    return body if hmac.compare_digest(expected, signature) else None
+
+
+async def answer(send: Callable[[Message], Awaitable[None]], status: int) -> None:
+    """``status`` with no body: one write to the socket."""
     await send({"type": "http.response.start", "status": status, "headers": EMPTY})
     await send({"type": "http.response.body", "body": b""})

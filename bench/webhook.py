@@ -8,7 +8,9 @@ stored; the limit for this job in Python), FastAPI that checks the signature and
 and a Probot app with one handler that does nothing (npm `probot`, installed under
 bench/.probot on first run; node 20). All four run for the whole benchmark, one process
 each; the rounds interleave them, so a noisy moment on the machine hurts all alike. Figures
-are medians over the rounds. Where paperbot's own time goes: bench/receiver.py.
+are medians over the rounds. Where paperbot's own time goes: bench/receiver.py. With
+``--ceiling``, two more rows: bench/lean_app.py, the least work that keeps paperbot's
+guarantees, appending the job or the raw body (the most any receiver on this stack can reach).
 """
 
 from __future__ import annotations
@@ -87,25 +89,34 @@ def script(tmp: Path, name: str, round_no: int) -> Path:
 Spec = Callable[[int], tuple[list[str], dict[str, str]]]  # port → command, environment
 
 
-def servers(tmp: Path, queue: str) -> dict[str, Spec]:
+def servers(tmp: Path, queue: str, *, ceiling: bool = False) -> dict[str, Spec]:
     secret = SECRET.decode()
     bot_env = {"GITHUB_WEBHOOK_SECRET": secret, "GITHUB_TOKEN": "t", "PAPERBOT_DATA_DIR": str(tmp)}
     bot_env |= {"PAPERBOT_QUEUE": queue} if queue else {}
     bot = python("-m", "app", "serve", "--host", "127.0.0.1", "--workers", "0", "--port")
     bare = python("-m", "uvicorn", "bench.bare_app:app", "--log-level", "warning", "--port")
     raw = python("-m", "uvicorn", "bench.raw_app:app", "--log-level", "warning", "--port")
-    return {
+    specs: dict[str, Spec] = {
         "paperbot serve": lambda port: ([*bot, str(port)], bot_env),
         "raw ASGI receiver": lambda port: ([*raw, str(port)], {}),
         "bare FastAPI baseline": lambda port: ([*bare, str(port)], {}),
         "Probot (minimal app)": probot_command(secret),
     }
+    if ceiling:
+        specs["lean: job appended"] = _lean(tmp, "job")
+        specs["lean: raw body appended"] = _lean(tmp, "body")
+    return specs
+
+
+def _lean(tmp: Path, keep: str) -> Spec:
+    lean = python("-m", "uvicorn", "bench.lean_app:app", "--log-level", "warning", "--port")
+    return lambda port: ([*lean, str(port)], {"LEAN_DIR": str(tmp), "LEAN_KEEP": keep})
 
 
 def measure(args: argparse.Namespace, tmp: Path) -> dict[str, list[Figures]]:
     """Start every server, then run the rounds, each server in turn; peak RSS at the end."""
     results: dict[str, list[Figures]] = {}
-    with all_running(servers(tmp, args.queue), tmp) as running:
+    with all_running(servers(tmp, args.queue, ceiling=args.ceiling), tmp) as running:
         for name, (port, _) in running.items():  # warm up
             load(port, script(tmp, _slug(name), 0), seconds=1, concurrency=args.concurrency)
         for round_no in range(1, args.rounds + 1):
@@ -145,13 +156,15 @@ def report(results: dict[str, list[Figures]], args: argparse.Namespace) -> None:
         f"{args.seconds} s per server; medians over the rounds (worst p99 in brackets); "
         f"paperbot's queue: {args.queue or 'SQLite'}"
     )
-    print(f"{'server':<24} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>16} {'peak RSS MB':>12}")
+    print(f"{'server':<24} {'req/s':>8} {'/ raw':>6} {'p50 ms':>8} {'p99 ms':>16} {'RSS MB':>7}")
+    raw = med["raw ASGI receiver"]
     for name, m in med.items():
         worst = max(r["p99"] for r in results[name])
         p99 = f"{m['p99']:.1f} ({worst:.1f})"
         rss = results[name][-1]["rss"]
-        print(f"{name:<24} {m['rps']:>8.0f} {m['p50']:>8.2f} {p99:>16} {rss:>12.0f}")
-    bot, raw, _, peer = (med[n] for n in results)
+        share = m["rps"] / raw["rps"]
+        print(f"{name:<24} {m['rps']:>8.0f} {share:>6.2f} {m['p50']:>8.2f} {p99:>16} {rss:>7.0f}")
+    bot, peer = med["paperbot serve"], med["Probot (minimal app)"]
     print(
         f"paperbot / raw {bot['rps'] / raw['rps']:.2f} (goal ≥ 0.8); "
         f"paperbot / Probot {bot['rps'] / peer['rps']:.2f} (goal ≥ 1.5); "
@@ -165,6 +178,11 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--queue", default="", help="paperbot's PAPERBOT_QUEUE (default: SQLite)")
+    parser.add_argument(
+        "--ceiling",
+        action="store_true",
+        help="also run bench/lean_app.py: the least work that keeps the guarantees",
+    )
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("bench/webhook.py needs wrk: apt-get install wrk (make bench does)")
