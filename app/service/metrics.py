@@ -69,14 +69,22 @@ SECONDARY_PAUSES = Counter(
 
 _ID = re.compile(r"/repos/[^/]+/[^/]+")
 _NUM = re.compile(r"/(\d+|[0-9a-f]{40})(?=/|$)")
+_NAMED = (
+    (re.compile(r"/(contents|git/ref|git/refs)/.+$"), r"/\1/{path}"),
+    (re.compile(r"/compare/.+$"), "/compare/{basehead}"),
+    (re.compile(r"/collaborators/[^/]+/"), "/collaborators/{username}/"),
+    (re.compile(r"/labels/[^/]+$"), "/labels/{name}"),
+)
 _local = threading.local()
 _deliveries: dict[tuple[str, str], Any] = {}  # bounded: routed events x outcomes
 
 
 def endpoint(path: str) -> str:
-    """A bounded label for a REST path: repository, numbers and SHAs replaced."""
+    """A bounded label for a REST path: repository, names, numbers and SHAs replaced (a
+    member's login or a commit never becomes a label value)."""
     path = _ID.sub("/repos/{repo}", path.split("?", 1)[0])
-    path = re.sub(r"/(contents|git/ref|git/refs)/.+$", r"/\1/{path}", path)
+    for part, template in _NAMED:
+        path = part.sub(template, path)
     return _NUM.sub("/{id}", path)
 
 

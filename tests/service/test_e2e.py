@@ -171,6 +171,9 @@ def test_deliveries_become_pull_requests(gh: FakeGitHub, bot: Bot) -> None:
         'paperbot_github_requests_total{endpoint="/repos/{repo}/pulls",method="POST",status="200"}'
         in page
     )
+    permission = "/repos/{repo}/collaborators/{username}/permission"  # one series, any author
+    assert f'paperbot_github_requests_total{{endpoint="{permission}",method="GET"' in page
+    assert MEMBER not in page  # a member's login is no label value
 
 
 def test_sigkill_mid_burst_then_restart_loses_nothing(gh: FakeGitHub, bot: Bot) -> None:
