@@ -22,7 +22,8 @@ Rules:
   not recognised, and the expected shape — both shapes, a paper's and a week without
   one — all in the repository's language.
 - A bracketed part followed by a link is the title, never the name: a header missing its
-  name part says the name is missing.
+  name part says the name is missing. A name between dashes after the date, without its
+  brackets (``[2025-07-13]-陈银-…``), is the name.
 """
 
 from __future__ import annotations
@@ -61,6 +62,10 @@ _DATE_LINE = re.compile(
     rf"|{DATE_TEXT}[\s:：,，\-–—]*[{_OPEN}]?"
     rf"(?:{_HAN_NAME}"
     rf"|{_EN_NAME}(?: [A-Z][a-z]+)?[{_CLOSE}]?\s*[:：,，\-–—]))"
+)
+_BARE_NAME = re.compile(
+    rf"\s*[\-–—－]\s*(?P<name>(?!{_NOTICE_HAN})[\u4e00-\u9fff·]{{2,4}}"
+    rf"|(?!{_NOTICE_EN})[A-Z][a-z]+(?: [A-Z][a-z]+)?)\s*(?=[\-–—－]|$)"
 )
 _FORMISH = re.compile(r"论文|精读|周报|简述|\bpapers?\b", re.I)
 _URL = re.compile(r"https?://[^\s()（）\[\]【】<>\"']+")
@@ -134,7 +139,9 @@ def _slots(body: str) -> dict[str, str]:
             continue
         linked = [i for i, m in enumerate(found) if line[m.end() : m.end() + 1] in "(（"]
         slots = list(_SLOTS)
-        if linked and linked[0] == 1:
+        if bare := _BARE_NAME.match(line, found[0].end()):
+            items.insert(1, bare["name"])
+        elif linked and linked[0] == 1:
             slots.remove("name")
         pairs = zip(slots, items, strict=False)
         return {

@@ -40,6 +40,19 @@ TEMPLATE = (
             ("title", "summary"),
             "`[2025-07-06]-[张宇]-[论文标题](https://论文链接)-[来源]`",
         ),
+        # the name between dashes without its brackets, as README entries are read
+        (
+            "[2026-11-30]-陈宇-读了 attention 那篇\n论文简述：还没写完",
+            {"date": "2026-11-30", "name": "陈宇", "summary": "还没写完"},
+            ("title",),
+            "已识别：日期 2026-11-30、姓名 陈宇、论文简述 还没写完",
+        ),
+        (
+            "【2026-11-30】－Bob King－read the LoRA paper",
+            {"date": "2026-11-30", "name": "Bob King"},
+            ("title", "summary"),
+            "姓名 Bob King",
+        ),
         # 论文简述 without any entry line
         (
             "论文简述：本文提出了一个新框架",
