@@ -18,9 +18,9 @@ Rules:
   repository) are no clue. Anything else is no submission and gets no answer (a question
   about a room).
 - An attempt is an ``AttemptedEntry`` (an InvalidSubmission, so it is posted like one): what
-  was recognised, each required field not found, the placeholders left in, each heading
-  not recognised, and the expected shape — both shapes, a paper's and a week without
-  one — all in the repository's language.
+  was recognised, a recognised date that does not exist, each required field not found,
+  the placeholders left in, each heading not recognised, and the expected shape — both
+  shapes, a paper's and a week without one — all in the repository's language.
 - A bracketed part followed by a link is the title, never the name: a header missing its
   name part says the name is missing. A name between dashes after the date, without its
   brackets (``[2025-07-13]-陈银-…``), is the name.
@@ -31,7 +31,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from app.core.dates import DATE_TEXT, looks_like_date
+from app.core.dates import DATE_TEXT, looks_like_date, real_date
 from app.core.errors import AttemptedEntry, Problem
 from app.core.fields import FORMS, Kind
 from app.core.grammar import SKIP_WORDS, summary_text
@@ -174,6 +174,10 @@ def _problems(
     seen = [f"{form.field(k).label(lang)} {v}" for k, v in found.items()]
     shown = listing(seen, lang) if seen else msg("nothing", lang)
     out = [Problem("entry", msg("attempt", lang), msg("attempt_seen", lang, found=shown))]
+    if (day := found.get("date")) and not real_date(day):
+        out.append(
+            Problem("date", form.field("date").label(lang), msg("no_such_date", lang, value=day))
+        )
     if placeholders:
         items = listing([f"`{p}`" for p in dict.fromkeys(placeholders)], lang)
         out.append(

@@ -24,6 +24,7 @@ DATE_TEXT = r"\d{4}" + _SEP + r"\d{1,2}" + _SEP_MONTH + r"\d{1,2}\s*日?"
 _DATE = re.compile(r"^[\[【［]?\s*" + DATE_TEXT + r"\s*[\]】］]?$")
 _MONTH_DAY = re.compile(r"^[\[【［]?\s*(\d{1,2})" + _SEP_MONTH + r"(\d{1,2})\s*日?\s*[\]】］]?$")
 _NEAR_DAYS = 31
+_LEAP_END = dt.date(2000, 12, 31)
 
 
 def parse_date(value: str) -> dt.date | None:
@@ -51,6 +52,12 @@ def parse_month_day(value: str, *, latest: dt.date) -> dt.date | None:
         if guess <= latest:
             return guess
     return None
+
+
+def real_date(value: str) -> bool:
+    """True when ``value`` names a day that exists (a month and day without a year: in a leap
+    year)."""
+    return (parse_date(value) or parse_month_day(value, latest=_LEAP_END)) is not None
 
 
 def looks_like_date(value: str) -> bool:

@@ -175,3 +175,12 @@ def test_an_attempt_offers_both_shapes(body: str, first: str, then: str) -> None
         read_issue(body)
     shape = info.value.message.splitlines()[-1]
     assert first in shape.split("；")[0] and then in shape.split("；")[1]
+
+
+def test_an_attempt_says_its_date_does_not_exist() -> None:
+    with pytest.raises(AttemptedEntry) as info:
+        read_issue("[2026.11.31]-陈宇-读了 attention 那篇\n论文简述：还没写完")
+    assert "日期: 日期不存在：2026.11.31" in info.value.message.splitlines()  # not a 2nd round
+    with pytest.raises(AttemptedEntry) as info:
+        read_issue("[2026-02-28]-陈宇-读了 attention 那篇")
+    assert "日期不存在" not in info.value.message
