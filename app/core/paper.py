@@ -27,7 +27,8 @@ Reason = Literal[
     "unrecognised",  # not a link any service knows
     "not_found",  # the service does not know the paper
     "timeout",  # no answer within the time allowed
-    "rate_limited",  # the service (or our own pacing) said "not now"
+    "rate_limited",  # the service said "not now"
+    "queued",  # our own pacing, shared by the deployment, had no slot in time
     "refused",  # 401/403: the service will not answer us
     "unavailable",  # 5xx or the connection failed
     "bad_response",  # an answer we could not read

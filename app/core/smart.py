@@ -63,6 +63,10 @@ _SAID: dict[str, tuple[str, str]] = {  # what happened, by LookupFailure.reason
         "{service} 正忙，稍后编辑 issue 可重试",
         "{service} is busy; edit the issue later to try again",
     ),
+    "queued": (
+        "对 {service} 的查询正在排队，paperbot 稍后会自动重试",
+        "lookups at {service} are queued; paperbot tries again later by itself",
+    ),
     "refused": ("{service} 拒绝了请求", "{service} refused the request"),
     "unreachable": ("无法连接 {service}", "could not reach {service}"),
     "unavailable": ("{service} 出错了", "{service} answered with an error"),

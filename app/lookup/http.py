@@ -129,7 +129,7 @@ class Http:
         pacing: Pacing | None = None,
     ) -> bytes | LookupFailure:
         if pacing is not None and not pacing.acquire(deadline):
-            return LookupFailure(reason="rate_limited", service=service, detail="no slot in time")
+            return LookupFailure(reason="queued", service=service, detail="no slot in time")
         late: bytes | LookupFailure = LookupFailure(
             reason="timeout", service=service, detail="no answer in time"
         )

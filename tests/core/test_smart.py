@@ -105,6 +105,11 @@ def test_english_notes() -> None:
         (LookupFailure(reason="unavailable", service="arXiv"), "：无法连接 arXiv；"),
         (LookupFailure(reason="unavailable", service="DBLP", status=502), "：DBLP 出错了；"),
         (LookupFailure(reason="bad_response", service="Crossref"), "：无法读取 Crossref 的回应；"),
+        # paperbot's own pacing, not arXiv, said "not now": the reconcile retries it
+        (
+            LookupFailure(reason="queued", service="arXiv"),
+            "：对 arXiv 的查询正在排队，paperbot 稍后",
+        ),
     ],
 )
 def test_a_failed_lookup_never_blocks(failure: LookupFailure, says: str) -> None:
@@ -119,6 +124,10 @@ def test_a_failed_lookup_never_blocks(failure: LookupFailure, says: str) -> None
         (LookupFailure(reason="unavailable", service="arXiv"), "could not reach arXiv"),
         (LookupFailure(reason="not_found", service="arXiv"), "arXiv does not know this paper"),
         (LookupFailure(reason="timeout", service="DBLP"), "DBLP did not answer in time"),
+        (
+            LookupFailure(reason="queued", service="arXiv"),
+            "lookups at arXiv are queued; paperbot tries again later by itself",
+        ),
     ],
 )
 def test_a_failed_lookup_says_what_happened_in_english(failure: LookupFailure, says: str) -> None:
