@@ -6,6 +6,9 @@ Rules:
 - A form's date typed without its year (``7月6日``, ``7-6``, ``07/06``: month first, as members
   write it) is the latest such day no later than the allowed future: what a member filing this
   week's report means; the entry then shows the year in full.
+- A form's date may name its month in English (three letters or more), before or after the
+  day, with or without its year (``Nov 30``, ``30 November``, ``Sept. 3, 2025``); a missing
+  year is found by the rule above.
 - A date is implausible when it lies more than ``days`` (``limits.late_days``) from its
   reference: a submission's date is measured against the newest entry in the README (only
   going back: a group that pauses and returns is fine), an entry's in lint against the
@@ -23,6 +26,13 @@ _SEP_MONTH = r"\s*[-/.－／．—–月]\s*"
 DATE_TEXT = r"\d{4}" + _SEP + r"\d{1,2}" + _SEP_MONTH + r"\d{1,2}\s*日?"
 _DATE = re.compile(r"^[\[【［]?\s*" + DATE_TEXT + r"\s*[\]】］]?$")
 _MONTH_DAY = re.compile(r"^[\[【［]?\s*(\d{1,2})" + _SEP_MONTH + r"(\d{1,2})\s*日?\s*[\]】］]?$")
+_NAMED = re.compile(
+    r"^(?:(?P<m1>[a-z]{3,9})\.?\s*(?P<d1>\d{1,2})(?:st|nd|rd|th)?"
+    r"|(?P<d2>\d{1,2})(?:st|nd|rd|th)?\s*(?:of\s+)?(?P<m2>[a-z]{3,9})\.?)"
+    r"(?:\s*,?\s*(?P<y>\d{4}))?$",
+    re.I,
+)
+_MONTHS = "january february march april may june july august september october november december"
 _NEAR_DAYS = 31
 _LEAP_END = dt.date(2000, 12, 31)
 
@@ -58,6 +68,23 @@ def real_date(value: str) -> bool:
     """True when ``value`` names a day that exists (a month and day without a year: in a leap
     year)."""
     return (parse_date(value) or parse_month_day(value, latest=_LEAP_END)) is not None
+
+
+def parse_named_day(value: str, *, latest: dt.date) -> dt.date | None:
+    """A day whose month is named in English; without a year, the latest such real day on or
+    before ``latest``."""
+    found = _NAMED.match(value.strip())
+    name = (found["m1"] or found["m2"]).casefold() if found else ""
+    months = [i for i, m in enumerate(_MONTHS.split(), 1) if m.startswith(name)]
+    if found is None or len(months) != 1:
+        return None
+    month, day = months[0], int(found["d1"] or found["d2"])
+    if not found["y"]:
+        return parse_month_day(f"{month}-{day}", latest=latest)
+    try:
+        return dt.date(int(found["y"]), month, day)
+    except ValueError:
+        return None
 
 
 def looks_like_date(value: str) -> bool:

@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict
 
 from app.core import images, text
 from app.core.config import Config
-from app.core.dates import looks_like_date, parse_month_day
+from app.core.dates import looks_like_date, parse_month_day, parse_named_day
 from app.core.dates import parse_date as parse_date  # re-exported: one date grammar
 from app.core.errors import InvalidSubmission, Problem
 from app.core.fields import FIGURE, FORMS, Kind
@@ -93,6 +93,7 @@ def _date(value: str, ctx: _Ctx) -> tuple[object, str | None]:
     days = ctx.config.limits.future_days
     latest = ctx.today + dt.timedelta(days=days)
     day = parse_date(value) or parse_month_day(value, latest=latest)
+    day = day or parse_named_day(value, latest=latest)
     if day is None:
         known = looks_like_date(value)
         return None, msg("no_such_date" if known else "bad_date", ctx.lang, value=value)

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from app.core.dates import far, likely, parse_date, parse_month_day
+from app.core.dates import far, likely, parse_date, parse_month_day, parse_named_day
 
 D = dt.date
 
@@ -66,3 +66,20 @@ def test_a_month_and_day_is_the_latest_such_day(text: str, latest: D, expected: 
 def test_plausibility_rule(day: D, reference: D, days: int, is_far: bool, guess: D | None) -> None:
     assert far(day, reference, days=days) is is_far
     assert likely(day, reference) == guess
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Nov 30", D(2026, 11, 30)),
+        ("30 November", D(2026, 11, 30)),
+        ("Sept. 3, 2025", D(2025, 9, 3)),
+        ("30th of Nov 2025", D(2025, 11, 30)),
+        ("Dec 31", D(2025, 12, 31)),  # the latest such day on or before the limit
+        ("Feb 30", None),
+        ("Ma 3", None),  # March or May: no month told
+        ("Monday 3", None),
+    ],
+)
+def test_a_month_named_in_english_is_read(text: str, expected: D | None) -> None:
+    assert parse_named_day(text, latest=D(2026, 12, 12)) == expected

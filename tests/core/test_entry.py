@@ -42,6 +42,10 @@ def test_parse_date(text: str, expected: dt.date | None) -> None:
         ("7-17", dt.date(2025, 7, 17)),  # within the allowed 7 days ahead
         ("7-18", dt.date(2024, 7, 18)),  # beyond them: last year's (the late rule then speaks)
         ("12-29", dt.date(2024, 12, 29)),
+        ("Jul 6", dt.date(2025, 7, 6)),  # an English-speaking member's month name
+        ("6 July", dt.date(2025, 7, 6)),
+        ("Jul. 18", dt.date(2024, 7, 18)),
+        ("July 6th, 2025", dt.date(2025, 7, 6)),
     ],
 )
 def test_a_date_typed_without_its_year_gets_the_latest_allowed_year(
