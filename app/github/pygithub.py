@@ -10,7 +10,8 @@ Rules:
   installation (or token) by the injected ``Pacer`` (pacing.py): shared by every process in
   the service, local to this one otherwise. PyGithub's own pacing is off. Reads are not paced.
 - 403/429 rate limits become ``RateLimited`` with the wait from ``Retry-After``, else from
-  ``x-ratelimit-reset``, else 60 s, and pause that installation in the pacer until then:
+  ``x-ratelimit-reset``, else 60 s (at most an hour, ``shapes.MAX_WAIT``; a value that is
+  no plain number of seconds is not told), and pause that installation in the pacer until then:
   every request for it (reads too: GitHub may ban an integration that keeps asking while
   limited) waits out a pause of at most ``PAUSE_HOLD`` seconds, and a longer one raises
   ``RateLimited`` for the time left, without asking GitHub. Other installations go on.

@@ -17,6 +17,8 @@ from typing import Any
 from app.github.port import Comment, Issue, Pull
 
 _RATE_WORDS = ("rate limit", "abuse", "secondary")
+_SECONDS = re.compile(r"[0-9]{1,12}")
+MAX_WAIT = 3600.0  # GitHub's primary limit resets within the hour; no honest wait is longer
 _NEXT = re.compile(r'<([^>]+)>;\s*rel="next"')
 
 
@@ -27,12 +29,15 @@ def next_link(link: str) -> str | None:
 
 
 def wait_from(headers: dict[str, str]) -> float | None:
-    """Seconds to wait: Retry-After, else until x-ratelimit-reset; None when not told."""
-    if headers.get("retry-after", "").isdigit():
-        return float(headers["retry-after"])
+    """Seconds to wait: Retry-After, else until x-ratelimit-reset; None when not told. At most
+    ``MAX_WAIT``: one answer never pauses an installation for longer; a value that is no
+    plain number of seconds (``-5``, ``²``, a date) is not told."""
+    after = headers.get("retry-after", "")
+    if _SECONDS.fullmatch(after):
+        return min(float(after), MAX_WAIT)
     reset = headers.get("x-ratelimit-reset", "")
-    if headers.get("x-ratelimit-remaining") == "0" and reset.isdigit():
-        return max(0.0, float(reset) - time.time()) + 1
+    if headers.get("x-ratelimit-remaining") == "0" and _SECONDS.fullmatch(reset):
+        return min(max(0.0, float(reset) - time.time()) + 1, MAX_WAIT)
     return None
 
 

@@ -59,6 +59,10 @@ def test_a_deleted_issue_ends_the_job_quietly(worker: Worker, gh: FakeGitHub) ->
         (403, {"Retry-After": "3"}, 3),
         (403, {"x-ratelimit-remaining": "0", "x-ratelimit-reset": "RESET"}, 30),
         (429, {}, 60),
+        (429, {"Retry-After": "31536000"}, 3600),  # a year: one answer pauses an hour at most
+        (403, {"x-ratelimit-remaining": "0", "x-ratelimit-reset": "99999999999"}, 3600),
+        (429, {"Retry-After": "\u00b2"}, 60),  # no plain number (it once crashed the job)
+        (429, {"Retry-After": "-5"}, 60),
     ],
 )
 def test_rate_limits_retry_after_the_wait_github_asks(
