@@ -9,10 +9,14 @@ Rules:
   ``PAPERBOT_METRICS_HOST`` says otherwise (in a container: 0.0.0.0, unpublished).
 - A scrape reads what lives in the queue's storage when it is asked, through ``refresh``,
   here and at the web app's /metrics alike: add what the queue can tell there.
+- No label names a repository: the web's /metrics shares the webhook's public port, and a
+  private repository's name is not for whoever asks. A repository's lane (a token's) is
+  labelled ``r`` and a digest of its name (``lane_label``).
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Iterable
 from wsgiref.simple_server import WSGIServer
@@ -33,7 +37,15 @@ def refresh(queue: JobQueue) -> None:
     metrics.QUEUE_DEPTH.set(queue.depth())
     metrics.LANE_DEPTH.clear()
     for lane, n in queue.lane_depths().items():
-        metrics.LANE_DEPTH.labels(lane).set(n)
+        metrics.LANE_DEPTH.labels(lane_label(lane)).set(n)
+
+
+def lane_label(lane: str) -> str:
+    """A lane as /metrics shows it: ``i<installation>`` and ``-`` as they are, a repository's
+    lane (``r<owner/name>``) as ``r`` and the first 12 hex digits of its name's SHA-256."""
+    if not lane.startswith("r"):
+        return lane
+    return "r" + hashlib.sha256(lane[1:].encode()).hexdigest()[:12]
 
 
 class Scraped(Collector):

@@ -49,7 +49,7 @@ QUEUE_DEPTH = Gauge("paperbot_queue_depth", "Jobs waiting in the queue", registr
 RUNNING = Gauge("paperbot_jobs_running", "Jobs this process is running now", registry=REGISTRY)
 LANE_DEPTH = Gauge(
     "paperbot_queue_lane_depth",
-    "Jobs queued per lane: i<installation>, r<repository> (token), - (no repository)",
+    "Jobs queued per lane: i<installation>, r<digest of a repository> (token), - (none)",
     ["lane"],
     registry=REGISTRY,
 )

@@ -247,6 +247,19 @@ def test_metric_labels_are_routed_events_or_other_and_set_after_the_signature(
     assert metric(client, "paperbot_queue_depth") >= 1
 
 
+def test_metrics_show_a_private_repositorys_queue_without_naming_it(client: TestClient) -> None:
+    """/metrics is on the webhook's public port: a lane is counted, a repository never named."""
+    private = payload("issues.opened")
+    private["repository"]["full_name"] = "group/secret-reading-list"
+    private["repository"]["name"] = "secret-reading-list"
+    assert post(client, "issues", private).status_code == 202
+    page = client.get("/metrics").text
+    lanes = [line for line in page.splitlines() if line.startswith("paperbot_queue_lane_depth{")]
+    assert "secret-reading-list" not in page
+    assert len(lanes) == 1 and lanes[0].startswith('paperbot_queue_lane_depth{lane="r')
+    assert lanes[0].endswith(" 1.0")
+
+
 def test_an_unrouted_event_is_answered_from_its_header_before_the_body_is_parsed(
     client: TestClient,
 ) -> None:
