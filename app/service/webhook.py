@@ -5,7 +5,10 @@ per-request machinery (request object, dependency solving, router) cost more tha
 
 Rules:
 - The signature is checked over the raw bytes before anything is parsed (401 when bad).
-- The body is read with a bound: over the limit is 413 without reading the rest.
+- The body is read with a bound: over the limit is 413 without reading the rest. A body
+  still arriving ``BODY_SECONDS`` after its request began is 408, and the connection closes
+  (GitHub gives up on a delivery after 10 s; a client trickling bytes holds no request, nor a
+  shutdown, longer). Reads are timed by one timer per second of arrivals, not one each.
 - ``ping`` is 200; an event with no route is 200 "ignored" from its header alone, before the
   body is parsed; bot senders are 200 "ignored"; a delivery id seen before is 200
   "duplicate"; an accepted delivery is 202; a queue that does not answer in time is 503
@@ -17,6 +20,7 @@ Rules:
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable, MutableMapping
@@ -32,7 +36,8 @@ from app.service.signature import verify
 
 log = logging.getLogger("paperbot.webhook")
 ROUTED = frozenset(routes.events() | {"ping"})
-UNSIGNED = frozenset({"too large", "bad signature"})
+UNSIGNED = frozenset({"too large", "too slow", "bad signature"})
+BODY_SECONDS = 10.0
 Message = MutableMapping[str, Any]
 Answer = tuple[int, str, dict[str, Any]]
 NOT_JSON = "body is not a JSON object (set the webhook's content type to application/json)"
@@ -42,12 +47,48 @@ class _TooLarge(Exception):
     pass
 
 
+class _TooSlow(Exception):
+    pass
+
+
+class _Reads:
+    """Body reads in progress, by the second they began; each second's reads are cancelled
+    together, by one timer, ``BODY_SECONDS`` after it (``_TooSlow`` in the reader)."""
+
+    def __init__(self) -> None:
+        self.began: dict[int, set[asyncio.Task[Any]]] = {}
+        self.cut: set[asyncio.Task[Any]] = set()
+
+    async def read(self, read: Awaitable[bytes], started: float) -> bytes:
+        task, second = asyncio.current_task(), int(started)
+        assert task is not None
+        if second not in self.began:
+            self.began[second] = set()
+            asyncio.get_running_loop().call_later(BODY_SECONDS + 1, self._cut, second)
+        self.began[second].add(task)
+        try:
+            return await read
+        except asyncio.CancelledError:
+            if task in self.cut and task.uncancel() == 0:
+                raise _TooSlow from None
+            raise
+        finally:
+            self.began.get(second, set()).discard(task)
+            self.cut.discard(task)
+
+    def _cut(self, second: int) -> None:
+        for task in self.began.pop(second, set()):
+            self.cut.add(task)
+            task.cancel()
+
+
 class Receiver:
     """The ASGI app for POST /webhook, bound to ``settings`` and ``queue``."""
 
     def __init__(self, settings: Settings, queue: JobQueue) -> None:
         self.settings, self.queue = settings, queue
         self.secrets = settings.secrets()
+        self.reads = _Reads()
 
     async def __call__(
         self,
@@ -61,7 +102,7 @@ class Receiver:
         if scope["method"] != "POST":
             await _respond(send, 405, {"detail": "Method Not Allowed"}, allow="POST")
             return
-        status, outcome, extra = await self._handle(headers, receive)
+        status, outcome, extra = await self._handle(headers, receive, started)
         event = headers.get("x-github-event") or ""
         label = event if event in ROUTED and outcome not in UNSIGNED else "other"
         metrics.delivery(label, outcome)
@@ -79,15 +120,19 @@ class Receiver:
                 "ms": round((time.monotonic() - started) * 1000, 1),
             },
         )
-        await _respond(send, status, {"outcome": outcome, **extra})
+        closing = {"connection": "close"} if status in (408, 413) else {}  # a body left unread
+        await _respond(send, status, {"outcome": outcome, **extra}, **closing)
 
     async def _handle(
-        self, headers: dict[str, str], receive: Callable[[], Awaitable[Message]]
+        self, headers: dict[str, str], receive: Callable[[], Awaitable[Message]], started: float
     ) -> Answer:
         try:
-            body = await _read(headers, receive, self.settings.max_body_bytes)
+            read = _read(headers, receive, self.settings.max_body_bytes)
+            body = await self.reads.read(read, started)
         except _TooLarge:
             return 413, "too large", {}
+        except _TooSlow:
+            return 408, "too slow", {}
         if not verify(body, headers.get("x-hub-signature-256"), self.secrets):
             return 401, "bad signature", {}
         event, delivery = headers.get("x-github-event"), headers.get("x-github-delivery")
