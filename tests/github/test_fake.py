@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -194,6 +195,7 @@ def test_writes_too_close_together_get_a_secondary_rate_limit(
     assert [c["body"] for c in gh.repos["group/log"].comments.values()] == ["first"]
     assert client.get_repo("group/log").get_issue(1).title == "x"  # reads are not limited
     gh.secondary_gap = 0.0
+    gh.secondary_until.clear()  # Retry-After has passed
     issue.create_comment("later")
     assert gh.secondary_hits == 1 and len(gh.write_times[None]) == 2
 
@@ -211,7 +213,29 @@ def test_a_write_is_timed_when_it_arrived(
     tmp_path: Path, arrivals: list[float], refused: list[float]
 ) -> None:
     gh = FakeGitHub(tmp_path / "gh", schemas=False)
-    gh.secondary_gap = 1.0
+    gh.secondary_gap, gh.secondary_wait = 1.0, 0  # the spacing alone: no pause after a refusal
     got = [t for t in arrivals if gh.secondary_limited("any", arrived=t)]
     assert got == refused and gh.secondary_hits == len(refused)
     assert gh.write_times[None] == sorted(set(arrivals) - set(refused))
+
+
+def test_a_secondary_limit_holds_the_installations_writes_until_retry_after(
+    gh: FakeGitHub, client: Github
+) -> None:
+    """As on GitHub: a client that writes again before Retry-After is refused again, however
+    far its writes are apart (a fake that only spaced writes let it through)."""
+    gh.secondary_gap, gh.secondary_wait = 0.2, 2
+    gh.create_issue("group/log", title="x", body="y", login="octo")
+    issue = client.get_repo("group/log").get_issue(1)
+    issue.create_comment("first")
+    with pytest.raises(GithubException):
+        issue.create_comment("too soon")
+    time.sleep(0.5)  # past the gap, not past Retry-After
+    with pytest.raises(GithubException) as again:
+        issue.create_comment("still too soon")
+    assert again.value.status == 403 and 0 < int(again.value.headers["retry-after"]) <= 2
+    assert gh.secondary_hits == 2 and client.get_repo("group/log").get_issue(1).title == "x"
+    time.sleep(2.0)
+    issue.create_comment("after the wait")
+    written = [c["body"] for c in gh.repos["group/log"].comments.values()]
+    assert written == ["first", "after the wait"]

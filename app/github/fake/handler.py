@@ -88,9 +88,10 @@ class Handler(BaseHTTPRequestHandler):
             self._send(*apps.user(self.gh))
             return
         token = (self.headers.get("authorization") or "").partition(" ")[2]
-        if method != "GET" and self.gh.secondary_limited(token, arrived=self.arrived):
+        wait = None if method == "GET" else self.gh.secondary_limited(token, arrived=self.arrived)
+        if wait is not None:
             body = {"message": SECONDARY_LIMIT, "documentation_url": SECONDARY_DOCS}
-            self._send(403, body, {"Retry-After": "60"})
+            self._send(403, body, {"Retry-After": str(wait)})
             return
         for m, pattern, name, func in ROUTES:
             match = pattern.match(path) if m == method else None

@@ -11,7 +11,9 @@ Rules:
 - A deleted issue answers 410 Gone.
 - Secondary rate limits (``secondary_gap`` seconds, 0 = off): a write that arrived less than
   that from an accepted write of the same installation (or the personal token) is answered
-  403 with ``Retry-After: 60`` and GitHub's message, and counted in ``secondary_hits``. A
+  403 with ``Retry-After: 60`` (``secondary_wait``) and GitHub's message, and counted in
+  ``secondary_hits``; as on GitHub, every write of that installation until then is refused
+  too, with the seconds left (reads go on). A
   write is timed when it arrives, before the simulated ``latency``, as GitHub's front end
   would time it (the sleep's own wake-up jitter is this server's, not the client's).
   Accepted writes' arrival times are kept per installation in ``write_times``, in order
@@ -102,6 +104,8 @@ class FakeGitHub:
     token_installs: dict[str, int] = field(default_factory=dict)  # token → installation id
     secondary_gap: float = 0.0  # seconds a write must follow its installation's last one
     secondary_hits: int = 0  # writes answered with a secondary rate limit
+    secondary_wait: int = 60  # seconds a secondary limit holds its installation's writes
+    secondary_until: dict[int | None, float] = field(default_factory=dict)  # ... until (epoch)
     write_times: dict[int | None, list[float]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -116,19 +120,24 @@ class FakeGitHub:
             return {"login": f"{slug}[bot]", "id": 9000 + app, "type": "Bot"}
         return {"login": self.token_user, "id": 4242, "type": "User"}
 
-    def secondary_limited(self, token: str, *, arrived: float) -> bool:
-        """True (counted) when this write arrived too close to an accepted write of its
-        installation; else its arrival time is recorded."""
+    def secondary_limited(self, token: str, *, arrived: float) -> int | None:
+        """The Retry-After (counted) when this write arrived too close to an accepted write
+        of its installation, or while that installation waits out a secondary limit; else
+        None, its arrival time recorded."""
         installation = self.token_installs.get(token)
         with self.lock:
+            left = self.secondary_until.get(installation, 0.0) - arrived
             times = self.write_times.setdefault(installation, [])
             at = bisect.bisect(times, arrived)
             near = times[max(at - 1, 0) : at + 1]  # the accepted writes on either side
-            if any(abs(arrived - t) < self.secondary_gap for t in near):
-                self.secondary_hits += 1
-                return True
-            times.insert(at, arrived)
-            return False
+            if left <= 0 and any(abs(arrived - t) < self.secondary_gap for t in near):
+                self.secondary_until[installation] = arrived + self.secondary_wait
+                left = max(self.secondary_wait, 1)
+            elif left <= 0:
+                times.insert(at, arrived)
+                return None
+            self.secondary_hits += 1
+            return max(1, round(left))
 
     def add_comment(self, full_name: str, number: int, *, login: str, body: str) -> Json:
         """A comment written by ``login`` (a person, or anyone copying the bot)."""
