@@ -58,6 +58,12 @@ class Scraped(Collector):
         refresh(self.queue)
         return metrics.REGISTRY.collect()
 
+    def restricted_registry(self, names: Iterable[str]) -> Collector:
+        """The named series only (a scrape's ``name[]``), the queue read as for every scrape."""
+        refresh(self.queue)
+        restricted: Collector = metrics.REGISTRY.restricted_registry(names)
+        return restricted
+
 
 def serve_metrics(queue: JobQueue, *, host: str, port: int) -> WSGIServer | None:
     """Serve this process's /metrics on ``host:port`` from a daemon thread (none for port 0);

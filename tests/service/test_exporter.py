@@ -12,6 +12,9 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from app.github.fake.server import FakeGitHub, Fault
+from app.service.exporter import serve_metrics
+from app.service.queue import JobQueue, make_huey
+from app.service.settings import Settings
 from tests.service.test_e2e import (
     REDIS_URL,
     Bot,
@@ -115,3 +118,21 @@ def test_a_metrics_port_in_use_stops_the_worker_with_one_line(
     err = done.stderr.decode()
     assert f"PAPERBOT_METRICS_PORT: cannot serve 127.0.0.1:{port}" in err
     assert "Traceback" not in err
+
+
+def test_a_scrape_asking_for_some_metrics_by_name_gets_them(tmp_path: Path) -> None:
+    """Prometheus' ``params: {name[]: …}`` (a scrape of a few series) is answered, not a 500."""
+    huey = make_huey(Settings(PAPERBOT_DATA_DIR=tmp_path))
+    port = free_port()
+    server = serve_metrics(JobQueue(huey, {}), host="127.0.0.1", port=port)
+    assert server is not None
+    try:
+        url = f"http://127.0.0.1:{port}/metrics?name[]=paperbot_queue_depth"
+        answer = httpx.get(url, timeout=5)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert answer.status_code == 200
+    assert [s.name for f in text_string_to_metric_families(answer.text) for s in f.samples] == [
+        "paperbot_queue_depth"
+    ]
