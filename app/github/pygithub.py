@@ -15,6 +15,9 @@ Rules:
   every request for it (reads too: GitHub may ban an integration that keeps asking while
   limited) waits out a pause of at most ``PAUSE_HOLD`` seconds, and a longer one raises
   ``RateLimited`` for the time left, without asking GitHub. Other installations go on.
+- One client per installation, for the ``MAX_CLIENTS`` used most recently: the one used
+  longest ago is closed (its connections to GitHub) and made anew, with a new token, when
+  needed again, so a worker that served many installations holds no socket per installation.
 - The bot's login is learned once per process: ``PAPERBOT_BOT_LOGIN`` when set; for an App
   ``<slug>[bot]`` from ``GET /app``, which takes the App's JWT, not an installation token;
   for a token ``GET /user`` (a machine user's token, in Actions too), and
@@ -27,6 +30,7 @@ from __future__ import annotations
 import functools
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any, Protocol
 
@@ -52,6 +56,7 @@ ACTIONS_BOT = "github-actions[bot]"
 WRITES = frozenset({"POST", "PATCH", "PUT", "DELETE"})
 PAUSE_HOLD = 5.0  # seconds of a rate-limit pause a request waits out; longer: RateLimited
 PATIENCE = 600.0  # seconds a write may queue for its slot before its job is put off
+MAX_CLIENTS = 64  # installations whose client (token, open connections) a process keeps
 
 
 class Secret(Protocol):
@@ -108,7 +113,7 @@ class Clients:
         self.settings = settings
         self.on_request = on_request
         self.pacer = pacer or LocalPacer()
-        self._clients: dict[int | None, Github] = {}
+        self._clients: OrderedDict[int | None, Github] = OrderedDict()
         self._lock = threading.Lock()
         self.etags = EtagCache()
         self.at_commits = ShaCache()
@@ -129,7 +134,13 @@ class Clients:
         with self._lock:
             if key not in self._clients:
                 self._clients[key] = self._make(key)
-            return self._clients[key]
+            self._clients.move_to_end(key)
+            full = len(self._clients) > MAX_CLIENTS
+            idle = self._clients.popitem(last=False)[1] if full else None
+            client = self._clients[key]
+        if idle is not None:
+            idle.close()  # a job still holding it opens a connection again when it asks
+        return client
 
     def _make(self, installation: int | None) -> Github:
         key = self.settings.private_key()
@@ -219,7 +230,7 @@ class Clients:
             time.sleep(wait)
 
     def close(self) -> None:
-        for client in self._clients.values():
+        for client in list(self._clients.values()):
             client.close()
 
 

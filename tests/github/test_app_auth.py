@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import pytest
 
 from app.flows.context import Context, clear_caches
 from app.flows.submission import process_issue
+from app.github import pygithub
 from app.github.fake.apps import keypair
 from app.github.fake.server import FakeGitHub
 from app.github.port import Forbidden, Gone
@@ -111,3 +113,27 @@ def test_an_apps_login_is_its_slug_from_get_app_asked_once(
     assert fresh.repo(REPO, INSTALLATION).bot_login() == "reading-group[bot]"
     assert gh.requests["GET app"] == 1
     fresh.close()
+
+
+def open_files() -> int:
+    return len(os.listdir("/proc/self/fd"))
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="counts open files in /proc")
+def test_an_installation_served_once_keeps_no_connection_open(
+    gh: FakeGitHub, clients: Clients, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker serving many installations holds clients (and their connections to GitHub)
+    for the most recent ``MAX_CLIENTS`` only: an idle installation costs it nothing."""
+    monkeypatch.setattr(pygithub, "MAX_CLIENTS", 4, raising=False)
+    gh.create_issue(REPO, title="x", body=report_body(), login=MEMBER)
+    gh.installations.update(range(1000, 1040))
+    for installation in range(1000, 1004):
+        assert clients.repo(REPO, installation).get_issue(1).title == "x"
+    held = open_files()
+    for installation in range(1004, 1040):
+        assert clients.repo(REPO, installation).get_issue(1).title == "x"
+    assert open_files() <= held + 2  # 36 more installations served, no more files open
+    issued = gh.issued
+    assert clients.repo(REPO, 1000).get_issue(1).title == "x"  # one served long ago: anew
+    assert gh.issued == issued + 1
