@@ -15,7 +15,8 @@ Rules:
   (GitHub records a failed delivery, which can be redelivered). No GitHub call is made here.
 - Every delivery gets one log line and one count in ``paperbot_deliveries``, whose event
   label is a routed event name, or ``other`` (unrouted, or not signed: the header is
-  anyone's). The secret and the body are never logged.
+  anyone's). The secret and the body are never logged, nor more than ``LOGGED_ID`` characters
+  of the delivery header (anyone can send megabytes of it).
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ log = logging.getLogger("paperbot.webhook")
 ROUTED = frozenset(routes.events() | {"ping"})
 UNSIGNED = frozenset({"too large", "too slow", "bad signature"})
 BODY_SECONDS = 10.0
+LOGGED_ID = 100  # characters of X-GitHub-Delivery logged (GitHub's are 36; anyone's may be MBs)
 Message = MutableMapping[str, Any]
 Answer = tuple[int, str, dict[str, Any]]
 NOT_JSON = "body is not a JSON object (set the webhook's content type to application/json)"
@@ -110,7 +112,7 @@ class Receiver:
             log,
             "delivery",
             {
-                "delivery": headers.get("x-github-delivery"),
+                "delivery": (headers.get("x-github-delivery") or "")[:LOGGED_ID] or None,
                 "event": label,
                 "action": extra.pop("action", None),
                 "repository": extra.pop("repo", None),

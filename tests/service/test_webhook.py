@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import copy
 import json
+import logging
 import os
 import threading
 import uuid
@@ -258,6 +259,19 @@ def test_metrics_show_a_private_repositorys_queue_without_naming_it(client: Test
     assert "secret-reading-list" not in page
     assert len(lanes) == 1 and lanes[0].startswith('paperbot_queue_lane_depth{lane="r')
     assert lanes[0].endswith(" 1.0")
+
+
+def test_a_huge_delivery_header_is_not_copied_into_the_log(
+    client: TestClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Anyone can send a header of megabytes (uvicorn's httptools reads it): the log line
+    keeps at most ``LOGGED_ID`` characters of it, signed or not."""
+    huge = "A" * 1_000_000
+    with caplog.at_level(logging.INFO, logger="paperbot.webhook"):
+        assert post(client, "issues", b"{}", secret="wrong", delivery=huge).status_code == 401
+        assert post(client, "ping", payload("ping"), delivery=huge).status_code == 200
+    logged = [str(getattr(r, "delivery", "")) for r in caplog.records if r.msg == "delivery"]
+    assert len(logged) == 2 and all(0 < len(d) <= 100 and d.startswith("AAAA") for d in logged)
 
 
 def test_an_unrouted_event_is_answered_from_its_header_before_the_body_is_parsed(
