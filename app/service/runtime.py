@@ -23,6 +23,7 @@ from starlette.types import ASGIApp
 from app.flows.context import Clock, today_in
 from app.lookup.port import Lookup
 from app.service import exporter, preflight
+from app.service.http_server import BoundedHttpTools
 from app.service.jobs import Worker
 from app.service.queue import JobQueue, PaperbotHuey, make_huey
 from app.service.settings import Settings
@@ -80,7 +81,14 @@ def serve(runtime: Runtime, *, host: str, port: int, workers: int | None = None)
     # receiver's ~73 µs of CPU (bench/receiver.py); every 20,000 keeps cycles' garbage small.
     gc.set_threshold(GC_YOUNG, *gc.get_threshold()[1:])
     try:
-        uvicorn.run(runtime.app(), host=host, port=port, log_config=None, access_log=False)
+        uvicorn.run(
+            runtime.app(),
+            host=host,
+            port=port,
+            log_config=None,
+            access_log=False,
+            http=BoundedHttpTools,  # heads bounded in size and time (http_server.py)
+        )
     finally:
         stopping.set()
         if started.is_set():

@@ -15,6 +15,7 @@ import pytest
 import uvicorn
 
 from app.service import webhook
+from app.service.http_server import BoundedHttpTools
 from app.service.queue import make_huey
 from app.service.settings import Settings
 from app.service.web import create_app
@@ -31,7 +32,10 @@ def serving(tmp_path: Path) -> Iterator[tuple[int, uvicorn.Server, threading.Thr
     settings = Settings(GITHUB_WEBHOOK_SECRET=SECRET, PAPERBOT_DATA_DIR=tmp_path)
     app = create_app(settings=settings, queue=make_queue(make_huey(settings)))
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, port=port, log_config=None, access_log=False))
+    config = uvicorn.Config(
+        app, port=port, log_config=None, access_log=False, http=BoundedHttpTools
+    )
+    server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     while not server.started:
