@@ -9,11 +9,15 @@ Rules:
 - The deadline bounds the whole exchange: every socket operation ends by it (see ``wire``),
   and the caller stops waiting for the worker thread at it; the pacing slot is taken and
   released by the caller's thread. Bodies over ``MAX_BODY`` are refused.
+- A service's "not now" (429 or 503) with ``Retry-After`` in plain seconds holds its next
+  requests that long (at most ``MAX_PAUSE``), in every process sharing the pacer: a
+  lookup meanwhile is ``queued``, asking nobody.
 - Every answer is mapped to a typed ``LookupFailure`` or a body; nothing raises.
 """
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -30,6 +34,8 @@ from app.core.paper import LookupFailure, Reason
 from app.lookup import wire
 
 MAX_BODY = 2 * 1024 * 1024
+MAX_PAUSE = 3600.0  # seconds a service's Retry-After may hold its requests
+_SECONDS = re.compile(r"[0-9]{1,12}")
 T = TypeVar("T")
 _RUNNER = ThreadPoolExecutor(max_workers=8, thread_name_prefix="lookup")
 _STATUS: dict[int, Reason] = {
@@ -61,6 +67,8 @@ class SharedPacer(Protocol):
     def reserve(
         self, key: str, *, interval: float, patience: float, hold: float
     ) -> tuple[bool, float]: ...
+
+    def pause(self, key: str, until: float) -> None: ...
 
 
 @dataclass
@@ -104,6 +112,14 @@ class Pacing:
     def release(self) -> None:
         self.lock.release()
 
+    def pause(self, seconds: float) -> None:
+        """Hold the next requests ``seconds`` (the service's Retry-After): in every process
+        sharing the pacer, else in this one."""
+        if self.shared is not None and self.interval > 0:
+            self.shared.pause(self.key, time.time() + seconds)
+        else:
+            self.last = max(self.last, self.clock() + seconds - self.interval)
+
 
 def within(deadline: Deadline, work: Callable[[], T], *, late: T) -> T:
     """``work()`` run on a worker thread, or ``late`` when it is not done by the deadline."""
@@ -134,14 +150,17 @@ class Http:
             reason="timeout", service=service, detail="no answer in time"
         )
         target = httpx.URL(url).copy_merge_params(params or {})
+        work = partial(self._get, target, service, deadline, pacing)
         try:
-            return within(deadline, partial(self._get, target, service, deadline), late=late)
+            return within(deadline, work, late=late)
         finally:
             if pacing is not None:
                 pacing.release()
 
-    def _get(self, url: httpx.URL, service: str, deadline: Deadline) -> bytes | LookupFailure:
-        read = partial(_body, service=service)
+    def _get(
+        self, url: httpx.URL, service: str, deadline: Deadline, pacing: Pacing | None
+    ) -> bytes | LookupFailure:
+        read = partial(_read, service=service, pacing=pacing)
         try:
             return wire.fetch(
                 "GET", url, route=_trusted, headers=self.headers, deadline=deadline, read=read
@@ -157,6 +176,18 @@ class Http:
 
 def _trusted(url: httpx.URL) -> None:
     """The operator's endpoints are trusted as configured: the system resolver's addresses."""
+
+
+def _read(
+    answer: httpcore.Response, *, service: str, pacing: Pacing | None
+) -> bytes | LookupFailure:
+    """The answer's body, or why there is none; a "not now" with a wait holds ``pacing``."""
+    got = _body(answer, service=service)
+    told = wire.header(answer, "retry-after")
+    if isinstance(got, LookupFailure) and got.reason == "rate_limited" and pacing is not None:
+        if _SECONDS.fullmatch(told):
+            pacing.pause(min(float(told), MAX_PAUSE))
+    return got
 
 
 def _body(answer: httpcore.Response, *, service: str) -> bytes | LookupFailure:

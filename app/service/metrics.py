@@ -62,7 +62,7 @@ PACING_WAIT = Histogram(
 )
 SECONDARY_PAUSES = Counter(
     "paperbot_secondary_limit_pauses",
-    "Rate-limit answers that paused an installation for every process, by kind",
+    "Rate-limit answers that paused an installation (github) or a service (lookup), by kind",
     ["kind"],
     registry=REGISTRY,
 )

@@ -141,6 +141,27 @@ def test_busy_services(
     assert failed(lookup, link).reason == reason
 
 
+@pytest.mark.parametrize(
+    ("status", "headers", "asked"),
+    [
+        (503, {"Retry-After": "30"}, 1),  # held: not asked again within the 30 s
+        (429, {"Retry-After": "30"}, 1),
+        (503, {}, 2),  # no wait said: the next lookup asks (after its slot)
+        (503, {"Retry-After": "-1"}, 2),
+        (500, {"Retry-After": "30"}, 2),  # an error, not a "not now"
+    ],
+)
+def test_a_services_retry_after_holds_its_next_requests(
+    services: FakeMetadata, make_lookup: Make, status: int, headers: dict[str, str], asked: int
+) -> None:
+    port = make_lookup(budget=0.5, pacing=pacings({"arxiv": 0.1}))
+    services.fail("arxiv", status, headers=headers)  # type: ignore[arg-type]
+    failed(port, "https://arxiv.org/abs/2309.17453")
+    time.sleep(0.2)
+    port.lookup("https://arxiv.org/abs/1706.03762")
+    assert services.count("arxiv") == asked
+
+
 @pytest.mark.parametrize("how", [{"delay": 3.0}, {"drip": 0.05}])
 def test_a_lookup_waits_at_most_its_budget(
     services: FakeMetadata, make_lookup: Make, how: dict[str, float]

@@ -164,3 +164,25 @@ def test_arxiv_is_asked_once_per_3_s_by_all_processes_together(
     assert [f.result(60) for f in asked] == [True, True]
     times = sorted(s.at for s in services.seen if s.service == "arxiv")
     assert len(times) == 2 and times[1] - times[0] >= 2.9  # per process: both at once
+
+
+def lookup_once(services: LookupSettings, where: Where, link: str) -> str:
+    """In a process of its own: one arXiv lookup paced by the shared queue; its outcome."""
+    shared = open_huey(*where).pacer
+    lookup = HttpLookup(services, budget=2.0, pacing=pacings({"arxiv": 0.1}, shared=shared))
+    got = lookup.lookup(link)
+    lookup.close()
+    return "found" if isinstance(got, PaperMeta) else got.reason
+
+
+@pytest.mark.parametrize("where", BACKENDS, indirect=True)
+def test_arxivs_retry_after_holds_every_processs_arxiv_lookups(
+    services: FakeMetadata, where: Where, pool: ProcessPoolExecutor
+) -> None:
+    """arXiv answered 503 with Retry-After: no process asks it again until then."""
+    services.fail("arxiv", 503, headers={"Retry-After": "30"})
+    link = "https://arxiv.org/abs/2309.17453"
+    assert pool.submit(lookup_once, services.settings(), where, link).result(60) == "rate_limited"
+    again = [pool.submit(lookup_once, services.settings(), where, link) for _ in range(2)]
+    assert [f.result(60) for f in again] == ["queued", "queued"]
+    assert services.count("arxiv") == 1
