@@ -15,7 +15,8 @@ Rules:
   it replaces then ends at once (``chains.py``): one chain of retries per delivery.
 - One log line per run of a job (a warning when it failed or will retry).
 - Every worker start recovers what the store holds (jobs of dead workers, parked jobs of
-  expired leases) and queues a reconcile of every known repository (``tasks.py``).
+  expired leases) and queues a reconcile of every known repository (``tasks.py``); a
+  reconcile that finds its repository gone from GitHub drops it from the known ones.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from app.core.errors import BotError
 from app.flows import FLOWS
 from app.flows.base_branch import default_branch
 from app.flows.context import Clock, Context, Now, Status, repo_config, today_in, utc_now
-from app.github.port import GitHubError, Gone, RateLimited
+from app.github.port import GitHubError, Gone, RateLimited, RepoPort
 from app.github.pygithub import Clients
 from app.lookup.port import Lookup
 from app.service import chains, metrics
@@ -181,8 +182,8 @@ class Worker:
         return outcome, None
 
     def _flow(self, run: Run, args: dict[str, Any]) -> str:
+        port = self.clients.repo(run.repo, run.installation)
         try:
-            port = self.clients.repo(run.repo, run.installation)
             base = default_branch(port, self.ledger, given=run.base, now=self.now())
             job = Context(
                 port=port,
@@ -195,7 +196,19 @@ class Worker:
             )
             return FLOWS[run.name](job, **args)
         except Gone:
+            if run.name == "reconcile":
+                self._forget_if_gone(port, run.repo)
             return "gone"
+
+    def _forget_if_gone(self, port: RepoPort, repo: str) -> None:
+        """The repository itself gone (deleted, its installation removed): no periodic job
+        is queued for it any more (until a delivery from it brings it back)."""
+        try:
+            port.repository()
+        except Gone:
+            self.store.forget(repo)
+        except GitHubError:
+            pass  # there, or GitHub says nothing clear: kept
 
     def _later(self, run: Run, delay: float, *, counted: bool = True) -> RetryTask:
         """Run again in ``delay`` seconds; a redelivery meanwhile runs it at once."""

@@ -95,6 +95,9 @@ class Store(Protocol):
     def repos(self) -> dict[str, int | None]:
         """Every repository a delivery came from, with its installation id."""
 
+    def forget(self, repo: str) -> None:
+        """Drop ``repo`` from ``repos`` (gone from GitHub; a later delivery brings it back)."""
+
     def state(self, delivery: str) -> str | None:
         """The delivery log's state of ``delivery`` (None when unknown or expired)."""
 

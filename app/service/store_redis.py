@@ -224,6 +224,9 @@ class RedisStore:
         raw = self.conn.hgetall(self.prefix + "repos")
         return {k.decode(): int(v) if v else None for k, v in raw.items()}
 
+    def forget(self, repo: str) -> None:
+        self.conn.hdel(self.prefix + "repos", repo)
+
     def state(self, delivery: str) -> str | None:
         raw = self.conn.hget(self._record(delivery), "state")
         return raw.decode() if raw else None

@@ -209,6 +209,9 @@ class SqliteStore:
         rows = self.storage.sql("select repo, installation from paperbot_repo", results=True)
         return dict(rows)
 
+    def forget(self, repo: str) -> None:
+        self.storage.sql("delete from paperbot_repo where repo = ?", (repo,), commit=True)
+
     def state(self, delivery: str) -> str | None:
         with self.storage.db() as cur:
             return self._state(cur, delivery)

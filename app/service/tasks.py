@@ -4,7 +4,8 @@ Rules:
 - A periodic task runs once per deployment (``PaperbotHuey.read_periodic``): add one with
   ``huey.periodic_task(crontab(...), name=...)`` in ``register``.
 - Every worker start recovers what the store holds and queues a reconcile of every known
-  repository; so does the periodic reconcile.
+  repository (a delivery came from it, and no reconcile found it gone since); so does the
+  periodic reconcile, and the weekly tick queues a weekly job for each.
 """
 
 from __future__ import annotations

@@ -18,6 +18,7 @@ from app.github.pygithub import Clients
 from app.service.jobs import Worker
 from app.service.queue import make_huey
 from app.service.settings import Settings
+from app.service.store import Accepted
 from tests.conftest import TODAY
 from tests.fakes import MEMBER, REPO, fake_github, report_body
 
@@ -75,6 +76,9 @@ def test_an_uninstalled_app_ends_the_job(gh: FakeGitHub, clients: Clients, tmp_p
     assert worker.run("process_issue", repo=REPO, installation=7, number=1) == "gone"
     with pytest.raises(Gone):
         clients.repo(REPO, 7).get_issue(1)
+    huey.store.accept([Accepted("d", b"job", REPO, 7)], 1.0)  # known from a delivery
+    assert worker.run("reconcile", repo=REPO, installation=7) == "gone"
+    assert huey.store.repos() == {}  # no reconcile or weekly job queued for it any more
 
 
 def test_an_app_needs_the_installation_id(clients: Clients) -> None:

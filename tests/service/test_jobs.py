@@ -351,3 +351,21 @@ def test_a_redelivery_during_an_outage_leaves_one_chain_of_retries(
     assert submission(queue, "d-twice")  # redelivered once GitHub is back: runs now
     assert worker.huey.execute(worker.huey.dequeue()) == "submitted"
     assert worker.store.state("d-twice") == "done" and len(gh.repos[REPO].pulls) == 1
+
+
+def test_a_repository_gone_from_github_is_no_longer_reconciled_every_hour(
+    worker: Worker, gh: FakeGitHub
+) -> None:
+    """Deleted, or its installation removed: the periodic jobs (reconcile hourly, weekly every
+    10 minutes, and each worker start) stop queueing jobs for it; a later delivery from it
+    would bring it back."""
+    queue = JobQueue(worker.huey, register(worker.huey, worker))
+    other = "group/other"
+    for n, repo in enumerate([REPO, other]):
+        args = {"repo": repo, "installation": None, "number": 1}
+        assert queue.accept(f"d{n}", Task("process_issue", args))
+    assert worker.run("process_issue", repo=REPO, installation=None, number=9) == "gone"
+    assert set(worker.store.repos()) == {REPO, other}  # a deleted issue is not a deleted repo
+    gh.repos.pop(REPO)
+    assert worker.run("reconcile", repo=REPO, installation=None) == "gone"
+    assert set(worker.store.repos()) == {other}

@@ -79,6 +79,18 @@ def test_a_batch_claims_enqueues_and_remembers_each_new_delivery(huey: PaperbotH
     assert store.state("a") == "accepted"
 
 
+def test_a_forgotten_repository_is_known_again_from_its_next_delivery(
+    huey: PaperbotHuey,
+) -> None:
+    store = huey.store
+    store.accept([item(huey, "a"), item(huey, "b", "o/s")], 1.0)
+    store.forget("o/r")
+    store.forget("never/seen")
+    assert store.repos() == {"o/s": 42}
+    store.accept([item(huey, "c")], 2.0)
+    assert store.repos() == {"o/r": 42, "o/s": 42}
+
+
 def test_a_refused_enqueue_writes_no_claim(huey: PaperbotHuey) -> None:
     store = huey.store
     if isinstance(huey.storage, RedisStorage):
