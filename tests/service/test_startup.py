@@ -108,6 +108,8 @@ def test_a_wrong_github_api_url_is_one_line_at_start_and_one_per_failing_job(
     bot.env = lambda: {**Bot.env(bot), "GITHUB_API_URL": where(gh)}  # type: ignore[method-assign]
     bot.start()
     try:
+        # a worker starting after the delivery would reconcile its repository too: two lines
+        wait_for(lambda: logged(bot.log, "paperbot.worker") != [], what="the worker's start")
         (number,) = file_issues(gh, 1)
         assert bot.deliver("issues", opened(number), delivery="d-wrong-url") == 202
 
