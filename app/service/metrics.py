@@ -45,6 +45,12 @@ RATE_REMAINING = Gauge(
     "x-ratelimit-remaining of the last GitHub answer",
     registry=REGISTRY,
 )
+MOVED = Counter(
+    "paperbot_inbox_moved",
+    "Deliveries moved from the embedded queue's inbox into the queue, by outcome",
+    ["outcome"],
+    registry=REGISTRY,
+)
 QUEUE_DEPTH = Gauge("paperbot_queue_depth", "Jobs waiting in the queue", registry=REGISTRY)
 RUNNING = Gauge("paperbot_jobs_running", "Jobs this process is running now", registry=REGISTRY)
 LANE_DEPTH = Gauge(

@@ -30,6 +30,7 @@ from huey.api import Task as HueyTask
 from huey.storage import RedisStorage, SqliteStorage
 
 from app.flows.routing import Task
+from app.service.inbox import Inbox, backlog
 from app.service.lanes_redis import LanedRedisStorage
 from app.service.lanes_sqlite import LanedSqliteStorage
 from app.service.pacing import make_pacer
@@ -97,10 +98,13 @@ def make_huey(settings: Settings) -> PaperbotHuey:
 class JobQueue:
     """Accepts deliveries into Huey: claims the delivery id and enqueues its job, atomically."""
 
-    def __init__(self, huey: PaperbotHuey, tasks: dict[str, Any]) -> None:
+    def __init__(
+        self, huey: PaperbotHuey, tasks: dict[str, Any], *, inbox: Inbox | None = None
+    ) -> None:
         self.huey = huey
         self.store = huey.store
         self.tasks = tasks
+        self.inbox = inbox  # the embedded queue's: deliveries wait there for the mover
         self._executor = ThreadPoolExecutor(1, thread_name_prefix="paperbot-accept")
         self._waiting: Waiting = []
         self._draining = False
@@ -167,10 +171,12 @@ class JobQueue:
             self._draining = False
 
     def depth(self) -> int:
-        """Jobs waiting: queued, scheduled for a retry, or parked (0 when nobody answers)."""
+        """Jobs waiting: in the inbox, queued, scheduled for a retry, or parked (0 when nobody
+        answers)."""
         try:
             queued = int(self.huey.pending_count()) + int(self.huey.scheduled_count())
-            return queued + self.store.parked()
+            unmoved = backlog(self.inbox.folder) if self.inbox else 0
+            return queued + self.store.parked() + unmoved
         except Exception:
             return 0
 

@@ -24,7 +24,9 @@ from app.flows.context import Clock, today_in
 from app.lookup.port import Lookup
 from app.service import exporter, preflight
 from app.service.http_server import BoundedHttpTools
+from app.service.inbox import Inbox
 from app.service.jobs import Worker
+from app.service.mover import Mover
 from app.service.queue import JobQueue, PaperbotHuey, make_huey
 from app.service.settings import Settings
 from app.service.tasks import register
@@ -53,7 +55,14 @@ def build(settings: Settings, *, clock: Clock = today_in, lookup: Lookup | None 
     # The one process that serves an embedded queue owns it: at start, no lease is alive.
     worker = Worker(settings, huey, clock=clock, owner=not settings.queue, lookup=lookup)
     tasks = register(huey, worker, reconcile_minutes=settings.reconcile_minutes)
-    return Runtime(settings, huey, worker, tasks, JobQueue(huey, tasks))
+    if not huey.store.local:
+        return Runtime(settings, huey, worker, tasks, JobQueue(huey, tasks))
+    inbox = Inbox(settings.data_dir / "inbox", huey.store)
+    queue = JobQueue(huey, tasks, inbox=inbox)
+    mover = Mover(inbox.folder, queue, wake=inbox.wake)  # runs wherever the workers run
+    huey.on_startup("paperbot-inbox")(mover.start)
+    huey.on_shutdown("paperbot-inbox")(mover.stop)
+    return Runtime(settings, huey, worker, tasks, queue)
 
 
 def serve(runtime: Runtime, *, host: str, port: int, workers: int | None = None) -> None:

@@ -13,10 +13,15 @@ Rules:
   body is parsed; bot senders are 200 "ignored"; a delivery id seen before is 200
   "duplicate"; an accepted delivery is 202; a queue that does not answer in time is 503
   (GitHub records a failed delivery, which can be redelivered). No GitHub call is made here.
-- Every delivery gets one log line and one count in ``paperbot_deliveries``, whose event
-  label is a routed event name, or ``other`` (unrouted, or not signed: the header is
-  anyone's). The secret and the body are never logged, nor more than ``LOGGED_ID`` characters
-  of the delivery header (anyone can send megabytes of it).
+- With the embedded queue, a signed delivery of a routed event is appended to the inbox
+  (``inbox.py``) and answered 202 before it is parsed; the mover parses and routes it. A
+  delivery id the store holds (or this process appended in the last ``RECENT_SECONDS``) is
+  200 "duplicate", unless its job failed or waits for a retry.
+- Every delivery gets one count in ``paperbot_deliveries``, whose event label is a routed
+  event name, or ``other`` (unrouted, or not signed: the header is anyone's), and one log
+  line: the receiver's, or for one kept in the inbox, the mover's once it has routed it.
+  The secret and the body are never logged, nor more than ``LOGGED_ID`` characters of the
+  delivery header (anyone can send megabytes of it).
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ from typing import Any
 from pydantic_core import from_json, to_json
 
 from app.service import logs, metrics
+from app.service.inbox import ROTATE_SECONDS, SAFE_ID, Inbox
 from app.service.queue import JobQueue
 from app.service.routes import router as routes
 from app.service.settings import Settings
@@ -88,7 +94,7 @@ class Receiver:
     """The ASGI app for POST /webhook, bound to ``settings`` and ``queue``."""
 
     def __init__(self, settings: Settings, queue: JobQueue) -> None:
-        self.settings, self.queue = settings, queue
+        self.settings, self.queue, self.inbox = settings, queue, queue.inbox
         self.secrets = settings.secrets()
         self.reads = _Reads()
 
@@ -108,6 +114,9 @@ class Receiver:
         event = headers.get("x-github-event") or ""
         label = event if event in ROUTED and outcome not in UNSIGNED else "other"
         metrics.delivery(label, outcome)
+        if status == 202 and self.inbox is not None:
+            await _respond(send, status, {"outcome": outcome})  # the mover logs it
+            return
         logs.info(
             log,
             "delivery",
@@ -142,15 +151,31 @@ class Receiver:
             return 400, "bad request", {"detail": "missing X-GitHub-Event or X-GitHub-Delivery"}
         if event not in ROUTED:
             return 200, "ignored", {}
+        if self.inbox is not None and event != "ping":
+            return self._keep(self.inbox, event, delivery, body, headers.get("content-type", ""))
         payload = _json(body, headers.get("content-type", ""))
         if not isinstance(payload, dict):
-            detail = (
-                "body is not a JSON object (set the webhook's content type to application/json)"
-            )
-            return 400, "bad request", {"detail": detail}
+            return 400, "bad request", {"detail": NOT_JSON}
         if event == "ping":
             return 200, "pong", {}
         return await _enqueue(self.queue, event, delivery, payload)
+
+    def _keep(self, inbox: Inbox, event: str, delivery: str, body: bytes, kind: str) -> Answer:
+        """Append the delivery to the inbox, unless it is a duplicate."""
+        if "json" not in kind:
+            return 400, "bad request", {"detail": NOT_JSON}
+        if not SAFE_ID.fullmatch(delivery):
+            return 400, "bad request", {"detail": "X-GitHub-Delivery is not a delivery id"}
+        try:
+            if inbox.seen(delivery):
+                return 200, "duplicate", {}
+            opened = inbox.append(delivery, event, body)
+        except Exception as exc:  # the store or the disk refusing: nothing was kept
+            log.warning("queue unavailable", extra={"error": type(exc).__name__})
+            return 503, "queue unavailable", {}
+        if opened is not None:
+            asyncio.get_running_loop().call_later(ROTATE_SECONDS, inbox.rotate, opened)
+        return 202, "accepted", {}
 
 
 async def _read(

@@ -122,9 +122,10 @@ def test_a_wrong_github_api_url_is_one_line_at_start_and_one_per_failing_job(
         assert line["level"] == "WARNING" and str(line["outcome"]).startswith("retrying: GitHub")
         start = [x for x in logged(bot.log) if "GITHUB_API_URL" in x["message"]]
         assert len(start) == 1 and start[0]["message"].startswith(said), start
-        # the delivery's line and the run's line: no library retry or scheduling chatter
+        # the delivery's line (the inbox's mover routed it) and the run's line: no library
+        # retry or scheduling chatter
         about = [x for x in logged(bot.log) if "d-wrong-url" in json.dumps(x)]
-        assert [x["logger"] for x in about] == ["paperbot.webhook", "paperbot.jobs"], about
+        assert [x["logger"] for x in about] == ["paperbot.inbox", "paperbot.jobs"], about
         assert [x for x in logged(bot.log) if x["logger"].startswith("urllib3")] == []
         assert "Traceback" not in bot.log.read_text()
     finally:

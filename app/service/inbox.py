@@ -1,0 +1,143 @@
+"""The embedded queue's inbox: each signed delivery appended raw, moved into the queue later.
+
+Rules:
+- A delivery is appended whole, in one ``os.writev`` of its header and its signed body,
+  before its 202: it is then in the page cache, as durable as the SQLite queue with fsync
+  off. A write cut short (a full disk) is undone and raises; a record cut short by a killed
+  process was never answered 202 and is skipped when read.
+- A web process appends to segments of its own. A segment is created under a name no mover
+  reads (``.new``), locked (``flock``, exclusive) and only then named ``.open``; its writer
+  holds the lock until it closes it as ``.ready``, ``ROTATE_SECONDS`` after its first record
+  or at ``MAX_BYTES``. An ``.open`` segment whose lock is free was left by a process that
+  died: it is as ready as a ``.ready`` one.
+- A delivery id is a header GitHub does not sign: only ``SAFE_ID`` ids are written.
+- Whether a delivery was accepted before is the store's answer (``Store.state``), or, for one
+  appended here and not moved yet, this process's memory of the last ``RECENT_SECONDS``.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import re
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from app.service.store import Store
+
+ROTATE_SECONDS = 0.2  # a delivery waits at most this long before a mover may take it
+MAX_BYTES = 8 << 20
+RECENT_SECONDS = 10.0  # a mover takes a segment within a second of its closing
+SAFE_ID = re.compile(r"[A-Za-z0-9._:-]{1,100}")
+AGAIN = frozenset({"failed", "waiting"})  # a redelivery of these runs the job again
+Record = tuple[str, str, float, bytes]  # delivery, event, received (epoch s), body
+
+
+class Inbox:
+    """The web process's side: appends deliveries to its own segments in ``folder``."""
+
+    def __init__(self, folder: Path, store: Store, *, wake: threading.Event | None = None):
+        folder.mkdir(parents=True, exist_ok=True)
+        self.folder, self.store = folder, store
+        self.wake = wake or threading.Event()
+        self.recent: dict[str, float] = {}
+        self._fd: int | None = None
+        self._path = folder
+        self._size = self._segments = 0
+
+    def seen(self, delivery: str) -> bool:
+        """True when ``delivery`` was accepted before and is not to run again."""
+        state = self.store.state(delivery)
+        if state is not None:
+            return state not in AGAIN
+        return delivery in self.recent
+
+    def append(self, delivery: str, event: str, body: bytes) -> int | None:
+        """Write one delivery whole or raise ``OSError``; returns the number of the segment
+        it opened for it (to be closed by ``rotate`` in ``ROTATE_SECONDS``), else None."""
+        if not SAFE_ID.fullmatch(delivery):
+            raise ValueError("unsafe delivery id")
+        opened = None
+        if self._fd is None:
+            self._fd, opened = self._open(), self._segments
+        head = b"%s %s %.3f %d\n" % (delivery.encode(), event.encode(), time.time(), len(body))
+        wrote = os.writev(self._fd, (head, body))
+        if wrote != len(head) + len(body):
+            os.ftruncate(self._fd, self._size)
+            raise OSError("the inbox took only part of a delivery (is the disk full?)")
+        self._size += wrote
+        self.recent[delivery] = time.monotonic()
+        if self._size >= MAX_BYTES:
+            self.rotate(self._segments)
+        return opened
+
+    def _open(self) -> int:
+        self._segments += 1
+        name = f"{time.time_ns():020d}-{os.getpid()}-{self._segments}"
+        new = self.folder / f"{name}.new"
+        fd = os.open(new, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND, 0o600)
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        self._path, self._size = new.rename(self.folder / f"{name}.open"), 0
+        return fd
+
+    def rotate(self, segment: int | None = None) -> None:
+        """Close the open segment (only segment number ``segment``, when given) as ready."""
+        if self._fd is None or (segment is not None and segment != self._segments):
+            return
+        fd, self._fd = self._fd, None
+        self._path.rename(self._path.with_suffix(".ready"))
+        os.close(fd)  # the lock goes with it, after the rename: no mover reads it half-named
+        self.wake.set()
+        old = time.monotonic() - RECENT_SECONDS
+        while self.recent and next(iter(self.recent.values())) < old:  # oldest first
+            del self.recent[next(iter(self.recent))]
+
+
+def records(data: bytes) -> Iterator[Record]:
+    """The whole records of one segment, in order; a torn one at the end is left out."""
+    at = 0
+    while True:
+        end = data.find(b"\n", at)
+        if end < 0:
+            return
+        try:
+            delivery, event, received, size = data[at:end].split(b" ")
+            body = data[end + 1 : end + 1 + int(size)]
+        except ValueError:
+            return
+        if len(body) < int(size):
+            return
+        yield delivery.decode(), event.decode(), float(received), body
+        at = end + 1 + int(size)
+
+
+def segments(folder: Path) -> list[Path]:
+    """The segments a mover may try, oldest first (it takes an ``.open`` one only when its
+    lock is free: its writer is gone)."""
+    try:
+        return sorted(p for p in folder.iterdir() if p.suffix in (".ready", ".open"))
+    except FileNotFoundError:
+        return []
+
+
+def backlog(folder: Path) -> int:
+    """Deliveries written and not yet moved, in every segment (headers read, bodies skipped)."""
+    return sum(_count(path) for path in segments(folder))
+
+
+def _count(path: Path) -> int:
+    try:
+        file = path.open("rb")
+    except FileNotFoundError:
+        return 0
+    count, size = 0, os.fstat(file.fileno()).st_size
+    with file:
+        while line := file.readline():
+            length = line.rsplit(b" ", 1)[-1].strip()
+            if not length.isdigit() or file.tell() + int(length) > size:
+                break
+            file.seek(int(length), os.SEEK_CUR)
+            count += 1
+    return count

@@ -1,0 +1,229 @@
+"""The embedded queue's inbox and its mover: real files, real locks, a real Huey SQLite queue;
+the receiver over HTTP; a web process killed after its 202s."""
+
+from __future__ import annotations
+
+import json
+import logging
+import multiprocessing
+import os
+import signal
+import threading
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+
+from app.github.fake.server import FakeGitHub
+from app.service import inbox as inbox_module
+from app.service.inbox import Inbox, backlog, records, segments
+from app.service.mover import Mover
+from app.service.queue import JobQueue, PaperbotHuey, make_huey
+from app.service.settings import Settings
+from app.service.web import create_app
+from tests.fakes import REPO
+from tests.service.test_e2e import Bot, file_issues, opened, pulls_for_all, wait_for
+from tests.service.test_webhook import JOBS, SECRET, payload, pending, post
+
+ISSUE = payload("issues.opened")
+
+
+@pytest.fixture
+def huey(tmp_path: Path) -> PaperbotHuey:
+    return make_huey(Settings(PAPERBOT_DATA_DIR=tmp_path))
+
+
+@pytest.fixture
+def queue(huey: PaperbotHuey, tmp_path: Path) -> JobQueue:
+    tasks = {name: huey.task(name=name)(lambda **kw: kw) for name in JOBS}
+    return JobQueue(huey, tasks, inbox=Inbox(tmp_path / "inbox", huey.store))
+
+
+@pytest.fixture
+def client(queue: JobQueue) -> TestClient:
+    return TestClient(create_app(settings=Settings(GITHUB_WEBHOOK_SECRET=SECRET), queue=queue))
+
+
+def mover(queue: JobQueue) -> Mover:
+    assert queue.inbox is not None
+    return Mover(queue.inbox.folder, queue, wake=queue.inbox.wake)
+
+
+def body(number: int = 1) -> bytes:
+    data = json.loads(json.dumps(ISSUE))
+    data["issue"]["number"] = number
+    return json.dumps(data).encode()
+
+
+@pytest.mark.parametrize("cut", [1, 10, 40, -1])
+def test_a_record_cut_short_is_left_out_and_the_whole_ones_kept(tmp_path: Path, cut: int) -> None:
+    inbox = Inbox(tmp_path, store=_NoStore())
+    for n in range(3):
+        inbox.append(f"d-{n}", "issues", body(n))
+    (path,) = tmp_path.glob("*.open")
+    whole = path.read_bytes()
+    path.write_bytes(whole + b"d-3 issues 1.0 500\n{"[:cut])  # killed mid-write
+    got = list(records(path.read_bytes()))
+    assert [(d, e, json.loads(b)["issue"]["number"]) for d, e, _, b in got] == [
+        ("d-0", "issues", 0),
+        ("d-1", "issues", 1),
+        ("d-2", "issues", 2),
+    ]
+    assert backlog(tmp_path) == 3
+
+
+def test_moved_deliveries_are_queued_once_and_the_segment_goes(
+    client: TestClient, queue: JobQueue, huey: PaperbotHuey
+) -> None:
+    assert post(client, "issues", ISSUE, delivery="d-1").status_code == 202
+    again = post(client, "issues", ISSUE, delivery="d-1")  # GitHub's retry, not moved yet
+    assert again.status_code == 200 and again.json()["outcome"] == "duplicate"
+    assert pending(huey) == [] and queue.depth() == 1  # waiting in the inbox counts
+    assert queue.inbox is not None
+    queue.inbox.rotate()
+    assert mover(queue).move() == 1
+    ((name, kwargs),) = pending(huey)
+    assert name == "process_issue" and kwargs["delivery"] == "d-1" and kwargs["number"] == 1
+    assert segments(queue.inbox.folder) == [] and queue.depth() == 1
+    late = post(client, "issues", ISSUE, delivery="d-1")  # after the move: the store says so
+    assert late.status_code == 200 and late.json()["outcome"] == "duplicate"
+
+
+def test_a_segment_moved_twice_after_a_crash_queues_nothing_twice(
+    queue: JobQueue, huey: PaperbotHuey, caplog: pytest.LogCaptureFixture
+) -> None:
+    assert queue.inbox is not None
+    queue.inbox.append("d-1", "issues", body())
+    queue.inbox.rotate()
+    (path,) = segments(queue.inbox.folder)
+    kept = path.read_bytes()
+    mover(queue).move()
+    path.write_bytes(kept)  # the mover died after committing, before deleting the segment
+    with caplog.at_level(logging.INFO, logger="paperbot.inbox"):
+        assert mover(queue).move() == 1
+    assert len(pending(huey)) == 1
+    assert [r.outcome for r in caplog.records] == ["duplicate"]  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("event", "data", "why"),
+    [
+        ("issues", {**ISSUE, "sender": {"login": "x[bot]", "type": "Bot"}}, "is a bot"),
+        ("issues", {**ISSUE, "action": "pinned"}, "no route for issues.pinned"),
+        ("issues", [1, 2], "not a JSON object"),
+    ],
+)
+def test_what_routes_to_no_job_is_logged_with_why(
+    queue: JobQueue,
+    huey: PaperbotHuey,
+    caplog: pytest.LogCaptureFixture,
+    event: str,
+    data: Any,
+    why: str,
+) -> None:
+    assert queue.inbox is not None
+    queue.inbox.append("d-1", event, json.dumps(data).encode())
+    queue.inbox.rotate()
+    with caplog.at_level(logging.INFO, logger="paperbot.inbox"):
+        assert mover(queue).move() == 1
+    (line,) = caplog.records
+    assert line.outcome == "ignored" and why in line.why  # type: ignore[attr-defined]
+    assert pending(huey) == []
+
+
+def test_a_failed_delivery_redelivered_runs_again(
+    client: TestClient, queue: JobQueue, huey: PaperbotHuey
+) -> None:
+    assert queue.inbox is not None
+    post(client, "issues", ISSUE, delivery="d-1")
+    queue.inbox.rotate()
+    mover(queue).move()
+    huey.storage.flush_queue()  # its job ran
+    queue.store.finish("d-1", "failed", 0.0)
+    assert post(client, "issues", ISSUE, delivery="d-1").status_code == 202
+    queue.inbox.rotate()
+    mover(queue).move()
+    assert [kw["delivery"] for _, kw in pending(huey)] == ["d-1"]
+
+
+@pytest.mark.parametrize(
+    ("headers", "detail"),
+    [
+        ({"X-GitHub-Delivery": "d 1\nforged 1.0 2"}, "X-GitHub-Delivery"),
+        ({"Content-Type": "application/x-www-form-urlencoded"}, "content type"),
+    ],
+)
+def test_what_the_inbox_cannot_keep_is_refused_by_name(
+    client: TestClient, queue: JobQueue, headers: dict[str, str], detail: str
+) -> None:
+    res = post(client, "issues", ISSUE, headers=headers)
+    assert res.status_code == 400 and detail in res.json()["detail"]
+    assert queue.inbox is not None and backlog(queue.inbox.folder) == 0
+
+
+def test_a_full_disk_is_503_and_leaves_only_whole_records(
+    client: TestClient, queue: JobQueue, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert post(client, "issues", ISSUE, delivery="d-1").status_code == 202
+    real = os.writev
+    # No full disk to run here: the kernel's answer to one, a write taken only in part.
+    monkeypatch.setattr(inbox_module.os, "writev", lambda fd, parts: real(fd, parts[:1]))
+    res = post(client, "issues", ISSUE, delivery="d-2")
+    assert res.status_code == 503 and res.json()["outcome"] == "queue unavailable"
+    monkeypatch.setattr(inbox_module.os, "writev", real)
+    assert post(client, "issues", ISSUE, delivery="d-2").status_code == 202  # GitHub's retry
+    assert queue.inbox is not None
+    (path,) = segments(queue.inbox.folder)
+    assert [r[0] for r in records(path.read_bytes())] == ["d-1", "d-2"]
+
+
+def _write_then_die(folder: Path, ready: Any) -> None:
+    inbox = Inbox(folder, _NoStore())
+    inbox.append("d-dead", "issues", body())
+    ready.set()
+    threading.Event().wait(60)  # killed here, its segment still open
+
+
+def test_a_segment_is_taken_only_once_its_writer_is_gone(
+    queue: JobQueue, huey: PaperbotHuey
+) -> None:
+    assert queue.inbox is not None
+    ready = multiprocessing.get_context("fork").Event()
+    writer = multiprocessing.get_context("fork").Process(
+        target=_write_then_die, args=(queue.inbox.folder, ready)
+    )
+    writer.start()
+    assert ready.wait(10)
+    assert mover(queue).move() == 0  # its writer holds the lock
+    assert writer.pid is not None
+    os.kill(writer.pid, signal.SIGKILL)
+    writer.join(10)
+    assert mover(queue).move() == 1
+    assert [kw["delivery"] for _, kw in pending(huey)] == ["d-dead"]
+
+
+def test_a_web_process_killed_after_its_202s_loses_nothing(gh: FakeGitHub, tmp_path: Path) -> None:
+    web = Bot(gh, tmp_path / "data", workers=0)  # the endpoint alone: nothing moves
+    web.data.mkdir()
+    web.start()
+    numbers = file_issues(gh, 3)
+    assert [web.deliver("issues", opened(n), delivery=f"k{n}") for n in numbers] == [202] * 3
+    page = httpx.get(f"http://127.0.0.1:{web.port}/metrics").text
+    assert "paperbot_queue_depth 3.0" in page
+    web.stop(signal.SIGKILL)
+    bot = Bot(gh, web.data, workers=2)
+    bot.start()
+    try:
+        wait_for(lambda: pulls_for_all(gh, numbers), what="a PR for each accepted delivery")
+    finally:
+        bot.stop()
+    assert len(gh.repos[REPO].pulls) == 3  # one each, none twice
+
+
+class _NoStore:
+    """The store's answer for a delivery nobody accepted before (the file tests need no queue)."""
+
+    def state(self, delivery: str) -> None:
+        return None
