@@ -17,15 +17,18 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import shutil
 import statistics
 import subprocess
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
+from app.service.inbox import backlog
 from app.service.signature import sign
 from bench.bare_app import SECRET
 from bench.harness import free_port, peak_rss_mb, python, server
@@ -89,15 +92,18 @@ def script(tmp: Path, name: str, round_no: int) -> Path:
 Spec = Callable[[int], tuple[list[str], dict[str, str]]]  # port → command, environment
 
 
+def bot_env(tmp: Path, queue: str) -> dict[str, str]:
+    env = {"GITHUB_WEBHOOK_SECRET": SECRET.decode(), "GITHUB_TOKEN": "t"}
+    return env | {"PAPERBOT_DATA_DIR": str(tmp)} | ({"PAPERBOT_QUEUE": queue} if queue else {})
+
+
 def servers(tmp: Path, queue: str, *, ceiling: bool = False) -> dict[str, Spec]:
     secret = SECRET.decode()
-    bot_env = {"GITHUB_WEBHOOK_SECRET": secret, "GITHUB_TOKEN": "t", "PAPERBOT_DATA_DIR": str(tmp)}
-    bot_env |= {"PAPERBOT_QUEUE": queue} if queue else {}
     bot = python("-m", "app", "serve", "--host", "127.0.0.1", "--workers", "0", "--port")
     bare = python("-m", "uvicorn", "bench.bare_app:app", "--log-level", "warning", "--port")
     raw = python("-m", "uvicorn", "bench.raw_app:app", "--log-level", "warning", "--port")
     specs: dict[str, Spec] = {
-        "paperbot serve": lambda port: ([*bot, str(port)], bot_env),
+        "paperbot serve": lambda port: ([*bot, str(port)], bot_env(tmp, queue)),
         "raw ASGI receiver": lambda port: ([*raw, str(port)], {}),
         "bare FastAPI baseline": lambda port: ([*bare, str(port)], {}),
         "Probot (minimal app)": probot_command(secret),
@@ -116,7 +122,12 @@ def _lean(tmp: Path, keep: str) -> Spec:
 def measure(args: argparse.Namespace, tmp: Path) -> dict[str, list[Figures]]:
     """Start every server, then run the rounds, each server in turn; peak RSS at the end."""
     results: dict[str, list[Figures]] = {}
-    with all_running(servers(tmp, args.queue, ceiling=args.ceiling), tmp) as running:
+    with ExitStack() as stack:
+        running = stack.enter_context(
+            all_running(servers(tmp, args.queue, ceiling=args.ceiling), tmp)
+        )
+        if not args.queue:
+            stack.enter_context(moving(tmp))
         for name, (port, _) in running.items():  # warm up
             load(port, script(tmp, _slug(name), 0), seconds=1, concurrency=args.concurrency)
         for round_no in range(1, args.rounds + 1):
@@ -126,7 +137,25 @@ def measure(args: argparse.Namespace, tmp: Path) -> dict[str, list[Figures]]:
                 results.setdefault(name, []).append(figures)
         for name, (_, pid) in running.items():
             results[name][-1]["rss"] = peak_rss_mb(pid)
+        if not args.queue:
+            time.sleep(2)  # the last round's deliveries: closed, then moved
+            print(f"paperbot's inbox after the last round: {backlog(tmp / 'inbox')} not moved")
     return results
+
+
+@contextmanager
+def moving(tmp: Path) -> Iterator[None]:
+    """paperbot's inbox mover (bench/inbox_mover.py), as a worker process would run it."""
+    with (tmp / "mover.log").open("wb") as out:
+        command = python("-m", "bench.inbox_mover")
+        proc = subprocess.Popen(
+            command, env={**os.environ, **bot_env(tmp, "")}, stdout=out, stderr=out
+        )
+        try:
+            yield
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
 
 
 @contextmanager
