@@ -4,15 +4,15 @@ The ASGI apps are called directly (no sockets, no HTTP parsing: bench/webhook.py
 those, the same for every server), 32 deliveries at a time like wrk's connections, each with
 a new delivery id, on uvloop. CPU time (``process_time``), not wall time, so other load on
 the machine moves the figures less; medians of several runs. A row without a stage is the
-whole receiver with that stage replaced by nothing (or, for parsing, by a shallow copy of
-the payload parsed once): the difference to the first row is what the stage costs.
+whole receiver with that stage replaced by nothing: the difference to the first row is what
+the stage costs. With the embedded queue the receiver appends the signed body to its inbox
+and parses nothing; the inbox's mover parses, routes and accepts beside the job workers.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import copy
 import gc
 import itertools
 import json
@@ -27,12 +27,10 @@ from pathlib import Path
 from typing import Any
 
 import uvloop
-from pydantic_core import from_json
 
-from app.service import logs, metrics, webhook
-from app.service.queue import JobQueue
+from app.service import logs, metrics
+from app.service.inbox import Inbox
 from app.service.signature import sign
-from app.service.store_sqlite import SqliteStore
 from bench import raw_app
 from bench.bare_app import SECRET
 
@@ -96,18 +94,10 @@ def paperbot(data: Path) -> Any:
 @contextmanager
 def without(stage: str) -> Iterator[None]:
     """The receiver with ``stage`` changed for the block."""
-    parsed = from_json(body())
     swaps: dict[str, tuple[Any, str, Any]] = {
-        "without parsing (a shallow copy instead)": (
-            webhook,
-            "from_json",
-            lambda raw, **kw: copy.copy(parsed),
-        ),
-        "without the log line": (logs, "info", lambda *a: None),
+        "without the duplicate check (the store's state)": (Inbox, "seen", _unseen),
+        "without the append to the inbox": (Inbox, "append", _kept),
         "without the metric": (metrics, "delivery", lambda *a: None),
-        "without the job and its SQLite transaction": (JobQueue, "accept_many", _none_taken),
-        "without the SQLite transaction (the job made)": (SqliteStore, "accept", _none_stored),
-        "without accepting (no batch, no job)": (JobQueue, "accept_soon", _accepted_now),
     }
     if stage == "with young collections every 700 (Python's default)":
         before = gc.get_threshold()
@@ -126,16 +116,12 @@ def without(stage: str) -> Iterator[None]:
         setattr(owner, name, original)
 
 
-async def _accepted_now(self: JobQueue, delivery: str, task: Any) -> bool:
-    return True
+def _unseen(self: Inbox, delivery: str) -> bool:
+    return False
 
 
-def _none_taken(self: JobQueue, items: list[Any]) -> list[bool]:
-    return [True] * len(items)
-
-
-def _none_stored(self: SqliteStore, items: list[Any], now: float) -> list[bool]:
-    return [True] * len(items)
+def _kept(self: Inbox, delivery: str, event: str, body: bytes) -> None:
+    return None
 
 
 def paired(bot: App, stage: str, *, runs: int, count: int) -> tuple[float, float]:
@@ -165,11 +151,8 @@ def main() -> None:
         gc.set_threshold(20_000, *gc.get_threshold()[1:])  # as ``paperbot serve``
         raw = per_delivery(raw_app.app, runs=args.runs, count=args.count)
         stages = [
-            "without parsing (a shallow copy instead)",
-            "without accepting (no batch, no job)",
-            "without the job and its SQLite transaction",
-            "without the SQLite transaction (the job made)",
-            "without the log line",
+            "without the duplicate check (the store's state)",
+            "without the append to the inbox",
             "without the metric",
             "with young collections every 700 (Python's default)",
         ]

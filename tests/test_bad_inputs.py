@@ -4,7 +4,9 @@ with where they live, so the whole list can be read in one place.
 Elsewhere: wrong secret, missing or sha1-only signature, malformed hex, escapes/♥/CRLF over raw
 bytes, form-encoded body, one delivery twice and two at once, bot's own events
 (tests/service/test_webhook.py, tests/service/test_signature.py); edited before opened and
-rapid edits, SIGKILL (tests/service/test_e2e.py); 5xx that created the PR, stale sha 409, human
+rapid edits, SIGKILL (tests/service/test_e2e.py); a web process killed after its 202s, a
+record cut short, a disk taking part of a write, a segment moved twice, an unsafe delivery id
+(tests/service/test_inbox.py); 5xx that created the PR, stale sha 409, human
 pushes, reopen (tests/flows/test_submission.py, tests/service/test_jobs.py); 403/429 with and
 without Retry-After, 403 with x-ratelimit-remaining 0 (tests/service/test_jobs.py); token
 expiring mid-job, app uninstalled (tests/github/test_app_auth.py); _No response_, dropdown None,
