@@ -23,7 +23,6 @@ import re
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Iterator
 from pathlib import Path
 
 from app.service.store import Store
@@ -66,7 +65,10 @@ class Inbox:
         head = b"%s %s %.3f %d\n" % (delivery.encode(), event.encode(), time.time(), len(body))
         wrote = os.writev(self._fd, (head, body))
         if wrote != len(head) + len(body):
-            os.ftruncate(self._fd, self._size)
+            try:
+                os.ftruncate(self._fd, self._size)
+            finally:  # whole records only, or the cut one last: closed, nothing after it
+                self.rotate()
             raise OSError("the inbox took only part of a delivery (is the disk full?)")
         self._size += wrote
         self.recent[delivery] = time.monotonic()
@@ -97,22 +99,23 @@ class Inbox:
             self.recent.popitem(last=False)  # O(1) from the front: a dict's front is O(n)
 
 
-def records(data: bytes) -> Iterator[Record]:
-    """The whole records of one segment, in order; a torn one at the end is left out."""
+def records(data: bytes) -> tuple[list[Record], int]:
+    """The whole records of one segment, in order, and how many bytes at its end are not
+    one (a record cut short: it was never answered 202)."""
+    found: list[Record] = []
     at = 0
-    while True:
-        end = data.find(b"\n", at)
-        if end < 0:
-            return
+    while (end := data.find(b"\n", at)) >= 0:
         try:
             delivery, event, received, size = data[at:end].split(b" ")
-            body = data[end + 1 : end + 1 + int(size)]
+            length = int(size)
         except ValueError:
-            return
-        if len(body) < int(size):
-            return
-        yield delivery.decode(), event.decode(), float(received), body
-        at = end + 1 + int(size)
+            break
+        if end + 1 + length > len(data):
+            break
+        body = data[end + 1 : end + 1 + length]
+        found.append((delivery.decode(), event.decode(), float(received), body))
+        at = end + 1 + length
+    return found, len(data) - at
 
 
 def segments(folder: Path) -> list[Path]:

@@ -92,7 +92,12 @@ class Mover:
             if not path.exists():  # closed as .ready meanwhile: taken under that name
                 return 0
             with os.fdopen(fd, "rb", closefd=False) as file:
-                batch = list(records(file.read()))
+                batch, torn = records(file.read())
+            if torn:
+                log.warning(
+                    "a delivery cut short at the end of a segment (never answered 202)",
+                    extra={"segment": path.name, "bytes": torn},
+                )
             for start in range(0, len(batch), BATCH):
                 self._accept(batch[start : start + BATCH])
             path.unlink()
@@ -122,18 +127,23 @@ def _decide(event: str, body: bytes) -> tuple[Task | Skip, dict[str, Any]]:
         return NOT_JSON, {}
     if not isinstance(payload, dict):
         return NOT_JSON, {}
-    return routes.decide(event, payload), payload
+    try:
+        return routes.decide(event, payload), payload
+    except Exception as exc:  # a bug; the segment must not wait behind it forever
+        log.exception("routing failed", extra={"event": event})
+        return Skip(f"routing failed ({type(exc).__name__}): redeliver it once fixed"), payload
 
 
 def _fields(
     delivery: str, event: str, payload: dict[str, Any], *, outcome: str, why: str | None
 ) -> dict[str, Any]:
-    issue = payload.get("issue") or payload.get("pull_request") or {}
+    issue = payload.get("issue") or payload.get("pull_request")
+    repository = payload.get("repository")
     return {
         "delivery": delivery,
         "event": event,
         "action": payload.get("action"),
-        "repository": (payload.get("repository") or {}).get("full_name"),
+        "repository": repository.get("full_name") if isinstance(repository, dict) else None,
         "issue": issue.get("number") if isinstance(issue, dict) else None,
         "outcome": outcome,
         "why": why,

@@ -65,7 +65,8 @@ def test_a_record_cut_short_is_left_out_and_the_whole_ones_kept(tmp_path: Path, 
     (path,) = tmp_path.glob("*.open")
     whole = path.read_bytes()
     path.write_bytes(whole + b"d-3 issues 1.0 500\n{"[:cut])  # killed mid-write
-    got = list(records(path.read_bytes()))
+    got, torn = records(path.read_bytes())
+    assert torn == len(b"d-3 issues 1.0 500\n{"[:cut])
     assert [(d, e, json.loads(b)["issue"]["number"]) for d, e, _, b in got] == [
         ("d-0", "issues", 0),
         ("d-1", "issues", 1),
@@ -113,6 +114,8 @@ def test_a_segment_moved_twice_after_a_crash_queues_nothing_twice(
         ("issues", {**ISSUE, "sender": {"login": "x[bot]", "type": "Bot"}}, "is a bot"),
         ("issues", {**ISSUE, "action": "pinned"}, "no route for issues.pinned"),
         ("issues", [1, 2], "not a JSON object"),
+        ("issues", {**ISSUE, "repository": "o/r", "issue": 7}, "payload has"),
+        ("issues", {**ISSUE, "sender": [1]}, "a malformed field"),
     ],
 )
 def test_what_routes_to_no_job_is_logged_with_why(
@@ -175,8 +178,8 @@ def test_a_full_disk_is_503_and_leaves_only_whole_records(
     monkeypatch.setattr(inbox_module.os, "writev", real)
     assert post(client, "issues", ISSUE, delivery="d-2").status_code == 202  # GitHub's retry
     assert queue.inbox is not None
-    (path,) = segments(queue.inbox.folder)
-    assert [r[0] for r in records(path.read_bytes())] == ["d-1", "d-2"]
+    parts = [records(path.read_bytes()) for path in segments(queue.inbox.folder)]
+    assert [(r[0], torn) for found, torn in parts for r in found] == [("d-1", 0), ("d-2", 0)]
 
 
 def _write_then_die(folder: Path, ready: Any) -> None:
