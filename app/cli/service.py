@@ -35,6 +35,13 @@ def cmd_worker(args: argparse.Namespace) -> int:
     settings = get_settings().for_github()
     if args.metrics_port is not None:
         settings = settings.model_copy(update={"metrics_port": args.metrics_port})
+    if not settings.queue and not (settings.data_dir / "queue.db").exists():
+        runtime.log.warning(
+            "paperbot worker made a new, empty queue: no paperbot serve has used this data dir,"
+            " so this worker sees none of its deliveries; give both the same PAPERBOT_DATA_DIR"
+            " (or one PAPERBOT_QUEUE=redis://...)",
+            extra={"queue": settings.queue_name()},
+        )
     runtime.work(runtime.build(settings))
     return 0
 

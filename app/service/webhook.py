@@ -97,6 +97,7 @@ class Receiver:
         self.settings, self.queue, self.inbox = settings, queue, queue.inbox
         self.secrets = settings.secrets()
         self.reads = _Reads()
+        self.warned = -logs.REPEAT_SECONDS  # when a wrong secret was last said
 
     async def __call__(
         self,
@@ -145,6 +146,7 @@ class Receiver:
         except _TooSlow:
             return 408, "too slow", {}
         if not verify(body, headers.get("x-hub-signature-256"), self.secrets):
+            self._wrong_secret(headers)
             return 401, "bad signature", {}
         event, delivery = headers.get("x-github-event"), headers.get("x-github-delivery")
         if not event or not delivery:
@@ -159,6 +161,18 @@ class Receiver:
         if event == "ping":
             return 200, "pong", {}
         return await _enqueue(self.queue, event, delivery, payload)
+
+    def _wrong_secret(self, headers: dict[str, str]) -> None:
+        """Warn, at most once a minute, of a GitHub-shaped delivery signed with another secret
+        (a secret rotated on one side only); unsigned junk from scanners stays at INFO."""
+        signed = (headers.get("x-hub-signature-256") or "").startswith("sha256=")
+        now = time.monotonic()
+        if signed and "x-github-delivery" in headers and now >= self.warned + logs.REPEAT_SECONDS:
+            self.warned = now
+            log.warning(
+                "a delivery signed with another secret: GITHUB_WEBHOOK_SECRET differs from the"
+                " webhook's secret on GitHub (the App's or the repository's settings)"
+            )
 
     def _keep(self, inbox: Inbox, event: str, delivery: str, body: bytes, kind: str) -> Answer:
         """Append the delivery to the inbox, unless it is a duplicate."""

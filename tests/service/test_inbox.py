@@ -24,7 +24,16 @@ from app.service.queue import JobQueue, PaperbotHuey, make_huey
 from app.service.settings import Settings
 from app.service.web import create_app
 from tests.fakes import REPO
-from tests.service.test_e2e import Bot, file_issues, opened, pulls_for_all, wait_for
+from tests.service.test_e2e import (
+    Bot,
+    file_issues,
+    logged,
+    opened,
+    pulls_for_all,
+    start_worker,
+    stop,
+    wait_for,
+)
 from tests.service.test_webhook import JOBS, SECRET, payload, pending, post
 
 ISSUE = payload("issues.opened")
@@ -230,3 +239,23 @@ class _NoStore:
 
     def state(self, delivery: str) -> None:
         return None
+
+
+@pytest.mark.parametrize("served_before", [True, False])
+def test_a_worker_on_a_data_dir_no_serve_used_says_so(
+    gh: FakeGitHub, tmp_path: Path, served_before: bool
+) -> None:
+    web = Bot(gh, tmp_path / "data", workers=0)
+    web.data.mkdir()
+    if served_before:
+        web.start()
+        web.stop()
+    log = tmp_path / "worker.log"
+    worker = start_worker(web, log)
+    try:
+        wait_for(lambda: any(x["message"] == "started" for x in logged(log)), what="the worker")
+    finally:
+        stop(worker)
+    said = [x for x in logged(log) if "new, empty queue" in x["message"]]
+    assert len(said) == (0 if served_before else 1)
+    assert all(str(web.data / "queue.db") in x["queue"] for x in said)

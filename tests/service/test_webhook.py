@@ -180,6 +180,18 @@ def test_old_secret_still_accepted_during_rotation(client: TestClient) -> None:
     assert post(client, "issues", payload("issues.opened"), secret="old").status_code == 202
 
 
+def test_a_secret_set_differently_on_github_is_one_warning_a_minute(
+    client: TestClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.INFO, logger="paperbot.webhook"):
+        post(client, "issues", b"{}", headers={"X-Hub-Signature-256": ""})  # a scanner's junk
+        assert [r.levelname for r in caplog.records] == ["INFO"]
+        for _ in range(3):
+            assert post(client, "issues", payload("issues.opened"), secret="x").status_code == 401
+    warned = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert len(warned) == 1 and "GITHUB_WEBHOOK_SECRET" in warned[0]
+
+
 def test_health_and_readiness(client: TestClient) -> None:
     assert client.get("/healthz").json() == {"status": "up"}
     assert client.get("/readyz").status_code == 200
