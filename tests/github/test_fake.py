@@ -76,6 +76,23 @@ def test_injected_fault_then_recovery(gh: FakeGitHub, client: Github) -> None:
     assert client.get_repo("group/log").name == "log"
 
 
+def test_an_outage_answers_every_request_and_writes_nothing_until_it_ends(
+    gh: FakeGitHub, client: Github
+) -> None:
+    repo = client.get_repo("group/log")
+    gh.outage = 502
+    with pytest.raises(GithubException) as read:
+        client.get_repo("group/log")
+    with pytest.raises(GithubException) as write:
+        repo.create_issue(title="x", body="y")
+    with pytest.raises(GithubException) as user:
+        client.get_user().update()
+    assert [read.value.status, write.value.status, user.value.status] == [502] * 3
+    assert gh.outage_answers == 3 and gh.repos["group/log"].issues == {}
+    gh.outage = 0
+    assert repo.create_issue(title="x", body="y").number == 1
+
+
 def test_issues_comments_and_labels(gh: FakeGitHub, client: Github) -> None:
     gh.create_issue("group/log", title="[周报] x", body="### 日期\n\n2025-07-06", login="octo")
     issue = client.get_repo("group/log").get_issue(1)

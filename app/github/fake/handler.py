@@ -67,6 +67,11 @@ class Handler(BaseHTTPRequestHandler):
 
     def _api(self, method: str, path: str, *, body: Json, query: dict[str, list[str]]) -> None:
         """A REST call that passed the schema check: the App's and the user's own, else ROUTES."""
+        if self.gh.outage:
+            with self.gh.lock:
+                self.gh.outage_answers += 1
+            self._send(self.gh.outage, {"message": "Server Error"})
+            return
         if path.startswith("/app-manifests/"):  # no authentication, as on GitHub
             self.gh.requests["POST app-manifests"] += 1
             self._send(*manifest.convert(self.gh, path))

@@ -9,6 +9,9 @@ Rules:
   App installation token. Lists honour ``per_page`` (30 by default, at most 100) and
   ``page``, and link the next page in a ``Link`` header, as GitHub does.
 - A deleted issue answers 410 Gone.
+- An outage (``outage``, a status such as 502; 0 = off) answers every REST request with that
+  status and changes nothing, until it is set back to 0; each such answer is counted in
+  ``outage_answers``. With ``latency`` above the client's timeout it is a GitHub that hangs.
 - Secondary rate limits (``secondary_gap`` seconds, 0 = off): a write that arrived less than
   that from an accepted write of the same installation (or the personal token) is answered
   403 with ``Retry-After: 60`` (``secondary_wait``) and GitHub's message, and counted in
@@ -107,6 +110,8 @@ class FakeGitHub:
     secondary_wait: int = 60  # seconds a secondary limit holds its installation's writes
     secondary_until: dict[int | None, float] = field(default_factory=dict)  # ... until (epoch)
     write_times: dict[int | None, list[float]] = field(default_factory=dict)
+    outage: int = 0  # status every REST request is answered with (502: GitHub down); 0 = off
+    outage_answers: int = 0
 
     def __post_init__(self) -> None:
         if self.schemas:
