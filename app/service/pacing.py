@@ -2,9 +2,10 @@
 
 Rules:
 - One entry per key (``github:<installation>``, ``github:token``, ``lookup:<service>``):
-  the next free slot and the end of a pause, both wall-clock epoch seconds. The clocks of
-  every host running paperbot must agree (as NTP keeps them): a host whose clock runs
-  behind writes early.
+  the next free slot and the end of a pause, both epoch seconds of the storage's clock:
+  Redis's own (``TIME`` inside the script), so hosts whose clocks disagree by seconds are
+  still paced together; a caller passes a pause as seconds from its own now. SQLite is one
+  host's file, on that host's clock.
 - Reserving is one atomic step: in Redis one Lua script on the hash
   ``<queue name>:pace:<key>``; in SQLite one ``BEGIN EXCLUSIVE`` transaction on the table
   ``paperbot_pace`` of the queue's file, so processes sharing the file are paced together
@@ -23,32 +24,42 @@ from typing import Any
 from app.service import metrics
 
 KEEP = 60.0  # seconds an entry outlives its last slot or pause
-RESERVE = """
-local now, interval = tonumber(ARGV[1]), tonumber(ARGV[2])
+CLOCK = """
+local clock = redis.call('TIME')
+local now = tonumber(clock[1]) + tonumber(clock[2]) / 1000000
+"""
+RESERVE = (
+    CLOCK
+    + """
+local interval = tonumber(ARGV[1])
 local nxt = tonumber(redis.call('HGET', KEYS[1], 'next') or '0')
 local untl = tonumber(redis.call('HGET', KEYS[1], 'until') or '0')
 local start = math.max(now, untl)
 if interval > 0 then start = math.max(start, nxt) end
-if start - now > tonumber(ARGV[3]) or untl - now > tonumber(ARGV[4]) then
+if start - now > tonumber(ARGV[2]) or untl - now > tonumber(ARGV[3]) then
   return {0, tostring(start - now)}
 end
 if interval > 0 then
   redis.call('HSET', KEYS[1], 'next', tostring(start + interval))
   local last = math.max(start + interval, untl)
-  redis.call('PEXPIRE', KEYS[1], math.ceil((last - now + ARGV[5]) * 1000))
+  redis.call('PEXPIRE', KEYS[1], math.ceil((last - now + ARGV[4]) * 1000))
 end
 return {1, tostring(start - now)}
 """
-PAUSE = """
+)
+PAUSE = (
+    CLOCK
+    + """
 local untl = tonumber(redis.call('HGET', KEYS[1], 'until') or '0')
-local want = tonumber(ARGV[1])
+local want = now + tonumber(ARGV[1])
 if want > untl then
-  redis.call('HSET', KEYS[1], 'until', ARGV[1])
+  redis.call('HSET', KEYS[1], 'until', tostring(want))
   local nxt = tonumber(redis.call('HGET', KEYS[1], 'next') or '0')
   local last = math.max(want, nxt)
-  redis.call('PEXPIRE', KEYS[1], math.ceil((last - tonumber(ARGV[2]) + ARGV[3]) * 1000))
+  redis.call('PEXPIRE', KEYS[1], math.ceil((last - now + ARGV[2]) * 1000))
 end
 """
+)
 SCHEMA = (
     "create table if not exists paperbot_pace (key text primary key,"
     " next real not null default 0, until real not null default 0)"
@@ -71,7 +82,7 @@ class RedisPacer:
     def reserve(
         self, key: str, *, interval: float, patience: float, hold: float
     ) -> tuple[bool, float]:
-        args = [repr(time.time()), repr(interval), repr(patience), repr(hold), repr(KEEP)]
+        args = [repr(interval), repr(patience), repr(hold), repr(KEEP)]
         granted, wait = self._reserve(keys=[self.prefix + key], args=args)
         if granted and interval > 0:
             _observe(key, float(wait))
@@ -79,7 +90,8 @@ class RedisPacer:
 
     def pause(self, key: str, until: float) -> None:
         metrics.SECONDARY_PAUSES.labels(key.partition(":")[0]).inc()
-        self._pause(keys=[self.prefix + key], args=[repr(until), repr(time.time()), repr(KEEP)])
+        seconds = until - time.time()  # this host's clock only: Redis adds its own now
+        self._pause(keys=[self.prefix + key], args=[repr(seconds), repr(KEEP)])
 
 
 class SqlitePacer:

@@ -83,6 +83,20 @@ def comment(
     return got
 
 
+def comment_off_by(
+    skew: float, settings: dict[str, Any], where: Where, installation: int, *, n: int, at: float
+) -> list[str]:
+    """``comment`` from a host whose clock runs ``skew`` seconds off (every ``time.time`` of
+    this process, as a mis-set host clock would be)."""
+    time.sleep(max(0.0, at - time.time()))
+    real = time.time
+    time.time = lambda: real() + skew
+    try:
+        return comment(settings, where, installation, n=n, at=0)
+    finally:
+        time.time = real  # the pool's process serves other tests next
+
+
 def attempt(call: Callable[[], object]) -> str:
     try:
         call()
@@ -110,6 +124,23 @@ def test_processes_writing_for_one_installation_are_paced_together(
     assert min(gaps(gh.write_times[ONE])) >= INTERVAL - 0.1  # unpaced, 3 processes: ~0 s
     # the other installation's writes do not queue behind the first's nine
     assert gh.write_times[TWO][-1] < gh.write_times[ONE][5]
+
+
+@pytest.mark.parametrize("where", BACKENDS[1:], indirect=True)
+def test_hosts_whose_clocks_disagree_by_seconds_are_still_paced_together(
+    gh: FakeGitHub, where: Where, pool: ProcessPoolExecutor
+) -> None:
+    """Slots are kept on Redis's clock: a worker whose host runs 5 s behind (or ahead)
+    neither writes on top of the others nor waits its skew for every slot."""
+    gh.secondary_gap = INTERVAL - 0.1
+    settings, at = app_settings(gh), time.time() + 4
+    runs = [
+        pool.submit(comment_off_by, skew, settings, where, ONE, n=3, at=at) for skew in (0, -5, 5)
+    ]
+    assert [f.result(60) for f in runs] == [["ok"] * 3] * 3
+    assert gh.secondary_hits == 0
+    times = gh.write_times[ONE]
+    assert min(gaps(times)) >= INTERVAL - 0.1 and times[-1] - at < 9 * INTERVAL + 2
 
 
 @pytest.mark.parametrize("where", BACKENDS, indirect=True)
