@@ -16,7 +16,8 @@ Rules:
 - One log line per run of a job (a warning when it failed or will retry).
 - Every worker start recovers what the store holds (jobs of dead workers, parked jobs of
   expired leases) and queues a reconcile of every known repository (``tasks.py``); a
-  reconcile that finds its repository gone from GitHub drops it from the known ones.
+  reconcile that finds its repository gone from GitHub drops it from the known ones. Its
+  heartbeat then watches for a storage that lost everything (``watch.py``).
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ from app.service.queue import PaperbotHuey
 from app.service.retries import Attempt, next_delay, reason, safe_text
 from app.service.settings import Settings
 from app.service.store import LEASE_SECONDS, QUEUED_GRACE, lane_of
+from app.service.watch import Repos, Watch
 
 log = logging.getLogger("paperbot.jobs")
 MAX_PARKS = 8  # parkings behind a busy repository before the job is put off
@@ -89,6 +91,7 @@ class Worker:
             settings, on_request=metrics.github_request, pacer=huey.pacer
         )
         self.heartbeat = Heartbeat(self.store)
+        self.watch = Watch(self.store)
         self._limited: dict[str, int] = {}
         self._started = threading.Lock()
         self.started = False
@@ -117,6 +120,7 @@ class Worker:
     ) -> str:
         """Run flow ``name`` for ``repo`` under the repository lease; one log line."""
         started, calls = time.monotonic(), metrics.requests_in_this_thread()
+        self.watch.saw(repo, installation)
         lease = Lease(self.store, f"repo:{repo}")
         lane = lane_of(installation, repo)
         if not self._take(lease, name, delivery=delivery, task=task, parked=parked, lane=lane):
@@ -256,16 +260,19 @@ class Worker:
         outcome = self._give_up(run, kwargs, exc)
         log.warning("job", extra={"job": task.name, "repository": run.repo, "outcome": outcome})
 
-    def start(self, reconcile: Callable[[], None]) -> None:
-        """Once per process: start the heartbeat, recover the store, reconcile every repo."""
+    def start(self, reconcile: Callable[[Repos], None]) -> None:
+        """Once per process: start the heartbeat, recover the store, reconcile every repo;
+        from then on every beat also watches for a storage that lost its data."""
         with self._started:  # a failed recovery (the queue went away) is tried by the next
             if self.started:
                 return
             recovered = self.store.recover(time.time(), owner=self.owner)
+            self.watch.check(reconcile)
             self.started = True
         logging.getLogger("paperbot.worker").info("started", extra={"recovered": recovered})
+        self.heartbeat.also(lambda: self.watch.check(reconcile))
         self.heartbeat.start()
-        reconcile()
+        reconcile(self.store.repos())
 
 
 def _record(

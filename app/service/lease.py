@@ -55,6 +55,7 @@ class Heartbeat:
     def __init__(self, store: Store, *, every: float = LEASE_SECONDS / 3) -> None:
         self.store, self.every = store, every
         self._held: dict[object, Callable[[], object]] = {}
+        self._checks: list[Callable[[], object]] = []
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -70,6 +71,11 @@ class Heartbeat:
         finally:
             with self._lock:
                 del self._held[key]
+
+    def also(self, check: Callable[[], object]) -> None:
+        """Call ``check`` on every beat too, after the sweep."""
+        with self._lock:
+            self._checks.append(check)
 
     def start(self) -> None:
         with self._lock:
@@ -94,10 +100,12 @@ class Heartbeat:
     def beat(self) -> None:
         """Renew everything held, then sweep; a storage error is logged and retried next beat."""
         with self._lock:
-            renewals = list(self._held.values())
+            renewals, checks = list(self._held.values()), list(self._checks)
         for renew in renewals:
             _logged(renew)
         _logged(lambda: self.store.recover(time.time()))
+        for check in checks:
+            _logged(check)
 
 
 def _logged(call: Callable[[], object]) -> None:

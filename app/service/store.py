@@ -101,6 +101,13 @@ class Store(Protocol):
     def state(self, delivery: str) -> str | None:
         """The delivery log's state of ``delivery`` (None when unknown or expired)."""
 
+    def epoch(self, mine: str) -> str:
+        """The storage's generation mark: ``mine`` stored and returned when it has none (a
+        new or emptied storage), else the one stored (``watch.py``)."""
+
+    def restore(self, repos: dict[str, int | None]) -> None:
+        """Remember ``repos`` again (after the storage lost them)."""
+
     def ping(self) -> None:
         """Raise when the storage does not answer."""
 

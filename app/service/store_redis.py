@@ -3,7 +3,8 @@
 Rules:
 - Keys are ``<queue name>:d:<delivery>`` (a hash with a 7-day EXPIRE), ``:due`` (a sorted set
   of unfinished deliveries by due time), ``:repos`` (a hash), ``:lease:<name>`` (a string
-  with PEXPIRE: Redis itself clears a stale lease), ``:wait:<name>`` and ``:waiting``.
+  with PEXPIRE: Redis itself clears a stale lease), ``:wait:<name>``, ``:waiting`` and
+  ``:epoch`` (the generation mark, no expiry: its loss means Redis lost everything).
 - A script writes nothing before the step that can fail (the job's LPUSH onto its lane,
   ``lanes_redis.PUSH``), so a failed enqueue leaves no claim behind.
 - A job queued again goes back to its lane: the delivery hash keeps it (``lane``), and a
@@ -143,6 +144,14 @@ end
 )
 
 
+EPOCH = """
+local mark = redis.call('GET', KEYS[1])
+if mark then return mark end
+redis.call('SET', KEYS[1], ARGV[1])
+return ARGV[1]
+"""
+
+
 class RedisStore:
     """The store in the Redis that holds Huey's queue (``storage`` is Huey's RedisStorage)."""
 
@@ -164,6 +173,7 @@ class RedisStore:
                 ("take", TAKE),
                 ("renew", RENEW),
                 ("release", RELEASE),
+                ("epoch", EPOCH),
             )
         }
 
@@ -230,6 +240,14 @@ class RedisStore:
     def state(self, delivery: str) -> str | None:
         raw = self.conn.hget(self._record(delivery), "state")
         return raw.decode() if raw else None
+
+    def epoch(self, mine: str) -> str:
+        return bytes(self._run("epoch", [self.prefix + "epoch"], [mine])).decode()
+
+    def restore(self, repos: dict[str, int | None]) -> None:
+        if repos:
+            mapping = {k: "" if v is None else v for k, v in repos.items()}
+            self.conn.hset(self.prefix + "repos", mapping=mapping)
 
     def ping(self) -> None:
         self.conn.ping()

@@ -33,20 +33,20 @@ def register(huey: PaperbotHuey, worker: Worker, *, reconcile_minutes: int = 60)
         if exc is not None:
             worker.failed(task, exc)
 
-    def reconcile_every_repo() -> None:
-        for repo, installation in huey.store.repos().items():
+    def reconcile_each(repos: dict[str, int | None]) -> None:
+        for repo, installation in repos.items():
             tasks["reconcile"](repo=repo, installation=installation)
 
     def reconcile_all() -> None:
         huey.store.recover(time.time())
-        reconcile_every_repo()
+        reconcile_each(huey.store.repos())
 
     def weekly_all() -> None:
         for repo, installation in huey.store.repos().items():
             tasks["weekly"](repo=repo, installation=installation)
 
     huey.signal(signals.SIGNAL_ERROR)(on_error)
-    huey.on_startup("paperbot")(lambda: worker.start(reconcile_every_repo))
+    huey.on_startup("paperbot")(lambda: worker.start(reconcile_each))
     huey.on_shutdown("paperbot")(worker.heartbeat.stop)
     every = crontab(minute=f"*/{reconcile_minutes}" if reconcile_minutes < 60 else "0")
     tasks["reconcile_all"] = huey.periodic_task(every, name="reconcile_all")(reconcile_all)

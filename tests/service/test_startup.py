@@ -15,6 +15,7 @@ import httpx
 import pytest
 
 from app.github.fake.server import FakeGitHub
+from tests.fakes import REPO
 from tests.service.spare_redis import SpareRedis
 from tests.service.test_e2e import (
     Bot,
@@ -154,4 +155,38 @@ def test_a_redis_restart_under_running_workers_is_a_line_per_loop_not_a_flood(
         assert "Traceback" not in web.log.read_text()
     finally:
         web.stop()
+        spare.stop()
+
+
+def test_a_redis_restarted_empty_mid_burst_loses_no_accepted_submission(
+    gh: FakeGitHub, tmp_path: Path
+) -> None:
+    """Redis without persistence restarted while jobs wait: the queue, the delivery log and
+    the list of repositories are gone; the worker notices, says so once and reconciles the
+    repositories it knew, so every accepted submission still gets its one PR."""
+    gh.latency = 0.1  # the jobs take a while: most are still queued when Redis goes
+    spare = SpareRedis(free_port(), tmp_path)
+    spare.start()
+    (tmp_path / "data").mkdir()
+    web = Bot(gh, tmp_path / "data", queue=spare.url, workers=0)
+    worker_log = tmp_path / "data" / "worker.log"
+    web.start()
+    worker = start_worker(web, worker_log)
+    try:
+        wait_for(lambda: logged(worker_log, "paperbot.worker") != [], what="the worker")
+        numbers = file_issues(gh, 6)
+        assert [web.deliver("issues", opened(n)) for n in numbers] == [202] * 6
+        wait_for(lambda: len(gh.repos[REPO].pulls) >= 1, what="the first PR")
+        spare.stop()  # nothing on disk: a restart comes back empty
+        spare.start()
+        wait_for(lambda: pulls_for_all(gh, numbers), what="every PR", seconds=90)
+        time.sleep(2)
+        heads = sorted(p["head"] for p in gh.repos[REPO].pulls.values())
+        assert heads == sorted(f"paperbot/issue-{n}" for n in numbers)
+        lost = [x for x in logged(worker_log) if "lost its data" in x["message"]]
+        assert len(lost) == 1 and lost[0]["level"] == "WARNING" and lost[0]["repositories"] == 1
+    finally:
+        web.stop()
+        worker.send_signal(signal.SIGINT)
+        worker.wait(timeout=30)
         spare.stop()
