@@ -151,6 +151,7 @@ class Context:
     ledger: Ledger = field(default_factory=MemoryLedger)
     lookup: Lookup = field(default_factory=Disabled)
     others: Callable[[str], RepoPort] | None = None  # another repository, same installation
+    named: bool = False  # ``base`` as a delivery named it, not GitHub's answer (base_branch.py)
 
 
 def today_in(zone: str) -> dt.date:

@@ -24,6 +24,7 @@ from app.core.config import Config
 from app.core.errors import BotError
 from app.core.i18n import Lang
 from app.core.normalize import Normalized, normalize
+from app.flows.base_branch import base_sha as base_head
 from app.flows.branch import NotOurs, claim, commit, tell_once
 from app.flows.commands import still_asked
 from app.flows.context import Context, repo_config, role
@@ -77,7 +78,7 @@ def _run(ctx: Context, config: Config, by: str) -> tuple[str, str]:
     lang = config.language
     if role(ctx.port, by) not in _MAINTAINERS:
         raise _Refused("not allowed\n" + texts.say("not_allowed", lang))
-    base_sha = ctx.port.branch_sha(ctx.base)
+    base_sha = base_head(ctx)
     readme = ctx.port.read_file(config.path, base_sha) if base_sha else None
     if base_sha is None or readme is None:
         raise _Refused(f"no readme\n{config.path}: not found on {ctx.base}")

@@ -28,6 +28,7 @@ from app.core.errors import AttemptedEntry, BotError, DuplicateEntry, InvalidSub
 from app.core.i18n import Lang
 from app.core.submission import Result, apply
 from app.flows import batch, papers
+from app.flows.base_branch import base_sha as base_head
 from app.flows.branch import BranchExists, HumanTouched, Plan, write_branch
 from app.flows.commands import still_asked
 from app.flows.context import (
@@ -99,7 +100,7 @@ def process_issue(
         return "ignored: not a submission: no form headings and no entry line"
     status = Status(job.port, issue)
     try:
-        base_sha = job.port.branch_sha(job.base)  # read at a commit: config, README cached
+        base_sha = base_head(job)  # read at a commit: config, README cached
         config = repo_config(job.port, base_sha or job.base)
         if issue.state != "open" and config.labels.merged not in issue.labels:
             return "ignored: closed before its entry was merged"  # a merged one may be edited

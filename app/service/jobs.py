@@ -34,7 +34,7 @@ from huey.exceptions import RetryTask
 from app.core import messages
 from app.core.errors import BotError
 from app.flows import FLOWS
-from app.flows.base_branch import default_branch
+from app.flows.base_branch import StaleBase, default_branch
 from app.flows.context import Clock, Context, Now, Status, repo_config, today_in, utc_now
 from app.github.port import GitHubError, Gone, RateLimited, RepoPort
 from app.github.pygithub import Clients
@@ -189,16 +189,11 @@ class Worker:
         port = self.clients.repo(run.repo, run.installation)
         try:
             base = default_branch(port, self.ledger, given=run.base, now=self.now())
-            job = Context(
-                port=port,
-                base=base,
-                clock=self.clock,
-                now=self.now,
-                ledger=self.ledger,
-                lookup=self.lookup,
-                others=lambda name: self.clients.repo(name, run.installation),
-            )
-            return FLOWS[run.name](job, **args)
+            try:
+                return FLOWS[run.name](self._context(run, port, base), **args)
+            except StaleBase:  # renamed while the job waited: GitHub's branch, once
+                base = default_branch(port, self.ledger, given=None, now=self.now())
+                return FLOWS[run.name](self._context(run, port, base, named=False), **args)
         except Gone:
             if run.name == "reconcile":
                 self._forget_if_gone(port, run.repo)
@@ -213,6 +208,18 @@ class Worker:
             self.store.forget(repo)
         except GitHubError:
             pass  # there, or GitHub says nothing clear: kept
+
+    def _context(self, run: Run, port: RepoPort, base: str, *, named: bool = True) -> Context:
+        return Context(
+            port=port,
+            base=base,
+            clock=self.clock,
+            now=self.now,
+            ledger=self.ledger,
+            lookup=self.lookup,
+            others=lambda name: self.clients.repo(name, run.installation),
+            named=named and bool(run.base),
+        )
 
     def _later(self, run: Run, delay: float, *, counted: bool = True) -> RetryTask:
         """Run again in ``delay`` seconds; a redelivery meanwhile runs it at once."""

@@ -187,3 +187,22 @@ def test_a_rename_with_no_delivery_since_is_picked_up_by_the_next_reconcile(
     assert worker.run("reconcile", repo=REPO, installation=None).endswith("1 submitted")
     (status,) = [c["body"] for c in gh.repos[REPO].comments.values() if c["issue"] == 1]
     assert MAIN_GONE not in status and "已通过检查" in status
+
+
+def test_a_job_queued_before_a_rename_runs_on_the_new_branch(
+    gh: FakeGitHub, worker: Worker
+) -> None:
+    """Deliveries named master; the maintainer renamed it to main before their jobs ran: each
+    opens its PR on main, and no member is told README.md is missing on master."""
+    numbers = [
+        gh.create_issue(REPO, title="x", body=report_body(title=f"P{i}"), login=MEMBER)["number"]
+        for i in range(2)
+    ]
+    rename(gh, "main")
+    for n in numbers:
+        got = worker.run("process_issue", repo=REPO, installation=None, base="master", number=n)
+        assert got == "submitted"
+    assert bases(gh) == ["main", "main"]
+    statuses = [c["body"] for c in gh.repos[REPO].comments.values()]
+    assert len(statuses) == 2 and all(MAIN_GONE not in s and "已通过检查" in s for s in statuses)
+    assert gh.requests["GET repo"] == 2  # one question to GitHub per job that met the rename
