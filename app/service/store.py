@@ -55,6 +55,8 @@ class Store(Protocol):
     """What the service needs from the queue's storage beyond Huey's queue itself."""
 
     local: bool  # a file on this machine (no network between us and it)
+    # errors meaning the storage does not answer or refuses writes (down, restarting, full)
+    unavailable: tuple[type[Exception], ...]
 
     def accept(self, items: Sequence[Accepted], now: float) -> list[bool]:
         """Claim, enqueue and remember each item atomically; False for a claimed delivery,

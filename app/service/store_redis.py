@@ -19,6 +19,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import redis
+
 from app.service.lanes_redis import PUSH
 from app.service.store import CLAIM_SECONDS, NO_LANE, QUEUED_GRACE, SWEEP_LIMIT, Accepted, lane_of
 
@@ -156,6 +158,11 @@ class RedisStore:
     """The store in the Redis that holds Huey's queue (``storage`` is Huey's RedisStorage)."""
 
     local = False
+    unavailable: tuple[type[Exception], ...] = (
+        redis.ConnectionError,
+        redis.TimeoutError,
+        redis.OutOfMemoryError,
+    )
 
     def __init__(self, storage: Any) -> None:
         self.conn = storage.conn

@@ -68,6 +68,9 @@ class SqliteStore:
     """The store beside Huey's tables, in the same file."""
 
     local = True
+    unavailable: tuple[type[Exception], ...] = (
+        sqlite3.OperationalError,
+    )  # locked past its timeout, disk full
 
     def __init__(self, storage: Any) -> None:
         self.storage = storage

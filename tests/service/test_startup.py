@@ -7,12 +7,14 @@ from __future__ import annotations
 import json
 import shutil
 import signal
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 import httpx
 import pytest
+import redis
 
 from app.github.fake.server import FakeGitHub
 from tests.fakes import REPO
@@ -189,4 +191,57 @@ def test_a_redis_restarted_empty_mid_burst_loses_no_accepted_submission(
         web.stop()
         worker.send_signal(signal.SIGINT)
         worker.wait(timeout=30)
+        spare.stop()
+
+
+def fill(conn: redis.Redis, until: threading.Event) -> None:
+    """Keep ``conn``'s Redis at its maxmemory until ``until`` is set (keys in its own db)."""
+    n = 0
+    while not until.is_set():
+        for size in (10_000, 1_000, 100, 10):
+            try:
+                while not until.is_set():
+                    conn.set(f"ballast:{n}", b"x" * size)
+                    n += 1
+            except redis.ResponseError:
+                pass
+        time.sleep(0.1)
+
+
+def test_a_redis_full_for_a_while_mid_burst_delays_jobs_but_loses_none(
+    gh: FakeGitHub, tmp_path: Path
+) -> None:
+    """Redis at maxmemory (noeviction) refuses writes for a while: the jobs taken off the
+    queue meanwhile are held by their worker, said in a warning, and run once it has room,
+    not left to the delivery log's recovery 10-20 minutes later."""
+    gh.latency = 0.1
+    spare = SpareRedis(free_port(), tmp_path, "--maxmemory", "4mb")
+    spare.start()
+    ballast = redis.Redis(port=spare.port, db=1)
+    (tmp_path / "data").mkdir()
+    web = Bot(gh, tmp_path / "data", queue=spare.url, workers=0)
+    worker_log = tmp_path / "data" / "worker.log"
+    web.start()
+    worker = start_worker(web, worker_log)
+    try:
+        wait_for(lambda: logged(worker_log, "paperbot.worker") != [], what="the worker")
+        numbers = file_issues(gh, 6)
+        assert [web.deliver("issues", opened(n)) for n in numbers] == [202] * 6
+        wait_for(lambda: len(gh.repos[REPO].pulls) >= 1, what="the first PR")
+        freed = threading.Event()
+        filler = threading.Thread(target=fill, args=(ballast, freed))
+        filler.start()
+        time.sleep(15)
+        freed.set()
+        filler.join()
+        ballast.flushdb()
+        wait_for(lambda: pulls_for_all(gh, numbers), what="every PR once Redis has room")
+        assert len(gh.repos[REPO].pulls) == 6
+        held = [x for x in logged(worker_log) if x["message"].startswith("queue storage refused")]
+        assert held and "OutOfMemoryError" in str(held[0]["error"])
+    finally:
+        web.stop()
+        worker.send_signal(signal.SIGINT)
+        worker.wait(timeout=30)
+        ballast.close()
         spare.stop()
