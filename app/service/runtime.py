@@ -5,6 +5,8 @@ Rules:
   second, woken by new work), so it never backs off; after an error Huey's backoff is
   capped at ``POLLING["max_delay"]`` seconds (Huey's default, 10 s, is what the first
   delivery after a quiet spell used to wait for).
+- The start line about GitHub (``preflight.py``) comes once the queue answers: its request
+  is paced through the queue's storage, and a queue not up yet is not GitHub's fault.
 - ``paperbot worker`` serves its own /metrics when given a port (``exporter.py``), from
   before it waits for the queue until it stops.
 """
@@ -77,8 +79,10 @@ def serve(runtime: Runtime, *, host: str, port: int, workers: int | None = None)
     stopping, started = threading.Event(), threading.Event()
 
     def start_when_ready() -> None:
-        preflight.say(runtime.worker.clients, runtime.settings)
-        if wait_for_queue(runtime, stopping) and count:
+        if not wait_for_queue(runtime, stopping):
+            return
+        preflight.say(runtime.worker.clients, runtime.settings)  # its pacing is the queue's
+        if count:
             _start_without_signal_handlers(consumer)
             started.set()
 
@@ -147,8 +151,8 @@ def work(runtime: Runtime) -> None:
         runtime.queue, host=settings.metrics_host, port=settings.metrics_port
     )
     try:
-        preflight.say(runtime.worker.clients, runtime.settings)
         wait_for_queue(runtime)
+        preflight.say(runtime.worker.clients, runtime.settings)  # its pacing is the queue's
         make_consumer(runtime, runtime.settings.workers).run()
     except KeyboardInterrupt:
         return

@@ -67,6 +67,9 @@ def test_serve_and_worker_started_before_redis_wait_recover_and_run(
             assert attempts == list(range(1, len(attempts) + 1))
             assert "Traceback" not in log.read_text()
             assert "maxmemory-policy" not in log.read_text()  # noeviction: nothing to say
+            said = [x["message"] for x in logged(log, "paperbot")]
+            assert "GitHub answers" in said  # not blamed on GITHUB_API_URL while Redis was down
+            assert not [x for x in said if x.startswith("GITHUB_")], said
     finally:
         web.stop()
         worker.send_signal(signal.SIGINT)
