@@ -13,7 +13,7 @@ Rules:
   gives up is recorded ``failed`` and told on the issue; a delivery that failed or waits
   for its retry runs at once when GitHub redelivers it (``Store.accept``), and the retry
   it replaces then ends at once (``chains.py``): one chain of retries per delivery.
-- One log line per run of a job (a warning when it failed or will retry).
+- One log line per run of a job (``runs.py``).
 - Every worker start recovers what the store holds (jobs of dead workers, parked jobs of
   expired leases) and queues a reconcile of every known repository (``tasks.py``); a
   reconcile that finds its repository gone from GitHub drops it from the known ones. Its
@@ -26,7 +26,6 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from huey.exceptions import RetryTask
@@ -45,6 +44,7 @@ from app.service.ledger import QueueLedger
 from app.service.lookups import cached_lookup
 from app.service.queue import PaperbotHuey
 from app.service.retries import Attempt, next_delay, reason, safe_text
+from app.service.runs import Run, record
 from app.service.settings import Settings
 from app.service.store import LEASE_SECONDS, QUEUED_GRACE, lane_of
 from app.service.watch import Repos, Watch
@@ -52,20 +52,6 @@ from app.service.watch import Repos, Watch
 log = logging.getLogger("paperbot.jobs")
 MAX_PARKS = 8  # parkings behind a busy repository before the job is put off
 FAR_LATER = 600.0  # seconds: where a job that kept finding its repository busy goes
-
-
-@dataclass(frozen=True)
-class Run:
-    """One run of a job: what it is for, and which attempt."""
-
-    name: str
-    repo: str
-    installation: int | None
-    base: str | None  # the delivery's default branch; None: the recorded one (base_branch.py)
-    delivery: str
-    task: Any
-    attempt: Attempt
-    chain: str = ""  # a scheduled retry's token (chains.py)
 
 
 class Worker:
@@ -131,7 +117,7 @@ class Worker:
                 outcome, retry = self._guarded(run, args)
         finally:
             lease.release()
-        _record(run, args, outcome=outcome, retry=retry, began=(started, calls))
+        record(run, args, outcome=outcome, retry=retry, began=(started, calls))
         if retry is not None:
             raise retry
         return outcome
@@ -280,31 +266,3 @@ class Worker:
         self.heartbeat.also(lambda: self.watch.check(reconcile))
         self.heartbeat.start()
         reconcile(self.store.repos())
-
-
-def _record(
-    run: Run,
-    args: dict[str, Any],
-    *,
-    outcome: str,
-    retry: RetryTask | None,
-    began: tuple[float, int],
-) -> None:
-    """A run's one log line, and its duration in the metrics."""
-    seconds = time.monotonic() - began[0]
-    batch = ("regenerate", "reconcile", "weekly")
-    bounded = outcome.partition(":")[0] if run.name not in batch or retry else "done"
-    metrics.JOBS.labels(run.name, bounded).observe(seconds)
-    fields = {
-        "job": run.name,
-        "repository": run.repo,
-        "delivery": run.delivery,
-        "issue": args.get("number"),
-        "outcome": outcome,
-        "seconds": round(seconds, 3),
-        "github_requests": metrics.requests_in_this_thread() - began[1],
-    }
-    if retry is not None:
-        fields["retry_in"] = round(retry.delay or 0, 1)
-    failing = retry is not None or outcome.startswith("failed")
-    log.log(logging.WARNING if failing else logging.INFO, "job", extra=fields)

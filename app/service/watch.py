@@ -52,5 +52,5 @@ class Watch:
             self.store.restore(self.known)
             reconcile(self.known)
         self.seen = mark
-        self.known = {**self.known, **self.store.repos()}
+        self.known = self.store.repos()  # a repository forgotten since stays forgotten
         return lost
