@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeGuard
 
 Payload = dict[str, Any]
 _MARK = "<!-- paperbot:"
@@ -114,9 +114,15 @@ class Router:
 
 
 def _well_typed(args: Args) -> bool:
-    """A task's repository is a name and its issue number an int, as GitHub sends them."""
-    number = args.get("number", 0)
-    return isinstance(args["repo"], str) and isinstance(number, int) and number is not True
+    """A task's repository is a name, its issue number an int and its installation (if any)
+    a 64-bit id, as GitHub sends them (the store keeps installations as SQLite integers)."""
+    number, installation = args.get("number", 0), args.get("installation")
+    fits = installation is None or (_is_int(installation) and 0 <= installation < 1 << 63)
+    return isinstance(args["repo"], str) and _is_int(number) and fits
+
+
+def _is_int(value: object) -> TypeGuard[int]:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def base_args(payload: Payload) -> Args:

@@ -9,7 +9,9 @@ Rules:
   reads (``.new``), locked (``flock``, exclusive) and only then named ``.open``; its writer
   holds the lock until it closes it as ``.ready``, ``ROTATE_SECONDS`` after its first record
   or at ``MAX_BYTES``. An ``.open`` segment whose lock is free was left by a process that
-  died: it is as ready as a ``.ready`` one.
+  died: it is as ready as a ``.ready`` one, and so is one its writer could not rename (its
+  lock is let go all the same). A folder removed while running is made again, and the
+  records of the segment removed with it are written again into a new one as it closes.
 - A delivery id is a header GitHub does not sign: only ``SAFE_ID`` ids are written.
 - Whether a delivery was accepted before is the store's answer (``Store.state``), or, for one
   appended here and not moved yet, this process's memory of the last ``RECENT_SECONDS``.
@@ -18,6 +20,7 @@ Rules:
 from __future__ import annotations
 
 import fcntl
+import logging
 import os
 import re
 import threading
@@ -27,6 +30,7 @@ from pathlib import Path
 
 from app.service.store import Store
 
+log = logging.getLogger("paperbot.inbox")
 ROTATE_SECONDS = 0.2  # a delivery waits at most this long before a mover may take it
 MAX_BYTES = 8 << 20
 RECENT_SECONDS = 10.0  # a mover takes a segment within a second of its closing
@@ -39,7 +43,7 @@ class Inbox:
     """The web process's side: appends deliveries to its own segments in ``folder``."""
 
     def __init__(self, folder: Path, store: Store, *, wake: threading.Event | None = None):
-        folder.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         self.folder, self.store = folder, store
         self.wake = wake or threading.Event()
         self.recent: OrderedDict[str, float] = OrderedDict()  # oldest first
@@ -56,12 +60,12 @@ class Inbox:
 
     def append(self, delivery: str, event: str, body: bytes) -> int | None:
         """Write one delivery whole or raise ``OSError``; returns the number of the segment
-        it opened for it (to be closed by ``rotate`` in ``ROTATE_SECONDS``), else None."""
+        when it is the segment's first record (to be closed by ``rotate`` in
+        ``ROTATE_SECONDS``), else None."""
         if not SAFE_ID.fullmatch(delivery):
             raise ValueError("unsafe delivery id")
-        opened = None
         if self._fd is None:
-            self._fd, opened = self._open(), self._segments
+            self._fd = self._open()
         head = b"%s %s %.3f %d\n" % (delivery.encode(), event.encode(), time.time(), len(body))
         wrote = os.writev(self._fd, (head, body))
         if wrote != len(head) + len(body):
@@ -70,7 +74,7 @@ class Inbox:
             finally:  # whole records only, or the cut one last: closed, nothing after it
                 self.rotate()
             raise OSError("the inbox took only part of a delivery (is the disk full?)")
-        self._size += wrote
+        opened, self._size = (self._segments if not self._size else None), self._size + wrote
         self.recent[delivery] = time.monotonic()
         self.recent.move_to_end(delivery)
         if self._size >= MAX_BYTES:
@@ -80,8 +84,11 @@ class Inbox:
     def _open(self) -> int:
         self._segments += 1
         name = f"{time.time_ns():020d}-{os.getpid()}-{self._segments}"
+        self.folder.mkdir(
+            mode=0o700, parents=True, exist_ok=True
+        )  # removed while running: made again
         new = self.folder / f"{name}.new"
-        fd = os.open(new, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND, 0o600)
+        fd = os.open(new, os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_APPEND, 0o600)
         fcntl.flock(fd, fcntl.LOCK_EX)
         self._path, self._size = new.rename(self.folder / f"{name}.open"), 0
         return fd
@@ -91,12 +98,31 @@ class Inbox:
         if self._fd is None or (segment is not None and segment != self._segments):
             return
         fd, self._fd = self._fd, None
-        self._path.rename(self._path.with_suffix(".ready"))
+        try:
+            self._path.rename(self._path.with_suffix(".ready"))
+        except FileNotFoundError:  # the folder was removed, and the segment with it
+            self._rescue(fd)
+        except OSError as exc:  # left ``.open``: a mover takes it once the lock is free
+            log.warning("inbox segment not closed", extra={"error": repr(exc)})
         os.close(fd)  # the lock goes with it, after the rename: no mover reads it half-named
         self.wake.set()
         old = time.monotonic() - RECENT_SECONDS
         while self.recent and next(iter(self.recent.values())) < old:
             self.recent.popitem(last=False)  # O(1) from the front: a dict's front is O(n)
+
+    def _rescue(self, fd: int) -> None:
+        """Write the records of a segment whose file was removed into a new one, closed."""
+        data = b""
+        try:
+            data = os.pread(fd, self._size, 0)
+            self._fd = self._open()
+            self._size = os.write(self._fd, data)
+            if self._size != len(data):
+                os.ftruncate(self._fd, 0)
+                raise OSError("the inbox took only part of a removed segment")
+        except OSError as exc:
+            log.error("inbox segment lost", extra={"error": repr(exc), "bytes": len(data)})
+        self.rotate()
 
 
 def records(data: bytes) -> tuple[list[Record], int]:
@@ -106,15 +132,14 @@ def records(data: bytes) -> tuple[list[Record], int]:
     at = 0
     while (end := data.find(b"\n", at)) >= 0:
         try:
-            delivery, event, received, size = data[at:end].split(b" ")
-            length = int(size)
-        except ValueError:
+            delivery, event, received, size = data[at:end].decode().split(" ")
+            head = (delivery, event, float(received), int(size))
+        except ValueError:  # not a header the inbox wrote (a UnicodeError is one too)
             break
-        if end + 1 + length > len(data):
+        if not size.isdigit() or end + 1 + head[3] > len(data):  # "-40" would read backwards
             break
-        body = data[end + 1 : end + 1 + length]
-        found.append((delivery.decode(), event.decode(), float(received), body))
-        at = end + 1 + length
+        found.append((*head[:3], data[end + 1 : end + 1 + head[3]]))
+        at = end + 1 + head[3]
     return found, len(data) - at
 
 

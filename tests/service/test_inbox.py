@@ -3,12 +3,16 @@ the receiver over HTTP; a web process killed after its 202s."""
 
 from __future__ import annotations
 
+import asyncio
+import errno
 import json
 import logging
 import multiprocessing
 import os
+import shutil
 import signal
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +38,7 @@ from tests.service.test_e2e import (
     stop,
     wait_for,
 )
-from tests.service.test_webhook import JOBS, SECRET, payload, pending, post
+from tests.service.test_webhook import JOBS, SECRET, payload, pending, post, post_headers
 
 ISSUE = payload("issues.opened")
 
@@ -125,6 +129,7 @@ def test_a_segment_moved_twice_after_a_crash_queues_nothing_twice(
         ("issues", [1, 2], "not a JSON object"),
         ("issues", {**ISSUE, "repository": "o/r", "issue": 7}, "payload has"),
         ("issues", {**ISSUE, "sender": [1]}, "a malformed field"),
+        ("issues", {**ISSUE, "installation": {"id": 1 << 70}}, "a malformed field"),  # SQLite's?
     ],
 )
 def test_what_routes_to_no_job_is_logged_with_why(
@@ -189,6 +194,84 @@ def test_a_full_disk_is_503_and_leaves_only_whole_records(
     assert queue.inbox is not None
     parts = [records(path.read_bytes()) for path in segments(queue.inbox.folder)]
     assert [(r[0], torn) for found, torn in parts for r in found] == [("d-1", 0), ("d-2", 0)]
+
+
+def _deliver(
+    queue: JobQueue, steps: list[str | Callable[[], object]], *, then: float = 0.0
+) -> list[int]:
+    """POST each delivery id (or run each callable) in turn on a receiver on a running event
+    loop (its segments are closed by the loop's timers), then keep the loop running ``then``
+    seconds."""
+    app = create_app(settings=Settings(GITHUB_WEBHOOK_SECRET=SECRET), queue=queue)
+
+    async def run() -> list[int]:
+        codes = []
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://bot") as client:
+            for step in steps:
+                if callable(step):
+                    step()
+                    continue
+                raw, headers = post_headers("issues", body(), delivery=step)
+                codes.append(
+                    (await client.post("/webhook", content=raw, headers=headers)).status_code
+                )
+        await asyncio.sleep(then)
+        return codes
+
+    return asyncio.run(run())
+
+
+def test_after_a_full_disk_refused_a_segment_s_first_write_the_next_delivery_still_moves(
+    queue: JobQueue, huey: PaperbotHuey, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = os.writev
+
+    def full(fd: int, parts: list[bytes]) -> int:  # the kernel's answer when nothing fits
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(inbox_module.os, "writev", full)
+    assert _deliver(queue, ["d-1"]) == [503]  # the disk full as the segment opened
+    monkeypatch.setattr(inbox_module.os, "writev", real)
+    assert _deliver(queue, ["d-1"], then=inbox_module.ROTATE_SECONDS + 0.3) == [202]
+    assert mover(queue).move() == 1  # closed in time, not left open until 8 MB arrive
+    assert [kw["delivery"] for _, kw in pending(huey)] == ["d-1"]
+
+
+def test_an_inbox_folder_removed_while_running_is_made_again(
+    queue: JobQueue, huey: PaperbotHuey
+) -> None:
+    assert queue.inbox is not None
+    folder = queue.inbox.folder
+    steps = ["d-1", lambda: shutil.rmtree(folder), "d-2"]  # an operator cleaning up
+    assert _deliver(queue, steps, then=inbox_module.ROTATE_SECONDS + 0.3) == [202, 202]
+    assert _deliver(queue, ["d-3"], then=inbox_module.ROTATE_SECONDS + 0.3) == [202]
+    assert mover(queue).move() == 3  # the segment removed open was written again
+    assert sorted(kw["delivery"] for _, kw in pending(huey)) == ["d-1", "d-2", "d-3"]
+
+
+@pytest.mark.parametrize(
+    "garbage",
+    [
+        b"x issues 1.0 -40\n",  # a length going backwards: read for ever
+        b"\xff\xfe issues 1.0 2\n{}",  # not text
+        b"x issues soon 2\n{}",  # not a time
+        os.urandom(4096),
+    ],
+)
+def test_a_file_dropped_into_the_inbox_holds_back_no_delivery(
+    queue: JobQueue, huey: PaperbotHuey, garbage: bytes
+) -> None:
+    assert queue.inbox is not None
+    (queue.inbox.folder / "0-someone.ready").write_bytes(garbage)  # sorts before every segment
+    queue.inbox.append("d-1", "issues", body())
+    queue.inbox.rotate()
+    moving = threading.Thread(target=mover(queue).move, daemon=True)
+    moving.start()
+    moving.join(10)
+    assert not moving.is_alive()
+    assert [kw["delivery"] for _, kw in pending(huey)] == ["d-1"]
+    assert segments(queue.inbox.folder) == []
 
 
 def _write_then_die(folder: Path, ready: Any) -> None:
