@@ -101,15 +101,15 @@ class Heartbeat:
         """Renew everything held, then sweep; a storage error is logged and retried next beat."""
         with self._lock:
             renewals, checks = list(self._held.values()), list(self._checks)
-        for renew in renewals:
-            _logged(renew)
-        _logged(lambda: self.store.recover(time.time()))
-        for check in checks:
-            _logged(check)
+        for step in [*renewals, lambda: self.store.recover(time.time()), *checks]:
+            self._logged(step)
 
-
-def _logged(call: Callable[[], object]) -> None:
-    try:
-        call()
-    except Exception:
-        log.exception("heartbeat step failed")
+    def _logged(self, step: Callable[[], object]) -> None:
+        """A storage that refuses (down, full) is one line without a traceback; a bug has it."""
+        try:
+            step()
+        except self.store.unavailable as exc:
+            error = f"{type(exc).__name__}: {exc}"[:200]
+            log.warning("heartbeat step failed: queue storage refused", extra={"error": error})
+        except Exception:
+            log.exception("heartbeat step failed")
