@@ -29,6 +29,7 @@ from app.service.http_server import BoundedHttpTools
 from app.service.inbox import Inbox
 from app.service.jobs import Worker
 from app.service.mover import Mover
+from app.service.presence import Presence
 from app.service.queue import JobQueue, PaperbotHuey, make_huey
 from app.service.settings import Settings
 from app.service.tasks import register
@@ -54,8 +55,10 @@ class Runtime:
 
 def build(settings: Settings, *, clock: Clock = today_in, lookup: Lookup | None = None) -> Runtime:
     huey = make_huey(settings)
-    # The one process that serves an embedded queue owns it: at start, no lease is alive.
-    worker = Worker(settings, huey, clock=clock, owner=not settings.queue, lookup=lookup)
+    worker = Worker(settings, huey, clock=clock, lookup=lookup)
+    if huey.store.local:  # a process alone on an embedded queue owns it: no lease is alive
+        presence = Presence(settings.data_dir / "workers.lock")
+        huey.on_startup("paperbot-owner")(lambda: setattr(worker, "owner", presence.alone()))
     tasks = register(huey, worker, reconcile_minutes=settings.reconcile_minutes)
     if not huey.store.local:
         return Runtime(settings, huey, worker, tasks, JobQueue(huey, tasks))
