@@ -1,9 +1,10 @@
 """uvicorn's httptools protocol with bounds on a request's head, which uvicorn does not set.
 
 Rules:
-- A request's head (request line, URL, headers) is at most ``MAX_HEAD_BYTES``: past that the
-  connection is answered 431 and closed, before the parser holds more (one connection
-  sending a 256 MB header grew ``paperbot serve`` by 430 MB, kept after it closed).
+- A request's head (request line, URL, headers) is at most ``MAX_HEAD_BYTES`` (a body read
+  with it does not count): past that the connection is answered 431 and closed, before the
+  parser holds more (one connection sending a 256 MB header grew ``paperbot serve`` by
+  430 MB, kept after it closed).
 - A head must be complete ``HEAD_SECONDS`` after the connection opened or, on a kept-alive
   connection, after its first bytes came; else the connection is closed (a client trickling
   its headers, or opening connections and saying nothing, holds none of them longer).
@@ -39,8 +40,8 @@ class BoundedHttpTools(HttpToolsProtocol):
         self._arm()
 
     def data_received(self, data: bytes) -> None:
-        if self.head is not None:
-            self.head += len(data)
+        if self.head is not None:  # only the head's bytes: a body may come in the same read
+            self.head += _head_part(data)
             if self.head > MAX_HEAD_BYTES:
                 self.transport.write(TOO_LARGE)
                 self.transport.close()
@@ -74,3 +75,11 @@ class BoundedHttpTools(HttpToolsProtocol):
         self.head_timer = None
         if self.head is not None and not self.transport.is_closing():
             self.transport.close()
+
+
+def _head_part(data: bytes) -> int:
+    """How many bytes of ``data`` are head: up to its blank line, if it is in ``data``."""
+    if data.startswith(b"\r\n") or data.startswith(b"\n"):  # its end split between reads
+        return 2
+    end = data.find(b"\r\n\r\n")
+    return len(data) if end < 0 else end + 4

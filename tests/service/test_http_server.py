@@ -51,6 +51,15 @@ def test_paperbot_serve_refuses_a_huge_head_before_holding_it(
         bot.stop()
 
 
+def test_a_large_delivery_read_with_its_head_is_accepted(gh: FakeGitHub, tmp_path: Path) -> None:
+    bot = Bot(gh, tmp_path, workers=0)
+    bot.start()
+    try:  # an issue with a long body: the first read takes the head and much of the body
+        assert bot.deliver("issues", {**opened(1), "padding": "x" * 5_000_000}) == 202
+    finally:
+        bot.stop()
+
+
 def test_a_trickled_head_and_a_silent_connection_are_closed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
