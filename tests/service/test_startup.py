@@ -9,7 +9,8 @@ import shutil
 import signal
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -170,7 +171,24 @@ def test_a_redis_restarted_empty_mid_burst_loses_no_accepted_submission(
     the list of repositories are gone; the worker notices, says so once and reconciles the
     repositories it knew, so every accepted submission still gets its one PR."""
     gh.latency = 0.1  # the jobs take a while: most are still queued when Redis goes
-    spare = SpareRedis(free_port(), tmp_path)
+    with burst_on_spare(gh, tmp_path) as (spare, numbers, worker_log):
+        spare.stop()  # nothing on disk: a restart comes back empty
+        spare.start()
+        wait_for(lambda: pulls_for_all(gh, numbers), what="every PR", seconds=90)
+        time.sleep(2)
+        heads = sorted(p["head"] for p in gh.repos[REPO].pulls.values())
+        assert heads == sorted(f"paperbot/issue-{n}" for n in numbers)
+        lost = [x for x in logged(worker_log) if "lost its data" in x["message"]]
+        assert len(lost) == 1 and lost[0]["level"] == "WARNING" and lost[0]["repositories"] == 1
+
+
+@contextmanager
+def burst_on_spare(
+    gh: FakeGitHub, tmp_path: Path, *redis_args: str
+) -> Iterator[tuple[SpareRedis, list[int], Path]]:
+    """A replica and a worker on a Redis of the test's own, six submissions accepted and the
+    first PR open; yields the Redis, the issue numbers and the worker's log."""
+    spare = SpareRedis(free_port(), tmp_path, *redis_args)
     spare.start()
     (tmp_path / "data").mkdir()
     web = Bot(gh, tmp_path / "data", queue=spare.url, workers=0)
@@ -182,14 +200,7 @@ def test_a_redis_restarted_empty_mid_burst_loses_no_accepted_submission(
         numbers = file_issues(gh, 6)
         assert [web.deliver("issues", opened(n)) for n in numbers] == [202] * 6
         wait_for(lambda: len(gh.repos[REPO].pulls) >= 1, what="the first PR")
-        spare.stop()  # nothing on disk: a restart comes back empty
-        spare.start()
-        wait_for(lambda: pulls_for_all(gh, numbers), what="every PR", seconds=90)
-        time.sleep(2)
-        heads = sorted(p["head"] for p in gh.repos[REPO].pulls.values())
-        assert heads == sorted(f"paperbot/issue-{n}" for n in numbers)
-        lost = [x for x in logged(worker_log) if "lost its data" in x["message"]]
-        assert len(lost) == 1 and lost[0]["level"] == "WARNING" and lost[0]["repositories"] == 1
+        yield spare, numbers, worker_log
     finally:
         web.stop()
         worker.send_signal(signal.SIGINT)
@@ -218,19 +229,8 @@ def test_a_redis_full_for_a_while_mid_burst_delays_jobs_but_loses_none(
     queue meanwhile are held by their worker, said in a warning, and run once it has room,
     not left to the delivery log's recovery 10-20 minutes later."""
     gh.latency = 0.1
-    spare = SpareRedis(free_port(), tmp_path, "--maxmemory", "4mb")
-    spare.start()
-    ballast = redis.Redis(port=spare.port, db=1)
-    (tmp_path / "data").mkdir()
-    web = Bot(gh, tmp_path / "data", queue=spare.url, workers=0)
-    worker_log = tmp_path / "data" / "worker.log"
-    web.start()
-    worker = start_worker(web, worker_log)
-    try:
-        wait_for(lambda: logged(worker_log, "paperbot.worker") != [], what="the worker")
-        numbers = file_issues(gh, 6)
-        assert [web.deliver("issues", opened(n)) for n in numbers] == [202] * 6
-        wait_for(lambda: len(gh.repos[REPO].pulls) >= 1, what="the first PR")
+    with burst_on_spare(gh, tmp_path, "--maxmemory", "4mb") as (spare, numbers, worker_log):
+        ballast = redis.Redis(port=spare.port, db=1)
         freed = threading.Event()
         filler = threading.Thread(target=fill, args=(ballast, freed))
         filler.start()
@@ -238,13 +238,8 @@ def test_a_redis_full_for_a_while_mid_burst_delays_jobs_but_loses_none(
         freed.set()
         filler.join()
         ballast.flushdb()
+        ballast.close()
         wait_for(lambda: pulls_for_all(gh, numbers), what="every PR once Redis has room")
         assert len(gh.repos[REPO].pulls) == 6
         held = [x for x in logged(worker_log) if x["message"].startswith("queue storage refused")]
         assert held and "OutOfMemoryError" in str(held[0]["error"])
-    finally:
-        web.stop()
-        worker.send_signal(signal.SIGINT)
-        worker.wait(timeout=30)
-        ballast.close()
-        spare.stop()
