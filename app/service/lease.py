@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from app.service.store import LEASE_SECONDS, NO_LANE, Store
+from app.service.threads import Background
 
 log = logging.getLogger("paperbot.lease")
 
@@ -45,20 +46,22 @@ class Lease:
         self.store.release(self.name, self.token)
 
 
-class Heartbeat:
+class Heartbeat(Background):
     """One thread per process: renews what running jobs hold, and sweeps the store.
 
     The sweep (``Store.recover``) queues again jobs whose worker died and wakes jobs parked
     behind an expired lease, so recovery takes one lease plus one beat, not a restart.
     """
 
+    name = "paperbot-heartbeat"
+    join_seconds = 5.0
+
     def __init__(self, store: Store, *, every: float = LEASE_SECONDS / 3) -> None:
+        super().__init__()
         self.store, self.every = store, every
         self._held: dict[object, Callable[[], object]] = {}
         self._checks: list[Callable[[], object]] = []
         self._lock = threading.Lock()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
 
     @contextmanager
     def hold(self, renew: Callable[[], object]) -> Iterator[None]:
@@ -77,24 +80,8 @@ class Heartbeat:
         with self._lock:
             self._checks.append(check)
 
-    def start(self) -> None:
-        with self._lock:
-            if self._thread is None:
-                self._stop.clear()
-                self._thread = threading.Thread(
-                    target=self._run, name="paperbot-heartbeat", daemon=True
-                )
-                self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        with self._lock:
-            thread, self._thread = self._thread, None
-        if thread is not None:
-            thread.join(timeout=5)
-
-    def _run(self) -> None:
-        while not self._stop.wait(self.every):
+    def run(self) -> None:
+        while not self.stopping.wait(self.every):
             self.beat()
 
     def beat(self) -> None:

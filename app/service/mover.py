@@ -28,6 +28,7 @@ from app.service import logs, metrics
 from app.service.inbox import Record, records, segments
 from app.service.queue import JobQueue
 from app.service.routes import router as routes
+from app.service.threads import Background
 
 log = logging.getLogger("paperbot.inbox")
 BATCH = 200
@@ -36,40 +37,26 @@ STALE_SECONDS = 60.0  # a ``.new`` segment this old was never opened: its writer
 NOT_JSON = Skip("the body is not a JSON object")
 
 
-class Mover:
+class Mover(Background):
     """Moves the segments in ``folder`` into ``queue``, on a thread of its own."""
 
+    name = "paperbot-inbox"
+
     def __init__(self, folder: Path, queue: JobQueue, *, wake: threading.Event) -> None:
+        super().__init__()
         self.folder, self.queue, self.wake = folder, queue, wake
-        self._stop = threading.Event()
-        self._lock = threading.Lock()
-        self._thread: threading.Thread | None = None
 
-    def start(self) -> None:
-        with self._lock:
-            if self._thread is None:
-                self._stop.clear()
-                self._thread = threading.Thread(
-                    target=self._run, name="paperbot-inbox", daemon=True
-                )
-                self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
+    def interrupt(self) -> None:
         self.wake.set()
-        with self._lock:
-            thread, self._thread = self._thread, None
-        if thread is not None and thread is not threading.current_thread():
-            thread.join(timeout=10)
 
-    def _run(self) -> None:
-        while not self._stop.is_set():
+    def run(self) -> None:
+        while not self.stopping.is_set():
             try:
                 moved = self.move()
             except Exception as exc:  # the queue busy or gone: the segments wait on disk
                 log.warning("inbox not moved; trying again", extra={"error": repr(exc)})
                 moved = 0
-                self._stop.wait(1.0)
+                self.stopping.wait(1.0)
             if not moved:
                 self.wake.wait(POLL_SECONDS)
                 self.wake.clear()
