@@ -79,7 +79,9 @@ def scenario(gh: FakeGitHub) -> list[Row]:
     rows.append(
         ("a comment, in a new process", measure(gh, lambda: process_issue(later, second)), None, 0)
     )
-    merge_pull(gh, REPO, max(n for n, p in repo.pulls.items() if p["head"].endswith(f"-{first}")))
+    merge_pull(
+        gh, REPO, number=max(n for n, p in repo.pulls.items() if p["head"].endswith(f"-{first}"))
+    )
     rows.append(
         ("regeneration of 1 open PR after a merge", measure(gh, lambda: regenerate(ctx)), None, 3)
     )

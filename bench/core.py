@@ -67,7 +67,7 @@ def main() -> None:
 
     def refuse(text: str) -> None:
         try:
-            insert(text, render(edited, Template()), edited, marker=DEFAULT_MARKER)
+            insert(text, render(edited, Template()), entry=edited, marker=DEFAULT_MARKER)
         except DuplicateEntry:
             return
         raise AssertionError("a duplicate was not refused")
@@ -75,17 +75,19 @@ def main() -> None:
     rows: list[tuple[str, float, int | None]] = [
         (
             f"insert newest into {len(big.encode()) / 2**20:.1f} MB ({n} entries)",
-            timed(lambda: insert(big, render(newest, Template()), newest, marker=DEFAULT_MARKER)),
+            timed(
+                lambda: insert(big, render(newest, Template()), entry=newest, marker=DEFAULT_MARKER)
+            ),
             50,
         ),
         (
             "insert a late entry deep in the same README",
-            timed(lambda: insert(big, render(late, Template()), late, marker=DEFAULT_MARKER)),
+            timed(lambda: insert(big, render(late, Template()), entry=late, marker=DEFAULT_MARKER)),
             50,
         ),
         (
             "replace the last entry in place (its own previous key)",
-            timed(lambda: insert(big, render(edited, Template()), edited, **own)),
+            timed(lambda: insert(big, render(edited, Template()), entry=edited, **own)),
             50,
         ),
         ("refuse the same entry written differently (duplicate)", timed(lambda: refuse(big)), 50),

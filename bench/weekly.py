@@ -102,7 +102,7 @@ def _merge_all(week: Week) -> None:
     repo = week.gh.repos[REPO]
     for number in sorted(n for n, p in repo.pulls.items() if p["state"] == "open"):
         pull = repo.pulls[number]
-        merge_pull(week.gh, REPO, number)
+        merge_pull(week.gh, REPO, number=number)
         head = str(pull["head"])
         week.run(
             "merges",

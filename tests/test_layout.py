@@ -1,5 +1,7 @@
 """The layout shows the architecture: arrows point down (cli → service → flows → core,
-github, lookup), no import cycle, and only the PyGithub adapter imports ``github``."""
+github, lookup), no import cycle, only the PyGithub adapter imports ``github``, and the size
+rules hold: modules of at most 300 lines, functions of at most 40, keyword-only arguments
+past two parameters."""
 
 from __future__ import annotations
 
@@ -83,3 +85,47 @@ def test_no_import_cycle() -> None:
 def test_only_the_adapter_imports_github() -> None:
     users = {m for m, p in MODULES.items() if any(n.split(".")[0] == "github" for n in imports(p))}
     assert users == {"app.github.pygithub"}
+
+
+# Callbacks whose caller fixes a positional signature: ASGI, httpcore's network backend,
+# Huey's signal handlers, and the fake GitHub's route table (gh, repo, match, body, query).
+CALLBACKS = {
+    ("app.service.web", "app"),
+    ("app.service.webhook", "__call__"),
+    ("app.lookup.wire", "connect_tcp"),
+    ("app.lookup.wire", "start_tls"),
+    ("app.service.tasks", "on_error"),
+}
+ROUTE = ["gh", "repo", "m", "body", "q"]
+
+
+def functions() -> list[tuple[str, ast.FunctionDef | ast.AsyncFunctionDef]]:
+    return [
+        (module, node)
+        for module, path in sorted(MODULES.items())
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+    ]
+
+
+def test_modules_are_at_most_300_lines() -> None:
+    lines = {m: p.read_text(encoding="utf-8").count("\n") for m, p in MODULES.items()}
+    assert {m: n for m, n in lines.items() if n > 300} == {}
+
+
+def test_functions_are_at_most_40_lines() -> None:
+    long = [f"{m}.{f.name}" for m, f in functions() if (f.end_lineno or 0) - f.lineno >= 40]
+    assert long == []
+
+
+def test_arguments_past_two_parameters_are_keyword_only() -> None:
+    def positional(f: ast.FunctionDef | ast.AsyncFunctionDef) -> list[str]:
+        args = f.args.posonlyargs + f.args.args
+        return [a.arg for a in args if a.arg not in ("self", "cls")]
+
+    loose = [
+        f"{m}.{f.name}({', '.join(positional(f))})"
+        for m, f in functions()
+        if len(positional(f)) > 2 and (m, f.name) not in CALLBACKS and positional(f) != ROUTE
+    ]
+    assert loose == []

@@ -33,9 +33,9 @@ def read_text(path: str) -> str:
 def add_command(
     sub: Commands,
     name: str,
+    *,
     func: Callable[[argparse.Namespace], int],
     text: str,
-    *,
     config: bool = True,
 ) -> argparse.ArgumentParser:
     cmd = sub.add_parser(name, help=text, description=text)
@@ -45,7 +45,7 @@ def add_command(
     return cmd
 
 
-def write_or_diff(path: str, old: str, new: str, *, write: bool) -> None:
+def write_or_diff(path: str, old: str, *, new: str, write: bool) -> None:
     """Write ``new`` over ``path`` (bytes kept: no newline translation), or print the diff;
     either way a file needing no change says so."""
     if write or new == old:

@@ -145,7 +145,7 @@ class Story:
     def pulls(self) -> list[int]:
         """Print every pull request, its body and its README diff; their numbers."""
         for pull in self.repo.pulls.values():
-            head = pull_json(self.gh, self.repo, pull)["head"]["sha"]
+            head = pull_json(self.gh, self.repo, pull=pull)["head"]["sha"]
             print(f"\n{say('pull', self.lang, n=pull['number'], title=pull['title'])}")
             print(self.shown(pull["body"]))
             diff = self.repo.git._git("diff", "main", head, "--", "README.md")
@@ -170,14 +170,14 @@ def demo_date(readme: str, *, today: dt.date) -> dt.date:
     return min(top + dt.timedelta(days=1), today)
 
 
-def _seed(gh: FakeGitHub, readme: str, lang: Lang) -> None:
+def _seed(gh: FakeGitHub, readme: str, *, lang: Lang) -> None:
     files = {"README.md": readme, ".github/paperbot.yml": f"language: {lang}\n"}
     files.update({f".github/ISSUE_TEMPLATE/{k}": v for k, v in render_forms(lang).items()})
     gh.create_repo(REPO, files).permissions.update(dict.fromkeys(MEMBERS, "triage"))
     gh.tokens["demo-token"] = float("inf")
 
 
-def _deliver(port: int, secret: str, number: int, gh: FakeGitHub) -> int:
+def _deliver(port: int, secret: str, *, number: int, gh: FakeGitHub) -> int:
     issue = gh.issue_json(gh.repos[REPO], gh.repos[REPO].issues[number])
     body = json.dumps(
         {
@@ -198,7 +198,7 @@ def _deliver(port: int, secret: str, number: int, gh: FakeGitHub) -> int:
 
 
 @contextmanager
-def _bot(gh: FakeGitHub, data_dir: Path, services: FakeMetadata) -> Iterator[tuple[int, str]]:
+def _bot(gh: FakeGitHub, data_dir: Path, *, services: FakeMetadata) -> Iterator[tuple[int, str]]:
     """paperbot as `serve` runs it (endpoint + workers) on a free port, its lookups asking
     the stand-in services (unpaced: they are local); yields port, secret."""
     secret, port = secrets.token_hex(16), _free_port()
@@ -234,13 +234,13 @@ def _bot(gh: FakeGitHub, data_dir: Path, services: FakeMetadata) -> Iterator[tup
 def _submit(story: Story, sample: tuple[str, str], *, member: str, port: int, secret: str) -> int:
     """File one sample issue, send GitHub's webhook for it and show the bot's reply."""
     number = story.file(*sample, member=member, day=story.day)
-    status = _deliver(port, secret, number, story.gh)
+    status = _deliver(port, secret, number=number, gh=story.gh)
     print(f"\n{say('webhook', story.lang, status=status)}")
     story.reply(number)
     return number
 
 
-def _tell(story: Story, port: int, secret: str) -> int:
+def _tell(story: Story, port: int, *, secret: str) -> int:
     """The valid submission, its reply and pull request; the invalid one and its reply."""
     lang, (valid, invalid) = story.lang, _SAMPLES[story.lang]
     print(say("intro", lang, repo=REPO, members=MEMBERS))
@@ -262,12 +262,15 @@ def run(readme: str | None = None, lang: Lang = "zh") -> int:
         gh = FakeGitHub(Path(tmp) / "github", schemas=find_spec("jsonschema") is not None)
         fake = serve(gh)
         text = readme or data("seed_README.md")
-        _seed(gh, text, lang)
+        _seed(gh, text, lang=lang)
         try:
-            with serve_metadata() as services, _bot(gh, Path(tmp) / "data", services) as bot:
+            with (
+                serve_metadata() as services,
+                _bot(gh, Path(tmp) / "data", services=services) as bot,
+            ):
                 port, secret = bot
                 story = Story(gh, lang, day=demo_date(text, today=dt.date.today()))
-                return _tell(story, port, secret)
+                return _tell(story, port, secret=secret)
         finally:
             fake.shutdown()
             fake.server_close()

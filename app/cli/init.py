@@ -67,7 +67,7 @@ def _write(target: Path, text: str, *, force: bool) -> bool:
 def add_to(sub: Commands) -> None:
     """Register ``paperbot init`` on the ``paperbot`` parser."""
     text = "write the issue forms and .github/paperbot.yml, filled from the README, into a checkout"
-    cmd = add_command(sub, "init", cmd_init, text, config=False)
+    cmd = add_command(sub, "init", func=cmd_init, text=text, config=False)
     cmd.add_argument("dir", nargs="?", default=".", help="the checkout (default: here)")
     cmd.add_argument(
         "--actions", action="store_true", help=f"also write {WORKFLOW_PATH} (run in Actions)"

@@ -75,8 +75,8 @@ def add_to(sub: Commands) -> None:
     cmd = add_command(
         sub,
         "lookup",
-        cmd_lookup,
-        "look a paper link up (arXiv, DOI, OpenReview, DBLP)",
+        func=cmd_lookup,
+        text="look a paper link up (arXiv, DOI, OpenReview, DBLP)",
         config=False,
     )
     cmd.add_argument("link", help="a paper link or id: arXiv, DOI (10.…), OpenReview, DBLP")

@@ -15,7 +15,7 @@ def cmd_normalize(args: argparse.Namespace) -> int:
     config = load_config(read_text(args.config), name=args.config) if args.config else Config()
     old = read_text(args.readme)
     got = normalize(old, config=config)
-    write_or_diff(args.readme, old, got.text, write=args.write)
+    write_or_diff(args.readme, old, new=got.text, write=args.write)
     sys.stderr.write(describe(got, path=args.readme, lang=config.language))
     return 0
 
@@ -25,8 +25,8 @@ def add_to(sub: Commands) -> None:
     cmd = add_command(
         sub,
         "normalize",
-        cmd_normalize,
-        "rewrite a README's historic entries into house style, text unchanged",
+        func=cmd_normalize,
+        text="rewrite a README's historic entries into house style, text unchanged",
     )
     cmd.add_argument("readme", help="the README to normalise")
     cmd.add_argument("--write", action="store_true", help="write the file instead of a diff")

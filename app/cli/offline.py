@@ -49,7 +49,7 @@ def cmd_apply(args: argparse.Namespace) -> int:
     paper = paper_for(body, config.language, offline=args.offline)
     got = apply(old, body, config=config, today=today, paper=paper)
     _notes(got.notes)
-    write_or_diff(args.readme, old, got.readme or old, write=args.write)
+    write_or_diff(args.readme, old, new=got.readme or old, write=args.write)
     return 0
 
 
@@ -96,20 +96,28 @@ _TODAY = "the day the issue is checked on (YYYY-MM-DD; default: today)"
 
 def add_to(sub: Commands) -> None:
     """Register the offline commands on the ``paperbot`` parser."""
-    r = add_command(sub, "render", cmd_render, "print the README block for an issue body")
+    r = add_command(sub, "render", func=cmd_render, text="print the README block for an issue body")
     r.add_argument("issue", help="file holding the issue body (markdown)")
     r.add_argument("--today", type=_date, help=_TODAY)
-    a = add_command(sub, "apply", cmd_apply, "show (or write) the README with the issue's entry")
+    a = add_command(
+        sub, "apply", func=cmd_apply, text="show (or write) the README with the issue's entry"
+    )
     a.add_argument("readme", help="the README to insert into")
     a.add_argument("issue", help="file holding the issue body (markdown)")
     a.add_argument("--write", action="store_true", help="write the file instead of a diff")
     a.add_argument("--today", type=_date, help=_TODAY)
     for cmd in (r, a):
         cmd.add_argument("--offline", action="store_true", help=_OFFLINE)
-    lnt = add_command(sub, "lint", cmd_lint, "list problems in a README's entries (exit 1 if any)")
+    lnt = add_command(
+        sub, "lint", func=cmd_lint, text="list problems in a README's entries (exit 1 if any)"
+    )
     lnt.add_argument("readme", help="the README to check")
-    d = add_command(sub, "dashboard", cmd_dashboard, "print the dashboard text for a README")
+    d = add_command(
+        sub, "dashboard", func=cmd_dashboard, text="print the dashboard text for a README"
+    )
     d.add_argument("readme", help="the README to read")
     d.add_argument("--today", type=_date, help="the day to show (YYYY-MM-DD; default: today)")
-    f = add_command(sub, "forms", cmd_forms, "write the issue forms (paper report, skip week)")
+    f = add_command(
+        sub, "forms", func=cmd_forms, text="write the issue forms (paper report, skip week)"
+    )
     f.add_argument("--out", default=".github/ISSUE_TEMPLATE", help="folder to write into")

@@ -56,7 +56,7 @@ def offline_port(
         files[".github/paperbot.yml"] = config_text
     repo = payload.get("repository") or {}
     base = repo.get("default_branch") or "main"
-    reads = Offline(repo.get("full_name", ""), issue_from_payload(payload), files, base)
+    reads = Offline(repo.get("full_name", ""), issue_from_payload(payload), files=files, base=base)
     return DryRun(reads)
 
 

@@ -57,7 +57,7 @@ def _payload(path: str) -> dict[str, Any]:
 
 
 def _replay(
-    event: str, payload: dict[str, Any], port_for: PortFor, lookup: Lookup | None = None
+    event: str, payload: dict[str, Any], *, port_for: PortFor, lookup: Lookup | None = None
 ) -> int:
     """Run one delivery and print its outcome; a GitHub failure is one line and exit 1."""
     from app.cli.replay import run_delivery
@@ -84,7 +84,7 @@ def cmd_receive(args: argparse.Namespace) -> int:
 
     payload = _payload(args.payload)
     port_for, dry = _offline(args, payload) if args.readme else _github(args.dry_run)
-    code = _replay(args.event, payload, port_for)
+    code = _replay(args.event, payload, port_for=port_for)
     for port in dry:
         sys.stdout.write(describe(port.actions, port.language()))
     return code
@@ -143,7 +143,7 @@ def cmd_action(args: argparse.Namespace) -> int:
     clients = Clients(get_settings().for_github())
     lookup = cached_lookup(MemoryKeyValue())
     try:
-        return _replay(event, payload, clients.repo, lookup)
+        return _replay(event, payload, port_for=clients.repo, lookup=lookup)
     finally:
         clients.close()
         lookup.close()
@@ -161,9 +161,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def add_to(sub: Commands) -> None:
     """Register the service commands on the ``paperbot`` parser."""
-    srv = add_command(
-        sub, "serve", cmd_serve, "run the webhook endpoint and the job workers", config=False
-    )
+    serve = "run the webhook endpoint and the job workers"
+    srv = add_command(sub, "serve", func=cmd_serve, text=serve, config=False)
     srv.add_argument("--host", default="0.0.0.0", help="address to listen on")
     srv.add_argument("--port", type=int, default=8000, help="port to listen on")
     srv.add_argument(
@@ -172,9 +171,8 @@ def add_to(sub: Commands) -> None:
         help="job worker threads (default PAPERBOT_WORKERS;"
         " 0: endpoint only, for replicas sharing a Redis queue)",
     )
-    wrk = add_command(
-        sub, "worker", cmd_worker, "run job workers only (PAPERBOT_QUEUE=redis://…)", config=False
-    )
+    worker = "run job workers only (PAPERBOT_QUEUE=redis://…)"
+    wrk = add_command(sub, "worker", func=cmd_worker, text=worker, config=False)
     wrk.add_argument(
         "--metrics-port",
         type=int,
@@ -190,13 +188,17 @@ def add_to(sub: Commands) -> None:
         )
     _add_receive(sub)
     act = "run once for the GitHub Actions event (GITHUB_EVENT_*)"
-    add_command(sub, "action", cmd_action, act, config=False)
+    add_command(sub, "action", func=cmd_action, text=act, config=False)
     _add_demo(sub)
 
 
 def _add_receive(sub: Commands) -> None:
     rcv = add_command(
-        sub, "receive", cmd_receive, "replay a saved webhook delivery through the bot", config=False
+        sub,
+        "receive",
+        func=cmd_receive,
+        text="replay a saved webhook delivery through the bot",
+        config=False,
     )
     rcv.add_argument(
         "--config", help="with --readme: the repository's paperbot.yml (GitHub's is read otherwise)"
@@ -209,7 +211,11 @@ def _add_receive(sub: Commands) -> None:
 
 def _add_demo(sub: Commands) -> None:
     dmo = add_command(
-        sub, "demo", cmd_demo, "run the whole loop against a local GitHub stand-in", config=False
+        sub,
+        "demo",
+        func=cmd_demo,
+        text="run the whole loop against a local GitHub stand-in",
+        config=False,
     )
     dmo.add_argument("--readme", help="seed the demo repository with this README")
     dmo.add_argument(

@@ -71,7 +71,7 @@ def cmd_setup(args: argparse.Namespace) -> int:
 def add_to(sub: Commands) -> None:
     """Register ``paperbot setup`` on the ``paperbot`` parser."""
     text = "serve a page that registers paperbot's GitHub App and writes its credentials"
-    cmd = add_command(sub, "setup", cmd_setup, text, config=False)
+    cmd = add_command(sub, "setup", func=cmd_setup, text=text, config=False)
     cmd.add_argument("--host", default="127.0.0.1", help="address to listen on (default: loopback)")
     cmd.add_argument("--port", type=int, default=3000, help="port to listen on (default: 3000)")
     cmd.add_argument(

@@ -78,7 +78,7 @@ def form_body(kind: Kind, lang: Lang, **answers: str) -> str:
 class Week:
     """The fake GitHub, the clock and the flows, stepping through one week."""
 
-    def __init__(self, gh: FakeGitHub, clients: Clients, lang: Lang) -> None:
+    def __init__(self, gh: FakeGitHub, clients: Clients, *, lang: Lang) -> None:
         self.gh, self.lang, self.story = gh, lang, Story(gh, lang)
         self.at = dt.datetime(2025, 7, 7, 1, 0, tzinfo=dt.UTC)
         self.ctx = Context(
@@ -92,7 +92,7 @@ class Week:
     def local(self) -> dt.datetime:
         return self.at.astimezone(dt.timezone(dt.timedelta(hours=8)))
 
-    def step(self, day: int, hour: int, what: str, flow: Callable[[], str]) -> str:
+    def step(self, day: int, hour: int, *, what: str, flow: Callable[[], str]) -> str:
         """Move the clock to ``day`` (0 = Monday) at ``hour`` in Shanghai, run ``flow``."""
         local = dt.datetime.combine(MONDAY + dt.timedelta(days=day), dt.time(hour))
         self.at = local.replace(tzinfo=dt.timezone(dt.timedelta(hours=8))).astimezone(dt.UTC)
@@ -140,7 +140,7 @@ def _what(key: str, lang: Lang, **values: object) -> str:
     return pick(_WHAT[key], lang, **values)
 
 
-def _report(week: Week, login: str, day: str, title: str, link: str, venue: str) -> int:
+def _report(week: Week, login: str, *, day: str, title: str, link: str, venue: str) -> int:
     summary = "一句话总结。" if week.lang == "zh" else "One line on what it does."
     return week.file(
         login, "report", date=day, title=title, link=link, venue=venue, summary=summary
@@ -149,7 +149,7 @@ def _report(week: Week, login: str, day: str, title: str, link: str, venue: str)
 
 def _merge(week: Week, pull: int) -> str:
     """What GitHub and the webhooks do when the rolling PR is merged."""
-    merge_pull(week.gh, REPO, pull)
+    merge_pull(week.gh, REPO, number=pull)
     done = [pull_closed(week.ctx, branch=BRANCH, merged=True, pull=pull)]
     issues = week.gh.repos[REPO].issues
     done += [issue_closed(week.ctx, n) for n, i in issues.items() if i["state"] == "closed"]
@@ -158,31 +158,35 @@ def _merge(week: Week, pull: int) -> str:
 
 def _monday_to_friday(week: Week) -> list[int]:
     lang, ctx = week.lang, week.ctx
-    week.step(0, 9, _what("tick", lang), lambda: tick(ctx))
+    week.step(0, 9, what=_what("tick", lang), flow=lambda: tick(ctx))
     week.show_dashboard()
     a = _report(
         week,
         "zhangyu",
-        "2025-07-08",
-        "Attention Is All You Need",
-        "https://arxiv.org/abs/1706.03762",
-        "NeurIPS",
+        day="2025-07-08",
+        title="Attention Is All You Need",
+        link="https://arxiv.org/abs/1706.03762",
+        venue="NeurIPS",
     )
-    week.step(1, 10, _what("filed", lang, who="zhangyu", n=a), lambda: process_issue(ctx, a))
+    week.step(
+        1, 10, what=_what("filed", lang, who="zhangyu", n=a), flow=lambda: process_issue(ctx, a)
+    )
     week.show_pull()
     week.show_comment(a)
     b = _report(
         week,
         "chenyin",
-        "2025-07-09",
-        "Deep Residual Learning for Image Recognition",
-        "https://arxiv.org/abs/1512.03385",
-        "CVPR 2016",
+        day="2025-07-09",
+        title="Deep Residual Learning for Image Recognition",
+        link="https://arxiv.org/abs/1512.03385",
+        venue="CVPR 2016",
     )
-    week.step(2, 21, _what("filed", lang, who="chenyin", n=b), lambda: process_issue(ctx, b))
+    week.step(
+        2, 21, what=_what("filed", lang, who="chenyin", n=b), flow=lambda: process_issue(ctx, b)
+    )
     reason = "准备考试" if lang == "zh" else "exam week"
     c = week.file("lisi", "skip", date="2025-07-11", reason=reason)
-    week.step(4, 18, _what("filed", lang, who="lisi", n=c), lambda: process_issue(ctx, c))
+    week.step(4, 18, what=_what("filed", lang, who="lisi", n=c), flow=lambda: process_issue(ctx, c))
     week.show_pull()
     return [a, b, c]
 
@@ -198,12 +202,14 @@ def _weekend(week: Week, issues: list[int]) -> tuple[int, int]:
         venue="NeurIPS 2017",
         summary="Transformer：完全基于注意力。" if lang == "zh" else "The Transformer.",
     )
-    week.step(5, 11, _what("edited", lang, who="zhangyu", n=a), lambda: process_issue(ctx, a))
+    week.step(
+        5, 11, what=_what("edited", lang, who="zhangyu", n=a), flow=lambda: process_issue(ctx, a)
+    )
     pull = week.show_pull()
-    week.step(6, 20, _what("remind", lang), lambda: tick(ctx))
+    week.step(6, 20, what=_what("remind", lang), flow=lambda: tick(ctx))
     board = week.show_dashboard()
     week.show_comment(board)
-    week.step(6, 21, _what("merge", lang, n=pull), lambda: _merge(week, pull))
+    week.step(6, 21, what=_what("merge", lang, n=pull), flow=lambda: _merge(week, pull))
     week.show_dashboard()
     return pull, board
 
@@ -232,7 +238,7 @@ def run(lang: Lang = "zh") -> int:
         )
         try:
             print(say("intro", lang, repo=REPO, monday=MONDAY))
-            week = Week(gh, clients, lang)
+            week = Week(gh, clients, lang=lang)
             issues = _monday_to_friday(week)
             pull, board = _weekend(week, issues)
             writes = sum(n for k, n in gh.requests.items() if not k.startswith("GET"))

@@ -61,10 +61,10 @@ class Reading:
 
     @property
     def key(self) -> EntryKey:
-        return entry_key(self.date, self.name, self.title)
+        return entry_key(self.date, self.name, title=self.title)
 
 
-def paper_ids(title: str, link: str | None, meta: PaperMeta | None = None) -> set[str]:
+def paper_ids(title: str, link: str | None, *, meta: PaperMeta | None = None) -> set[str]:
     """What identifies a paper: ``arxiv:…``, ``doi:…`` and ``title:…`` strings."""
     ids = {f"title:{fold_title(title)}"} if fold_title(title) else set()
     if meta is not None and fold_title(meta.title):
@@ -88,19 +88,19 @@ def earlier(
     meta: PaperMeta | None = None,
 ) -> list[Reading]:
     """Every other reading of ``entry``'s paper, oldest first."""
-    mine = paper_ids(entry.title, entry.link, meta)
-    skipped = {entry_key(entry.date, entry.name, entry.title), *skip}
-    listed = _in_readme(readme, marker, mine)
+    mine = paper_ids(entry.title, entry.link, meta=meta)
+    skipped = {entry_key(entry.date, entry.name, title=entry.title), *skip}
+    listed = _in_readme(readme, marker, ids=mine)
     merged = {r.key for r in listed}  # an open submission already merged is the README's
     found = [*listed, *(r for r in others if r.key not in merged)]
     hits = {r for r in found if r.key not in skipped and paper_ids(r.title, r.link) & mine}
     return sorted(hits, key=lambda r: (r.date, r.issue or 0, r.line or 0))
 
 
-def _in_readme(text: str, marker: str, ids: set[str]) -> list[Reading]:
+def _in_readme(text: str, marker: str, *, ids: set[str]) -> list[Reading]:
     where = region(text, find_marker(text, marker))
     found, line, counted = [], 1, 0
-    for head in _heads(text, where.start, where.end, _needles(ids)):
+    for head in _heads(text, where.start, end=where.end, needles=_needles(ids)):
         raw, day = header_at(text, head)
         line, counted = line + text.count("\n", counted, head), head
         if raw is not None and day is not None and raw.kind == "report":
@@ -117,7 +117,7 @@ def _needles(ids: set[str]) -> str:
     return "|".join([*literal, *(rf"\[[\W_]*{letters}[\W_]*\]" for letters in spaced)]) or "(?!)"
 
 
-def _heads(text: str, start: int, end: int, needles: str) -> list[int]:
+def _heads(text: str, start: int, *, end: int, needles: str) -> list[int]:
     """Offsets of the headers holding a needle, in one scan over header lines; a wrapped
     header (its title still open at the line's end) is looked at with its lines joined."""
     inner = re.compile(needles, re.I)
@@ -125,7 +125,7 @@ def _heads(text: str, start: int, end: int, needles: str) -> list[int]:
     heads = []
     for m in scan.finditer(text, max(start - 1, 0), end):
         head = m.start() + 1
-        if m["hit"] or inner.search(join_header(lines_at(text, head, WRAP + 1))[0]):
+        if m["hit"] or inner.search(join_header(lines_at(text, head, count=WRAP + 1))[0]):
             heads.append(head)
     return heads
 

@@ -77,7 +77,7 @@ class Item:
     notes: tuple[Problem, ...] = ()
 
 
-def title(items: Sequence[Item], week: dt.date, lang: Lang) -> str:
+def title(items: Sequence[Item], week: dt.date, *, lang: Lang) -> str:
     return text("title", lang, week=week.isoformat(), n=len(items))
 
 
@@ -144,14 +144,14 @@ def mark_closed(pr_body: str, why: str) -> str:
     return _STATE.sub(lambda _: line, pr_body, count=1)
 
 
-def commit_message(items: Sequence[Item], week: dt.date, lang: Lang) -> str:
+def commit_message(items: Sequence[Item], week: dt.date, *, lang: Lang) -> str:
     """The one commit on the branch: the title, the bot's trailer, each member co-authoring."""
     refs = ", ".join(f"#{i.issue}" for i in items)
     people = {i.author: i.author_id for i in items}
     coauthors = [
         f"Co-authored-by: {a} <{n}+{a}@users.noreply.github.com>" for a, n in people.items()
     ]
-    return "\n".join([title(items, week, lang), "", f"{TRAILER}: {refs}", *coauthors]) + "\n"
+    return "\n".join([title(items, week, lang=lang), "", f"{TRAILER}: {refs}", *coauthors]) + "\n"
 
 
 def note(name: str, lang: Lang, **values: object) -> str:

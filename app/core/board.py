@@ -88,12 +88,12 @@ class Board:
 
 def fold(name: str) -> str:
     """A name as entry keys compare it."""
-    return entry_key(dt.date.min, name, "")[1]
+    return entry_key(dt.date.min, name, title="")[1]
 
 
 def board(readme: str, *, config: Config, today: dt.date, pending: Iterable[Pending] = ()) -> Board:
     """The facts for the ``WEEKS`` weeks ending with ``today``'s week."""
-    weeks = recent_weeks(today, config.week_start, WEEKS)
+    weeks = recent_weeks(today, config.week_start, count=WEEKS)
     dated = _dated(readme, config)
     cells: dict[tuple[str, dt.date], Cell] = {}
     for day, raw in dated:
@@ -112,7 +112,7 @@ def board(readme: str, *, config: Config, today: dt.date, pending: Iterable[Pend
         weeks=weeks,
         cells=cells,
         totals=_totals(dated),
-        streaks={fold(p.name): _streak(cells, fold(p.name), current) for p in people},
+        streaks={fold(p.name): _streak(cells, fold(p.name), current=current) for p in people},
     )
 
 
@@ -144,7 +144,7 @@ def _totals(dated: list[tuple[dt.date, RawEntry]]) -> dict[str, int]:
     return totals
 
 
-def _streak(cells: dict[tuple[str, dt.date], Cell], who: str, current: dt.date) -> int:
+def _streak(cells: dict[tuple[str, dt.date], Cell], who: str, *, current: dt.date) -> int:
     def read(week: dt.date) -> bool:
         cell = cells.get((who, week))
         return cell is not None and bool(cell.reads)

@@ -197,10 +197,10 @@ def load_config(text: str | None, *, name: str = "paperbot.yml") -> Config:
         return Config.model_validate(data)
     except ValidationError as exc:
         lang: Lang = "en" if data.get("language") == "en" else "zh"
-        raise ConfigError(_describe(exc, name, lang)) from None
+        raise ConfigError(_describe(exc, name, lang=lang)) from None
 
 
-def _describe(exc: ValidationError, name: str, lang: Lang) -> str:
+def _describe(exc: ValidationError, name: str, *, lang: Lang) -> str:
     lines = [msg("config_invalid", lang, name=name)]
     for err in exc.errors():
         where = ".".join(str(p) for p in err["loc"]) or "(top level)"

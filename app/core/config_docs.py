@@ -55,7 +55,7 @@ def _str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
 _Dumper.add_representer(str, _str)
 
 
-def _dump(key: str, value: Any, indent: str) -> list[str]:
+def _dump(key: str, value: Any, *, indent: str) -> list[str]:
     text = yaml.dump(
         {key: value},
         Dumper=_Dumper,
@@ -78,12 +78,12 @@ def example_yaml() -> str:
         lines.append(f"\n# {info.description or name}")
         nested = info.annotation
         if not (isinstance(nested, type) and issubclass(nested, BaseModel)):
-            lines += _dump(name, defaults[name], "")
+            lines += _dump(name, defaults[name], indent="")
             continue
         lines.append(f"{name}:")
         for sub, sub_info in nested.model_fields.items():
             lines.append(f"  # {sub_info.description or sub}")
-            lines += _dump(sub, defaults[name][sub], "  ")
+            lines += _dump(sub, defaults[name][sub], indent="  ")
     return "\n".join(lines) + "\n"
 
 

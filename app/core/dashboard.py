@@ -81,27 +81,27 @@ def dashboard(
 def render(facts: Board, lang: Lang) -> str:
     """The dashboard body, cut to fit ``LIMIT`` when the group is very large."""
     shown = len(facts.people)
-    text = _render(facts, lang, shown)
+    text = _render(facts, lang, shown=shown)
     while len(text) >= LIMIT and shown > 0:
         shown = min(shown - 1, shown * (LIMIT - 2_000) // len(text))
-        text = _render(facts, lang, shown)
+        text = _render(facts, lang, shown=shown)
     return text
 
 
-def _render(facts: Board, lang: Lang, shown: int) -> str:
+def _render(facts: Board, lang: Lang, *, shown: int) -> str:
     people, more = facts.people[:shown], len(facts.people) - shown
     cut = [_t("more", lang, n=more)] if more else []
     parts = [
         MARK,
-        _this_week(facts, people, lang) + cut,
-        _grid(facts, people, lang) + cut,
+        _this_week(facts, people, lang=lang) + cut,
+        _grid(facts, people, lang=lang) + cut,
         _chart(facts, lang),
         [f"<sub>{_t('footer', lang)}</sub>"],
     ]
     return "\n".join(MARK if p is MARK else "\n".join(p) + "\n" for p in parts).strip() + "\n"
 
 
-def _this_week(facts: Board, people: list[Person], lang: Lang) -> list[str]:
+def _this_week(facts: Board, people: list[Person], *, lang: Lang) -> list[str]:
     start = facts.weeks[-1]
     end = start + dt.timedelta(days=6)
     lines = [f"## {_t('this_week', lang, start=start, end=end)}", ""]
@@ -137,7 +137,7 @@ def _inline(text: str) -> str:
     return quiet(inline(" ".join(unescape(text).split())))
 
 
-def _grid(facts: Board, people: list[Person], lang: Lang) -> list[str]:
+def _grid(facts: Board, people: list[Person], *, lang: Lang) -> list[str]:
     span = f"{facts.weeks[0]:%m-%d} → {facts.weeks[-1]:%m-%d}"
     header = _t("columns", lang, span=span, n=len(facts.weeks))
     lines = [f"## {_t('recent', lang, n=len(facts.weeks))}", "", f"| {header} |"]

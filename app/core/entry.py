@@ -64,7 +64,7 @@ Entry = Report | Skip
 EntryKey = tuple[str, str, str]
 
 
-def entry_key(date: dt.date, name: str, title: str) -> EntryKey:
+def entry_key(date: dt.date, name: str, *, title: str) -> EntryKey:
     """Identity of an entry in a README: same date, same member, same paper; ``name`` as the
     README has it (markdown: its escapes are read, ``key`` escapes a typed one)."""
     fold = "".join(ch for ch in title.casefold() if ch.isalnum())
@@ -73,7 +73,7 @@ def entry_key(date: dt.date, name: str, title: str) -> EntryKey:
 
 def key(entry: Entry) -> EntryKey:
     title = entry.title if isinstance(entry, Report) else ""
-    return entry_key(entry.date, text.inline(entry.name), title)
+    return entry_key(entry.date, text.inline(entry.name), title=title)
 
 
 @dataclass(frozen=True)
@@ -104,7 +104,9 @@ def _date(value: str, ctx: _Ctx) -> tuple[object, str | None]:
 
 def _line(limit: str) -> Check:
     def check(value: str, ctx: _Ctx) -> tuple[object, str | None]:
-        return value or None, _text_problem(value, ctx, getattr(ctx.config.limits, limit), True)
+        return value or None, _text_problem(
+            value, ctx, most=getattr(ctx.config.limits, limit), one_line=True
+        )
 
     return check
 
@@ -115,25 +117,27 @@ def _name(value: str, ctx: _Ctx) -> tuple[object, str | None]:
         return None, msg("required", ctx.lang)
     if _NAME_BAD.search(value):
         return None, msg("bad_name_chars", ctx.lang)
-    return value, _text_problem(value, ctx, ctx.config.limits.name_max, True)
+    return value, _text_problem(value, ctx, most=ctx.config.limits.name_max, one_line=True)
 
 
 def _reason(value: str, ctx: _Ctx) -> tuple[object, str | None]:
     value = tidy_reason(value)
-    return value or None, _text_problem(value, ctx, ctx.config.limits.reason_max, True)
+    return value or None, _text_problem(
+        value, ctx, most=ctx.config.limits.reason_max, one_line=True
+    )
 
 
 def _summary(value: str, ctx: _Ctx) -> tuple[object, str | None]:
     value = strip_label(without_tails(value))
     if not value:
         return None, msg("required", ctx.lang)
-    problem = _text_problem(value, ctx, ctx.config.limits.summary_max, False)
+    problem = _text_problem(value, ctx, most=ctx.config.limits.summary_max, one_line=False)
     if problem is None and text.unsafe_links(value):
         problem = msg("unsafe_link", ctx.lang)
     return value, problem
 
 
-def _text_problem(value: str, ctx: _Ctx, most: int, one_line: bool) -> str | None:
+def _text_problem(value: str, ctx: _Ctx, *, most: int, one_line: bool) -> str | None:
     if one_line and "\n" in value:
         return msg("one_line", ctx.lang)
     if len(value) > most:
@@ -221,7 +225,7 @@ def validate(
     placed, early = _place_images(given, ctx.lang)
     problems: list[Problem] = []
     for f in form.fields:
-        value, problem = _check_one(f.id, placed[f.id], ctx, required=f.required)
+        value, problem = _check_one(f.id, placed[f.id], ctx=ctx, required=f.required)
         problem = early.get(f.id, problem)
         if problem:
             problems.append(Problem(f.id, f.label(ctx.lang), problem))
@@ -243,7 +247,7 @@ def _place_images(answers: dict[str, str], lang: Lang) -> tuple[dict[str, str], 
     return {**answers, "figure": found[0], "summary": summary}, {}
 
 
-def _check_one(field: str, raw: str, ctx: _Ctx, *, required: bool) -> tuple[object, str | None]:
+def _check_one(field: str, raw: str, *, ctx: _Ctx, required: bool) -> tuple[object, str | None]:
     if not raw:
         return None, msg("required", ctx.lang) if required else None
     if ctx.config.marker in raw:

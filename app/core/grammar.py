@@ -88,7 +88,7 @@ def strip_prefix(line: str) -> str:
     return PREFIX.sub("", line, count=1).strip()
 
 
-def bracket(text: str, start: int, pair: str = "[]") -> tuple[str, int] | None:
+def bracket(text: str, start: int, *, pair: str = "[]") -> tuple[str, int] | None:
     """Content of the balanced ``pair`` opening at ``start`` and the index after it."""
     depth, i = 0, start
     while i < len(text):
@@ -125,10 +125,10 @@ def header_rest(line: str) -> str | None:
 def parse_header(line: str) -> RawEntry | None:
     """Read one header line (quote markers allowed); None when it is not a readable header."""
     parts = _split(line)
-    return _body(*parts) if parts else None
+    return _body(parts[0], parts[1], rest=parts[2]) if parts else None
 
 
-def _body(date: str, name: str, rest: str) -> RawEntry | None:
+def _body(date: str, name: str, *, rest: str) -> RawEntry | None:
     rest = rest.rstrip("\\ ").strip()
     if rest.startswith("["):
         got = bracket(rest, 0)
@@ -136,7 +136,7 @@ def _body(date: str, name: str, rest: str) -> RawEntry | None:
             return None
         if said_skip(got[0]) and not rest[got[1] :].strip(" -"):
             return RawEntry("skip", date, name, reason=_reason(got[0]))
-        return _report(date, name, rest, got)
+        return _report(date, name, rest=rest, got=got)
     if said_skip(rest):
         return RawEntry("skip", date, name, reason=_reason(rest))
     return None
@@ -167,7 +167,7 @@ def strip_label(summary: str) -> str:
     return summary
 
 
-def _report(date: str, name: str, rest: str, got: tuple[str, int]) -> RawEntry:
+def _report(date: str, name: str, *, rest: str, got: tuple[str, int]) -> RawEntry:
     title, i = got
     link, i = _paren(rest, i)
     tail = rest[i:].strip().strip("-").strip()
@@ -188,7 +188,7 @@ def _report(date: str, name: str, rest: str, got: tuple[str, int]) -> RawEntry:
 
 def _paren(text: str, i: int) -> tuple[str, int]:
     if i < len(text) and text[i] == "(":
-        got = bracket(text, i, "()")
+        got = bracket(text, i, pair="()")
         if got:
             return got[0].strip().strip("<>"), got[1]
     return "", i

@@ -14,7 +14,7 @@ _NOTE = (
 )
 
 
-def note(branch: str, head: str, lang: Lang) -> str:
+def note(branch: str, head: str, *, lang: Lang) -> str:
     """The PR comment saying the bot leaves ``branch`` (at ``head``) alone."""
     return _NOTE[lang == "en"].format(branch=branch, sha=head[:7])
 

@@ -63,7 +63,7 @@ def read_issue(body: str | None, *, lang: Lang = "zh") -> Submission:
             _INDEX_BY_ID[k].label(lang) for k, v in form.sections.items() if k not in fields and v
         ]
         return Submission(kind, answers, "form", (*form.unknown, *other))
-    return _plain(body, lang, [*form.labels, *form.unknown])
+    return _plain(body, lang, unknown=[*form.labels, *form.unknown])
 
 
 def _report_saying_skip(sections: dict[str, str]) -> Submission | None:
@@ -121,7 +121,7 @@ def _kind(sections: dict[str, str]) -> Kind:
     return "report" if any(f.id in sections for f in report_only) else "skip"
 
 
-def _plain(body: str, lang: Lang, unknown: list[str]) -> Submission:
+def _plain(body: str, lang: Lang, *, unknown: list[str]) -> Submission:
     got = read_plain(body, lang)
     if got is None:
         raise attempt_error(body, lang=lang, unknown=unknown) or NotASubmission(

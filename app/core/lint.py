@@ -66,10 +66,10 @@ def lint(
     except MarkerError as exc:
         findings.append(Finding(1, "marker", exc.message))
         where = Region(0, len(text))
-    seen = _read(text, where, findings, _Day(today, lang))
+    seen = _read(text, where, out=findings, day=_Day(today, lang))
     suspicious = _suspicious(seen, findings, days=late_days, lang=lang)
-    _order([s for i, s in enumerate(seen) if i not in suspicious], findings, lang)
-    _duplicates(seen, findings, lang)
+    _order([s for i, s in enumerate(seen) if i not in suspicious], findings, lang=lang)
+    _duplicates(seen, findings, lang=lang)
     return sorted(findings, key=lambda f: f.line)
 
 
@@ -79,24 +79,24 @@ class _Day:
     lang: Lang
 
 
-def _read(text: str, where: Region, out: list[Finding], day: _Day) -> list[_Seen]:
+def _read(text: str, where: Region, *, out: list[Finding], day: _Day) -> list[_Seen]:
     seen: list[_Seen] = []
     line_no, pos = text.count("\n", 0, where.start) + 1, where.start
     for m in _DATE_LIKE.finditer(text, max(where.start - 1, 0), where.end):
         at = m.start() + 1
         line_no += text.count("\n", pos, at)
         pos = at
-        got = _one(text, at, line_no, out, day)
+        got = _one(text, at, line=line_no, out=out, now=day)
         if got:
             seen.append(got)
     return seen
 
 
-def _one(text: str, at: int, line: int, out: list[Finding], now: _Day) -> _Seen | None:
+def _one(text: str, at: int, *, line: int, out: list[Finding], now: _Day) -> _Seen | None:
     raw, day = header_at(text, at)
     lang = now.lang
     if raw is None:
-        shown = lines_at(text, at, 1)[0].strip()[:80]
+        shown = lines_at(text, at, count=1)[0].strip()[:80]
         out.append(Finding(line, "unreadable", msg("lint_unreadable", lang, line=shown)))
         return None
     if day is None:
@@ -105,7 +105,7 @@ def _one(text: str, at: int, line: int, out: list[Finding], now: _Day) -> _Seen 
     if now.today and day > now.today:
         out.append(Finding(line, "date", msg("lint_future", lang, date=day)))
     title = raw.title if raw.kind == "report" else ""
-    return _Seen(line, day, entry_key(day, raw.name, title), raw.kind)
+    return _Seen(line, day, entry_key(day, raw.name, title=title), raw.kind)
 
 
 def _suspicious(seen: list[_Seen], out: list[Finding], *, days: int, lang: Lang) -> set[int]:
@@ -116,7 +116,7 @@ def _suspicious(seen: list[_Seen], out: list[Finding], *, days: int, lang: Lang)
         if sides and all(far(s.date, ref, days=days) for ref in sides):
             bad.add(i)
             middle = _median(above + below)
-            out.append(Finding(s.line, "date", _suspicion(s.date, middle, lang)))
+            out.append(Finding(s.line, "date", _suspicion(s.date, middle, lang=lang)))
     return bad
 
 
@@ -124,20 +124,20 @@ def _median(group: list[_Seen]) -> dt.date:
     return dt.date.fromordinal(int(statistics.median(x.date.toordinal() for x in group)))
 
 
-def _suspicion(day: dt.date, middle: dt.date, lang: Lang) -> str:
+def _suspicion(day: dt.date, middle: dt.date, *, lang: Lang) -> str:
     text = msg("lint_suspicious", lang, date=day, month=f"{middle:%Y-%m}")
     guess = likely(day, middle)
     return text + (msg("lint_guess", lang, guess=guess) if guess else "")
 
 
-def _order(seen: list[_Seen], out: list[Finding], lang: Lang) -> None:
+def _order(seen: list[_Seen], out: list[Finding], *, lang: Lang) -> None:
     for above, below in itertools.pairwise(seen):
         if below.date > above.date:
             said = msg("lint_order", lang, date=below.date, above=above.date, line=above.line)
             out.append(Finding(below.line, "order", said))
 
 
-def _duplicates(seen: list[_Seen], out: list[Finding], lang: Lang) -> None:
+def _duplicates(seen: list[_Seen], out: list[Finding], *, lang: Lang) -> None:
     first: dict[tuple[str, ...], _Seen] = {}
     for s in seen:
         ident = (s.key[1], s.key[2]) if s.kind == "report" else (s.key[0], s.key[1], "skip")

@@ -38,7 +38,7 @@ _TEXT = (
 )
 
 
-def hint(name: str, members: Iterable[str], lang: Lang) -> tuple[Problem, ...]:
+def hint(name: str, members: Iterable[str], *, lang: Lang) -> tuple[Problem, ...]:
     """A note naming the members ``name`` is close to; none when it is a member's or near none."""
     found = near(name, members)
     if not found:
@@ -65,7 +65,7 @@ def near(name: str, members: Iterable[str]) -> list[str]:
 
 
 def _key(name: str) -> str:
-    return entry_key(dt.date.min, name, "")[1]
+    return entry_key(dt.date.min, name, title="")[1]
 
 
 def _close(name: str, member: str) -> bool:

@@ -79,13 +79,13 @@ def normalize(text: str, *, config: Config) -> Normalized:
     alone: list[LeftAlone] = []
     total = 0
     for at, _ in headers(text, where):
-        begin, end = entry_span(text, at, where)
+        begin, end = entry_span(text, at, where=where)
         line, counted, total = line + text.count("\n", counted, begin), begin, total + 1
         new = rewrite(text[begin:end], config.template)
         if isinstance(new, str) and new != text[begin:end]:
             out += [text[pos:begin], new]
             pos = end
-            changes.append(Change(line, kinds(text[begin:end], new, config.template)))
+            changes.append(Change(line, kinds(text[begin:end], new, template=config.template)))
         elif not isinstance(new, str):
             alone.append(LeftAlone(line, new.reason, new.shown))
     counts = Counter(k for c in changes for k in c.kinds)
@@ -115,7 +115,7 @@ def rewrite(old: str, template: Template) -> str | _Refused:
     new = fill(source, parts(model, template, inert=False))
     if raw.kind == "skip":
         new = _keep_reason(new, join_header(lines)[0])
-    if not _same(raw, new, old):
+    if not _same(raw, new, old=old):
         return _Refused("not_kept", shown)
     new = new.replace("\n", newline)
     return new if old.endswith("\n") else new.removesuffix(newline)
@@ -148,7 +148,7 @@ def _outside(raw: RawEntry, body: list[str]) -> bool:
     return any(without_images(x).strip(" \\") for x in texts[:label])  # "\\": a line break
 
 
-def _same(raw: RawEntry, new: str, old: str) -> bool:
+def _same(raw: RawEntry, new: str, *, old: str) -> bool:
     """The rewritten entry reads back as the old one, and its header holds the same text."""
     lines = new.removesuffix("\n").split("\n")
     back = read_entry(lines)
@@ -170,7 +170,7 @@ def _header_text(head: str) -> Counter[str]:
     return Counter(ch for ch in rest if ch not in _FORMAT_CHARS)
 
 
-def kinds(old: str, new: str, template: Template) -> tuple[str, ...]:
+def kinds(old: str, new: str, *, template: Template) -> tuple[str, ...]:
     """What changed in a rewritten entry, as keys of ``KINDS`` (``quote`` when only layout)."""
     old_lines, new_lines = _lines(old), _lines(new)
     head, used = join_header(old_lines)

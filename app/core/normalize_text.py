@@ -45,7 +45,7 @@ _TEXT: dict[str, tuple[str, str]] = {
 }
 
 
-def _t(key: str, lang: Lang, table: dict[str, tuple[str, str]] = _TEXT) -> str:
+def _t(key: str, lang: Lang, *, table: dict[str, tuple[str, str]] = _TEXT) -> str:
     zh, en = table[key]
     return zh if lang == "zh" else en
 
@@ -58,13 +58,16 @@ def describe(result: Normalized, *, path: str, lang: Lang) -> str:
     else:
         head = _t("head", lang).format(path=path, changed=len(result.changes), total=total)
         rows = [
-            f"| {_t(k, lang, _KIND)} | {result.counts[k]} |" for k in KINDS if k in result.counts
+            f"| {_t(k, lang, table=_KIND)} | {result.counts[k]} |"
+            for k in KINDS
+            if k in result.counts
         ]
         kept = total - len(result.changes) - len(result.left_alone)
         parts = [head, "\n".join([_t("table", lang), *rows]), _t("already", lang).format(n=kept)]
     if result.left_alone:
         items = [
-            f"- {_t('line', lang).format(line=a.line)}: {_t(a.reason, lang, _REASON)} — `{a.shown}`"
+            f"- {_t('line', lang).format(line=a.line)}: "
+            f"{_t(a.reason, lang, table=_REASON)} — `{a.shown}`"
             for a in result.left_alone
         ]
         parts.append(_t("alone", lang) + "\n\n" + "\n".join(items))
@@ -106,7 +109,7 @@ _PR: dict[str, tuple[str, str]] = {
 
 def say(key: str, lang: Lang, **values: str) -> str:
     """One of the normalisation's messages (pull request title and body parts, replies)."""
-    return _t(key, lang, _PR).format(**values)
+    return _t(key, lang, table=_PR).format(**values)
 
 
 def pr_title(result: Normalized, lang: Lang) -> str:

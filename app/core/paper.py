@@ -107,7 +107,7 @@ def plain(text: str) -> str:
     return tidy(text)
 
 
-def venue_from_container(container: str, year: int | None, short: str = "") -> str | None:
+def venue_from_container(container: str, year: int | None, *, short: str = "") -> str | None:
     """``2016 IEEE Conference on … (CVPR)`` and 2016 → ``CVPR 2016``; else the short name."""
     container, short = plain(container), plain(short)
     m = _ACRONYM.search(container)

@@ -70,8 +70,8 @@ def unpack(
         if part == "title":
             continue
         given = text.clean(out.get(part, ""))
-        if given and not _same(part, given, value):
-            return out, [_differs(part, value, given, lang)]
+        if given and not _same(part, given, value=value):
+            return out, [_differs(part, value, given=given, lang=lang)]
         out[part] = given or value
     out["title"] = parts["title"]
     return out, _still_linked(parts["title"], lang)
@@ -111,7 +111,7 @@ def _parts(title: str) -> dict[str, str] | None:
     return {"title": m["title"].strip(), "link": m["url"]} if m else None
 
 
-def _same(part: str, given: str, value: str) -> bool:
+def _same(part: str, given: str, *, value: str) -> bool:
     if part == "date":
         return parse_date(given) is not None and parse_date(given) == parse_date(value)
     if part == "link":
@@ -119,7 +119,7 @@ def _same(part: str, given: str, value: str) -> bool:
     return " ".join(given.strip("[]【】 ").split()).casefold() == " ".join(value.split()).casefold()
 
 
-def _differs(part: str, got: str, given: str, lang: Lang) -> Problem:
+def _differs(part: str, got: str, *, given: str, lang: Lang) -> Problem:
     form = FORMS["report"]
     field = form.field("title")
     values = {"part": form.field(part).label(lang), "label": form.field(part).label(lang)}

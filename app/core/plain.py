@@ -69,7 +69,7 @@ def read_plain(body: str, lang: Lang) -> Plain | None:
     lines = _unfenced([x for line in typed for x in _folded(line).split("\n")])
     starts = [i for i, line in enumerate(lines) if is_header(line)]
     if len(starts) > 1:
-        raise InvalidSubmission([_many(lines, starts, lang)])
+        raise InvalidSubmission([_many(lines, starts, lang=lang)])
     entry = read_entry(lines[starts[0] :]) if starts else None
     if entry is not None and not placeholders(lines[starts[0]]):
         first = starts[0]
@@ -123,7 +123,7 @@ def _sentence(lines: list[str]) -> Plain | None:
     return Plain("skip", entry.fields(), tuple(said[1:]))
 
 
-def _many(lines: list[str], starts: list[int], lang: Lang) -> Problem:
+def _many(lines: list[str], starts: list[int], *, lang: Lang) -> Problem:
     heads = [parse_header(lines[i]) for i in starts]
     papers = all(h is not None and h.kind == "report" for h in heads)
     why = pick(_PAPERS, lang, n=len(starts)) if papers else msg("many_entries", lang, n=len(starts))

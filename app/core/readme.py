@@ -62,7 +62,7 @@ def find_marker(text: str, marker: str, *, path: str = "README.md", lang: Lang =
     return min(ends[0] + 1, len(text))
 
 
-def lines_at(text: str, at: int, count: int) -> list[str]:
+def lines_at(text: str, at: int, *, count: int) -> list[str]:
     """Up to ``count`` lines of ``text`` starting at offset ``at``, without copying the rest."""
     end = at
     for _ in range(count):
@@ -89,7 +89,7 @@ def _continues_header(text: str, offset: int) -> bool:
             return False
         begin = text.rfind("\n", 0, begin - 1) + 1
         if HEADER_START.match(text, begin):
-            _, used = join_header(lines_at(text, begin, back + 1))
+            _, used = join_header(lines_at(text, begin, count=back + 1))
             return used > back
     return False
 
@@ -100,7 +100,7 @@ def headers(text: str, where: Region) -> Iterator[tuple[int, str]]:
         yield m.start() + 1, m["date"]
 
 
-def content_end(text: str, begin: int, end: int) -> int:
+def content_end(text: str, begin: int, *, end: int) -> int:
     """Offset just past the last non-blank line in ``text[begin:end]`` (``begin`` if none)."""
     last = begin + len(text[begin:end].rstrip())
     if last == begin:
@@ -109,16 +109,16 @@ def content_end(text: str, begin: int, end: int) -> int:
     return end if newline == -1 else newline + 1
 
 
-def entry_span(text: str, head: int, where: Region) -> tuple[int, int]:
+def entry_span(text: str, head: int, *, where: Region) -> tuple[int, int]:
     """Offsets of the entry whose header starts at ``head``, trailing blank lines excluded."""
     line_end = text.find("\n", head, where.end)
     nxt = HEADER_NL.search(text, line_end, where.end) if line_end != -1 else None
-    return head, content_end(text, head, nxt.start() + 1 if nxt else where.end)
+    return head, content_end(text, head, end=nxt.start() + 1 if nxt else where.end)
 
 
 def header_at(text: str, head: int) -> tuple[RawEntry | None, dt.date | None]:
     """The header starting at ``head`` (wrapped titles joined) and its date, as far as readable."""
-    raw = parse_header(join_header(lines_at(text, head, WRAP + 1))[0])
+    raw = parse_header(join_header(lines_at(text, head, count=WRAP + 1))[0])
     return raw, parse_date(raw.date) if raw else None
 
 
@@ -127,14 +127,14 @@ def header_key(text: str, head: int) -> EntryKey | None:
     raw, day = header_at(text, head)
     if raw is None or day is None:
         return None
-    return entry_key(day, raw.name, raw.title if raw.kind == "report" else "")
+    return entry_key(day, raw.name, title=raw.title if raw.kind == "report" else "")
 
 
 def insert(
     text: str,
     block: str,
-    entry: Entry,
     *,
+    entry: Entry,
     marker: str,
     previous: EntryKey | None = None,
     path: str = "README.md",
@@ -153,7 +153,7 @@ def insert(
         return text[: mine[0]] + block + text[mine[1] :]
     if text.find(block, where.start) != -1:
         return text  # a template the grammar cannot read back: the same block is enough
-    return _put(text, block, at=_insertion_point(text, where, entry))
+    return _put(text, block, at=_insertion_point(text, where, entry=entry))
 
 
 def _newline(text: str, start: int) -> str:
@@ -181,7 +181,7 @@ def _find(text: str, where: Region, *, k: EntryKey | None) -> tuple[int, int] | 
     for m in date_pattern(k[0]).finditer(text, where.start, where.end):
         head = text.rfind("\n", 0, m.start()) + 1
         if HEADER_START.match(text, head) and header_key(text, head) == k:
-            return entry_span(text, head, where)
+            return entry_span(text, head, where=where)
     return None
 
 
@@ -203,12 +203,12 @@ def newest(
     return max(days, default=None)
 
 
-def _insertion_point(text: str, where: Region, entry: Entry) -> int:
+def _insertion_point(text: str, where: Region, *, entry: Entry) -> int:
     for at, written in headers(text, where):
         day = parse_date(written)
         if day is not None and day < entry.date:
             return at
-    return content_end(text, where.start, where.end)
+    return content_end(text, where.start, end=where.end)
 
 
 def _swallows(line: str, block: str) -> bool:
@@ -223,7 +223,7 @@ def entries(text: str, *, marker: str) -> list[tuple[int, RawEntry | None]]:
     found: list[tuple[int, RawEntry | None]] = []
     line, counted = 1, 0
     for at, _ in headers(text, where):
-        begin, end = entry_span(text, at, where)
+        begin, end = entry_span(text, at, where=where)
         line, counted = line + text.count("\n", counted, begin), begin
         found.append((line, read_entry(text[begin:end].split("\n"))))
     return found

@@ -51,7 +51,7 @@ def split(body: str, key: Callable[[str], str | None]) -> Sections:
         heading = None if fence or _fence_state(line, "") else _HEADING.match(line)
         if heading and not line.endswith("\r") and not previous.endswith("\r"):
             label = heading["label"].strip()
-            current = _start(label, key(label), raw)
+            current = _start(label, key(label), raw=raw)
             (labels if current is not None else unknown).append(label)
         elif current is not None:
             current.append(line.rstrip("\r"))
@@ -59,7 +59,7 @@ def split(body: str, key: Callable[[str], str | None]) -> Sections:
     return Sections({k: "\n".join(v) for k, v in raw.items()}, tuple(labels), tuple(unknown))
 
 
-def _start(label: str, k: str | None, raw: dict[str, list[str]]) -> list[str] | None:
+def _start(label: str, k: str | None, *, raw: dict[str, list[str]]) -> list[str] | None:
     """The lines of the section a heading starts; None for one that is not read."""
     if k is None or "".join(raw.get(k, ())).strip():
         return None

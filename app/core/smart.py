@@ -107,7 +107,7 @@ def defaults(found: Found | None) -> dict[str, str]:
 
 
 def notes(
-    answers: Mapping[str, str], entry: Entry, found: Found | None, lang: Lang
+    answers: Mapping[str, str], entry: Entry, *, found: Found | None, lang: Lang
 ) -> list[Problem]:
     """What the member should know: fields filled, a title that differs, a failed lookup."""
     if not isinstance(entry, Report) or found is None:
@@ -118,13 +118,13 @@ def notes(
     for field, value in (("title", entry.title), ("venue", entry.venue)):
         if value and not text.clean(answers.get(field, "")):
             filled = pick(_TEXT["filled"], lang, source=source, value=value)
-            said.append(_note(TITLE if field == "title" else VENUE, lang, filled))
+            said.append(_note(TITLE if field == "title" else VENUE, lang, message=filled))
     if text.clean(answers.get("title", "")) and fold_title(entry.title) != fold_title(found.title):
-        said.append(_note(TITLE, lang, pick(_TEXT["differs"], lang, title=found.title)))
+        said.append(_note(TITLE, lang, message=pick(_TEXT["differs"], lang, title=found.title)))
     return said
 
 
-def _note(field: Field, lang: Lang, message: str) -> Problem:
+def _note(field: Field, lang: Lang, *, message: str) -> Problem:
     """A note about the paper (its own list in the status comment and the PR body)."""
     return Problem(PAPER + field.id, field.label(lang), message)
 
@@ -133,10 +133,10 @@ def figure_note(check: FigureCheck, lang: Lang) -> Problem | None:
     """A warning for a figure URL that answered with something other than an image, or that
     could not be opened; only the verdict is told (no text from the answer)."""
     if check.verdict == "unreachable":
-        return _note(FIGURE, lang, pick(_TEXT["unreachable"], lang))
+        return _note(FIGURE, lang, message=pick(_TEXT["unreachable"], lang))
     if check.verdict != "not_image":
         return None
-    return _note(FIGURE, lang, pick(_TEXT["not_image"], lang, detail=check.detail))
+    return _note(FIGURE, lang, message=pick(_TEXT["not_image"], lang, detail=check.detail))
 
 
 def failed(found: Found | None, lang: Lang) -> list[Problem]:
@@ -148,7 +148,7 @@ def failed(found: Found | None, lang: Lang) -> list[Problem]:
 
 def failure(found: LookupFailure, lang: Lang) -> Problem:
     """The note for a lookup that found nothing."""
-    return _note(LINK, lang, pick(_TEXT["failed"], lang, what=said(found, lang)))
+    return _note(LINK, lang, message=pick(_TEXT["failed"], lang, what=said(found, lang)))
 
 
 def said(found: LookupFailure, lang: Lang) -> str:

@@ -67,8 +67,12 @@ def build(
         problems = [*wrong, *(p for p in exc.problems if p.field not in {w.field for w in wrong})]
         raise InvalidSubmission([*problems, *notes, *smart.failed(paper, lang)]) from None
     members = [m.name for m in config.members.values()]
-    notes = (*notes, *smart.notes(answers, entry, paper, lang), *shown_notes(entry, lang))
-    notes = (*notes, *names.hint(entry.name, members, lang))
+    notes = (
+        *notes,
+        *smart.notes(answers, entry, found=paper, lang=lang),
+        *shown_notes(entry, lang),
+    )
+    notes = (*notes, *names.hint(entry.name, members, lang=lang))
     return Result(entry, render(entry, config.template), notes=notes)
 
 
@@ -96,11 +100,11 @@ def apply(
         notes = (*notes, *read)
     if not config.members:  # no list of members: those of the README's history
         known = names.in_readme(readme, marker=config.marker)
-        notes = (*notes, *names.hint(got.entry.name, known, config.language))
+        notes = (*notes, *names.hint(got.entry.name, known, lang=config.language))
     new = insert(
         readme,
         got.block,
-        got.entry,
+        entry=got.entry,
         marker=config.marker,
         previous=previous,
         path=config.path,

@@ -25,7 +25,7 @@ def week_of(day: dt.date, start: Weekday = "monday") -> dt.date:
     return day - dt.timedelta(days=(day.weekday() - WEEKDAYS.index(start)) % 7)
 
 
-def recent_weeks(today: dt.date, start: Weekday = "monday", count: int = 12) -> list[dt.date]:
+def recent_weeks(today: dt.date, start: Weekday = "monday", *, count: int = 12) -> list[dt.date]:
     """The first days of the last ``count`` weeks, oldest first, ending with today's week."""
     current = week_of(today, start)
     return [current - WEEK * back for back in range(count - 1, -1, -1)]

@@ -32,7 +32,7 @@ def unless_own(flow: Flow) -> Flow:
 
 
 def _process(
-    ctx: Context, number: int, retry_by: str | None = None, retry_comment: int | None = None
+    ctx: Context, number: int, *, retry_by: str | None = None, retry_comment: int | None = None
 ) -> str:
     """A submission re-checked; ``/paperbot retry`` (read back by the flow) acts once."""
     if commands.ran(ctx, retry_comment):
@@ -42,7 +42,7 @@ def _process(
     return outcome
 
 
-def _normalize(ctx: Context, number: int, by: str, comment: int | None = None) -> str:
+def _normalize(ctx: Context, number: int, *, by: str, comment: int | None = None) -> str:
     """``/paperbot normalize`` (read back by the flow), once per comment."""
     if commands.ran(ctx, comment):
         return f"done before: comment {comment} was acted on"

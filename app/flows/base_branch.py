@@ -44,10 +44,10 @@ def default_branch(port: RepoPort, ledger: Ledger, *, given: str | None, now: dt
     branch, learned = _recorded(ledger.read(key))
     if given:
         if given != branch or learned is None or now - learned >= FRESH / 2:
-            _record(ledger, key, given, now)
+            _record(ledger, key, branch=given, now=now)
         return given
     branch = port.repository().default_branch
-    _record(ledger, key, branch, now)
+    _record(ledger, key, branch=branch, now=now)
     return branch
 
 
@@ -59,5 +59,5 @@ def _recorded(raw: bytes | None) -> tuple[str | None, dt.datetime | None]:
         return None, None
 
 
-def _record(ledger: Ledger, key: str, branch: str, now: dt.datetime) -> None:
+def _record(ledger: Ledger, key: str, *, branch: str, now: dt.datetime) -> None:
     ledger.write(key, json.dumps({"branch": branch, "at": now.isoformat()}).encode())

@@ -82,13 +82,13 @@ class Batch:
         return f"rolling pull: {len(self.items)} pending{failed}"
 
 
-def process(ctx: Context, issue: Issue, config: Config, *, retry: bool = False) -> str:
+def process(ctx: Context, issue: Issue, *, config: Config, retry: bool = False) -> str:
     """Weekly mode's answer to an event on ``issue``: regenerate the PR, tell the issue."""
     got = sync(ctx, config, retry=issue.number if retry else None)
     verdict = got.verdicts.get(issue.number)
     if verdict is None and issue.number not in got.failed:
         return "ignored: not among the open issues"
-    announce(ctx, config, got, only=None if got.created else {issue.number})
+    announce(ctx, config, got=got, only=None if got.created else {issue.number})
     if verdict is None:  # its judging raised a bug: the job's own retries and failure note
         raise got.failed[issue.number]
     if got.human and verdict.kind == "batched":
@@ -110,7 +110,7 @@ def sync(
     history = port.pulls_for(BRANCH)
     holds = {n: f for n, f in _held(history, port.bot_login()).items() if n != retry}
     listed = ctx.port.open_issues() if issues is None else issues
-    got, text = _judge(ctx, config, readme.text, held=holds, issues=listed)
+    got, text = _judge(ctx, config, readme=readme.text, held=holds, issues=listed)
     got.pull = next((p for p in history if p.state == "open"), None)
     mine = next((p for p in history if p.author == port.bot_login()), None)
     got.recorded = held.last_written(mine.body) if mine is not None else None
@@ -119,14 +119,14 @@ def sync(
         return got
     if not got.items:
         if got.pull is not None:
-            close(port, got.pull, texts.note("emptied", config.language), why="emptied")
+            close(port, got.pull, note=texts.note("emptied", config.language), why="emptied")
         got.pull = None
         return got
-    if not _write(ctx, config, got, text=text, readme=readme, base_sha=base_sha):
+    if not _write(ctx, config, got=got, text=text, readme=readme, base_sha=base_sha):
         got.human = True
         return got
-    _ensure_pull(ctx, config, got)
-    _move_singles(ctx, config, got)
+    _ensure_pull(ctx, config, got=got)
+    _move_singles(ctx, config, got=got)
     return got
 
 
@@ -144,7 +144,7 @@ def _held(history: list[Pull], me: str) -> dict[int, str]:
 
 
 def _judge(
-    ctx: Context, config: Config, readme: str, *, held: dict[int, str], issues: list[Issue]
+    ctx: Context, config: Config, *, readme: str, held: dict[int, str], issues: list[Issue]
 ) -> tuple[Batch, str]:
     """Every open submission's verdict, and the README with every pending block."""
     got, today, repo = Batch(), ctx.clock(config.timezone), ctx.port.full_name
@@ -157,8 +157,8 @@ def _judge(
             got.verdicts[issue.number] = Verdict(issue, "rejected")
             continue
         try:
-            run = partial(_entry, ctx, config, issue, found, today)
-            entry = sweep.isolated(repo, issue.number, run, failed=got.failed)
+            run = partial(_entry, ctx, config, issue=issue, found=found, today=today)
+            entry = sweep.isolated(repo, issue.number, run=run, failed=got.failed)
         except (NotAllowed, InvalidSubmission) as exc:
             kind = "not allowed" if isinstance(exc, NotAllowed) else "invalid"
             got.verdicts[issue.number] = Verdict(issue, kind, error=exc)
@@ -166,24 +166,24 @@ def _judge(
         dated.extend([(entry, issue)] if entry is not None else [])
     for _, issue in sorted(dated, key=lambda d: (d[0].date, d[1].number)):
         paper = found[issue.number]
-        add = partial(_add, got, config, readme, issue, today=today, paper=paper)
-        added = sweep.isolated(repo, issue.number, add, failed=got.failed)
+        add = partial(_add, got, config, readme=readme, issue=issue, today=today, paper=paper)
+        added = sweep.isolated(repo, issue.number, run=add, failed=got.failed)
         readme = readme if added is None else added
     return got, readme
 
 
 def _entry(
-    ctx: Context, config: Config, issue: Issue, found: dict[int, Found | None], today: dt.date
+    ctx: Context, config: Config, *, issue: Issue, found: dict[int, Found | None], today: dt.date
 ) -> Entry:
     """``issue``'s entry (its paper looked up into ``found``), once its author may submit."""
-    authorise(ctx.port, issue, config)
-    paper = found[issue.number] = papers.paper(ctx, issue, config)
+    authorise(ctx.port, issue, config=config)
+    paper = found[issue.number] = papers.paper(ctx, issue, config=config)
     defaults = _defaults(issue, config)
     return build(issue.body, config=config, today=today, defaults=defaults, paper=paper).entry
 
 
 def _add(
-    got: Batch, config: Config, readme: str, issue: Issue, *, today: dt.date, paper: Found | None
+    got: Batch, config: Config, *, readme: str, issue: Issue, today: dt.date, paper: Found | None
 ) -> str:
     """``readme`` with ``issue``'s block (its verdict recorded)."""
     defaults = _defaults(issue, config)
@@ -211,7 +211,7 @@ def _defaults(issue: Issue, config: Config) -> dict[str, str]:
 
 
 def _write(
-    ctx: Context, config: Config, got: Batch, *, text: str, readme: FileText, base_sha: str
+    ctx: Context, config: Config, *, got: Batch, text: str, readme: FileText, base_sha: str
 ) -> bool:
     """Make the branch hold one bot commit with ``text`` (``branch.claim``'s rule); False,
     touching nothing, when it holds work the bot did not write."""
@@ -225,9 +225,9 @@ def _write(
         claim(ctx, BRANCH, base_sha=base_sha, head=head, recorded=got.recorded)
     except NotOurs as left:
         if got.pull is not None:
-            tell_once(ctx, got.pull, left, config.language)
+            tell_once(ctx, got.pull, left=left, lang=config.language)
         return False
-    message = texts.commit_message(got.items, _week(config, got), config.language)
+    message = texts.commit_message(got.items, _week(config, got), lang=config.language)
     got.head = commit(
         ctx, BRANCH, parent=base_sha, path=config.path, text=text, sha=readme.sha, message=message
     )
@@ -238,9 +238,9 @@ def _week(config: Config, got: Batch) -> dt.date:
     return week_of(max(i.entry.date for i in got.items), config.week_start)
 
 
-def _ensure_pull(ctx: Context, config: Config, got: Batch) -> None:
+def _ensure_pull(ctx: Context, config: Config, *, got: Batch) -> None:
     port, lang = ctx.port, config.language
-    title, body = texts.title(got.items, _week(config, got), lang), texts.body(got.items, lang)
+    title, body = texts.title(got.items, _week(config, got), lang=lang), texts.body(got.items, lang)
     body = held.with_head(body, got.head) if got.head else body
     if got.pull is not None:
         if (got.pull.title, got.pull.body.strip()) != (title, body.strip()):
@@ -259,7 +259,7 @@ def _ensure_pull(ctx: Context, config: Config, got: Batch) -> None:
         port.request_reviewers(got.pull.number, config.reviewers)
 
 
-def _move_singles(ctx: Context, config: Config, got: Batch) -> None:
+def _move_singles(ctx: Context, config: Config, *, got: Batch) -> None:
     """Close the bot's per-submission PRs left from before the switch, linking the rolling PR."""
     assert got.pull is not None
     me, note = ctx.port.bot_login(), texts.note("moved", config.language, url=got.pull.url)
@@ -271,22 +271,21 @@ def _move_singles(ctx: Context, config: Config, got: Batch) -> None:
             got.created = True  # their issues' status comments must now link the rolling PR
 
 
-def close(port: RepoPort, pull: Pull, note: str, *, why: str) -> None:
+def close(port: RepoPort, pull: Pull, *, note: str, why: str) -> None:
     """Close the rolling PR with a note, recording that paperbot closed it (not a rejection)."""
     port.add_comment(pull.number, note)
     port.edit_pull(pull.number, state="closed", body=texts.mark_closed(pull.body, why))
 
 
-def announce(ctx: Context, config: Config, got: Batch, *, only: set[int] | None) -> None:
+def announce(ctx: Context, config: Config, *, got: Batch, only: set[int] | None) -> None:
     """Write each judged issue's status comment (only ``only``'s, unless None)."""
-    for number, verdict in got.verdicts.items():
-        if only is None or number in only:
-            Status(ctx.port, verdict.issue, config.language).say(_status(config, got, verdict))
-            invalid = verdict.kind == "invalid"
-            set_label(ctx.port, verdict.issue, config.labels.needs_fix, invalid)
+    for verdict in (v for n, v in got.verdicts.items() if only is None or n in only):
+        Status(ctx.port, verdict.issue, config.language).say(_status(got, verdict, config=config))
+        invalid = verdict.kind == "invalid"
+        set_label(ctx.port, verdict.issue, label=config.labels.needs_fix, on=invalid)
 
 
-def _status(config: Config, got: Batch, verdict: Verdict) -> str:
+def _status(got: Batch, verdict: Verdict, *, config: Config) -> str:
     lang, error = config.language, verdict.error
     if isinstance(error, InvalidSubmission):
         return messages.status("invalid", lang, problems=error.problems)

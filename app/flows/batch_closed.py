@@ -35,14 +35,20 @@ def closed(ctx: Context, config: Config, *, number: int, merged: bool) -> str:
     if not merged and texts.closed_by_bot(pull.body):
         return "closed by paperbot"
     for n in texts.fingerprints(pull.body):  # a deleted or failing one stops no other
-        item(ctx.port.full_name, f"issue #{n}", partial(_tell_closed, ctx, config, n, merged))
+        item(
+            ctx.port.full_name,
+            f"issue #{n}",
+            run=partial(_tell_closed, ctx, config, number=n, merged=merged),
+        )
     return "merged" if merged else "not merged"
 
 
-def _tell_closed(ctx: Context, config: Config, number: int, merged: bool) -> str:
+def _tell_closed(ctx: Context, config: Config, *, number: int, merged: bool) -> str:
     issue = ctx.port.get_issue(number)
     if merged or issue.state == "open":
         kind = "merged" if merged else "not_merged"
         Status(ctx.port, issue, config.language).say(messages.status(kind, config.language))
-    set_label(ctx.port, issue, config.labels.merged if merged else config.labels.not_merged, True)
+    set_label(
+        ctx.port, issue, label=config.labels.merged if merged else config.labels.not_merged, on=True
+    )
     return "told"

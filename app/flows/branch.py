@@ -59,7 +59,7 @@ def _written(ctx: Context) -> dict[str, dict[str, str]]:
     return {k: v for k, v in got.items() if isinstance(v, dict)} if isinstance(got, dict) else {}
 
 
-def _remember(ctx: Context, name: str, record: dict[str, str]) -> None:
+def _remember(ctx: Context, name: str, *, record: dict[str, str]) -> None:
     """Record the bot's write on ``name`` (the newest ``KEPT`` branches per repository)."""
     records = _written(ctx)
     records.pop(name, None)
@@ -75,10 +75,10 @@ def movable(ctx: Context, name: str, *, head: str, base_sha: str, recorded: str 
     record = _written(ctx).get(name, {})
     if head in (recorded, base_sha, record.get("head")):
         return True
-    return ctx.port.ahead_by(base_sha, head) == 0 or _was_writing(ctx, head, record)
+    return ctx.port.ahead_by(base_sha, head) == 0 or _was_writing(ctx, head, record=record)
 
 
-def _was_writing(ctx: Context, head: str, record: dict[str, str]) -> bool:
+def _was_writing(ctx: Context, head: str, *, record: dict[str, str]) -> bool:
     """``head`` is the commit the bot was writing when it stopped before learning its sha:
     exactly one commit on the recorded parent that changes only the path, to the recorded
     blob (an amend adding another file keeps the parent and the README: it is not ours)."""
@@ -117,17 +117,17 @@ def commit(
     commit, recorded in the ledger as the bot's last one there (record it in the PR too:
     ``held.with_head``). What is being written is recorded first, for a job that dies
     before GitHub answers."""
-    _remember(ctx, name, {"parent": parent, "path": path, "blob": messages.blob_sha(text)})
+    _remember(ctx, name, record={"parent": parent, "path": path, "blob": messages.blob_sha(text)})
     head = ctx.port.commit_file(branch=name, path=path, text=text, sha=sha, message=message)
-    _remember(ctx, name, {"head": head})
+    _remember(ctx, name, record={"head": head})
     return head
 
 
-def tell_once(ctx: Context, pull: Pull, left: NotOurs, lang: Lang) -> None:
+def tell_once(ctx: Context, pull: Pull, *, left: NotOurs, lang: Lang) -> None:
     """Tell the bot's open PR that its branch is left alone, once per head."""
     if held.told(pull.body, left.head):
         return
-    ctx.port.add_comment(pull.number, held.note(left.name, left.head, lang))
+    ctx.port.add_comment(pull.number, held.note(left.name, left.head, lang=lang))
     ctx.port.edit_pull(pull.number, body=held.mark_told(pull.body, left.head))
 
 
@@ -179,7 +179,7 @@ def write_branch(
         claim(ctx, plan.name, base_sha=plan.base_sha, head=head, recorded=recorded)
     except NotOurs as left:
         if current is not None:
-            tell_once(ctx, current, left, plan.config.language)
+            tell_once(ctx, current, left=left, lang=plan.config.language)
         lang = plan.config.language
         raise HumanTouched(messages.status("human", lang, branch=plan.name)) from left
     return _commit(ctx, plan)

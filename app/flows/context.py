@@ -192,7 +192,7 @@ def repo_config(port: RepoPort, ref: str) -> Config:
     return load_config(found.text if found else None)
 
 
-def authorise(port: RepoPort, issue: Issue, config: Config) -> None:
+def authorise(port: RepoPort, issue: Issue, *, config: Config) -> None:
     """Raise NotAllowed unless the author may submit under ``config.authors``."""
     if config.authors == "anyone" or issue.author in config.members:
         return
@@ -268,7 +268,7 @@ class Status:
         self._remember(self.port.add_comment(self.issue.number, body))
 
 
-def set_label(port: RepoPort, issue: Issue, label: str, on: bool) -> None:
+def set_label(port: RepoPort, issue: Issue, *, label: str, on: bool) -> None:
     """Add or remove ``label`` only when that changes something (an empty name: never)."""
     if not label:
         return

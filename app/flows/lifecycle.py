@@ -94,7 +94,7 @@ def refresh_pull(job: Context, pull: Pull, *, listed: Issue | None = None) -> st
         except IssueGone:
             return close_orphan(job, pull)
 
-    return item(job.port.full_name, f"pull #{pull.number}", run)
+    return item(job.port.full_name, f"pull #{pull.number}", run=run)
 
 
 @router.register("pull_request", "closed")
@@ -134,9 +134,11 @@ def pull_closed(job: Context, *, branch: str, merged: bool, pull: int | None = N
     status = Status(job.port, issue, config.language, hint=state.get("status"))
     if merged or issue.state == "open":
         status.say(messages.status("merged" if merged else "not_merged", config.language))
-    set_label(job.port, issue, config.labels.merged if merged else config.labels.not_merged, True)
+    set_label(
+        job.port, issue, label=config.labels.merged if merged else config.labels.not_merged, on=True
+    )
     if merged:  # a resubmission after a rejection: the issue is no longer 'not merged'
-        set_label(job.port, issue, config.labels.not_merged, False)
+        set_label(job.port, issue, label=config.labels.not_merged, on=False)
     return "merged" if merged else "not merged"
 
 
@@ -165,7 +167,7 @@ def regenerate(job: Context) -> str:
     config = repo_config(job.port, job.base)
     if config.pull_requests == "weekly":
         got = batch.sync(job, config)
-        batch.announce(job, config, got, only=None if got.created else set())
+        batch.announce(job, config, got=got, only=None if got.created else set())
         return "; ".join([got.summary(), refresh(job)])
     done = [
         f"#{messages.issue_of(p.head)}: {refresh_pull(job, p)}"
@@ -182,9 +184,9 @@ def unbatch(job: Context) -> list[str]:
         return []
     repo = job.port.full_name
     done = [
-        f"#{n}: {item(repo, f'issue #{n}', partial(process_issue, job, n))}"
+        f"#{n}: {item(repo, f'issue #{n}', run=partial(process_issue, job, n))}"
         for n in sorted(texts.fingerprints(pull.body))
     ]
     note = texts.note("unbatched", repo_config(job.port, job.base).language)
-    batch.close(job.port, pull, note, why="per-submission")
+    batch.close(job.port, pull, note=note, why="per-submission")
     return done

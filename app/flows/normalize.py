@@ -67,14 +67,14 @@ def normalize_readme(ctx: Context, number: int, *, by: str, comment: int | None 
         return f"not asked: comment {comment} no longer asks for it"
     config = repo_config(ctx.port, ctx.base)
     try:
-        outcome, reply = _run(ctx, config, by)
+        outcome, reply = _run(ctx, config, by=by)
     except _Refused as exc:
         outcome, reply = exc.message.split("\n", 1)
     ctx.port.add_comment(number, reply)
     return outcome
 
 
-def _run(ctx: Context, config: Config, by: str) -> tuple[str, str]:
+def _run(ctx: Context, config: Config, *, by: str) -> tuple[str, str]:
     lang = config.language
     if role(ctx.port, by) not in _MAINTAINERS:
         raise _Refused("not allowed\n" + texts.say("not_allowed", lang))
@@ -84,7 +84,7 @@ def _run(ctx: Context, config: Config, by: str) -> tuple[str, str]:
         raise _Refused(f"no readme\n{config.path}: not found on {ctx.base}")
     got = normalize(readme.text, config=config)
     pulls = ctx.port.pulls_for(texts.BRANCH)
-    current = _open_pull(ctx, pulls, lang)
+    current = _open_pull(ctx, pulls, lang=lang)
     if not got.changes:
         if current is not None:
             ctx.port.add_comment(current.number, texts.say("closed", lang))
@@ -92,13 +92,15 @@ def _run(ctx: Context, config: Config, by: str) -> tuple[str, str]:
         return "nothing to change", texts.describe(got, path=config.path, lang=lang)
     mine = current or next((p for p in pulls if p.author == ctx.port.bot_login()), None)
     recorded = held.last_written(mine.body) if mine is not None else None
-    head = _write_branch(ctx, config, readme, base_sha, got, recorded=recorded, current=current)
-    pull = _ensure_pull(ctx, config, got, current, by, head=head)
+    head = _write_branch(
+        ctx, config, readme=readme, base_sha=base_sha, got=got, recorded=recorded, current=current
+    )
+    pull = _ensure_pull(ctx, config, got=got, current=current, by=by, head=head)
     key = "updated" if current is not None else "opened"
     return key, texts.say(key, lang, url=pull.url)
 
 
-def _open_pull(ctx: Context, pulls: list[Pull], lang: Lang) -> Pull | None:
+def _open_pull(ctx: Context, pulls: list[Pull], *, lang: Lang) -> Pull | None:
     """The open normalisation PR; one that someone else opened from the branch stops us."""
     found = next((p for p in pulls if p.state == "open"), None)
     if found is not None and found.author != ctx.port.bot_login():
@@ -109,10 +111,10 @@ def _open_pull(ctx: Context, pulls: list[Pull], lang: Lang) -> Pull | None:
 def _write_branch(
     ctx: Context,
     config: Config,
+    *,
     readme: FileText,
     base_sha: str,
     got: Normalized,
-    *,
     recorded: str | None,
     current: Pull | None,
 ) -> str:
@@ -127,7 +129,7 @@ def _write_branch(
         claim(ctx, texts.BRANCH, base_sha=base_sha, head=head, recorded=recorded)
     except NotOurs as left:
         if current is not None:
-            tell_once(ctx, current, left, lang)
+            tell_once(ctx, current, left=left, lang=lang)
         raise _Refused("human-touched\n" + texts.say("human", lang, branch=texts.BRANCH)) from left
     message = texts.commit_message(got, lang)
     return commit(
@@ -142,7 +144,7 @@ def _write_branch(
 
 
 def _ensure_pull(
-    ctx: Context, config: Config, got: Normalized, current: Pull | None, by: str, *, head: str
+    ctx: Context, config: Config, *, got: Normalized, current: Pull | None, by: str, head: str
 ) -> Pull:
     lang = config.language
     title = texts.pr_title(got, lang)

@@ -102,7 +102,7 @@ def setup_repo(ctx: Context) -> str:
     files = setup_files(found)
     if port.read_file(CONFIG_PATH, base_sha) is not None:
         del files[CONFIG_PATH]  # a config written by hand is kept as it is
-    _write_branch(ctx, base_sha, files, lang=found.language)
+    _write_branch(ctx, base_sha, files=files, lang=found.language)
     body = pr_body(found, repo_url=about.html_url)
     title = pr_title(found.language)
     try:
@@ -148,7 +148,7 @@ def _found(port: RepoPort, sha: str) -> Found:
         raise _Stop(f"no marker line: {exc.message}") from None
 
 
-def _write_branch(ctx: Context, base_sha: str, files: dict[str, str], *, lang: Lang) -> None:
+def _write_branch(ctx: Context, base_sha: str, *, files: dict[str, str], lang: Lang) -> None:
     """The branch as the base plus one commit per file, under the one ownership rule."""
     try:
         claim(ctx, BRANCH, base_sha=base_sha, head=ctx.port.branch_sha(BRANCH), recorded=None)

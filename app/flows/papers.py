@@ -29,13 +29,13 @@ from app.github.port import Issue
 OPEN_DAYS = 7
 
 
-def paper(ctx: Context, issue: Issue, config: Config) -> Found | None:
+def paper(ctx: Context, issue: Issue, *, config: Config) -> Found | None:
     """The paper's metadata (or why there is none) when the issue links a known paper."""
     link = smart.paper_link(issue.body, config.language)
     return ctx.lookup.lookup(link) if link else None
 
 
-def with_figure_checked(ctx: Context, result: Result, config: Config) -> Result:
+def with_figure_checked(ctx: Context, result: Result, *, config: Config) -> Result:
     """``result`` with a warning when its figure URL answers with something not an image."""
     entry = result.entry
     if not isinstance(entry, Report) or not entry.figure:
@@ -55,7 +55,7 @@ def open_readings(ctx: Context, issue: Issue) -> list[Reading]:
     return found
 
 
-def remember(ctx: Context, issue: Issue, result: Result) -> None:
+def remember(ctx: Context, issue: Issue, *, result: Result) -> None:
     """Record the paper of ``issue``'s open submission (a report with its PR)."""
     entry, records = result.entry, _open(ctx)
     records.pop(str(issue.number), None)

@@ -34,14 +34,16 @@ def reconcile(job: Context) -> str:
     issues = {i.number: i for i in job.port.open_issues()}
     if config.pull_requests == "weekly":
         got = batch.sync(job, config, issues=list(issues.values()))
-        batch.announce(job, config, got, only=None)
-        recorded = _closed(job, config, issues)
+        batch.announce(job, config, got=got, only=None)
+        recorded = _closed(job, config, issues=issues)
         return f"{got.summary()}, {recorded} closed PR(s) recorded"
     pulls = {messages.issue_of(p.head): p for p in ours(job.port, job.port.open_pulls())}
     outcomes = [_issue(job, issues[n]) for n in sorted(issues.keys() - pulls.keys())]
-    outcomes += [_pull(job, p, issues) for _, p in sorted(pulls.items(), key=lambda x: x[0] or 0)]
+    outcomes += [
+        _pull(job, p, issues=issues) for _, p in sorted(pulls.items(), key=lambda x: x[0] or 0)
+    ]
     outcomes += [o.partition(": ")[2] for o in unbatch(job)]
-    recorded = _closed(job, config, issues)
+    recorded = _closed(job, config, issues=issues)
     done = sum(o == "submitted" for o in outcomes)
     return f"checked {len(outcomes)} issue(s), {done} submitted" + (
         f", {recorded} closed PR(s) recorded" if recorded else ""
@@ -50,20 +52,20 @@ def reconcile(job: Context) -> str:
 
 def _issue(job: Context, issue: Issue) -> str:
     run = partial(process_issue, job, issue.number, listed=issue)
-    return item(job.port.full_name, f"issue #{issue.number}", run)
+    return item(job.port.full_name, f"issue #{issue.number}", run=run)
 
 
-def _pull(job: Context, pull: Pull, issues: dict[int, Issue]) -> str:
+def _pull(job: Context, pull: Pull, *, issues: dict[int, Issue]) -> str:
     """An open bot PR: refreshed; closed with its issue, unless that issue was merged and
     edited since (a new PR replacing the entry)."""
     number = messages.issue_of(pull.head)
     outcome = refresh_pull(job, pull, listed=issues.get(number or 0))
     if outcome.startswith("ignored") and number is not None and number not in issues:
-        return item(job.port.full_name, f"issue #{number}", partial(issue_closed, job, number))
+        return item(job.port.full_name, f"issue #{number}", run=partial(issue_closed, job, number))
     return outcome
 
 
-def _closed(job: Context, config: Config, issues: dict[int, Issue]) -> int:
+def _closed(job: Context, config: Config, *, issues: dict[int, Issue]) -> int:
     """Bot PRs closed recently (per submission or rolling) whose issues lack the merged /
     not-merged label."""
     since = (dt.datetime.now(dt.UTC) - RECENT).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -93,5 +95,5 @@ def _untold(pull: Pull) -> bool:
 
 def _record(job: Context, pull: Pull) -> int:
     run = partial(pull_closed, job, branch=pull.head, merged=pull.merged, pull=pull.number)
-    outcome = item(job.port.full_name, f"pull #{pull.number}", run)
+    outcome = item(job.port.full_name, f"pull #{pull.number}", run=run)
     return 0 if outcome == "gone" or outcome.startswith("failed") else 1

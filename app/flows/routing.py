@@ -74,7 +74,7 @@ class Router:
 
         return add
 
-    def _handler(self, event: str, action: str | None, payload: Payload) -> Handler | None:
+    def _handler(self, event: str, action: str | None, *, payload: Payload) -> Handler | None:
         for key in ((event, action), (event, None)):
             for when, handler in self.guarded.get(key, []):
                 if when(payload):
@@ -98,7 +98,7 @@ class Router:
         if sender.get("type") == "Bot":
             return Skip(f"sender {sender.get('login', '')} is a bot")
         action = payload.get("action")
-        handler = self._handler(event, action, payload)
+        handler = self._handler(event, action, payload=payload)
         if handler is None and action is None and event in self.events():
             raise KeyError("action")
         if handler is None:

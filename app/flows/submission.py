@@ -20,6 +20,7 @@ Rules:
 from __future__ import annotations
 
 import re
+from functools import partial
 
 from app.core import messages
 from app.core.config import Config
@@ -69,7 +70,7 @@ def issue_commented(payload: Payload) -> Task | Skip:
     return Task("process_issue", args)
 
 
-def _retry_asked(port: RepoPort, by: str, comment: int | None) -> bool:
+def _retry_asked(port: RepoPort, by: str, *, comment: int | None) -> bool:
     return still_asked(port, comment, by=by, asks=is_retry) and may_retry(port, by)
 
 
@@ -105,14 +106,14 @@ def process_issue(
         if issue.state != "open" and config.labels.merged not in issue.labels:
             return "ignored: closed before its entry was merged"  # a merged one may be edited
         status.lang = config.language
-        authorise(job.port, issue, config)
-        retry = bool(retry_by) and _retry_asked(job.port, str(retry_by), retry_comment)
+        authorise(job.port, issue, config=config)
+        retry = bool(retry_by) and _retry_asked(job.port, str(retry_by), comment=retry_comment)
         if config.pull_requests == "weekly" and issue.state == "open":
-            return batch.process(job, issue, config, retry=retry)
-        return _submit(job, issue, config, status, base_sha=base_sha, retry=retry)
+            return batch.process(job, issue, config=config, retry=retry)
+        return _submit(job, issue, config=config, status=status, base_sha=base_sha, retry=retry)
     except (InvalidSubmission, DuplicateEntry) as exc:
         status.say(_refusal(exc, port=job.port, issue=issue, lang=status.lang))
-        set_label(job.port, issue, config.labels.needs_fix, True)
+        set_label(job.port, issue, label=config.labels.needs_fix, on=True)
         return f"duplicate: line {exc.line}" if isinstance(exc, DuplicateEntry) else "invalid"
     except (NotAllowed, HumanTouched) as exc:
         status.say(exc.message)
@@ -147,9 +148,9 @@ def _refusal(
 def _submit(
     job: Context,
     issue: Issue,
+    *,
     config: Config,
     status: Status,
-    *,
     base_sha: str | None,
     retry: bool,
 ) -> str:
@@ -157,33 +158,34 @@ def _submit(
     records = {config.labels.merged, config.labels.not_merged} & set(issue.labels)
     answered = bool(issue.comments or retry or records)
     name = messages.branch(issue.number)
+    apply = partial(
+        _apply, job, issue, config=config, status=status, readme=readme, base_sha=base_sha
+    )
     try:
-        pulls = job.port.pulls_for(name) if answered else None
-        return _apply(job, issue, config, status, readme, base_sha, pulls, retry=retry)
+        return apply(pulls=job.port.pulls_for(name) if answered else None, retry=retry)
     except BranchExists:  # never answered, yet its branch exists: look it up and guard it
-        pulls = job.port.pulls_for(name)
-        return _apply(job, issue, config, status, readme, base_sha, pulls, retry=retry)
+        return apply(pulls=job.port.pulls_for(name), retry=retry)
 
 
 def _apply(
     job: Context,
     issue: Issue,
+    *,
     config: Config,
     status: Status,
     readme: FileText,
     base_sha: str,
     pulls: list[Pull] | None,
-    *,
     retry: bool,
 ) -> str:
     """Write the difference, knowing the branch's PRs (``pulls``) or that there are none
     worth looking up (None: the branch is created, and BranchExists when it is there)."""
-    result = _result(job, issue, config, readme=readme, pulls=pulls or [])
+    result = _result(job, issue, config=config, readme=readme, pulls=pulls or [])
     if result.readme == readme.text:
         status.say(messages.status("present", config.language))
-        set_label(job.port, issue, config.labels.needs_fix, False)
+        set_label(job.port, issue, label=config.labels.needs_fix, on=False)
         return "present"
-    current = _open_pull(job.port, pulls or [], config, messages.branch(issue.number))
+    current = _open_pull(job.port, pulls or [], config=config, name=messages.branch(issue.number))
     latest = pulls[0] if pulls else None
     status.hint = messages.pr_state((current or latest).body).get("status") if latest else None
     if current is None and latest is not None and _rejected(latest, issue) and not retry:
@@ -191,16 +193,16 @@ def _apply(
     plan = Plan(issue, result, readme, base_sha, config)
     mine = latest if latest is not None and latest.author == job.port.bot_login() else None
     head = write_branch(job, plan, current=current, latest=mine, fresh=pulls is None)
-    pull = _ensure_pull(job.port, plan, job.base, current=current, head=head, status=status)
-    papers.remember(job, issue, result)
+    pull = _ensure_pull(job.port, plan, base=job.base, current=current, head=head, status=status)
+    papers.remember(job, issue, result=result)
     kind = "noted" if result.notes else "valid"
     status.say(messages.status(kind, config.language, url=pull.url, problems=result.notes))
-    set_label(job.port, issue, config.labels.needs_fix, False)
+    set_label(job.port, issue, label=config.labels.needs_fix, on=False)
     return "submitted"
 
 
 def _result(
-    job: Context, issue: Issue, config: Config, *, readme: FileText, pulls: list[Pull]
+    job: Context, issue: Issue, *, config: Config, readme: FileText, pulls: list[Pull]
 ) -> Result:
     """The issue's entry applied to ``readme``, its paper looked up and its figure checked."""
     result = apply(
@@ -210,10 +212,10 @@ def _result(
         today=job.clock(config.timezone),
         defaults=_defaults(issue, config),
         previous=_previous(pulls),
-        paper=papers.paper(job, issue, config),
+        paper=papers.paper(job, issue, config=config),
         others=papers.open_readings(job, issue),
     )
-    return papers.with_figure_checked(job, result, config)
+    return papers.with_figure_checked(job, result, config=config)
 
 
 def _defaults(issue: Issue, config: Config) -> dict[str, str]:
@@ -226,7 +228,7 @@ def _previous(pulls: list[Pull]) -> EntryKey | None:
     return messages.previous_key(merged.body) if merged else None
 
 
-def _open_pull(port: RepoPort, pulls: list[Pull], config: Config, name: str) -> Pull | None:
+def _open_pull(port: RepoPort, pulls: list[Pull], *, config: Config, name: str) -> Pull | None:
     """The open PR of the branch; one the bot did not open is a person's, never touched."""
     current = next((p for p in pulls if p.state == "open"), None)
     if current is not None and current.author != port.bot_login():
@@ -245,7 +247,7 @@ def _rejected(latest: Pull, issue: Issue) -> bool:
 
 
 def _ensure_pull(
-    port: RepoPort, plan: Plan, base: str, *, current: Pull | None, head: str, status: Status
+    port: RepoPort, plan: Plan, *, base: str, current: Pull | None, head: str, status: Status
 ) -> Pull:
     entry, number = plan.result.entry, plan.issue.number
     title, lang = messages.pr_title(entry, plan.config.language), plan.config.language

@@ -25,7 +25,7 @@ log = logging.getLogger("paperbot.sweep")
 T = TypeVar("T")
 
 
-def item(repo: str, what: str, run: Callable[[], str]) -> str:
+def item(repo: str, what: str, *, run: Callable[[], str]) -> str:
     """``run()``'s outcome; when it raises: "gone", or "failed: <error>" logged and skipped."""
     try:
         return run()
@@ -34,11 +34,11 @@ def item(repo: str, what: str, run: Callable[[], str]) -> str:
     except Gone:
         return "gone"
     except Exception as exc:
-        return f"failed: {_logged(repo, what, exc)}"
+        return f"failed: {_logged(repo, what, exc=exc)}"
 
 
 def isolated(
-    repo: str, number: int, run: Callable[[], T], *, failed: dict[int, Exception]
+    repo: str, number: int, *, run: Callable[[], T], failed: dict[int, Exception]
 ) -> T | None:
     """``run()``'s value; None for a bug it raised (logged, and kept in ``failed`` under
     issue ``number``); a BotError or GitHub's error is raised on."""
@@ -47,12 +47,12 @@ def isolated(
     except (BotError, GitHubError):
         raise
     except Exception as exc:
-        _logged(repo, f"#{number}", exc)
+        _logged(repo, f"#{number}", exc=exc)
         failed[number] = exc
         return None
 
 
-def _logged(repo: str, what: str, exc: Exception) -> str:
+def _logged(repo: str, what: str, *, exc: Exception) -> str:
     """One line for a failed item (the traceback only for a bug); the error as logged."""
     github = isinstance(exc, GitHubError)
     error = f"{type(exc).__name__}: {exc}" if github else type(exc).__name__

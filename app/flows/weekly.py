@@ -61,7 +61,7 @@ def refresh(ctx: Context) -> str:
     if not wanted(config):
         return "dashboard off"
     try:
-        return _write(ctx, config, _facts(ctx, config))[1]
+        return _write(ctx, config, facts=_facts(ctx, config))[1]
     except BaseException:
         ctx.ledger.claim(f"weekly:{ctx.port.full_name}:dirty")  # the next tick writes it
         raise
@@ -82,9 +82,9 @@ def tick(ctx: Context) -> str:
         return "nothing due"
     try:
         facts = _facts(ctx, config)
-        issue, outcome = _write(ctx, config, facts)
+        issue, outcome = _write(ctx, config, facts=facts)
         if week is not None:
-            outcome = f"{outcome}; {_remind(ctx, config, facts, issue, week)}"
+            outcome = f"{outcome}; {_remind(ctx, config, facts=facts, issue=issue, week=week)}"
     except Gone:
         raise  # no README, or no repository: nothing to write until something changes
     except BaseException:
@@ -124,7 +124,7 @@ def pending(pulls: list[Pull]) -> list[Pending]:
     return found
 
 
-def _write(ctx: Context, config: Config, facts: Board) -> tuple[Issue, str]:
+def _write(ctx: Context, config: Config, *, facts: Board) -> tuple[Issue, str]:
     text, name = render(facts, config.language), title(config)
     port, now = ctx.port, ctx.now()
     found = find_dashboard(port, ctx.ledger)
@@ -184,9 +184,9 @@ def _ours(issue: Issue, bot: str) -> bool:
     return not issue.is_pull and issue.author == bot and body.startswith(MARK)
 
 
-def _remind(ctx: Context, config: Config, facts: Board, issue: Issue, week: dt.date) -> str:
+def _remind(ctx: Context, config: Config, *, facts: Board, issue: Issue, week: dt.date) -> str:
     logins, names = to_remind(facts, week)
-    done = _mentioned(ctx.port, issue, week)
+    done = _mentioned(ctx.port, issue, week=week)
     keys = {login: f"weekly:{ctx.port.full_name}:remind:{week}:{login}" for login in logins}
     fresh = [x for x in logins if x not in done and ctx.ledger.claim(keys[x])]
     if fresh:
@@ -201,7 +201,7 @@ def _remind(ctx: Context, config: Config, facts: Board, issue: Issue, week: dt.d
     return f"reminded {len(fresh)}" if fresh else "nobody to remind"
 
 
-def _mentioned(port: RepoPort, issue: Issue, week: dt.date) -> set[str]:
+def _mentioned(port: RepoPort, issue: Issue, *, week: dt.date) -> set[str]:
     """Logins the bot's earlier reminder comments for ``week`` mentioned."""
     if not issue.comments:
         return set()

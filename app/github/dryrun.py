@@ -32,7 +32,7 @@ class Offline:
     """The reads of a port, answered from an issue and local files: no GitHub at all."""
 
     def __init__(
-        self, full_name: str, issue: Issue | None, files: dict[str, str], base: str
+        self, full_name: str, issue: Issue | None, *, files: dict[str, str], base: str
     ) -> None:
         self.full_name, self.issue, self.files, self.base = full_name, issue, files, base
 

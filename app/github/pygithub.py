@@ -31,7 +31,6 @@ import functools
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable
 from typing import Any, Protocol
 
 from github import Auth, Github, GithubException
@@ -81,10 +80,13 @@ class Credentials(Protocol):
     def private_key(self) -> str | None: ...
 
 
-OnRequest = Callable[[str, str, int, "str | None"], None]
+class OnRequest(Protocol):
+    """Told of every REST call's outcome (status 0: no answer)."""
+
+    def __call__(self, method: str, path: str, *, status: int, remaining: str | None) -> None: ...
 
 
-def _uncounted(method: str, path: str, status: int, remaining: str | None) -> None:
+def _uncounted(method: str, path: str, *, status: int, remaining: str | None) -> None:
     return None
 
 
@@ -170,13 +172,12 @@ class Clients:
         if self.settings.app_id and key:
             app = Github(auth=Auth.AppAuth(self.settings.app_id, key), **self._kwargs())
             try:
-                return (
-                    f"{self._call(app.requester, 'GET', '/app', key='github:app')[1]['slug']}[bot]"
-                )
+                got = self._call(app.requester, "GET", url="/app", key="github:app")[1]
+                return f"{got['slug']}[bot]"
             finally:
                 app.close()
         try:
-            got = self._call(self.client(None).requester, "GET", "/user", key=self._key(None))
+            got = self._call(self.client(None).requester, "GET", url="/user", key=self._key(None))
             return str(got[1]["login"])
         except Unauthorized:
             raise
@@ -187,8 +188,8 @@ class Clients:
         self,
         requester: Any,
         verb: str,
-        url: str,
         *,
+        url: str,
         key: str,
         params: dict[str, Any] | None = None,
         body: Any = None,
@@ -206,16 +207,18 @@ class Clients:
             )
         except GithubException as exc:
             lowered = {k.lower(): v for k, v in (exc.headers or {}).items()}
-            self.on_request(verb, url, exc.status, lowered.get("x-ratelimit-remaining"))
+            self.on_request(
+                verb, url, status=exc.status, remaining=lowered.get("x-ratelimit-remaining")
+            )
             error = translate(exc)
             if isinstance(error, RateLimited):
                 self.pacer.pause(key, time.time() + error.retry_after)
             raise error from exc
         except RequestException as exc:
-            self.on_request(verb, url, 0, None)
+            self.on_request(verb, url, status=0, remaining=None)
             raise translate(exc) from exc
         status = 304 if headers and not got[1] else 200
-        self.on_request(verb, url, status, got[0].get("x-ratelimit-remaining"))
+        self.on_request(verb, url, status=status, remaining=got[0].get("x-ratelimit-remaining"))
         return got
 
     def _pace(self, key: str, verb: str) -> None:

@@ -74,7 +74,7 @@ class RestRepo:
         if hit and not data:
             return hit[1]
         size = int(data.get("size", 0)) if isinstance(data, dict) else 0
-        self._etags.put(key, headers.get("etag"), data, size)
+        self._etags.put(key, headers.get("etag"), data=data, size=size)
         return data
 
     def _do(
@@ -119,15 +119,15 @@ class RestRepo:
         if _SHA.fullmatch(ref):
             key = (self.full_name, path, ref)
             got: FileText | None = self._at_commits.get(
-                key, lambda: self._read(self._url, path, ref)
+                key, lambda: self._read(self._url, path, ref=ref)
             )
             return got
-        return self._read(self._url, path, ref)
+        return self._read(self._url, path, ref=ref)
 
     def read_org_file(self, path: str) -> FileText | None:
-        return self._read(f"/repos/{self.owner}/.github", path, None)
+        return self._read(f"/repos/{self.owner}/.github", path, ref=None)
 
-    def _read(self, repo_url: str, path: str, ref: str | None) -> FileText | None:
+    def _read(self, repo_url: str, path: str, *, ref: str | None) -> FileText | None:
         try:
             d = self._get_cached(f"{repo_url}/contents/{path}", {"ref": ref} if ref else None)
         except Gone:

@@ -102,7 +102,7 @@ class EtagCache:
                 self._data.move_to_end(key)
             return hit
 
-    def put(self, key: str, etag: str | None, data: Any, size: int) -> None:
+    def put(self, key: str, etag: str | None, *, data: Any, size: int) -> None:
         if etag and size <= self.MAX_BYTES:
             with self._lock:
                 self._data[key] = (etag, data)

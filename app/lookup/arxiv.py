@@ -51,7 +51,7 @@ def read(answer: bytes | LookupFailure, ref: PaperRef) -> PaperMeta | LookupFail
 
 def parse(body: bytes, ref: PaperRef) -> PaperMeta | LookupFailure:
     """The asked-for paper from a feed, or why it is not there."""
-    root = load_xml(body, "arXiv", "an Atom feed")
+    root = load_xml(body, "arXiv", what="an Atom feed")
     if isinstance(root, LookupFailure):
         return root
     for entry in root.iter(ATOM + "entry"):

@@ -42,7 +42,7 @@ def parse(body: bytes, ref: PaperRef) -> PaperMeta | LookupFailure:
     venue = None
     if text(work, "type") != "posted-content":
         container = text(work, "container-title", 0)
-        venue = venue_from_container(container, year, text(work, "short-container-title", 0))
+        venue = venue_from_container(container, year, short=text(work, "short-container-title", 0))
     return PaperMeta(
         title=title,
         link=ref.link,

@@ -79,7 +79,7 @@ def record_url(api: str, ref: PaperRef) -> str:
 
 
 def parse_record(body: bytes, ref: PaperRef) -> PaperMeta | LookupFailure:
-    root = load_xml(body, SERVICE, "dblp XML")
+    root = load_xml(body, SERVICE, what="dblp XML")
     if isinstance(root, LookupFailure):
         return root
     record = next((r for r in root if r.get("key") == ref.id), None)

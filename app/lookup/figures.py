@@ -87,16 +87,16 @@ class Figures:
 
     def _check(self, url: str, deadline: Deadline) -> FigureCheck:
         try:
-            status, kind = self._ask("HEAD", url, deadline)
+            status, kind = self._ask("HEAD", url, deadline=deadline)
             if status in _RETRY_WITH_GET or (status < 400 and not kind):
-                status, kind = self._ask("GET", url, deadline)
+                status, kind = self._ask("GET", url, deadline=deadline)
         except Refused:
             return _unreachable(url, "refused")
         except wire.ERRORS as exc:
             return _unreachable(url, type(exc).__name__)
-        return _verdict(url, status, kind)
+        return _verdict(url, status, kind=kind)
 
-    def _ask(self, method: str, url: str, deadline: Deadline) -> tuple[int, str]:
+    def _ask(self, method: str, url: str, *, deadline: Deadline) -> tuple[int, str]:
         headers = {"User-Agent": USER_AGENT}
 
         def route(target: httpx.URL) -> list[IP]:
@@ -115,7 +115,7 @@ def _head(answer: httpcore.Response) -> tuple[int, str]:
     return answer.status, kind
 
 
-def _verdict(url: str, status: int, kind: str) -> FigureCheck:
+def _verdict(url: str, status: int, *, kind: str) -> FigureCheck:
     if status < 400 and kind.startswith("image/"):
         return FigureCheck(url=url, verdict="image", detail=kind if kind in _IMAGES else "image")
     detail = kind if status < 400 and kind in _NAMED else f"HTTP {status}"

@@ -150,7 +150,7 @@ class Http:
             reason="timeout", service=service, detail="no answer in time"
         )
         target = httpx.URL(url).copy_merge_params(params or {})
-        work = partial(self._get, target, service, deadline, pacing)
+        work = partial(self._get, target, service, deadline=deadline, pacing=pacing)
         try:
             return within(deadline, work, late=late)
         finally:
@@ -158,7 +158,7 @@ class Http:
                 pacing.release()
 
     def _get(
-        self, url: httpx.URL, service: str, deadline: Deadline, pacing: Pacing | None
+        self, url: httpx.URL, service: str, *, deadline: Deadline, pacing: Pacing | None
     ) -> bytes | LookupFailure:
         read = partial(_read, service=service, pacing=pacing)
         try:

@@ -102,22 +102,26 @@ class HttpLookup:
 
     def _doi(self, ref: PaperRef, deadline: Deadline) -> Found:
         url = crossref.url(self.settings.crossref_api, ref)
-        return self._one(url, ref, deadline, service=crossref.SERVICE, parse=crossref.parse)
+        return self._one(
+            url, ref, deadline=deadline, service=crossref.SERVICE, parse=crossref.parse
+        )
 
     def _openreview(self, ref: PaperRef, deadline: Deadline) -> Found:
         url = f"{self.settings.openreview_api}/notes?id={ref.id}"
-        return self._one(url, ref, deadline, service=openreview.SERVICE, parse=openreview.parse)
+        return self._one(
+            url, ref, deadline=deadline, service=openreview.SERVICE, parse=openreview.parse
+        )
 
     def _dblp(self, ref: PaperRef, deadline: Deadline) -> Found:
         url = dblp.record_url(self.settings.dblp_api, ref)
-        return self._one(url, ref, deadline, service=dblp.SERVICE, parse=dblp.parse_record)
+        return self._one(url, ref, deadline=deadline, service=dblp.SERVICE, parse=dblp.parse_record)
 
     def _one(
         self,
         url: str,
         ref: PaperRef,
-        deadline: Deadline,
         *,
+        deadline: Deadline,
         service: str,
         parse: Callable[[bytes, PaperRef], Found],
     ) -> Found:

@@ -21,7 +21,7 @@ def load(body: bytes, service: str) -> dict[str, Any] | LookupFailure:
     return data
 
 
-def load_xml(body: bytes, service: str, what: str) -> ET.Element | LookupFailure:
+def load_xml(body: bytes, service: str, *, what: str) -> ET.Element | LookupFailure:
     """An XML document, or ``bad_response`` (``what`` names what was expected)."""
     try:
         return ET.fromstring(body)

@@ -57,7 +57,7 @@ ERRORS = (
 )
 
 
-def _cap(deadline: Deadline, timeout: float | None, late: type[Exception]) -> float:
+def _cap(deadline: Deadline, timeout: float | None, *, late: type[Exception]) -> float:
     left = deadline.remaining()
     if left <= 0:
         raise late("past the deadline")
@@ -67,20 +67,20 @@ def _cap(deadline: Deadline, timeout: float | None, late: type[Exception]) -> fl
 class _Stream(httpcore.NetworkStream):
     """A socket whose every operation ends by the deadline; ``budget`` bytes readable."""
 
-    def __init__(self, inner: httpcore.NetworkStream, deadline: Deadline, budget: list[int]):
+    def __init__(self, inner: httpcore.NetworkStream, deadline: Deadline, *, budget: list[int]):
         self.inner, self.deadline, self.budget = inner, deadline, budget
 
     def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
         if self.budget and self.budget[0] <= 0:
             raise httpcore.ReadError("answer headers too large")
         size = min(max_bytes, self.budget[0]) if self.budget else max_bytes
-        data = self.inner.read(size, _cap(self.deadline, timeout, httpcore.ReadTimeout))
+        data = self.inner.read(size, _cap(self.deadline, timeout, late=httpcore.ReadTimeout))
         if self.budget:
             self.budget[0] -= len(data)
         return data
 
     def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        self.inner.write(buffer, _cap(self.deadline, timeout, httpcore.WriteTimeout))
+        self.inner.write(buffer, _cap(self.deadline, timeout, late=httpcore.WriteTimeout))
 
     def close(self) -> None:
         self.inner.close()
@@ -91,9 +91,9 @@ class _Stream(httpcore.NetworkStream):
         server_hostname: str | None = None,
         timeout: float | None = None,
     ) -> httpcore.NetworkStream:
-        limit = _cap(self.deadline, timeout, httpcore.ConnectTimeout)
+        limit = _cap(self.deadline, timeout, late=httpcore.ConnectTimeout)
         inner = self.inner.start_tls(ssl_context, server_hostname, limit)
-        return _Stream(inner, self.deadline, self.budget)
+        return _Stream(inner, self.deadline, budget=self.budget)
 
     def get_extra_info(self, info: str) -> typing.Any:
         return self.inner.get_extra_info(info)
@@ -120,13 +120,13 @@ class _Backend(httpcore.NetworkBackend):
         failure: Exception = httpcore.ConnectError("no address")
         pinned = self.pin if self.pin is not None else _resolved(host)
         for target in [str(ip) for ip in pinned]:
-            limit = _cap(self.deadline, timeout, httpcore.ConnectTimeout)
+            limit = _cap(self.deadline, timeout, late=httpcore.ConnectTimeout)
             try:
                 stream = self.system.connect_tcp(target, port, limit, socket_options=[])
             except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
                 failure = exc
                 continue
-            return _Stream(stream, self.deadline, self.budget)
+            return _Stream(stream, self.deadline, budget=self.budget)
         raise failure
 
     def sleep(self, seconds: float) -> None:

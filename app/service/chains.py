@@ -24,7 +24,7 @@ def _key(delivery: str) -> str:
     return f"chain:{delivery}"
 
 
-def schedule(ledger: Ledger, task: Any, delivery: str) -> None:
+def schedule(ledger: Ledger, task: Any, *, delivery: str) -> None:
     """Make ``task``'s next run (its retry) the delivery's one chain."""
     if task is not None and delivery:
         token = uuid.uuid4().hex
@@ -32,7 +32,7 @@ def schedule(ledger: Ledger, task: Any, delivery: str) -> None:
         ledger.write(_key(delivery), token.encode())
 
 
-def current(ledger: Ledger, delivery: str, chain: str) -> bool:
+def current(ledger: Ledger, delivery: str, *, chain: str) -> bool:
     """False for a retry (``chain``: its token) that a later run superseded; a run that is
     not a retry supersedes every retry scheduled before it."""
     kept = ledger.read(_key(delivery)) or b""

@@ -58,7 +58,7 @@ class Inbox:
             return state not in AGAIN
         return delivery in self.recent
 
-    def append(self, delivery: str, event: str, body: bytes) -> int | None:
+    def append(self, delivery: str, event: str, *, body: bytes) -> int | None:
         """Write one delivery whole or raise ``OSError``; returns the number of the segment
         when it is the segment's first record (to be closed by ``rotate`` in
         ``ROTATE_SECONDS``), else None."""

@@ -151,7 +151,7 @@ class Worker:
 
     def _guarded(self, run: Run, args: dict[str, Any]) -> tuple[str, RetryTask | None]:
         """The flow, once per delivery: the outcome, and the retry to raise if it is due."""
-        if run.delivery and not chains.current(self.ledger, run.delivery, run.chain):
+        if run.delivery and not chains.current(self.ledger, run.delivery, chain=run.chain):
             return "superseded: it ran again since", None
         if run.delivery and not self.store.begin(run.delivery, time.time() + LEASE_SECONDS):
             return "done before", None
@@ -161,14 +161,14 @@ class Worker:
             metrics.RETRIES.labels(run.name, "rate limited").inc()
             return "rate limited", self._later(run, self._backoff(run.repo, exc), counted=False)
         except GitHubError as exc:
-            delay = next_delay(exc, run.attempt, self.now().timestamp())
+            delay = next_delay(exc, run.attempt, now=self.now().timestamp())
             if delay is None:
-                return self._give_up(run, args, exc), None
+                return self._give_up(run, args, exc=exc), None
             metrics.RETRIES.labels(run.name, reason(exc)).inc()
             return f"retrying: {exc}", self._later(run, delay)
         self._limited.pop(run.repo, None)
         if run.delivery:
-            self.store.finish(run.delivery, "done", time.time())
+            self.store.finish(run.delivery, "done", now=time.time())
         return outcome, None
 
     def _flow(self, run: Run, args: dict[str, Any]) -> str:
@@ -176,10 +176,10 @@ class Worker:
         try:
             base = default_branch(port, self.ledger, given=run.base, now=self.now())
             try:
-                return FLOWS[run.name](self._context(run, port, base), **args)
+                return FLOWS[run.name](self._context(run, port, base=base), **args)
             except StaleBase:  # renamed while the job waited: GitHub's branch, once
                 base = default_branch(port, self.ledger, given=None, now=self.now())
-                return FLOWS[run.name](self._context(run, port, base, named=False), **args)
+                return FLOWS[run.name](self._context(run, port, base=base, named=False), **args)
         except Gone:
             if run.name == "reconcile":
                 self._forget_if_gone(port, run.repo)
@@ -195,7 +195,7 @@ class Worker:
         except GitHubError:
             pass  # there, or GitHub says nothing clear: kept
 
-    def _context(self, run: Run, port: RepoPort, base: str, *, named: bool = True) -> Context:
+    def _context(self, run: Run, port: RepoPort, *, base: str, named: bool = True) -> Context:
         return Context(
             port=port,
             base=base,
@@ -213,20 +213,20 @@ class Worker:
             attempt = run.attempt.after(self.now().timestamp())
             run.task.kwargs.update(attempt=attempt.number, since=attempt.since)
         if run.delivery:
-            chains.schedule(self.ledger, run.task, run.delivery)
+            chains.schedule(self.ledger, run.task, delivery=run.delivery)
             self.store.wait(run.delivery, time.time() + delay + QUEUED_GRACE)
         return RetryTask(delay=delay)
 
-    def _give_up(self, run: Run, args: dict[str, Any], exc: Exception) -> str:
+    def _give_up(self, run: Run, args: dict[str, Any], *, exc: Exception) -> str:
         """The job has failed for good: recorded, counted, and told on the issue."""
         if run.delivery:
-            self.store.finish(run.delivery, "failed", time.time())
+            self.store.finish(run.delivery, "failed", now=time.time())
         metrics.FAILED.labels(run.name, reason(exc)).inc()
         if run.name == "process_issue" and "number" in args:
-            self._tell(run, int(args["number"]), safe_text(exc))
+            self._tell(run, int(args["number"]), safe=safe_text(exc))
         return f"failed: {safe_text(exc)}"
 
-    def _tell(self, run: Run, number: int, safe: str) -> None:
+    def _tell(self, run: Run, number: int, *, safe: str) -> None:
         try:
             port = self.clients.repo(run.repo, run.installation)
             issue = port.get_issue(number)
@@ -245,12 +245,12 @@ class Worker:
         if task.retries:
             delay = float(getattr(task, "retry_delay", 0) or 0)
             if delivery:
-                chains.schedule(self.ledger, task, delivery)
+                chains.schedule(self.ledger, task, delivery=delivery)
                 self.store.wait(delivery, time.time() + delay + QUEUED_GRACE)
             return
         repo, base = str(kwargs.get("repo")), kwargs.get("base") or None
         run = Run(task.name, repo, kwargs.get("installation"), base, delivery, task, Attempt())
-        outcome = self._give_up(run, kwargs, exc)
+        outcome = self._give_up(run, kwargs, exc=exc)
         log.warning("job", extra={"job": task.name, "repository": run.repo, "outcome": outcome})
 
     def start(self, reconcile: Callable[[Repos], None]) -> None:

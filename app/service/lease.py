@@ -34,10 +34,10 @@ class Lease:
     def take(self, *, park: bytes | None = None, lane: str = NO_LANE) -> bool:
         """True when taken; else ``park`` (a serialised job) waits for the release, to be
         queued again in ``lane``."""
-        return self.store.take(self.name, self.token, self.seconds, park, lane=lane)
+        return self.store.take(self.name, self.token, seconds=self.seconds, park=park, lane=lane)
 
     def renew(self) -> bool:
-        renewed = self.store.renew(self.name, self.token, self.seconds)
+        renewed = self.store.renew(self.name, self.token, seconds=self.seconds)
         if not renewed:
             log.warning("lease lost", extra={"lease": self.name})
         return renewed

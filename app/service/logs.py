@@ -129,7 +129,7 @@ class TurnHandler(logging.StreamHandler):  # type: ignore[type-arg]
             self.flush()
 
 
-def info(logger: logging.Logger, message: str, fields: dict[str, Any]) -> None:
+def info(logger: logging.Logger, message: str, *, fields: dict[str, Any]) -> None:
     """``logger.info(message, extra=fields)`` for a line per delivery: when the only handler
     is ``setup``'s JSON one, the line is written without a LogRecord (a third of the cost)."""
     handler = logging.root.handlers[0] if len(logging.root.handlers) == 1 else None

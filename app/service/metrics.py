@@ -102,7 +102,7 @@ def delivery(event: str, outcome: str) -> None:
     child.inc()
 
 
-def github_request(method: str, path: str, status: int, remaining: str | None) -> None:
+def github_request(method: str, path: str, *, status: int, remaining: str | None) -> None:
     """Count one GitHub request (for /metrics and for this thread's job log line)."""
     GITHUB.labels(method, endpoint(path), str(status)).inc()
     if remaining is not None and remaining.isdigit():

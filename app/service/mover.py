@@ -103,8 +103,8 @@ class Mover(Background):
             else:
                 outcome, why = "ignored", task.why
             metrics.MOVED.labels(outcome).inc()
-            fields = _fields(delivery, event, payload, outcome=outcome, why=why)
-            logs.info(log, "delivery", {**fields, "waited_s": round(now - received, 3)})
+            fields = _fields(delivery, event, payload=payload, outcome=outcome, why=why)
+            logs.info(log, "delivery", fields={**fields, "waited_s": round(now - received, 3)})
 
 
 def _decide(event: str, body: bytes) -> tuple[Task | Skip, dict[str, Any]]:
@@ -122,7 +122,7 @@ def _decide(event: str, body: bytes) -> tuple[Task | Skip, dict[str, Any]]:
 
 
 def _fields(
-    delivery: str, event: str, payload: dict[str, Any], *, outcome: str, why: str | None
+    delivery: str, event: str, *, payload: dict[str, Any], outcome: str, why: str | None
 ) -> dict[str, Any]:
     issue = payload.get("issue") or payload.get("pull_request")
     repository = payload.get("repository")

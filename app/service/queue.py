@@ -81,7 +81,9 @@ class PaperbotHuey(Huey):  # type: ignore[misc]  # huey has no type hints
         return [
             task
             for task in super().read_periodic(timestamp)
-            if self.store.take(f"slot:{task.name}:{slot}", "scheduled", SLOT_SECONDS, None)
+            if self.store.take(
+                f"slot:{task.name}:{slot}", "scheduled", seconds=SLOT_SECONDS, park=None
+            )
         ]
 
 

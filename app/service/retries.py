@@ -37,7 +37,7 @@ class Attempt:
 
 
 def next_delay(
-    exc: Exception, attempt: Attempt, now: float, *, rand: Callable[[], float] = random.random
+    exc: Exception, attempt: Attempt, *, now: float, rand: Callable[[], float] = random.random
 ) -> float | None:
     """Seconds until the next run after ``exc``, or None when the job has failed for good."""
     if isinstance(exc, Transient):

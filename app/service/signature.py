@@ -15,7 +15,7 @@ def sign(body: bytes, secret: bytes) -> str:
     return "sha256=" + hmac.new(secret, body, hashlib.sha256).hexdigest()
 
 
-def verify(body: bytes, header: str | None, secrets: Iterable[bytes]) -> bool:
+def verify(body: bytes, header: str | None, *, secrets: Iterable[bytes]) -> bool:
     """True when ``header`` is a valid signature of ``body`` under any of ``secrets``.
 
     Only the exact lowercase ``sha256=<64 hex>`` form is accepted (no ``sha1=``), and every

@@ -71,7 +71,7 @@ class Store(Protocol):
     def wait(self, delivery: str, until: float) -> None:
         """Record ``delivery`` as waiting for a retry, to be done (or renewed) by ``until``."""
 
-    def finish(self, delivery: str, state: str, now: float) -> None:
+    def finish(self, delivery: str, state: str, *, now: float) -> None:
         """Record ``delivery`` as ``done`` (its job dropped) or ``failed`` at ``now``."""
 
     def recover(self, now: float, *, owner: bool = False) -> int:
@@ -80,12 +80,12 @@ class Store(Protocol):
         lease as dead. Returns how many jobs were queued again."""
 
     def take(
-        self, name: str, token: str, seconds: float, park: bytes | None, *, lane: str = NO_LANE
+        self, name: str, token: str, *, seconds: float, park: bytes | None, lane: str = NO_LANE
     ) -> bool:
         """Take lease ``name`` (free or expired) for ``seconds``; else park ``park`` behind it,
         to be queued again in ``lane``."""
 
-    def renew(self, name: str, token: str, seconds: float) -> bool:
+    def renew(self, name: str, token: str, *, seconds: float) -> bool:
         """Extend lease ``name`` by ``seconds`` from now while ``token`` still holds it."""
 
     def release(self, name: str, token: str) -> None:

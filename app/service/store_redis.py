@@ -184,7 +184,7 @@ class RedisStore:
             )
         }
 
-    def _run(self, name: str, keys: list[str], args: list[Any]) -> Any:
+    def _run(self, name: str, keys: list[str], *, args: list[Any]) -> Any:
         return self.scripts[name](keys=keys, args=args)
 
     def accept(self, items: Sequence[Accepted], now: float) -> list[bool]:
@@ -192,7 +192,7 @@ class RedisStore:
         for it in items:
             installation = "" if it.installation is None else it.installation
             args += [it.delivery, it.job, it.repo, installation, lane_of(it.installation, it.repo)]
-        out = self._run("accept", [self.queue, self.due, self.prefix + "repos"], args)
+        out = self._run("accept", [self.queue, self.due, self.prefix + "repos"], args=args)
         if -1 in out:
             raise EnqueueFailed("Redis refused to queue the job")
         return [bool(x) for x in out]
@@ -201,37 +201,37 @@ class RedisStore:
         return f"{self.prefix}d:{delivery}"
 
     def begin(self, delivery: str, until: float) -> bool:
-        return bool(self._run("begin", [self._record(delivery), self.due], [until, delivery]))
+        return bool(self._run("begin", [self._record(delivery), self.due], args=[until, delivery]))
 
     def postpone(self, delivery: str, until: float) -> None:
         self.conn.zadd(self.due, {delivery: until}, xx=True)
 
     def wait(self, delivery: str, until: float) -> None:
-        self._run("wait", [self._record(delivery), self.due], [until, delivery])
+        self._run("wait", [self._record(delivery), self.due], args=[until, delivery])
 
-    def finish(self, delivery: str, state: str, now: float) -> None:
-        self._run("finish", [self._record(delivery), self.due], [state, now, delivery])
+    def finish(self, delivery: str, state: str, *, now: float) -> None:
+        self._run("finish", [self._record(delivery), self.due], args=[state, now, delivery])
 
     def recover(self, now: float, *, owner: bool = False) -> int:
         keys = [self.queue, self.due, self.waiting]
-        return int(self._run("recover", keys, [self.prefix, now, QUEUED_GRACE, SWEEP_LIMIT]))
+        return int(self._run("recover", keys, args=[self.prefix, now, QUEUED_GRACE, SWEEP_LIMIT]))
 
     def _lease(self, name: str) -> list[str]:
         return [f"{self.prefix}lease:{name}", f"{self.prefix}wait:{name}", self.waiting]
 
     def take(
-        self, name: str, token: str, seconds: float, park: bytes | None, *, lane: str = NO_LANE
+        self, name: str, token: str, *, seconds: float, park: bytes | None, lane: str = NO_LANE
     ) -> bool:
         parked = b"L" + lane.encode() + b"\n" + park if park else b""
         args = [token, max(1, int(seconds * 1000)), parked, name]
-        return bool(self._run("take", self._lease(name), args))
+        return bool(self._run("take", self._lease(name), args=args))
 
-    def renew(self, name: str, token: str, seconds: float) -> bool:
-        return bool(self._run("renew", self._lease(name)[:1], [token, int(seconds * 1000)]))
+    def renew(self, name: str, token: str, *, seconds: float) -> bool:
+        return bool(self._run("renew", self._lease(name)[:1], args=[token, int(seconds * 1000)]))
 
     def release(self, name: str, token: str) -> None:
         keys = [f"{self.prefix}lease:{name}", self.queue, self.waiting]
-        self._run("release", keys, [token, self.prefix, name])
+        self._run("release", keys, args=[token, self.prefix, name])
 
     def parked(self) -> int:
         names = [n.decode() for n in self.conn.smembers(self.waiting)]
@@ -249,7 +249,7 @@ class RedisStore:
         return raw.decode() if raw else None
 
     def epoch(self, mine: str) -> str:
-        return bytes(self._run("epoch", [self.prefix + "epoch"], [mine])).decode()
+        return bytes(self._run("epoch", [self.prefix + "epoch"], args=[mine])).decode()
 
     def restore(self, repos: dict[str, int | None]) -> None:
         if repos:

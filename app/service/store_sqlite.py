@@ -99,11 +99,11 @@ class SqliteStore:
                 if claimed:
                     self.storage.push(cur, it.job, lane=lane)
                     cur.execute(REMEMBER, (it.repo, it.installation))
-                taken.append(claimed or self._again(cur, it.delivery, now))
+                taken.append(claimed or self._again(cur, it.delivery, now=now))
         self.storage.notify()
         return taken
 
-    def _again(self, cur: sqlite3.Cursor, delivery: str, now: float) -> bool:
+    def _again(self, cur: sqlite3.Cursor, delivery: str, *, now: float) -> bool:
         """Queue again the kept job of a delivery that failed or waits for its retry."""
         cur.execute(AGAIN, (now + QUEUED_GRACE, delivery))
         row = cur.fetchone()
@@ -135,7 +135,7 @@ class SqliteStore:
             commit=True,
         )
 
-    def finish(self, delivery: str, state: str, now: float) -> None:
+    def finish(self, delivery: str, state: str, *, now: float) -> None:
         self.storage.sql(
             "update paperbot_delivery set state = ?, done = ?, due = null,"
             " job = case when ? = 'done' then null else job end where id = ?",
@@ -167,7 +167,7 @@ class SqliteStore:
         return len(overdue)
 
     def take(
-        self, name: str, token: str, seconds: float, park: bytes | None, *, lane: str = NO_LANE
+        self, name: str, token: str, *, seconds: float, park: bytes | None, lane: str = NO_LANE
     ) -> bool:
         now = time.time()
         with self._tx() as cur:
@@ -181,7 +181,7 @@ class SqliteStore:
                 )
             return False
 
-    def renew(self, name: str, token: str, seconds: float) -> bool:
+    def renew(self, name: str, token: str, *, seconds: float) -> bool:
         with self._tx() as cur:
             cur.execute(
                 "update paperbot_lease set until = ? where name = ? and token = ?",

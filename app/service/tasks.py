@@ -67,13 +67,13 @@ def register(huey: PaperbotHuey, worker: Worker, *, reconcile_minutes: int = 60)
 def _bound(worker: Worker, name: str) -> Callable[..., str]:
     def call(**kwargs: Any) -> str:
         with metrics.RUNNING.track_inprogress():
-            return held(worker, name, kwargs)
+            return held(worker, name, kwargs=kwargs)
 
     call.__name__ = name
     return call
 
 
-def held(worker: Worker, name: str, kwargs: dict[str, Any], *, every: float = HOLD_EVERY) -> str:
+def held(worker: Worker, name: str, *, kwargs: dict[str, Any], every: float = HOLD_EVERY) -> str:
     """``worker.run``, run again while the queue's storage refuses (see the rules)."""
     began, attempt = time.monotonic(), 0
     while True:

@@ -109,19 +109,19 @@ class Receiver:
         started = time.monotonic()
         headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
         if scope["method"] != "POST":
-            await _respond(send, 405, {"detail": "Method Not Allowed"}, allow="POST")
+            await _respond(send, 405, data={"detail": "Method Not Allowed"}, allow="POST")
             return
-        status, outcome, extra = await self._handle(headers, receive, started)
+        status, outcome, extra = await self._handle(headers, receive, started=started)
         event = headers.get("x-github-event") or ""
         label = event if event in ROUTED and outcome not in UNSIGNED else "other"
         metrics.delivery(label, outcome)
         if status == 202 and self.inbox is not None:
-            await _respond(send, status, {"outcome": outcome})  # the mover logs it
+            await _respond(send, status, data={"outcome": outcome})  # the mover logs it
             return
         logs.info(
             log,
             "delivery",
-            {
+            fields={
                 "delivery": (headers.get("x-github-delivery") or "")[:LOGGED_ID] or None,
                 "event": label,
                 "action": extra.pop("action", None),
@@ -133,19 +133,19 @@ class Receiver:
             },
         )
         closing = {"connection": "close"} if status in (408, 413) else {}  # a body left unread
-        await _respond(send, status, {"outcome": outcome, **extra}, **closing)
+        await _respond(send, status, data={"outcome": outcome, **extra}, **closing)
 
     async def _handle(
-        self, headers: dict[str, str], receive: Callable[[], Awaitable[Message]], started: float
+        self, headers: dict[str, str], receive: Callable[[], Awaitable[Message]], *, started: float
     ) -> Answer:
         try:
-            read = _read(headers, receive, self.settings.max_body_bytes)
+            read = _read(headers, receive, limit=self.settings.max_body_bytes)
             body = await self.reads.read(read, started)
         except _TooLarge:
             return 413, "too large", {}
         except _TooSlow:
             return 408, "too slow", {}
-        if not verify(body, headers.get("x-hub-signature-256"), self.secrets):
+        if not verify(body, headers.get("x-hub-signature-256"), secrets=self.secrets):
             self._wrong_secret(headers)
             return 401, "bad signature", {}
         event, delivery = headers.get("x-github-event"), headers.get("x-github-delivery")
@@ -154,13 +154,19 @@ class Receiver:
         if event not in ROUTED:
             return 200, "ignored", {}
         if self.inbox is not None and event != "ping":
-            return self._keep(self.inbox, event, delivery, body, headers.get("content-type", ""))
+            return self._keep(
+                self.inbox,
+                event,
+                delivery=delivery,
+                body=body,
+                kind=headers.get("content-type", ""),
+            )
         payload = _json(body, headers.get("content-type", ""))
         if not isinstance(payload, dict):
             return 400, "bad request", {"detail": NOT_JSON}
         if event == "ping":
             return 200, "pong", {}
-        return await _enqueue(self.queue, event, delivery, payload)
+        return await _enqueue(self.queue, event, delivery=delivery, payload=payload)
 
     def _wrong_secret(self, headers: dict[str, str]) -> None:
         """Warn, at most once a minute, of a GitHub-shaped delivery signed with another secret
@@ -174,7 +180,7 @@ class Receiver:
                 " webhook's secret on GitHub (the App's or the repository's settings)"
             )
 
-    def _keep(self, inbox: Inbox, event: str, delivery: str, body: bytes, kind: str) -> Answer:
+    def _keep(self, inbox: Inbox, event: str, *, delivery: str, body: bytes, kind: str) -> Answer:
         """Append the delivery to the inbox, unless it is a duplicate."""
         if "json" not in kind:
             return 400, "bad request", {"detail": NOT_JSON}
@@ -183,7 +189,7 @@ class Receiver:
         try:
             if inbox.seen(delivery):
                 return 200, "duplicate", {}
-            opened = inbox.append(delivery, event, body)
+            opened = inbox.append(delivery, event, body=body)
         except Exception as exc:  # the store or the disk refusing: nothing was kept
             log.warning("queue unavailable", extra={"error": type(exc).__name__})
             return 503, "queue unavailable", {}
@@ -193,7 +199,7 @@ class Receiver:
 
 
 async def _read(
-    headers: dict[str, str], receive: Callable[[], Awaitable[Message]], limit: int
+    headers: dict[str, str], receive: Callable[[], Awaitable[Message]], *, limit: int
 ) -> bytes:
     declared = headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
@@ -212,7 +218,7 @@ async def _read(
 
 
 async def _respond(
-    send: Callable[[Message], Awaitable[None]], status: int, data: dict[str, Any], **extra: str
+    send: Callable[[Message], Awaitable[None]], status: int, *, data: dict[str, Any], **extra: str
 ) -> None:
     body = to_json(data)
     headers = [(b"content-type", b"application/json"), (b"content-length", b"%d" % len(body))]
@@ -221,7 +227,9 @@ async def _respond(
     await send({"type": "http.response.body", "body": body})
 
 
-async def _enqueue(queue: JobQueue, event: str, delivery: str, payload: dict[str, Any]) -> Answer:
+async def _enqueue(
+    queue: JobQueue, event: str, *, delivery: str, payload: dict[str, Any]
+) -> Answer:
     context = {
         "action": payload.get("action"),
         "repo": (payload.get("repository") or {}).get("full_name"),

@@ -138,7 +138,7 @@ def test_action_mode_with_a_machine_users_token_regenerates_after_a_merge(
         for p in gh.repos[REPO].pulls
         if gh.repos[REPO].pulls[p]["head"].endswith(f"-{numbers[0]}")
     ]
-    merge_pull(gh, REPO, first)
+    merge_pull(gh, REPO, number=first)
     push = copy.deepcopy(payload("push"))
     push.update(ref="refs/heads/main", deleted=False)
     push["repository"].update(full_name=REPO, name="log", default_branch="main")

@@ -37,7 +37,7 @@ def item(issue: int, name: str = "张宇", author: str = "zhangyu", *, skip: boo
     [("zh", "周报：2025-07-07 周（3 篇）"), ("en", "Reading log: week of 2025-07-07 (3 entries)")],
 )
 def test_title_names_the_week_and_the_count(lang: str, expected: str) -> None:
-    assert title([item(1), item(2), item(3)], WEEK, lang) == expected  # type: ignore[arg-type]
+    assert title([item(1), item(2), item(3)], WEEK, lang=lang) == expected  # type: ignore[arg-type]
 
 
 def test_body_lists_each_entry_with_its_issue_and_closes_each() -> None:
@@ -60,6 +60,6 @@ def test_state_of_a_body_without_one_is_empty(broken: str) -> None:
 
 
 def test_commit_carries_the_trailer_and_each_member_once() -> None:
-    text = commit_message([item(1), item(2), item(3, "陈银", "chenyin")], WEEK, "zh")
+    text = commit_message([item(1), item(2), item(3, "陈银", "chenyin")], WEEK, lang="zh")
     assert f"{TRAILER}: #1, #2, #3" in text
     assert text.count("Co-authored-by: zhangyu <") == 1 and "Co-authored-by: chenyin <" in text

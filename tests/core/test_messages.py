@@ -102,8 +102,8 @@ def test_the_rolling_pr_lists_titles_as_typed() -> None:
 
 
 _WRITTEN_AS_TYPED = [  # notes on parts that ARE in the entry, as the member typed them
-    *hint("张宇🐟", ["张宇"], "zh"),
-    *hint("Jia Peng", ["贾朋"], "en"),
+    *hint("张宇🐟", ["张宇"], lang="zh"),
+    *hint("Jia Peng", ["贾朋"], lang="en"),
     Problem("summary", "论文简述", msg("code_shown", "zh")),
 ]
 

@@ -55,7 +55,7 @@ def test_a_members_own_name_or_a_new_one(typed: str) -> None:
     ],
 )
 def test_the_note_in_both_languages(lang: Lang, says: str) -> None:
-    (note,) = hint("Li Ming", MEMBERS, lang)
+    (note,) = hint("Li Ming", MEMBERS, lang=lang)
     assert str(note).startswith(says)
 
 

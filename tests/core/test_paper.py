@@ -47,7 +47,7 @@ from app.core.paper import (
     ],
 )
 def test_crossref_venue(container: str, year: int, short: str, venue: str | None) -> None:
-    assert venue_from_container(container, year, short) == venue
+    assert venue_from_container(container, year, short=short) == venue
 
 
 @pytest.mark.parametrize(
@@ -187,7 +187,7 @@ PIECES = st.sampled_from(["<i>", "</i>", "&amp;", "&lt;b&gt;", " (CVPR)", "Accep
 )
 def test_venue_wording_is_plain_text_for_any_input(text: str, year: int | None) -> None:
     for venue in (
-        venue_from_container(text, year, text),
+        venue_from_container(text, year, short=text),
         venue_from_openreview(text, year),
         venue_from_journal(text),
         venue_from_text(text),

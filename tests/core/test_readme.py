@@ -50,7 +50,7 @@ def test_goes_above_the_first_older_entry(
     existing: tuple[str, ...], new: str, expected: list[str]
 ) -> None:
     entry = rep(new, name="new")
-    out = insert(readme(*existing), block_of(entry), entry, marker=M)
+    out = insert(readme(*existing), block_of(entry), entry=entry, marker=M)
     assert dates_in(out) == expected
     names = [e.name for _, e in entries(out, marker=M) if e]
     assert names.index("new") == len([d for d in existing if d >= new])
@@ -60,7 +60,9 @@ def test_late_entry_goes_after_all_of_its_own_date() -> None:
     text = readme("2025-07-13", "2025-07-06", "2025-07-06", "2025-06-29")
     entry = rep("2025-07-06", name="late")
     names = [
-        e.name for _, e in entries(insert(text, block_of(entry), entry, marker=M), marker=M) if e
+        e.name
+        for _, e in entries(insert(text, block_of(entry), entry=entry, marker=M), marker=M)
+        if e
     ]
     assert names == ["m0", "m1", "m2", "late", "m3"]
 
@@ -73,7 +75,7 @@ def test_seed_insertion_is_pure_and_renders_as_its_own_blockquote(seed: str) -> 
         figure="https://x.org/f.png",
         summary="简述。",
     )
-    out = insert(seed, block_of(entry), entry, marker=M)
+    out = insert(seed, block_of(entry), entry=entry, marker=M)
     assert_one_run_added(seed, out)
     page = html(out)
     start, end = blockquote_at(page, "[2025-06-29]-[新人]-[New Paper]")
@@ -84,21 +86,21 @@ def test_seed_insertion_is_pure_and_renders_as_its_own_blockquote(seed: str) -> 
 
 def test_same_entry_twice_is_a_no_op_and_only_its_own_entry_is_replaced(seed: str) -> None:
     entry = rep("2025-06-29", name="新人")
-    once = insert(seed, block_of(entry), entry, marker=M)
-    assert insert(once, block_of(entry), entry, marker=M) == once
+    once = insert(seed, block_of(entry), entry=entry, marker=M)
+    assert insert(once, block_of(entry), entry=entry, marker=M) == once
     edited = entry.model_copy(update={"summary": "改过的简述"})
     with pytest.raises(DuplicateEntry):
-        insert(once, block_of(edited), edited, marker=M)
-    twice = insert(once, block_of(edited), edited, marker=M, previous=key(entry))
+        insert(once, block_of(edited), entry=edited, marker=M)
+    twice = insert(once, block_of(edited), entry=edited, marker=M, previous=key(entry))
     assert twice.count("[2025-06-29]-[新人]") == 1 and "改过的简述" in twice
     assert len(twice.splitlines()) == len(once.splitlines())
 
 
 def test_previous_key_replaces_the_entry_this_submission_made() -> None:
     old = rep("2025-07-06", name="a", title="Old")
-    text = insert(readme("2025-06-29"), block_of(old), old, marker=M)
+    text = insert(readme("2025-06-29"), block_of(old), entry=old, marker=M)
     new = rep("2025-07-06", name="a", title="New title")
-    out = insert(text, block_of(new), new, marker=M, previous=key(old))
+    out = insert(text, block_of(new), entry=new, marker=M, previous=key(old))
     assert "[Old]" not in out and out.count("[New title]") == 1
 
 
@@ -128,11 +130,11 @@ def test_an_entry_it_did_not_make_is_never_replaced(
     seed: str, entry: Report | Skip, line: int, says: str
 ) -> None:
     with pytest.raises(DuplicateEntry, match=says) as info:
-        insert(seed, block_of(entry), entry, marker=M)
+        insert(seed, block_of(entry), entry=entry, marker=M)
     assert info.value.line == line
     other_issue = rep("2025-01-01", name="x")  # a previous key that is not this entry's
     with pytest.raises(DuplicateEntry):
-        insert(seed, block_of(entry), entry, marker=M, previous=key(other_issue))
+        insert(seed, block_of(entry), entry=entry, marker=M, previous=key(other_issue))
 
 
 def test_duplicate_message_in_english(seed: str) -> None:
@@ -140,7 +142,7 @@ def test_duplicate_message_in_english(seed: str) -> None:
     with pytest.raises(
         DuplicateEntry, match=r"already in README.md at line 59 \(2025-06-29, 何艺超\)"
     ):
-        insert(seed, block_of(entry), entry, marker=M, lang="en")
+        insert(seed, block_of(entry), entry=entry, marker=M, lang="en")
 
 
 @pytest.mark.parametrize(
@@ -150,7 +152,7 @@ def test_duplicate_message_in_english(seed: str) -> None:
 def test_marker_must_be_there_exactly_once(text: str, says: str) -> None:
     entry = rep("2025-07-06")
     with pytest.raises(MarkerError, match=says):
-        insert(text, block_of(entry), entry, marker=M)
+        insert(text, block_of(entry), entry=entry, marker=M)
 
 
 # entries that run to the end of the file, the last one without its closing spacer line
@@ -168,7 +170,7 @@ def test_bytes_are_kept_but_for_the_inserted_lines(
 ) -> None:
     text = bom + base.replace("\n", newline) + (newline if final else "")
     entry = rep(day, name="new")
-    out = insert(text, block_of(entry), entry, marker=M)
+    out = insert(text, block_of(entry), entry=entry, marker=M)
     assert_one_run_added(text, out, newline)
     assert "\n" not in out.replace(newline, "") and "\r" not in out.replace(newline, "")
     assert out.startswith(bom + "# Log") and out.endswith(newline) == final
@@ -216,7 +218,7 @@ def test_property_insert_is_pure_ordered_idempotent(text: str, entry: Report | S
     block = block_of(entry)
     before = {key_(e) for _, e in entries(text, marker=M)}
     try:
-        out = insert(text, block, entry, marker=M)
+        out = insert(text, block, entry=entry, marker=M)
     except DuplicateEntry:  # the same key, written differently: never replaced
         assert key(entry) in before and block not in text
         return
@@ -224,7 +226,7 @@ def test_property_insert_is_pure_ordered_idempotent(text: str, entry: Report | S
         assert block in text
         return
     assert_one_run_added(text, out)
-    assert insert(out, block, entry, marker=M) == out
+    assert insert(out, block, entry=entry, marker=M) == out
     assert out.count(M) == 1
     got = [e for _, e in entries(out, marker=M)]
     assert all(e is not None for e in got)
@@ -240,7 +242,7 @@ def key_(raw: object) -> tuple[str, str, str]:
     day = parse_date(raw.date)  # type: ignore[attr-defined]
     assert day is not None
     title = raw.title if raw.kind == "report" else ""  # type: ignore[attr-defined]
-    return entry_key(day, raw.name, title)  # type: ignore[attr-defined]
+    return entry_key(day, raw.name, title=title)  # type: ignore[attr-defined]
 
 
 AWESOME = Template(report="- {title}{venue} — {summary}\n", venue=" ({venue})")
@@ -257,7 +259,7 @@ def test_a_list_template_goes_under_the_marker_and_twice_is_a_no_op() -> None:
         summary="good",
     )
     block = render(entry, AWESOME)
-    once = insert(text, block, entry, marker="<!-- add -->")
+    once = insert(text, block, entry=entry, marker="<!-- add -->")
     assert once == text.replace("<!-- add -->\n", "<!-- add -->\n" + block)
     assert block == "- [New](https://n.org) (ICCV) — good\n"
-    assert insert(once, block, entry, marker="<!-- add -->") == once
+    assert insert(once, block, entry=entry, marker="<!-- add -->") == once

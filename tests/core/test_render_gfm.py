@@ -92,16 +92,16 @@ def test_a_skip_header_renders_as_typed_and_links_nothing(entry: Skip) -> None:
 @given(st.one_of(REPORT, SKIP))
 def test_the_readme_around_an_entry_is_unchanged(entry: Entry) -> None:
     seed = README.read_text(encoding="utf-8")
-    out = insert(seed, render(entry, Template()), entry, marker=DEFAULT_MARKER)
+    out = insert(seed, render(entry, Template()), entry=entry, marker=DEFAULT_MARKER)
     page = html(out)
     start, end = blockquote_at(page, "[2025-06-30]-[")
     assert page[start:end].count("<blockquote>") == 1
     assert flat(page[:start] + page[end:]) == flat(html(seed))
     assert escape(DEFAULT_MARKER, quote=False) in page[:start]
-    assert insert(out, render(entry, Template()), entry, marker=DEFAULT_MARKER) == out
+    assert insert(out, render(entry, Template()), entry=entry, marker=DEFAULT_MARKER) == out
     other = entry.model_copy(update={"summary" if isinstance(entry, Report) else "reason": "又一"})
     with pytest.raises(DuplicateEntry):  # the entry read back has the typed name and title
-        insert(out, render(other, Template()), other, marker=DEFAULT_MARKER)
+        insert(out, render(other, Template()), entry=other, marker=DEFAULT_MARKER)
 
 
 @pytest.mark.parametrize(

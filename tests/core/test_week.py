@@ -29,7 +29,7 @@ def test_week_of(day: dt.date, start: Weekday, week: dt.date) -> None:
 
 
 def test_recent_weeks_end_with_this_week_oldest_first() -> None:
-    weeks = recent_weeks(D(2025, 7, 9), "monday", 12)
+    weeks = recent_weeks(D(2025, 7, 9), "monday", count=12)
     assert (len(weeks), weeks[0], weeks[-1]) == (12, D(2025, 4, 21), D(2025, 7, 7))
 
 

@@ -118,7 +118,7 @@ def test_merge_closes_all_and_updates_the_dashboard_in_place(gh: FakeGitHub, ctx
     refresh(ctx)
     numbers = three(gh, ctx)
     (pull,) = pulls(gh)
-    merge_pull(gh, REPO, int(str(pull["number"])))
+    merge_pull(gh, REPO, number=int(str(pull["number"])))
     assert pull_closed(ctx, branch=BRANCH, merged=True, pull=int(str(pull["number"]))) == "merged"
     for n in numbers:
         issue = gh.repos[REPO].issues[n]

@@ -36,7 +36,7 @@ def test_with_a_persons_token_their_own_acts_count_and_only_the_bots_writes_are_
     reject(gh, ctx, number)
     assert deliver(ctx, "issue_comment", asking(gh, number, "maintainer")) == "submitted"
     pull = pull_of(gh, number)
-    merge_pull(gh, REPO, int(pull["number"]))  # type: ignore[call-overload]
+    merge_pull(gh, REPO, number=int(pull["number"]))  # type: ignore[call-overload]
     merged = payload(
         "pull_request.closed",
         number=pull["number"],

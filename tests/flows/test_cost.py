@@ -38,7 +38,7 @@ def test_an_edit_and_a_regeneration_take_at_most_three_writes(gh: FakeGitHub, ct
     gh.repos[REPO].issues[first]["body"] = report_body(name="甲", title="Edited")
     assert process_issue(ctx, first) == "submitted"
     assert writes(gh) == 3  # branch reset, commit, PR title and body
-    merge_pull(gh, REPO, int(pull_of(gh, first)["number"]))  # type: ignore[call-overload]
+    merge_pull(gh, REPO, number=int(pull_of(gh, first)["number"]))  # type: ignore[call-overload]
     gh.requests.clear()
     assert f"#{second}: submitted" in regenerate(ctx)
     assert writes(gh) == 3 and pull_of(gh, second)["state"] == "open"

@@ -91,7 +91,7 @@ def test_a_moved_base_rebuilds_the_branch(gh: FakeGitHub, ctx: Context) -> None:
 
 def test_after_the_merge_there_is_nothing_to_change(gh: FakeGitHub, ctx: Context) -> None:
     command(gh, ctx)
-    merge_pull(gh, REPO, int(normalisation_pull(gh)["number"]))  # type: ignore[call-overload]
+    merge_pull(gh, REPO, number=int(normalisation_pull(gh)["number"]))  # type: ignore[call-overload]
     pulls = len(gh.repos[REPO].pulls)
     assert command(gh, ctx) == "nothing to change"
     assert "中的 144 条记录都已是当前格式，无需改动" in last_reply(gh)

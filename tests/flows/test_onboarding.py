@@ -172,7 +172,7 @@ def test_redeliveries_and_restarts_write_nothing(gh: FakeGitHub, clients: Client
 
 def test_a_setup_pr_closed_unmerged_is_never_reopened(gh: FakeGitHub, clients: Clients) -> None:
     deliver(clients, installed(REPO))
-    close_pull(gh, REPO, 1)
+    close_pull(gh, REPO, number=1)
     before = writes(gh)
     got = deliver(clients, installed(REPO))
     assert got.endswith("setup PR #1 was closed unmerged; it is never reopened")
@@ -181,7 +181,7 @@ def test_a_setup_pr_closed_unmerged_is_never_reopened(gh: FakeGitHub, clients: C
 
 def test_after_the_merge_nothing_more(gh: FakeGitHub, clients: Clients) -> None:
     deliver(clients, installed(REPO))
-    merge_pull(gh, REPO, 1)
+    merge_pull(gh, REPO, number=1)
     before = writes(gh)
     assert deliver(clients, installed(REPO)).endswith("setup PR #1 was merged")
     assert writes(gh) == before

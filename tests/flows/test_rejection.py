@@ -18,7 +18,7 @@ from tests.flows.payloads import commented, deliver, payload
 def reject(gh: FakeGitHub, ctx: Context, number: int) -> int:
     """A maintainer closes the issue's PR unmerged; GitHub tells paperbot. The PR's number."""
     pr = int(pull_of(gh, number)["number"])  # type: ignore[call-overload]
-    close_pull(gh, REPO, pr)
+    close_pull(gh, REPO, number=pr)
     assert pull_closed(ctx, branch=f"paperbot/issue-{number}", merged=False) == "not merged"
     return pr
 
@@ -126,6 +126,6 @@ def test_a_resubmission_merged_after_a_rejection_is_labelled_merged_only(
     reject(gh, ctx, number)
     gh.repos[REPO].issues[number]["body"] = report_body(title="A Corrected Title")
     assert process_issue(ctx, number) == "submitted"
-    merge_pull(gh, REPO, int(pull_of(gh, number)["number"]))  # type: ignore[call-overload]
+    merge_pull(gh, REPO, number=int(pull_of(gh, number)["number"]))  # type: ignore[call-overload]
     assert pull_closed(ctx, branch=f"paperbot/issue-{number}", merged=True) == "merged"
     assert gh.repos[REPO].issues[number]["labels"] == ["merged"]

@@ -30,7 +30,7 @@ def test_a_replayed_rejection_says_nothing_of_the_pr_opened_since(
 ) -> None:
     number = submit(gh, ctx)
     pr = int(pull_of(gh, number)["number"])  # type: ignore[call-overload]
-    close_pull(gh, REPO, pr)
+    close_pull(gh, REPO, number=pr)
     closed = payload(
         "pull_request.closed",
         pull_request__number=pr,

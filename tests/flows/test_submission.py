@@ -96,14 +96,14 @@ def test_someone_elses_push_stops_force_updates(gh: FakeGitHub, ctx: Context) ->
 def test_merge_then_edit_replaces_the_entry_in_place(gh: FakeGitHub, ctx: Context) -> None:
     gh.create_issue(REPO, title="x", body=report_body(), login=MEMBER)
     process_issue(ctx, 1)
-    merge_pull(gh, REPO, 2)
+    merge_pull(gh, REPO, number=2)
     assert pull_closed(ctx, branch="paperbot/issue-1", merged=True) == "merged"
     assert gh.repos[REPO].issues[1]["state"] == "closed"
     assert "merged" in gh.repos[REPO].issues[1]["labels"]
     assert process_issue(ctx, 1) == "present"  # a redelivery after the merge: nothing to do
     gh.repos[REPO].issues[1]["body"] = report_body(title="Renamed Paper")
     assert process_issue(ctx, 1) == "submitted"
-    merge_pull(gh, REPO, max(gh.repos[REPO].pulls))
+    merge_pull(gh, REPO, number=max(gh.repos[REPO].pulls))
     final = readme_at(gh, "main")
     assert "[Renamed Paper]" in final and "[A Paper]" not in final
     assert final.count("[2025-07-06]-[新人]") == 1
@@ -115,7 +115,7 @@ def test_concurrent_submissions_all_land_after_regeneration(gh: FakeGitHub, ctx:
         assert process_issue(ctx, issue["number"]) == "submitted"
     pulls = sorted(gh.repos[REPO].pulls)
     for number in pulls:
-        merge_pull(gh, REPO, number)  # raises if the PR conflicts
+        merge_pull(gh, REPO, number=number)  # raises if the PR conflicts
         regenerate(ctx)
     final = readme_at(gh, "main")
     assert all(final.count(f"[2025-07-06]-[成员{i}]") == 1 for i in range(3))

@@ -88,7 +88,7 @@ def test_a_deleted_issue_in_a_merged_rolling_pr_leaves_no_other_unlabelled(
     first, second = submit(gh, ctx, title="A"), submit(gh, ctx, title="B")
     (pull,) = gh.repos[REPO].pulls
     gh.delete_issue(REPO, first)
-    merge_pull(gh, REPO, pull)
+    merge_pull(gh, REPO, number=pull)
     assert pull_closed(ctx, branch=BRANCH, merged=True, pull=pull) == "merged"
     assert "merged" in labels(gh, second)
 
@@ -99,7 +99,7 @@ def test_reconcile_records_a_merged_rolling_pr_whose_webhook_was_lost(
     weekly(gh)
     numbers = [submit(gh, ctx, title="A"), submit(gh, ctx, title="B")]
     (pull,) = gh.repos[REPO].pulls
-    merge_pull(gh, REPO, pull)  # the pull_request.closed delivery never came
+    merge_pull(gh, REPO, number=pull)  # the pull_request.closed delivery never came
     assert reconcile(ctx).endswith("1 closed PR(s) recorded")
     assert all("merged" in labels(gh, n) for n in numbers)
 

@@ -107,7 +107,7 @@ def test_at_most_one_write_per_ten_minutes_then_the_tick_catches_up(
     gh.create_issue(REPO, title="x", body=report_body(date="2025-07-03"), login=MEMBER)
     process_issue(ctx, 2)  # a new submission: no dashboard write
     assert issue_writes(gh) == 1
-    merge_pull(gh, REPO, 3)
+    merge_pull(gh, REPO, number=3)
     clock.at += dt.timedelta(minutes=4)
     assert regenerate(ctx).endswith("dashboard throttled") and issue_writes(gh) == 1
     clock.at += dt.timedelta(minutes=4)
@@ -127,7 +127,7 @@ def test_a_merge_updates_the_dashboard_in_place(gh: FakeGitHub, clients: Clients
     ctx.now.at += dt.timedelta(minutes=11)  # type: ignore[attr-defined]
     assert refresh(ctx) == "dashboard updated"  # the ⏳ of the open submission
     assert "- ⏳ **新人** 已提交，待合并：[PR 3]" in str(dashboards(gh)[0]["body"])
-    merge_pull(gh, REPO, 3)
+    merge_pull(gh, REPO, number=3)
     pull_closed(ctx, branch="paperbot/issue-2", merged=True)
     ctx.now.at += dt.timedelta(minutes=11)  # type: ignore[attr-defined]
     assert regenerate(ctx) == "no open paperbot PRs; dashboard updated"

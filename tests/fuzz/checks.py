@@ -104,7 +104,9 @@ def check_insert(readme: str, fields: dict[str, str]) -> str | None:
     )
     try:
         got = build(body, config=Config(), today=TODAY)
-        new = insert(readme, render(got.entry, Config().template), got.entry, marker=DEFAULT_MARKER)
+        new = insert(
+            readme, render(got.entry, Config().template), entry=got.entry, marker=DEFAULT_MARKER
+        )
     except BotError:
         return None
     if new == readme:

@@ -12,10 +12,10 @@ from app.github.shapes import EtagCache, Identity, next_link
 def test_the_etag_cache_is_bounded_and_drops_the_least_recently_used() -> None:
     cache = EtagCache(entries=3)
     for n in range(3):
-        cache.put(f"/contents/{n}", f'"e{n}"', {"n": n}, 10)
+        cache.put(f"/contents/{n}", f'"e{n}"', data={"n": n}, size=10)
     assert cache.get("/contents/0") == ('"e0"', {"n": 0})  # used: now the most recent
     for n in range(3, 1000):
-        cache.put(f"/contents/{n}", f'"e{n}"', {"n": n}, 10)
+        cache.put(f"/contents/{n}", f'"e{n}"', data={"n": n}, size=10)
         cache.get("/contents/0")
     assert len(cache) == 3 and cache.get("/contents/0") is not None
     assert cache.get("/contents/1") is None and cache.get("/contents/999") is not None
@@ -23,7 +23,7 @@ def test_the_etag_cache_is_bounded_and_drops_the_least_recently_used() -> None:
 
 def test_the_etag_cache_keeps_no_large_answer() -> None:
     cache = EtagCache()
-    cache.put("/contents/README.md", '"e"', {"content": "x"}, EtagCache.MAX_BYTES + 1)
+    cache.put("/contents/README.md", '"e"', data={"content": "x"}, size=EtagCache.MAX_BYTES + 1)
     assert cache.get("/contents/README.md") is None
 
 

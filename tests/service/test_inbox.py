@@ -74,7 +74,7 @@ def body(number: int = 1) -> bytes:
 def test_a_record_cut_short_is_left_out_and_the_whole_ones_kept(tmp_path: Path, cut: int) -> None:
     inbox = Inbox(tmp_path, store=_NoStore())
     for n in range(3):
-        inbox.append(f"d-{n}", "issues", body(n))
+        inbox.append(f"d-{n}", "issues", body=body(n))
     (path,) = tmp_path.glob("*.open")
     whole = path.read_bytes()
     path.write_bytes(whole + b"d-3 issues 1.0 500\n{"[:cut])  # killed mid-write
@@ -109,7 +109,7 @@ def test_a_segment_moved_twice_after_a_crash_queues_nothing_twice(
     queue: JobQueue, huey: PaperbotHuey, caplog: pytest.LogCaptureFixture
 ) -> None:
     assert queue.inbox is not None
-    queue.inbox.append("d-1", "issues", body())
+    queue.inbox.append("d-1", "issues", body=body())
     queue.inbox.rotate()
     (path,) = segments(queue.inbox.folder)
     kept = path.read_bytes()
@@ -141,7 +141,7 @@ def test_what_routes_to_no_job_is_logged_with_why(
     why: str,
 ) -> None:
     assert queue.inbox is not None
-    queue.inbox.append("d-1", event, json.dumps(data).encode())
+    queue.inbox.append("d-1", event, body=json.dumps(data).encode())
     queue.inbox.rotate()
     with caplog.at_level(logging.INFO, logger="paperbot.inbox"):
         assert mover(queue).move() == 1
@@ -158,7 +158,7 @@ def test_a_failed_delivery_redelivered_runs_again(
     queue.inbox.rotate()
     mover(queue).move()
     huey.storage.flush_queue()  # its job ran
-    queue.store.finish("d-1", "failed", 0.0)
+    queue.store.finish("d-1", "failed", now=0.0)
     assert post(client, "issues", ISSUE, delivery="d-1").status_code == 202
     queue.inbox.rotate()
     mover(queue).move()
@@ -264,7 +264,7 @@ def test_a_file_dropped_into_the_inbox_holds_back_no_delivery(
 ) -> None:
     assert queue.inbox is not None
     (queue.inbox.folder / "0-someone.ready").write_bytes(garbage)  # sorts before every segment
-    queue.inbox.append("d-1", "issues", body())
+    queue.inbox.append("d-1", "issues", body=body())
     queue.inbox.rotate()
     moving = threading.Thread(target=mover(queue).move, daemon=True)
     moving.start()
@@ -276,7 +276,7 @@ def test_a_file_dropped_into_the_inbox_holds_back_no_delivery(
 
 def _write_then_die(folder: Path, ready: Any) -> None:
     inbox = Inbox(folder, _NoStore())
-    inbox.append("d-dead", "issues", body())
+    inbox.append("d-dead", "issues", body=body())
     ready.set()
     threading.Event().wait(60)  # killed here, its segment still open
 

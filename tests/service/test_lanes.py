@@ -107,8 +107,10 @@ def test_a_parked_job_woken_and_a_recovered_job_land_in_their_lane(huey: Paperbo
     store.accept([accepted(huey, "dead", 7)], now)
     assert taken(huey) == [(7, "dead")]
     assert store.begin("dead", now + 30)  # its worker is killed
-    assert store.take("repo:o/r", "holder", 30, None)
-    assert not store.take("repo:o/r", "w", 30, accepted(huey, "parked", 8).job, lane="i8")
+    assert store.take("repo:o/r", "holder", seconds=30, park=None)
+    assert not store.take(
+        "repo:o/r", "w", seconds=30, park=accepted(huey, "parked", 8).job, lane="i8"
+    )
     store.release("repo:o/r", "holder")
     assert huey.lane_depths() == {"i8": 1}
     assert store.recover(now + 31) == 1

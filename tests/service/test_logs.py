@@ -87,7 +87,7 @@ def test_the_delivery_line_written_without_a_log_record_reads_the_same(
     fields = {"delivery": "d-1", "repository": "组会/log", "issue": None, "ms": 0.4}
     try:
         log.info("delivery", extra=fields)
-        logs.info(log, "delivery", fields)
+        logs.info(log, "delivery", fields=fields)
     finally:
         log.setLevel(logging.NOTSET)
     slow, fast = (json.loads(x) for x in stream.getvalue().splitlines())

@@ -115,7 +115,7 @@ def test_a_job_not_done_by_its_due_time_is_queued_again_once(huey: PaperbotHuey)
     store.accept([item(huey, "killed"), item(huey, "finished")], now)
     huey.storage.flush_queue()  # both taken by a worker, as Huey does, before running them
     assert store.begin("killed", now + 30) and store.begin("finished", now + 30)
-    store.finish("finished", "done", now + 1)
+    store.finish("finished", "done", now=now + 1)
     assert store.recover(now + 29) == 0
     assert store.recover(now + 31) == 1 and queued(huey) == ["killed"]
     assert store.recover(now + 32) == 0  # due again only after the grace
@@ -133,9 +133,9 @@ def test_a_redelivery_queues_again_a_failed_or_waiting_job_never_a_done_or_runni
     huey.storage.flush_queue()
     for d in names[:4]:
         assert store.begin(d, now + 30)
-    store.finish("failed", "failed", now + 1)
+    store.finish("failed", "failed", now=now + 1)
     store.wait("waiting", now + 600)
-    store.finish("done", "done", now + 1)
+    store.finish("done", "done", now=now + 1)
     assert store.state("waiting") == "waiting"
     again = store.accept([item(huey, d) for d in names], now + 2)
     assert again == [True, True, False, False, False]
@@ -147,7 +147,7 @@ def test_a_redelivery_queues_again_a_failed_or_waiting_job_never_a_done_or_runni
 def test_claims_expire_after_seven_days(huey: PaperbotHuey) -> None:
     store, now = huey.store, time.time()
     store.accept([item(huey, "old")], now)
-    store.finish("old", "done", now)
+    store.finish("old", "done", now=now)
     if isinstance(huey.storage, RedisStorage):
         ttl = huey.storage.conn.ttl(f"{huey.storage.name}:d:old")
         assert CLAIM_SECONDS - 60 < ttl <= CLAIM_SECONDS
@@ -163,27 +163,28 @@ def test_a_lease_is_released_only_by_its_holder_and_taken_over_only_when_expired
     huey: PaperbotHuey,
 ) -> None:
     store = huey.store
-    assert store.take("repo:o/r", "first", 0.2, None)
-    assert not store.take("repo:o/r", "second", 30, None)
+    assert store.take("repo:o/r", "first", seconds=0.2, park=None)
+    assert not store.take("repo:o/r", "second", seconds=30, park=None)
     store.release("repo:o/r", "second")  # not the holder: nothing happens
-    assert not store.take("repo:o/r", "third", 30, None)
-    assert store.renew("repo:o/r", "first", 0.2) and not store.renew("repo:o/r", "x", 30)
+    assert not store.take("repo:o/r", "third", seconds=30, park=None)
+    assert store.renew("repo:o/r", "first", seconds=0.2)
+    assert not store.renew("repo:o/r", "x", seconds=30)
     time.sleep(0.3)  # the holder was killed: its lease runs out
-    assert store.take("repo:o/r", "fourth", 30, None)
-    assert not store.renew("repo:o/r", "first", 30)
+    assert store.take("repo:o/r", "fourth", seconds=30, park=None)
+    assert not store.renew("repo:o/r", "first", seconds=30)
     store.release("repo:o/r", "first")  # the dead holder's late release deletes nothing
-    assert not store.take("repo:o/r", "fifth", 30, None)
+    assert not store.take("repo:o/r", "fifth", seconds=30, park=None)
 
 
 def test_an_expired_lease_is_taken_over_by_exactly_one_of_many(huey: PaperbotHuey) -> None:
     store = huey.store
-    store.take("repo:o/r", "dead", 0.05, None)
+    store.take("repo:o/r", "dead", seconds=0.05, park=None)
     time.sleep(0.1)
     barrier, won = threading.Barrier(8), []
 
     def grab(i: int) -> None:
         barrier.wait()
-        if store.take("repo:o/r", f"taker-{i}", 30, None):
+        if store.take("repo:o/r", f"taker-{i}", seconds=30, park=None):
             won.append(i)
 
     threads = [threading.Thread(target=grab, args=(i,)) for i in range(8)]
@@ -198,13 +199,13 @@ def test_a_parked_job_is_queued_when_the_holder_releases_or_its_lease_expires(
     huey: PaperbotHuey,
 ) -> None:
     store = huey.store
-    assert store.take("repo:o/r", "holder", 30, None)
-    assert not store.take("repo:o/r", "w", 30, item(huey, "first").job)
-    assert not store.take("repo:o/r", "w", 30, item(huey, "second").job)
+    assert store.take("repo:o/r", "holder", seconds=30, park=None)
+    assert not store.take("repo:o/r", "w", seconds=30, park=item(huey, "first").job)
+    assert not store.take("repo:o/r", "w", seconds=30, park=item(huey, "second").job)
     assert queued(huey) == [] and store.parked() == 2
     store.release("repo:o/r", "holder")
     assert queued(huey) == ["first"] and store.parked() == 1  # one at a time, in order
-    assert store.take("repo:o/r", "next", 0.05, None)
+    assert store.take("repo:o/r", "next", seconds=0.05, park=None)
     time.sleep(0.1)  # ... and that holder is killed
     store.recover(time.time())
     assert queued(huey) == ["first", "second"] and store.parked() == 0

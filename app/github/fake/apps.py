@@ -37,10 +37,10 @@ def keypair() -> tuple[str, str]:
     return private, public.decode()
 
 
-def app_route(gh: FakeGitHub, path: str, authorization: str | None) -> tuple[int, Any]:
+def app_route(gh: FakeGitHub, path: str, *, authorization: str | None) -> tuple[int, Any]:
     """GET /app (the App the JWT names) or POST /app/installations/{id}/access_tokens."""
     if path != "/app":
-        return create_token(gh, path, authorization)
+        return create_token(gh, path, authorization=authorization)
     claims = _verify(gh, (authorization or "").removeprefix("Bearer ").strip())
     if isinstance(claims, str):
         return 401, {"message": claims}
@@ -57,7 +57,7 @@ def user(gh: FakeGitHub) -> tuple[int, Any]:
     return 200, me
 
 
-def create_token(gh: FakeGitHub, path: str, authorization: str | None) -> tuple[int, Any]:
+def create_token(gh: FakeGitHub, path: str, *, authorization: str | None) -> tuple[int, Any]:
     """POST /app/installations/{id}/access_tokens, checked as GitHub checks it."""
     m = _TOKENS.match(path)
     if m is None:

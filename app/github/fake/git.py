@@ -105,7 +105,7 @@ class GitRepo:
             (path, meta.split()[3], names.get(meta.split()[4], "changed")) for meta, path in rows
         ]
 
-    def merge(self, base: str, head: str, message: str) -> str | None:
+    def merge(self, base: str, head: str, *, message: str) -> str | None:
         """A merge commit of ``head`` into ``base``; None when they conflict."""
         run = subprocess.run(
             ["git", "merge-tree", "--write-tree", base, head],

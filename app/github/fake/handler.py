@@ -26,7 +26,7 @@ from app.github.fake.server import (
 )
 
 
-def _inject(gh: FakeGitHub, method: str, name: str) -> Fault | None:
+def _inject(gh: FakeGitHub, method: str, *, name: str) -> Fault | None:
     with gh.lock:
         for fault in gh.faults:
             if fault.route == name and fault.times > 0 and fault.method in (None, method):
@@ -53,12 +53,14 @@ class Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("content-length") or 0)
         data = self.rfile.read(length) if length else b""
         if manifest.is_page(url.path):  # a browser's page, not the REST API
-            self._page(method, url.path, parse_qs(url.query) | parse_qs(data.decode()))
+            self._page(method, url.path, form=parse_qs(url.query) | parse_qs(data.decode()))
             return
         raw = json.loads(data) if data else None
         time.sleep(self.gh.latency)
         query = parse_qs(url.query)
-        problem = openapi.check(self.gh.spec, method, url.path, query, raw, schemas=self.gh.schemas)
+        problem = openapi.check(
+            self.gh.spec, method, path=url.path, query=query, body=raw, schemas=self.gh.schemas
+        )
         if problem:
             self.gh.rejected.append(problem)
             self._send(422 if raw is not None else 400, {"message": problem})
@@ -79,30 +81,30 @@ class Handler(BaseHTTPRequestHandler):
         if path.startswith("/app"):
             if path == "/app":
                 self.gh.requests["GET app"] += 1
-            self._send(*apps.app_route(self.gh, path, self.headers.get("authorization")))
+            auth = self.headers.get("authorization")
+            self._send(*apps.app_route(self.gh, path, authorization=auth))
             return
         if not self._authorised():
             self._send(401, {"message": "Bad credentials"})
             return
+        token = (self.headers.get("authorization") or "").partition(" ")[2]
         if path == "/installation/repositories":
-            token = (self.headers.get("authorization") or "").partition(" ")[2]
             self._send(*manifest.repositories(self.gh, self.gh.token_installs.get(token)))
             return
         if path == "/user":
             self.gh.requests["GET user"] += 1
             self._send(*apps.user(self.gh))
             return
-        token = (self.headers.get("authorization") or "").partition(" ")[2]
         wait = None if method == "GET" else self.gh.secondary_limited(token, arrived=self.arrived)
         if wait is not None:
             body = {"message": SECONDARY_LIMIT, "documentation_url": SECONDARY_DOCS}
-            self._send(403, body, {"Retry-After": str(wait)})
+            self._send(403, body, headers={"Retry-After": str(wait)})
             return
         for m, pattern, name, func in ROUTES:
             match = pattern.match(path) if m == method else None
             if match:
                 self.gh.requests[f"{method} {name}"] += 1
-                self._run(name, func, match, body, query)
+                self._run(name, func, match=match, body=body, query=query)
                 return
         self._send(404, {"message": "Not Found"})
 
@@ -114,11 +116,17 @@ class Handler(BaseHTTPRequestHandler):
         return scheme.lower() in ("token", "bearer") and self.gh.tokens.get(token, 0) > time.time()
 
     def _run(
-        self, name: str, func: Route, match: re.Match[str], body: Json, query: dict[str, list[str]]
+        self,
+        name: str,
+        func: Route,
+        *,
+        match: re.Match[str],
+        body: Json,
+        query: dict[str, list[str]],
     ) -> None:
-        fault = _inject(self.gh, self.command, name)
+        fault = _inject(self.gh, self.command, name=name)
         if fault and not fault.after_success:
-            self._send(fault.status, {"message": "injected"}, fault.headers)
+            self._send(fault.status, {"message": "injected"}, headers=fault.headers)
             return
         repo = self.gh.repos.get(f"{match['o']}/{match['r']}")
         try:
@@ -134,11 +142,11 @@ class Handler(BaseHTTPRequestHandler):
         if isinstance(data, Paged):
             headers.update({"Link": data.link} if data.link else {})
             data = data.items
-        self._send(status, data, headers)
+        self._send(status, data, headers=headers)
 
-    def _page(self, method: str, path: str, form: dict[str, list[str]]) -> None:
+    def _page(self, method: str, path: str, *, form: dict[str, list[str]]) -> None:
         status, html, headers = manifest.page(
-            self.gh, method, path, {k: v[0] for k, v in form.items()}
+            self.gh, method, path=path, form={k: v[0] for k, v in form.items()}
         )
         raw = html.encode()
         self.send_response(status)
@@ -149,7 +157,7 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(raw)
 
-    def _send(self, status: int, data: Any, headers: dict[str, str] | None = None) -> None:
+    def _send(self, status: int, data: Any, *, headers: dict[str, str] | None = None) -> None:
         raw = json.dumps(data).encode()
         if self.command == "GET" and status == 200:
             etag = '"' + hashlib.sha256(raw).hexdigest()[:32] + '"'

@@ -58,7 +58,7 @@ def is_page(path: str) -> bool:
     return bool(NEW_APP.match(path) or path == CREATE or INSTALL.match(path))
 
 
-def page(gh: FakeGitHub, method: str, path: str, form: dict[str, str]) -> Answer:
+def page(gh: FakeGitHub, method: str, *, path: str, form: dict[str, str]) -> Answer:
     """Answer one browser request of the manifest flow or of installing."""
     if m := NEW_APP.match(path):
         return 200, web.new_app(form, org=m["org"], user=gh.registry.user), {}
@@ -67,7 +67,8 @@ def page(gh: FakeGitHub, method: str, path: str, form: dict[str, str]) -> Answer
     if (m := INSTALL.match(path)) and (app := _app_by_slug(gh, m["slug"])):
         if method == "GET":
             return 200, web.install(app, sorted(gh.repos)), {}
-        return 200, web.installed(app, *_install(gh, app, form)), {}
+        repos, status = _install(gh, app, form=form)
+        return 200, web.installed(app, repos, status=status), {}
     return 404, web.not_found(), {}
 
 
@@ -132,18 +133,18 @@ def _app_by_slug(gh: FakeGitHub, slug: str) -> Json | None:
     return {"id": found[0], "slug": slug} if found else None
 
 
-def _install(gh: FakeGitHub, app: Json, form: dict[str, str]) -> tuple[list[str], int]:
+def _install(gh: FakeGitHub, app: Json, *, form: dict[str, str]) -> tuple[list[str], int]:
     """Install ``app`` on the repositories chosen; deliver ``installation.created``."""
     names = [n for n in form.get("repositories", "").split(",") if n in gh.repos]
     with gh.lock:
         installation = gh.registry.next_id = gh.registry.next_id + 1
         gh.installations.add(installation)
         gh.registry.installed[installation] = names
-    body = installation_payload(gh, app, installation, names)
-    return names, deliver(gh, app["id"], "installation", body)
+    body = installation_payload(gh, app, installation=installation, names=names)
+    return names, deliver(gh, app["id"], event="installation", body=body)
 
 
-def installation_payload(gh: FakeGitHub, app: Json, installation: int, names: list[str]) -> Json:
+def installation_payload(gh: FakeGitHub, app: Json, *, installation: int, names: list[str]) -> Json:
     """``installation`` (created) as GitHub sends it (tests/fixtures/webhooks has one)."""
     owner = names[0].split("/")[0] if names else gh.registry.user
     account = {"login": owner, "id": 4000 + len(owner), "type": "User", "site_admin": False}
@@ -184,7 +185,7 @@ def _listed(gh: FakeGitHub, name: str) -> Json:
     }
 
 
-def deliver(gh: FakeGitHub, app_id: int, event: str, body: Json) -> int:
+def deliver(gh: FakeGitHub, app_id: int, *, event: str, body: Json) -> int:
     """POST ``body`` to the App's webhook, signed with its secret; the answer's status."""
     url, secret = gh.registry.hooks[app_id]
     raw = json.dumps(body).encode()

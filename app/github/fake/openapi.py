@@ -53,10 +53,10 @@ def load(path: Path | None = None) -> list[Operation]:
 def check(
     ops: list[Operation],
     method: str,
+    *,
     path: str,
     query: dict[str, list[str]],
     body: Any,
-    *,
     schemas: bool = True,
 ) -> str | None:
     """Why the request does not match GitHub's description, or None when it does."""

@@ -16,7 +16,7 @@ class Paged:
     link: str
 
 
-def paged(base_url: str, path: str, query: dict[str, list[str]], items: list[Any]) -> Paged:
+def paged(base_url: str, path: str, *, query: dict[str, list[str]], items: list[Any]) -> Paged:
     """Page ``page`` of ``items`` (``per_page`` a page), linking the next, last, previous
     and first pages with absolute URLs."""
     size = min(int(query.get("per_page", ["30"])[0]), 100)

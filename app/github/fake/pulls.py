@@ -11,7 +11,7 @@ Query = dict[str, list[str]]
 _CLOSES = re.compile(r"(?i)\b(?:close[sd]?|fix(?:e[sd])?|resolve[sd]?)\s+#(\d+)")
 
 
-def pull_json(gh: FakeGitHub, repo: Repo, pull: Json) -> Json:
+def pull_json(gh: FakeGitHub, repo: Repo, *, pull: Json) -> Json:
     url = f"{gh.base_url}/repos/{repo.owner}/{repo.name}/pulls/{pull['number']}"
     head_sha = repo.git.head(pull["head"]) or pull.get("merged_sha", "")
     return {
@@ -29,7 +29,7 @@ def pull_json(gh: FakeGitHub, repo: Repo, pull: Json) -> Json:
     }
 
 
-@route("GET", "/pulls", "pulls")
+@route("GET", "/pulls", name="pulls")
 def list_pulls(
     gh: FakeGitHub, repo: Repo, m: re.Match[str], body: Json, q: Query
 ) -> tuple[int, Any]:
@@ -42,10 +42,10 @@ def list_pulls(
     ]
     order = "updated_at" if q.get("sort") == ["updated"] else "number"
     found.sort(key=lambda p: (p.get(order, ""), p["number"]), reverse=True)
-    return 200, gh.paged(m.string, q, [pull_json(gh, repo, p) for p in found])
+    return 200, gh.paged(m.string, q, items=[pull_json(gh, repo, pull=p) for p in found])
 
 
-@route("POST", "/pulls", "pulls")
+@route("POST", "/pulls", name="pulls")
 def create_pull(
     gh: FakeGitHub, repo: Repo, m: re.Match[str], body: Json, q: Query
 ) -> tuple[int, Any]:
@@ -79,10 +79,10 @@ def create_pull(
         "labels": [],
         "pull_request": {"url": ""},
     }
-    return 201, pull_json(gh, repo, pull)
+    return 201, pull_json(gh, repo, pull=pull)
 
 
-def close_pull(gh: FakeGitHub, full_name: str, number: int) -> None:
+def close_pull(gh: FakeGitHub, full_name: str, *, number: int) -> None:
     """Close PR ``number`` unmerged, as a maintainer rejecting it would."""
     repo = gh.repos[full_name]
     with gh.lock:
@@ -105,7 +105,7 @@ def _check_reopen(repo: Repo, pull: Json) -> None:
         )
 
 
-@route("GET", r"/compare/(?P<base>[0-9a-f]{40})\.\.\.(?P<head>[0-9a-f]{40})", "compare")
+@route("GET", r"/compare/(?P<base>[0-9a-f]{40})\.\.\.(?P<head>[0-9a-f]{40})", name="compare")
 def compare(gh: FakeGitHub, repo: Repo, m: re.Match[str], body: Json, q: Query) -> tuple[int, Any]:
     ahead, behind = repo.git.count(m["base"], m["head"]), repo.git.count(m["head"], m["base"])
     if ahead is None or behind is None:
@@ -130,7 +130,7 @@ def _pull(repo: Repo, number: str) -> Json:
     return pull
 
 
-@route("PATCH", r"/pulls/(?P<n>\d+)", "pull")
+@route("PATCH", r"/pulls/(?P<n>\d+)", name="pull")
 def edit_pull(
     gh: FakeGitHub, repo: Repo, m: re.Match[str], body: Json, q: Query
 ) -> tuple[int, Any]:
@@ -143,19 +143,19 @@ def edit_pull(
         if key in body:
             pull[key] = body[key]
     pull["updated_at"] = now()
-    return 200, pull_json(gh, repo, pull)
+    return 200, pull_json(gh, repo, pull=pull)
 
 
-@route("POST", r"/pulls/(?P<n>\d+)/requested_reviewers", "reviewers")
+@route("POST", r"/pulls/(?P<n>\d+)/requested_reviewers", name="reviewers")
 def request_reviewers(
     gh: FakeGitHub, repo: Repo, m: re.Match[str], body: Json, q: Query
 ) -> tuple[int, Any]:
     pull = _pull(repo, m["n"])
     pull["reviewers"] = sorted(set(pull["reviewers"]) | set(body.get("reviewers", [])))
-    return 201, pull_json(gh, repo, pull)
+    return 201, pull_json(gh, repo, pull=pull)
 
 
-@route("GET", r"/git/commits/(?P<sha>[0-9a-f]{40})", "commit")
+@route("GET", r"/git/commits/(?P<sha>[0-9a-f]{40})", name="commit")
 def get_commit(
     gh: FakeGitHub, repo: Repo, m: re.Match[str], body: Json, q: Query
 ) -> tuple[int, Any]:
@@ -165,7 +165,7 @@ def get_commit(
     return 200, {"sha": m["sha"], "message": message}
 
 
-@route("GET", r"/git/blobs/(?P<sha>[0-9a-f]{40})", "blob")
+@route("GET", r"/git/blobs/(?P<sha>[0-9a-f]{40})", name="blob")
 def get_blob(gh: FakeGitHub, repo: Repo, m: re.Match[str], body: Json, q: Query) -> tuple[int, Any]:
     data = repo.git.blob_by_sha(m["sha"])
     if data is None:
@@ -173,7 +173,7 @@ def get_blob(gh: FakeGitHub, repo: Repo, m: re.Match[str], body: Json, q: Query)
     return 200, {"sha": m["sha"], "encoding": "base64", "content": b64(data), "size": len(data)}
 
 
-@route("DELETE", r"/issues/(?P<n>\d+)/labels/(?P<label>[^/]+)", "label")
+@route("DELETE", r"/issues/(?P<n>\d+)/labels/(?P<label>[^/]+)", name="label")
 def remove_label(
     gh: FakeGitHub, repo: Repo, m: re.Match[str], body: Json, q: Query
 ) -> tuple[int, Any]:
@@ -187,7 +187,7 @@ def remove_label(
     return 200, [{"name": n} for n in issue["labels"]]
 
 
-@route("GET", r"/collaborators/(?P<login>[^/]+)/permission", "permission")
+@route("GET", r"/collaborators/(?P<login>[^/]+)/permission", name="permission")
 def permission(
     gh: FakeGitHub, repo: Repo, m: re.Match[str], body: Json, q: Query
 ) -> tuple[int, Any]:
@@ -196,14 +196,14 @@ def permission(
     return 200, {"permission": legacy, "role_name": role, "user": {"login": m["login"]}}
 
 
-def merge_pull(gh: FakeGitHub, full_name: str, number: int) -> str:
+def merge_pull(gh: FakeGitHub, full_name: str, *, number: int) -> str:
     """Merge PR ``number`` as a maintainer would; closes the issues its body says it closes."""
     repo = gh.repos[full_name]
     with gh.lock:
         pull = repo.pulls[number]
         base, head = repo.git.head(pull["base"]), repo.git.head(pull["head"])
         assert base and head and pull["state"] == "open", "only open PRs merge"
-        merged = repo.git.merge(base, head, f"Merge pull request #{number}")
+        merged = repo.git.merge(base, head, message=f"Merge pull request #{number}")
         if merged is None:
             raise HttpError(405, "Pull Request is not mergeable")
         repo.git.set_ref(pull["base"], merged)

@@ -26,12 +26,12 @@ def _repo_json(gh: FakeGitHub, repo: Repo) -> Json:
     }
 
 
-@route("GET", "", "repo")
+@route("GET", "", name="repo")
 def get_repo(gh: FakeGitHub, repo: Repo, m: re.Match[str], body: Json, q: Query) -> tuple[int, Any]:
     return 200, _repo_json(gh, repo)
 
 
-def _content_json(gh: FakeGitHub, repo: Repo, path: str, data: bytes, sha: str) -> Json:
+def _content_json(gh: FakeGitHub, repo: Repo, *, path: str, data: bytes, sha: str) -> Json:
     url = f"{gh.base_url}/repos/{repo.owner}/{repo.name}/contents/{path}"
     large = len(data) > 1024 * 1024  # GitHub sends no content for files over 1 MB
     return {
@@ -46,7 +46,7 @@ def _content_json(gh: FakeGitHub, repo: Repo, path: str, data: bytes, sha: str) 
     }
 
 
-@route("GET", "/contents/(?P<path>.+)", "contents")
+@route("GET", "/contents/(?P<path>.+)", name="contents")
 def get_contents(
     gh: FakeGitHub, repo: Repo, m: re.Match[str], body: Json, q: Query
 ) -> tuple[int, Any]:
@@ -54,10 +54,11 @@ def get_contents(
     got = repo.git.read(ref, m["path"])
     if got is None:
         raise HttpError(404, "Not Found")
-    return 200, _content_json(gh, repo, m["path"], *got)
+    data, sha = got
+    return 200, _content_json(gh, repo, path=m["path"], data=data, sha=sha)
 
 
-@route("PUT", "/contents/(?P<path>.+)", "contents")
+@route("PUT", "/contents/(?P<path>.+)", name="contents")
 def put_contents(
     gh: FakeGitHub, repo: Repo, m: re.Match[str], body: Json, q: Query
 ) -> tuple[int, Any]:
@@ -76,25 +77,25 @@ def put_contents(
     blob = repo.git.read(commit, path)
     assert blob is not None
     return (200 if current else 201), {
-        "content": _content_json(gh, repo, path, *blob),
+        "content": _content_json(gh, repo, path=path, data=blob[0], sha=blob[1]),
         "commit": {"sha": commit, "message": body["message"]},
     }
 
 
-def _ref_json(gh: FakeGitHub, repo: Repo, branch: str, sha: str) -> Json:
+def _ref_json(gh: FakeGitHub, repo: Repo, *, branch: str, sha: str) -> Json:
     url = f"{gh.base_url}/repos/{repo.owner}/{repo.name}/git/refs/heads/{branch}"
     return {"ref": f"refs/heads/{branch}", "url": url, "object": {"sha": sha, "type": "commit"}}
 
 
-@route("GET", "/git/ref/heads/(?P<branch>.+)", "ref")
+@route("GET", "/git/ref/heads/(?P<branch>.+)", name="ref")
 def get_ref(gh: FakeGitHub, repo: Repo, m: re.Match[str], body: Json, q: Query) -> tuple[int, Any]:
     head = repo.git.head(m["branch"])
     if head is None:
         raise HttpError(404, "Not Found")
-    return 200, _ref_json(gh, repo, m["branch"], head)
+    return 200, _ref_json(gh, repo, branch=m["branch"], sha=head)
 
 
-@route("POST", "/git/refs", "refs")
+@route("POST", "/git/refs", name="refs")
 def create_ref(
     gh: FakeGitHub, repo: Repo, m: re.Match[str], body: Json, q: Query
 ) -> tuple[int, Any]:
@@ -105,10 +106,10 @@ def create_ref(
     if repo.git.head(branch):
         raise HttpError(422, "Reference already exists")
     repo.git.set_ref(branch, body["sha"])
-    return 201, _ref_json(gh, repo, branch, body["sha"])
+    return 201, _ref_json(gh, repo, branch=branch, sha=body["sha"])
 
 
-@route("PATCH", "/git/refs/heads/(?P<branch>.+)", "ref")
+@route("PATCH", "/git/refs/heads/(?P<branch>.+)", name="ref")
 def update_ref(
     gh: FakeGitHub, repo: Repo, m: re.Match[str], body: Json, q: Query
 ) -> tuple[int, Any]:
@@ -118,7 +119,7 @@ def update_ref(
     if not body.get("force") and not repo.git.is_ancestor(head, body["sha"]):
         raise HttpError(422, "Update is not a fast forward")
     repo.git.set_ref(m["branch"], body["sha"])
-    return 200, _ref_json(gh, repo, m["branch"], body["sha"])
+    return 200, _ref_json(gh, repo, branch=m["branch"], sha=body["sha"])
 
 
 def _issue(repo: Repo, number: str) -> Json:
@@ -130,7 +131,7 @@ def _issue(repo: Repo, number: str) -> Json:
     return issue
 
 
-@route("GET", "/issues", "issues")
+@route("GET", "/issues", name="issues")
 def list_issues(
     gh: FakeGitHub, repo: Repo, m: re.Match[str], body: Json, q: Query
 ) -> tuple[int, Any]:
@@ -145,10 +146,10 @@ def list_issues(
         and i["number"] not in repo.unlisted
     ]
     found.sort(key=lambda i: i["number"], reverse=q.get("direction", ["desc"])[0] == "desc")
-    return 200, gh.paged(m.string, q, [gh.issue_json(repo, i) for i in found])
+    return 200, gh.paged(m.string, q, items=[gh.issue_json(repo, i) for i in found])
 
 
-@route("POST", "/issues", "issues")
+@route("POST", "/issues", name="issues")
 def create_issue(
     gh: FakeGitHub, repo: Repo, m: re.Match[str], body: Json, q: Query
 ) -> tuple[int, Any]:
@@ -160,7 +161,7 @@ def create_issue(
     return 201, gh.issue_json(repo, repo.issues[issue["number"]])
 
 
-@route("PATCH", r"/issues/(?P<n>\d+)", "issue")
+@route("PATCH", r"/issues/(?P<n>\d+)", name="issue")
 def edit_issue(
     gh: FakeGitHub, repo: Repo, m: re.Match[str], body: Json, q: Query
 ) -> tuple[int, Any]:
@@ -172,25 +173,25 @@ def edit_issue(
     return 200, gh.issue_json(repo, issue)
 
 
-@route("GET", r"/issues/(?P<n>\d+)", "issue")
+@route("GET", r"/issues/(?P<n>\d+)", name="issue")
 def get_issue(
     gh: FakeGitHub, repo: Repo, m: re.Match[str], body: Json, q: Query
 ) -> tuple[int, Any]:
     return 200, gh.issue_json(repo, _issue(repo, m["n"]))
 
 
-def _comment_json(gh: FakeGitHub, repo: Repo, comment: Json) -> Json:
+def _comment_json(gh: FakeGitHub, repo: Repo, *, comment: Json) -> Json:
     url = f"{gh.base_url}/repos/{repo.owner}/{repo.name}/issues/comments/{comment['id']}"
     return {**comment, "url": url, "html_url": url}
 
 
-@route("GET", r"/issues/(?P<n>\d+)/comments", "comments")
+@route("GET", r"/issues/(?P<n>\d+)/comments", name="comments")
 def list_comments(
     gh: FakeGitHub, repo: Repo, m: re.Match[str], body: Json, q: Query
 ) -> tuple[int, Any]:
     n = _issue(repo, m["n"])["number"]
-    found = [_comment_json(gh, repo, c) for c in repo.comments.values() if c["issue"] == n]
-    return 200, gh.paged(m.string, q, found)
+    found = [_comment_json(gh, repo, comment=c) for c in repo.comments.values() if c["issue"] == n]
+    return 200, gh.paged(m.string, q, items=found)
 
 
 def _comment(repo: Repo, m: re.Match[str]) -> Json:
@@ -200,14 +201,14 @@ def _comment(repo: Repo, m: re.Match[str]) -> Json:
     return comment
 
 
-@route("GET", r"/issues/comments/(?P<id>\d+)", "comment")
+@route("GET", r"/issues/comments/(?P<id>\d+)", name="comment")
 def get_comment(
     gh: FakeGitHub, repo: Repo, m: re.Match[str], body: Json, q: Query
 ) -> tuple[int, Any]:
-    return 200, _comment_json(gh, repo, _comment(repo, m))
+    return 200, _comment_json(gh, repo, comment=_comment(repo, m))
 
 
-@route("POST", r"/issues/(?P<n>\d+)/comments", "comments")
+@route("POST", r"/issues/(?P<n>\d+)/comments", name="comments")
 def create_comment(
     gh: FakeGitHub, repo: Repo, m: re.Match[str], body: Json, q: Query
 ) -> tuple[int, Any]:
@@ -220,19 +221,19 @@ def create_comment(
     }
     gh.next_comment += 1
     repo.comments[comment["id"]] = comment
-    return 201, _comment_json(gh, repo, comment)
+    return 201, _comment_json(gh, repo, comment=comment)
 
 
-@route("PATCH", r"/issues/comments/(?P<id>\d+)", "comment")
+@route("PATCH", r"/issues/comments/(?P<id>\d+)", name="comment")
 def edit_comment(
     gh: FakeGitHub, repo: Repo, m: re.Match[str], body: Json, q: Query
 ) -> tuple[int, Any]:
     comment = _comment(repo, m)
     comment["body"] = body["body"]
-    return 200, _comment_json(gh, repo, comment)
+    return 200, _comment_json(gh, repo, comment=comment)
 
 
-@route("POST", r"/issues/(?P<n>\d+)/labels", "labels")
+@route("POST", r"/issues/(?P<n>\d+)/labels", name="labels")
 def add_labels(
     gh: FakeGitHub, repo: Repo, m: re.Match[str], body: Json, q: Query
 ) -> tuple[int, Any]:

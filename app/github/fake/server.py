@@ -196,9 +196,9 @@ class FakeGitHub:
         repo.issues[number] = issue
         return self.issue_json(repo, issue)
 
-    def paged(self, path: str, query: dict[str, list[str]], items: list[Any]) -> Paged:
+    def paged(self, path: str, query: dict[str, list[str]], *, items: list[Any]) -> Paged:
         """One page of ``items`` as GitHub pages lists, with its ``Link`` header."""
-        return paged(self.base_url, path, query, items)
+        return paged(self.base_url, path, query=query, items=items)
 
     def issue_json(self, repo: Repo, issue: Json) -> Json:
         url = f"{self.base_url}/repos/{repo.owner}/{repo.name}/issues/{issue['number']}"
@@ -228,7 +228,7 @@ SECONDARY_DOCS = (
 )
 
 
-def route(method: str, pattern: str, name: str) -> Callable[[Route], Route]:
+def route(method: str, pattern: str, *, name: str) -> Callable[[Route], Route]:
     def add(func: Route) -> Route:
         ROUTES.append(
             (method, re.compile(rf"^/repos/(?P<o>[^/]+)/(?P<r>[^/]+){pattern}$"), name, func)

@@ -10,7 +10,7 @@ from app.github.fake.handler import Handler
 from app.github.fake.server import FakeGitHub
 
 
-def serve(gh: FakeGitHub, host: str = "127.0.0.1", port: int = 0) -> ThreadingHTTPServer:
+def serve(gh: FakeGitHub, host: str = "127.0.0.1", *, port: int = 0) -> ThreadingHTTPServer:
     """Start the server in a daemon thread; ``gh.base_url`` is set to its address."""
     handler = type("BoundHandler", (Handler,), {"gh": gh})
     server = ThreadingHTTPServer((host, port), handler)

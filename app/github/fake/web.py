@@ -63,7 +63,7 @@ def install(app: dict[str, Any], repos: list[str]) -> str:
     )
 
 
-def installed(app: dict[str, Any], repos: list[str], status: int) -> str:
+def installed(app: dict[str, Any], repos: list[str], *, status: int) -> str:
     """Installed: where, and how the App's webhook answered the ``installation`` delivery."""
     where = ", ".join(escape(r) for r in repos) or "no repository"
     return _page(

@@ -108,7 +108,7 @@ class FakeMetadata:
                     return fault
         return None
 
-    def answer(self, service: str, path: str, query: dict[str, list[str]]) -> tuple[int, bytes]:
+    def answer(self, service: str, path: str, *, query: dict[str, list[str]]) -> tuple[int, bytes]:
         """The status and body the real service would give."""
         arg = (query.get("id_list") or query.get("id") or query.get("q") or [""])[0]
         if service == "arxiv":
@@ -116,14 +116,16 @@ class FakeMetadata:
             return (400 if b"/api/errors#" in body else 200), body
         if service == "crossref":
             doi = unquote(path.removeprefix("/works/")).casefold()
-            return self._get("crossref", doi, 404, b"Resource not found.")
+            return self._get("crossref", doi, status=404, missing=b"Resource not found.")
         if service == "openreview":
-            return self._get("openreview", arg, 200, b'{"count":0,"notes":[]}')
+            return self._get("openreview", arg, status=200, missing=b'{"count":0,"notes":[]}')
         if path.startswith("/rec/"):
             key = path.removeprefix("/rec/").removesuffix(".xml")
-            return self._get("dblp_rec", key, 404, b"<html><body>Not Found</body></html>")
+            return self._get(
+                "dblp_rec", key, status=404, missing=b"<html><body>Not Found</body></html>"
+            )
         empty = (DATA / "dblp-search-empty.json").read_bytes().replace(b"{q}", b"")
-        return self._get("dblp_search", fold_title(arg), 200, empty)
+        return self._get("dblp_search", fold_title(arg), status=200, missing=empty)
 
     def _arxiv(self, id_list: str) -> bytes:
         if not _ARXIV_ID.match(id_list):
@@ -131,7 +133,7 @@ class FakeMetadata:
         known = self.store["arxiv"].get(re.sub(r"v\d+$", "", id_list))
         return known or (DATA / "arxiv-empty.xml").read_bytes().replace(b"{id}", id_list.encode())
 
-    def _get(self, service: str, key: str, status: int, missing: bytes) -> tuple[int, bytes]:
+    def _get(self, service: str, key: str, *, status: int, missing: bytes) -> tuple[int, bytes]:
         body = self.store.get(service, {}).get(key)
         return (200, body) if body is not None else (status, missing)
 
@@ -156,17 +158,20 @@ class _Handler(BaseHTTPRequestHandler):
         if fault and fault.delay:
             time.sleep(fault.delay)
         if fault and fault.status:
-            self._send(fault.status, _BUSY.get(service, b"error"), "text/html", fault, head=head)
+            self._send(
+                fault.status, _BUSY.get(service, b"error"), kind="text/html", fault=fault, head=head
+            )
             return
         if service == "files":
-            self._send(*files.answer(path, head=head), fault, head=head)
+            status, body, kind = files.answer(path, head=head)
+            self._send(status, body, kind=kind, fault=fault, head=head)
             return
-        status, body = self.fake.answer(service, path, parse_qs(parts.query))
+        status, body = self.fake.answer(service, path, query=parse_qs(parts.query))
         kind = _TYPES.get("dblp_rec" if path.startswith("/rec/") else service, "application/json")
-        self._send(status, body, kind, fault, head=head)
+        self._send(status, body, kind=kind, fault=fault, head=head)
 
     def _send(
-        self, status: int, body: bytes, kind: str, fault: Fault | None, *, head: bool = False
+        self, status: int, body: bytes, *, kind: str, fault: Fault | None, head: bool = False
     ) -> None:
         try:
             headers = {**(fault.headers if fault else {}), **files.location(status, body)}
