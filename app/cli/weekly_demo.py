@@ -140,11 +140,30 @@ def _what(key: str, lang: Lang, **values: object) -> str:
     return pick(_WHAT[key], lang, **values)
 
 
-def _report(week: Week, login: str, *, day: str, title: str, link: str, venue: str) -> int:
+PAPERS = {  # login: date, title, link, venue
+    "zhangyu": (
+        "2025-07-08",
+        "Attention Is All You Need",
+        "https://arxiv.org/abs/1706.03762",
+        "NeurIPS",
+    ),
+    "chenyin": (
+        "2025-07-09",
+        "Deep Residual Learning for Image Recognition",
+        "https://arxiv.org/abs/1512.03385",
+        "CVPR 2016",
+    ),
+}
+
+
+def _report(week: Week, login: str, *, when: tuple[int, int]) -> int:
+    """``login`` files the report of ``PAPERS[login]`` on day ``when[0]`` at ``when[1]`` h."""
+    day, title, link, venue = PAPERS[login]
     summary = "一句话总结。" if week.lang == "zh" else "One line on what it does."
-    return week.file(
-        login, "report", date=day, title=title, link=link, venue=venue, summary=summary
-    )
+    n = week.file(login, "report", date=day, title=title, link=link, venue=venue, summary=summary)
+    what = _what("filed", week.lang, who=login, n=n)
+    week.step(*when, what=what, flow=lambda: process_issue(week.ctx, n))
+    return n
 
 
 def _merge(week: Week, pull: int) -> str:
@@ -160,30 +179,10 @@ def _monday_to_friday(week: Week) -> list[int]:
     lang, ctx = week.lang, week.ctx
     week.step(0, 9, what=_what("tick", lang), flow=lambda: tick(ctx))
     week.show_dashboard()
-    a = _report(
-        week,
-        "zhangyu",
-        day="2025-07-08",
-        title="Attention Is All You Need",
-        link="https://arxiv.org/abs/1706.03762",
-        venue="NeurIPS",
-    )
-    week.step(
-        1, 10, what=_what("filed", lang, who="zhangyu", n=a), flow=lambda: process_issue(ctx, a)
-    )
+    a = _report(week, "zhangyu", when=(1, 10))
     week.show_pull()
     week.show_comment(a)
-    b = _report(
-        week,
-        "chenyin",
-        day="2025-07-09",
-        title="Deep Residual Learning for Image Recognition",
-        link="https://arxiv.org/abs/1512.03385",
-        venue="CVPR 2016",
-    )
-    week.step(
-        2, 21, what=_what("filed", lang, who="chenyin", n=b), flow=lambda: process_issue(ctx, b)
-    )
+    b = _report(week, "chenyin", when=(2, 21))
     reason = "准备考试" if lang == "zh" else "exam week"
     c = week.file("lisi", "skip", date="2025-07-11", reason=reason)
     week.step(4, 18, what=_what("filed", lang, who="lisi", n=c), flow=lambda: process_issue(ctx, c))

@@ -161,7 +161,7 @@ class Clients:
 
     def repo(self, full_name: str, installation: int | None) -> RestRepo:
         requester = self.client(installation).requester
-        call = functools.partial(self._call, requester, key=self._key(installation))
+        call = functools.partial(self._call, requester=requester, key=self._key(installation))
         return RestRepo(
             call, full_name, etags=self.etags, identity=self.identity, at_commits=self.at_commits
         )
@@ -172,12 +172,14 @@ class Clients:
         if self.settings.app_id and key:
             app = Github(auth=Auth.AppAuth(self.settings.app_id, key), **self._kwargs())
             try:
-                got = self._call(app.requester, "GET", url="/app", key="github:app")[1]
+                got = self._call("GET", "/app", requester=app.requester, key="github:app")[1]
                 return f"{got['slug']}[bot]"
             finally:
                 app.close()
         try:
-            got = self._call(self.client(None).requester, "GET", url="/user", key=self._key(None))
+            got = self._call(
+                "GET", "/user", requester=self.client(None).requester, key=self._key(None)
+            )
             return str(got[1]["login"])
         except Unauthorized:
             raise
@@ -186,10 +188,10 @@ class Clients:
 
     def _call(
         self,
-        requester: Any,
         verb: str,
-        *,
         url: str,
+        *,
+        requester: Any,
         key: str,
         params: dict[str, Any] | None = None,
         body: Any = None,
