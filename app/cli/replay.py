@@ -12,7 +12,7 @@ from typing import Any
 
 from app.flows import FLOWS
 from app.flows.base_branch import default_branch
-from app.flows.context import Clock, Context, MemoryLedger, today_in, utc_now
+from app.flows.context import Clock, Context, MemoryLedger, today_in
 from app.flows.routing import Payload, Skip
 from app.github.dryrun import DryRun, Offline
 from app.github.port import Issue, RepoPort
@@ -79,6 +79,6 @@ def run_delivery(
     given = args.pop("base", None)
     port = port_for(str(args.pop("repo")), args.pop("installation", None))
     ledger = MemoryLedger()
-    base = default_branch(port, ledger, given=given and str(given), now=utc_now())
+    base = default_branch(port, given=given and str(given))
     ctx = Context(port=port, base=base, clock=clock, ledger=ledger, lookup=lookup or Disabled())
     return FLOWS[task.name](ctx, **args)

@@ -174,11 +174,11 @@ class Worker:
     def _flow(self, run: Run, args: dict[str, Any]) -> str:
         port = self.clients.repo(run.repo, run.installation)
         try:
-            base = default_branch(port, self.ledger, given=run.base, now=self.now())
+            base = default_branch(port, given=run.base)
             try:
                 return FLOWS[run.name](self._context(run, port, base=base), **args)
             except StaleBase:  # renamed while the job waited: GitHub's branch, once
-                base = default_branch(port, self.ledger, given=None, now=self.now())
+                base = default_branch(port, given=None)
                 return FLOWS[run.name](self._context(run, port, base=base, named=False), **args)
         except Gone:
             if run.name == "reconcile":
@@ -230,7 +230,7 @@ class Worker:
         try:
             port = self.clients.repo(run.repo, run.installation)
             issue = port.get_issue(number)
-            base = default_branch(port, self.ledger, given=run.base, now=self.now())
+            base = default_branch(port, given=run.base)
             lang = repo_config(port, base).language
             Status(port, issue, lang).say(messages.status("failed", lang, message=safe))
         except (GitHubError, BotError) as exc:
