@@ -75,7 +75,7 @@ def movable(ctx: Context, name: str, *, head: str, base_sha: str, recorded: str 
     record = _written(ctx).get(name, {})
     if head in (recorded, base_sha, record.get("head")):
         return True
-    return ctx.port.ahead_by(base_sha, head) == 0 or _was_writing(ctx, head, record=record)
+    return ctx.port.compare(base_sha, head).ahead_by == 0 or _was_writing(ctx, head, record=record)
 
 
 def _was_writing(ctx: Context, head: str, *, record: dict[str, str]) -> bool:
@@ -85,9 +85,8 @@ def _was_writing(ctx: Context, head: str, *, record: dict[str, str]) -> bool:
     parent, path = record.get("parent"), record.get("path")
     if not (parent and path and record.get("blob")):
         return False
-    if ctx.port.ahead_by(parent, head) != 1 or ctx.port.ahead_by(head, parent) != 0:
-        return False
-    return ctx.port.changed(parent, head) == {path: record["blob"]}
+    got = ctx.port.compare(parent, head)
+    return (got.ahead_by, got.behind_by, got.files) == (1, 0, {path: record["blob"]})
 
 
 def claim(

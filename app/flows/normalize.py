@@ -121,7 +121,7 @@ def _write_branch(
     """The branch holding ``got`` on ``base_sha`` (``branch.claim``'s rule); its head."""
     port, lang = ctx.port, config.language
     head = port.branch_sha(texts.BRANCH)
-    if head is not None and head != base_sha and port.ahead_by(head, base_sha) == 0:
+    if head is not None and head != base_sha and port.compare(head, base_sha).ahead_by == 0:
         built = port.read_file(config.path, head)
         if built is not None and built.text == got.text:
             return head  # this normalisation, on the current base, is there already

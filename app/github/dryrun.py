@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from app.core.config import CONFIG_PATH, load_config
 from app.core.errors import ConfigError
 from app.core.i18n import Lang, pick
-from app.github.port import Comment, FileText, Gone, Issue, Pull, RepoPort, Repository
+from app.github.port import Comment, Comparison, FileText, Gone, Issue, Pull, RepoPort, Repository
 
 NO_SHA = "0" * 40
 BOT = "paperbot[bot]"  # whom the offline mode writes as
@@ -74,11 +74,8 @@ class Offline:
     def commit_message(self, sha: str) -> str:
         return ""
 
-    def ahead_by(self, base: str, head: str) -> int:
-        return 0
-
-    def changed(self, base: str, head: str) -> dict[str, str]:
-        return {}
+    def compare(self, base: str, head: str) -> Comparison:
+        return Comparison(0, 0, {})
 
     def comments(self, number: int) -> list[Comment]:
         return []
@@ -158,11 +155,8 @@ class DryRun:
     def commit_message(self, sha: str) -> str:
         return self.reads.commit_message(sha)
 
-    def ahead_by(self, base: str, head: str) -> int:
-        return self.reads.ahead_by(base, head)
-
-    def changed(self, base: str, head: str) -> dict[str, str]:
-        return self.reads.changed(base, head)
+    def compare(self, base: str, head: str) -> Comparison:
+        return self.reads.compare(base, head)
 
     def comments(self, number: int) -> list[Comment]:
         return self.reads.comments(number)

@@ -93,6 +93,13 @@ class Repository:
 
 
 @dataclass(frozen=True)
+class Comparison:
+    ahead_by: int  # commits head has that base lacks
+    behind_by: int  # commits base has that head lacks
+    files: dict[str, str]  # path → blob sha of every file that differs
+
+
+@dataclass(frozen=True)
 class Comment:
     id: int
     body: str
@@ -164,12 +171,8 @@ class RepoPort(Protocol):
 
     def commit_message(self, sha: str) -> str: ...
 
-    def ahead_by(self, base: str, head: str) -> int:
-        """How many commits ``head`` has that ``base`` lacks."""
-        ...
-
-    def changed(self, base: str, head: str) -> dict[str, str]:
-        """Path → blob sha of every file that differs between ``base`` and ``head``."""
+    def compare(self, base: str, head: str) -> Comparison:
+        """``base...head`` in one call: commits each side lacks, and the files that differ."""
         ...
 
     def comments(self, number: int) -> list[Comment]:

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import Any, Protocol
 from urllib.parse import quote
 
-from app.github.port import Comment, FileText, Gone, Issue, Pull, Repository
+from app.github.port import Comment, Comparison, FileText, Gone, Issue, Pull, Repository
 from app.github.shapes import (
     EtagCache,
     Identity,
@@ -189,12 +189,10 @@ class RestRepo:
     def commit_message(self, sha: str) -> str:
         return str(self._do("GET", f"/git/commits/{sha}")["message"])
 
-    def ahead_by(self, base: str, head: str) -> int:
-        return int(self._do("GET", f"/compare/{base}...{head}")["ahead_by"])
-
-    def changed(self, base: str, head: str) -> dict[str, str]:
-        files = self._do("GET", f"/compare/{base}...{head}").get("files") or []
-        return {str(f["filename"]): str(f.get("sha") or "") for f in files}
+    def compare(self, base: str, head: str) -> Comparison:
+        got = self._do("GET", f"/compare/{base}...{head}")
+        files = {str(f["filename"]): str(f.get("sha") or "") for f in got.get("files") or []}
+        return Comparison(int(got["ahead_by"]), int(got["behind_by"]), files)
 
     def comments(self, number: int) -> list[Comment]:
         return [comment_from(c) for c in self._list(f"/issues/{number}/comments", {})]
