@@ -125,14 +125,17 @@ def test_a_newcomer_clicks_through_to_the_setup_pr(
             cwd=checkout,
             log=tmp_path / "serve.log",
         )
-        wait_for(lambda: _answers(hook_port, "/healthz"), what="paperbot serve")
+        # the port was picked before setup: another process may have taken it since
+        listening = f"running on http://127.0.0.1:{hook_port}"
+        wait_for(lambda: serve.said(listening), what=f"paperbot serve on port {hook_port}")
         page.get_by_role("link", name="Install paperbot").click()
         page.wait_for_url(f"{gh.base_url}/apps/paperbot/installations/new")
         page.screenshot(path=ARTIFACTS / "4-github-install.png", full_page=True)
         page.get_by_role("button", name="Install").click()
         page.wait_for_load_state()
         page.screenshot(path=ARTIFACTS / "5-github-installed.png", full_page=True)
-        assert gh.registry.deliveries == [("installation", 202)]  # signed with the new secret
+        delivered = gh.registry.deliveries  # signed with the new secret
+        assert delivered == [("installation", 202)], serve.log.read_text()[-3000:]
 
         wait_for(lambda: _setup_pull(gh) is not None, what="the setup PR", seconds=90)
         pull = _setup_pull(gh)
