@@ -27,7 +27,7 @@ BRANCH = "paperbot/batch"
 _STATE = re.compile(r"<!-- paperbot:batch (\{.*?\}) -->")
 
 _TEXT: dict[str, tuple[str, str]] = {
-    "title": ("周报：{week} 周（{n} 篇）", "Reading log: week of {week} ({n} entries)"),
+    "title": ("周报：{week} 周（{n} 篇）", "Reading log: week of {week} ({n} {entries})"),
     "intro": (
         "paperbot 根据以下 issue 生成；请修改 issue，不要改这个分支：每次提交、编辑或推送都会"
         "重新生成它。合并后这些 issue 会自动关闭。",
@@ -78,7 +78,8 @@ class Item:
 
 
 def title(items: Sequence[Item], week: dt.date, *, lang: Lang) -> str:
-    return text("title", lang, week=week.isoformat(), n=len(items))
+    entries = "entry" if len(items) == 1 else "entries"
+    return text("title", lang, week=week.isoformat(), n=len(items), entries=entries)
 
 
 def _line(item: Item, lang: Lang) -> str:

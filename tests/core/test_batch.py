@@ -33,11 +33,17 @@ def item(issue: int, name: str = "张宇", author: str = "zhangyu", *, skip: boo
 
 
 @pytest.mark.parametrize(
-    ("lang", "expected"),
-    [("zh", "周报：2025-07-07 周（3 篇）"), ("en", "Reading log: week of 2025-07-07 (3 entries)")],
+    ("lang", "n", "expected"),
+    [
+        ("zh", 3, "周报：2025-07-07 周（3 篇）"),
+        ("en", 3, "Reading log: week of 2025-07-07 (3 entries)"),
+        ("zh", 1, "周报：2025-07-07 周（1 篇）"),
+        ("en", 1, "Reading log: week of 2025-07-07 (1 entry)"),
+    ],
 )
-def test_title_names_the_week_and_the_count(lang: str, expected: str) -> None:
-    assert title([item(1), item(2), item(3)], WEEK, lang=lang) == expected  # type: ignore[arg-type]
+def test_title_names_the_week_and_the_count(lang: str, n: int, expected: str) -> None:
+    items = [item(i) for i in range(1, n + 1)]
+    assert title(items, WEEK, lang=lang) == expected  # type: ignore[arg-type]
 
 
 def test_body_lists_each_entry_with_its_issue_and_closes_each() -> None:
