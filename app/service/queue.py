@@ -12,6 +12,9 @@ Rules:
 - Jobs wait in one lane per installation (per repository with a token) and are taken
   round-robin across lanes (``lanes_redis``, ``lanes_sqlite``): every enqueue, Huey's
   retries and due scheduled tasks included, goes to the lane of its task's arguments.
+- The embedded queue's files are the bot's user's alone: the data dir is made 0700, and
+  ``queue.db`` is 0600 before SQLite opens it (its ``-wal`` and ``-shm`` take its mode), as
+  are those an older version left readable (they hold private repositories' submissions).
 - Huey keeps no results (no job returns anything anyone reads), and a periodic task is
   enqueued once per deployment per slot, however many workers run its scheduler.
 """
@@ -19,9 +22,12 @@ Rules:
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
+import os
 import time
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
 import redis
@@ -92,9 +98,19 @@ def make_huey(settings: Settings) -> PaperbotHuey:
     if settings.queue.startswith(("redis://", "rediss://", "unix://")):
         pool = redis.ConnectionPool.from_url(settings.queue, **REDIS_TIMEOUTS)
         return PaperbotHuey("paperbot", storage_class=RedisStorage, connection_pool=pool)
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    db = str(settings.data_dir / "queue.db")
+    db = private_db(settings.data_dir)
     return PaperbotHuey("paperbot", storage_class=SqliteStorage, filename=db, fsync=False)
+
+
+def private_db(folder: Path) -> str:
+    """``folder``'s ``queue.db``, made (or made again) readable by this user alone."""
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    db = folder / "queue.db"
+    os.close(os.open(db, os.O_RDWR | os.O_CREAT, 0o600))
+    for path in (db, folder / "queue.db-wal", folder / "queue.db-shm"):
+        with contextlib.suppress(FileNotFoundError, PermissionError):  # not ours: as it is
+            path.chmod(0o600)
+    return str(db)
 
 
 class JobQueue:
