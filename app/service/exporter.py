@@ -12,16 +12,26 @@ Rules:
 - No label names a repository: the web's /metrics shares the webhook's public port, and a
   private repository's name is not for whoever asks. A repository's lane (a token's) is
   labelled ``r`` and a digest of its name (``lane_label``).
+- A worker's metrics server holds at most ``MAX_CONNECTIONS`` connections, each at most
+  ``CONNECTION_SECONDS`` (one request; ``serve`` has ``http_server``'s bounds): one past the
+  limit is closed unanswered, one over time is cut, so connections that say nothing (or
+  trickle) cannot pile up threads in a process running jobs.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
+import socket
+import threading
+import time
 from collections.abc import Iterable
-from wsgiref.simple_server import WSGIServer
+from socketserver import ThreadingMixIn
+from typing import Any
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
-from prometheus_client import start_http_server
+from prometheus_client import make_wsgi_app
 from prometheus_client.metrics_core import Metric
 from prometheus_client.registry import Collector
 
@@ -30,6 +40,8 @@ from app.service.queue import JobQueue
 from app.service.settings import SettingsError
 
 log = logging.getLogger("paperbot")
+MAX_CONNECTIONS = 16
+CONNECTION_SECONDS = 10.0
 
 
 def refresh(queue: JobQueue) -> None:
@@ -71,9 +83,57 @@ def serve_metrics(queue: JobQueue, *, host: str, port: int) -> WSGIServer | None
     if not port:
         return None
     try:
-        server, _ = start_http_server(port, addr=host, registry=Scraped(queue))
+        family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+        Bounded.address_family = family[0][0]
+        app = make_wsgi_app(Scraped(queue))
+        server = make_server(host, port, app, Bounded, handler_class=Quiet)
     except OSError as exc:
         why = f"cannot serve {host}:{port} ({exc.strerror})"
         raise SettingsError(f"PAPERBOT_METRICS_PORT: {why}") from None
+    threading.Thread(target=server.serve_forever, name="paperbot-metrics", daemon=True).start()
     log.info("metrics", extra={"metrics_url": f"http://{host}:{port}/metrics"})
     return server
+
+
+class Quiet(WSGIRequestHandler):
+    """No line on stderr per scrape."""
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+class Bounded(ThreadingMixIn, WSGIServer):
+    """A thread per connection, for at most ``MAX_CONNECTIONS`` connections at once, each cut
+    ``CONNECTION_SECONDS`` after it came (by ``serve_forever``'s loop, twice a second)."""
+
+    daemon_threads = True
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.due: dict[socket.socket, float] = {}
+        self.lock = threading.Lock()
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        with self.lock:
+            full = len(self.due) >= MAX_CONNECTIONS
+            if not full:
+                self.due[request] = time.monotonic() + CONNECTION_SECONDS
+        if full:
+            self.shutdown_request(request)
+            return
+        super().process_request(request, client_address)
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            with self.lock:
+                self.due.pop(request, None)
+
+    def service_actions(self) -> None:
+        now = time.monotonic()
+        with self.lock:
+            late = [request for request, due in self.due.items() if due < now]
+        for request in late:  # wakes its thread: its read or write fails, and it ends
+            with contextlib.suppress(OSError):
+                request.shutdown(socket.SHUT_RDWR)

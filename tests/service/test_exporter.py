@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import httpx
@@ -12,6 +14,7 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from app.github.fake.server import FakeGitHub, Fault
+from app.service import exporter
 from app.service.exporter import serve_metrics
 from app.service.queue import JobQueue, make_huey
 from app.service.settings import Settings
@@ -27,6 +30,7 @@ from tests.service.test_e2e import (
     stop,
     wait_for,
 )
+from tests.service.test_http_server import answer
 
 
 def samples(url: str) -> Page:
@@ -136,3 +140,33 @@ def test_a_scrape_asking_for_some_metrics_by_name_gets_them(tmp_path: Path) -> N
     assert [s.name for f in text_string_to_metric_families(answer.text) for s in f.samples] == [
         "paperbot_queue_depth"
     ]
+
+
+def test_connections_that_say_nothing_hold_no_thread_of_a_worker(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A slowloris on a worker's metrics port: silent and trickling connections are closed
+    at the deadline, those past the limit at once, and Prometheus' scrape then answers."""
+    monkeypatch.setattr(exporter, "CONNECTION_SECONDS", 1.0)
+    port = free_port()
+    server = serve_metrics(
+        JobQueue(make_huey(Settings(PAPERBOT_DATA_DIR=tmp_path)), {}), host="127.0.0.1", port=port
+    )
+    assert server is not None
+    before = threading.active_count()
+    try:
+        with contextlib.ExitStack() as stack:
+            held = [
+                stack.enter_context(socket.create_connection(("127.0.0.1", port)))
+                for _ in range(exporter.MAX_CONNECTIONS)
+            ]
+            held[0].sendall(b"GET /metrics HTTP/1.1\r\n")  # a head that never ends
+            with socket.create_connection(("127.0.0.1", port)) as extra:
+                assert answer(extra, 2.0) == b""  # closed at once, no thread for it
+            assert threading.active_count() <= before + exporter.MAX_CONNECTIONS
+            assert [answer(s, 5.0) for s in held] == [b""] * len(held)  # cut at the deadline
+        wait_for(lambda: threading.active_count() <= before, what="their threads to end")
+        assert _answers(f"http://127.0.0.1:{port}/metrics")
+    finally:
+        server.shutdown()
+        server.server_close()
