@@ -20,7 +20,7 @@ from typing import Any
 from app.core.entry import Entry, EntryKey, Report, key
 from app.core.errors import Problem
 from app.core.i18n import Lang, pick
-from app.core.messages import STATUS_MARK, TRAILER, about_paper, left_out, note_line, read_by
+from app.core.messages import STATUS_MARK, TRAILER, about_paper, listed, read_by
 from app.core.text import inline, quiet
 
 BRANCH = "paperbot/batch"
@@ -162,7 +162,7 @@ def note(name: str, lang: Lang, **values: object) -> str:
 
 def status(name: str, lang: Lang, *, notes: Sequence[Problem] = (), **values: object) -> str:
     """A status comment, with the bot's status marker (and the notes of a valid entry)."""
-    lines = [note_line(p) for p in left_out(notes)]
+    lines = listed(notes, lang)
     extra = "\n".join([text("noted", lang), *lines]) + "\n" if lines else ""
     seen = "".join(f"{line}\n" for line in [*about_paper(notes, lang), *read_by(notes, lang)])
     return f"{STATUS_MARK}\n{note(name, lang, **values)}{extra}{seen}"

@@ -5,6 +5,9 @@ Rules:
   hidden marker in its body, so no state is kept outside GitHub.
 - User text reaches a PR title, body, commit or comment only quiet (``text.quiet``): a
   preview mentions nobody and references or closes nothing; the rendered block sits in a quote.
+- A status comment stays far below GitHub's 65,536 characters whatever the issue holds: a
+  note quotes at most ``NOTE_MAX`` characters of it (its label 80), and at most
+  ``NOTES_MAX`` notes are listed, then how many more there are.
 """
 
 from __future__ import annotations
@@ -25,6 +28,9 @@ BRANCH_PREFIX = "paperbot/issue-"
 STATUS_MARK = "<!-- paperbot:status -->"
 TRAILER = "Paperbot-Issue"
 _STATE = re.compile(r"<!-- paperbot:state (\{.*?\}) -->")
+NOTE_MAX = 300
+NOTES_MAX = 30
+_MORE = ("- ……另有 {n} 处未列出", "- … and {n} more")
 
 
 def branch(number: int) -> str:
@@ -46,7 +52,18 @@ def note_line(problem: Problem) -> str:
     """A problem or note as one list item: quiet, a tag in it shown, never run, and a line
     break in the text it quotes a space (it could start a heading or another item)."""
     said = " ".join(tags_as_text(problem.message).split("\n"))
-    return f"- **{quiet(problem.label)}**: {quiet(said)}"
+    return f"- **{quiet(_cut(problem.label, 80))}**: {quiet(_cut(said, NOTE_MAX))}"
+
+
+def _cut(text: str, most: int) -> str:
+    return text if len(text) <= most else f"{text[:most]}…"
+
+
+def listed(notes: Sequence[Problem], lang: Lang) -> list[str]:
+    """The notes left out of the entry as list items: ``NOTES_MAX`` of them, then a count."""
+    left = left_out(notes)
+    more = [pick(_MORE, lang, n=len(left) - NOTES_MAX)] if len(left) > NOTES_MAX else []
+    return [note_line(p) for p in left[:NOTES_MAX]] + more
 
 
 def left_out(notes: Sequence[Problem]) -> list[Problem]:
@@ -231,9 +248,8 @@ def form_url(repo_url: str, kind: Kind) -> str:
 def status(kind: str, lang: Lang, *, problems: Sequence[Problem] = (), **values: str) -> str:
     """The sticky status comment's body for ``kind``; an already-read notice is a paragraph
     of its own, never among the parts left out of the entry."""
-    listed = left_out(problems)
-    kind = "valid" if kind == "noted" and not listed else kind
+    lines = listed(problems, lang)
+    kind = "valid" if kind == "noted" and not lines else kind
     text = pick(_TEXT[kind], lang, **{k: quiet(v) for k, v in values.items()})
-    lines = [note_line(p) for p in listed]
     paper = about_paper(problems, lang)
     return "\n".join([STATUS_MARK, text, *lines, *paper, *read_by(problems, lang)]) + "\n"

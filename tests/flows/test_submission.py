@@ -178,3 +178,27 @@ def test_reconcile_picks_up_a_submission_whose_webhook_was_lost(
     before = writes(gh)
     reconcile(ctx)
     assert writes(gh) == before
+
+
+BIG = "@octocat #1 " * 5300  # with the form's other fields, an issue body GitHub accepts
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        report_body(date=f"2025-13-45 {BIG}"),  # quoted back in the field's message
+        report_body() + "".join(f"\n\n### 备注{i}\n\n@octocat #{i}" for i in range(2000)),
+        report_body() + f"\n\n### 备注0 {BIG}\n\n-",
+    ],
+    ids=["huge-bad-date", "many-unknown-headings", "huge-unknown-heading"],
+)
+def test_a_huge_issue_still_gets_its_status_comment(
+    gh: FakeGitHub, ctx: Context, body: str
+) -> None:
+    """GitHub refuses a comment over 65,536 characters: what the bot quotes back is cut."""
+    assert len(body) < 65536
+    issue = gh.create_issue(REPO, title="x", body=body, login=MEMBER)
+    process_issue(ctx, issue["number"])
+    (said,) = comments(gh, issue["number"])
+    assert len(said) < 20_000
+    assert "日期" in said.splitlines()[2] or "备注0" in said

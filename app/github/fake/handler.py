@@ -25,6 +25,18 @@ from app.github.fake.server import (
     Route,
 )
 
+BODY_MAX = 65536  # characters
+TOO_LONG = {
+    "message": "Validation Failed",
+    "errors": [
+        {
+            "code": "custom",
+            "field": "body",
+            "message": "body is too long (maximum is 65536 characters)",
+        }
+    ],
+}
+
 
 def _inject(gh: FakeGitHub, method: str, *, name: str) -> Fault | None:
     with gh.lock:
@@ -64,6 +76,9 @@ class Handler(BaseHTTPRequestHandler):
         if problem:
             self.gh.rejected.append(problem)
             self._send(422 if raw is not None else 400, {"message": problem})
+            return
+        if isinstance(raw, dict) and len(raw.get("body") or "") > BODY_MAX:
+            self._send(422, TOO_LONG)  # an issue's, a PR's or a comment's body
             return
         self._api(method, url.path, body=raw if raw is not None else {}, query=query)
 
