@@ -11,7 +11,8 @@ Rules:
   answered its commit left the parent and content it was writing there, and a head that is
   exactly one commit on that parent changing only that file, to that content, is that
   commit. Anything else raises ``NotOurs`` and the branch is left alone; an open PR on it
-  is told once (``tell_once``).
+  is told once (``tell_once``). The head is read again just before the force-move (a head
+  listed before seconds of lookups may be stale), and judged again when it moved.
 - A submission is up to date when built from the same issue body, base commit and README:
   then nothing is written and the branch is not read.
 """
@@ -105,8 +106,13 @@ def claim(
                 raise Conflict(f"{name} was created and deleted meanwhile") from None
     if not movable(ctx, name, head=head, base_sha=base_sha, recorded=recorded):
         raise NotOurs(name, head)
-    if head != base_sha:
-        port.reset_branch(name, base_sha)
+    if head == base_sha:
+        return
+    now = port.branch_sha(name)  # GitHub's refs have no compare-and-swap: read it again last
+    if now != head:  # moved (or deleted) since it was listed: judged as it is now
+        claim(ctx, name, base_sha=base_sha, head=now, recorded=recorded)
+        return
+    port.reset_branch(name, base_sha)
 
 
 def commit(

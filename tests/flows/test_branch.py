@@ -5,6 +5,7 @@ trailer proves nothing; a person's commit is left alone and the open PR is told 
 from __future__ import annotations
 
 import dataclasses
+import threading
 from collections.abc import Callable
 
 import pytest
@@ -15,8 +16,11 @@ from app.flows.submission import process_issue
 from app.github.fake.pulls import push_file
 from app.github.fake.server import FakeGitHub
 from app.github.port import RepoPort, Transient
+from app.lookup.fake.server import FakeMetadata
+from app.lookup.resolve import HttpLookup, pacings
 from tests.fakes import MEMBER, REPO, report_body, submit
 from tests.flows.test_normalize import command
+from tests.service.test_e2e import wait_for
 
 NOTE = "不是 paperbot 写入的"
 Touch = Callable[[FakeGitHub, str], str]
@@ -212,3 +216,30 @@ def test_an_amend_adding_a_file_to_a_commit_whose_answer_was_lost_is_left_alone(
     git.set_ref("paperbot/issue-1", theirs)
     assert process_issue(ctx, number) == "human-touched"
     assert git.head("paperbot/issue-1") == theirs
+
+
+def test_a_persons_commit_pushed_while_the_bot_looks_the_paper_up_is_left_alone(
+    gh: FakeGitHub, ctx: Context, services: FakeMetadata
+) -> None:
+    """The bot read the branch's head, then spent seconds on the paper's metadata; a
+    maintainer pushed meanwhile: that commit is not force-reset away."""
+    number = submit(gh, ctx)
+    lookup = HttpLookup(services.settings(), budget=3.0, pacing=pacings({}))
+    slow = dataclasses.replace(ctx, lookup=lookup)
+    services.fail("arxiv", delay=1.0)
+    pushed: list[str] = []
+
+    def push_during_the_lookup() -> None:
+        wait_for(lambda: services.count("arxiv") > 0, what="the bot's lookup")
+        pushed.append(on_top(gh, "paperbot/issue-1"))
+
+    person = threading.Thread(target=push_during_the_lookup)
+    person.start()
+    link = "https://arxiv.org/abs/1706.03762"
+    gh.repos[REPO].issues[number]["body"] = report_body(title="Changed", link=link)
+    try:
+        assert process_issue(slow, number) == "human-touched"
+    finally:
+        person.join()
+        lookup.close()
+    assert gh.repos[REPO].git.head("paperbot/issue-1") == pushed[0]
