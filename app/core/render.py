@@ -29,7 +29,7 @@ from app.core.i18n import Lang, msg
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 _MARKERS = re.compile(r"^[ \t]*(?:>[ \t]*)*")
 _LIST_ITEM = re.compile(r"(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")
-_TAG = re.compile(r"</?([A-Za-z][\w-]*|!)")
+_TAG = re.compile(r"</?([A-Za-z][\w-]*+|!)(?!:)")  # <https://…> is a link
 _CODE = re.compile(r"^[ \t]*(?:```|~~~)|(?:\A|\n[ \t]*\n)(?: {4}|\t)[ \t]*\S", re.M)
 _PLAIN = ("link", "figure", "date")  # fields that hold no free text
 

@@ -5,7 +5,8 @@ Rules:
   or reorder text (zero-width, bidi controls, Unicode tags, other controls) are removed.
 - ``inline`` and ``block_line`` run when rendering: after them no user text can open raw
   HTML or an HTML comment, start a heading, fence, quote, list of entries or reference
-  definition, or close the link or bracket it sits in.
+  definition, or close the link or bracket it sits in. A line keeps its ``<http(s)://…>``
+  autolinks (an http(s) link that ends at its ``>``, as in the issue).
 - ``inline`` text renders as typed on GitHub (cmark-gfm): every character that opens inline
   markup (code span, emphasis, strikethrough, entity, HTML, link, math, table cell) is
   backslash-escaped, which cmark-gfm honours inside link text too; autolinks are broken by
@@ -54,6 +55,7 @@ _QUIET = re.compile(
     r"|(?P<tag>[@＠#＃](?=\w)|\b(?i:GH)-(?=\d))"
 )  # GitHub links GH-26 as it links #26; a URL is autolinked only after a space or *_~(
 
+_ANGLE_LINK = re.compile(r"(<https?://[^\s<>]*>)")  # an autolink as typed: kept, it ends at >
 _CODE_OR_LT = re.compile(r"(`+)[^`]*?\1|<")
 _ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 _BLOCK_START = re.compile(r"(#{1,6}(\s|$)|>|\[|`{3,}|~{3,}|=+\s*$|-+\s*$|\*\s*\*\s*\*)")
@@ -105,7 +107,8 @@ def tags_as_text(text: str) -> str:
 
 def block_line(line: str) -> str:
     """Escape one line of free text so it stays a plain paragraph line."""
-    line = line.strip().replace("<", "&lt;")
+    parts = _ANGLE_LINK.split(line.strip())  # odd parts: <http(s)://…> autolinks, kept
+    line = "".join(p if i % 2 else p.replace("<", "&lt;") for i, p in enumerate(parts))
     if _BLOCK_START.match(line):
         return "\\" + line
     return line

@@ -25,6 +25,7 @@ DAY = dt.date(2025, 6, 30)  # no seed entry has this date
 NASTY = "`*_<>|[]\\&~$!#@:./()-+=\"'%;{}^?"
 WORDS = ["__init__", "``", "**", "&amp;", "&#64;", "<b>x</b>", "<!--", "www.", "https://a.b"]
 WORDS += ["a@b.co", "@octocat", "#12", ":smile:", "$x$", "~~s~~", "](https://evil.org)", "[^1]"]
+WORDS += ["<https://a.b/c>", "<http://a.b>x"]
 CHARS = st.one_of(
     st.sampled_from(NASTY),
     st.sampled_from("aZ09 张宇論文ＡＢＣ（）【】：＃＠　"),
@@ -120,3 +121,18 @@ def test_known_breakers_render_as_typed(title: str, shown: str) -> None:
     entry = Report(date=DAY, name="张宇", title=title, link="https://x.org/a", summary="S")
     got = Links.of(html(render(entry, Template()).split("\n", 1)[0]))
     assert got.links == [("https://x.org/a", shown)]
+
+
+@pytest.mark.parametrize(
+    "summary",
+    [
+        "见 https://x.org/a 。",
+        "见 <https://x.org/a> 。",  # GitHub's own autolink form, as in the issue
+        "(https://x.org/a)",
+        "见<https://x.org/a>，以及 a>b",
+    ],
+)
+def test_a_link_in_a_summary_leads_where_it_was_typed(summary: str) -> None:
+    entry = Report(date=DAY, name="张宇", title="T", summary=summary)
+    got = Links.of(html(render(entry, Template())))
+    assert got.links == [("https://x.org/a", "https://x.org/a")]
