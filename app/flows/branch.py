@@ -123,7 +123,9 @@ def commit(
     ``held.with_head``). What is being written is recorded first, for a job that dies
     before GitHub answers."""
     _remember(ctx, name, record={"parent": parent, "path": path, "blob": messages.blob_sha(text)})
-    head = ctx.port.commit_file(branch=name, path=path, text=text, sha=sha, message=message)
+    head = ctx.port.commit_file(
+        branch=name, path=path, text=text, sha=sha, message=message, parent=parent
+    )
     _remember(ctx, name, record={"head": head})
     return head
 

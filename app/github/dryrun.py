@@ -190,7 +190,9 @@ class DryRun:
     def reset_branch(self, branch: str, sha: str) -> None:
         self.actions.append(Action("reset branch", branch, f"← {sha}"))
 
-    def commit_file(self, *, branch: str, path: str, text: str, sha: str, message: str) -> str:
+    def commit_file(
+        self, *, branch: str, path: str, text: str, sha: str, message: str, parent: str = ""
+    ) -> str:
         before = self.seen.get(path, "")
         diff = "".join(
             difflib.unified_diff(

@@ -142,8 +142,12 @@ class RepoPort(Protocol):
         """Force the branch to ``sha``."""
         ...
 
-    def commit_file(self, *, branch: str, path: str, text: str, sha: str, message: str) -> str:
-        """Commit ``text`` at ``path`` on ``branch`` over blob ``sha``; the commit sha."""
+    def commit_file(
+        self, *, branch: str, path: str, text: str, sha: str, message: str, parent: str = ""
+    ) -> str:
+        """Commit ``text`` at ``path`` on ``branch`` over blob ``sha``; the commit sha. Given
+        ``parent``, Conflict when GitHub made it on another commit (a push meanwhile: GitHub
+        commits on the branch's head of the moment, and refs have no compare-and-swap)."""
         ...
 
     def pulls_for(self, branch: str) -> list[Pull]:

@@ -16,7 +16,16 @@ from collections.abc import Callable
 from typing import Any, Protocol
 from urllib.parse import quote
 
-from app.github.port import Comment, Comparison, FileText, Gone, Issue, Pull, Repository
+from app.github.port import (
+    Comment,
+    Comparison,
+    Conflict,
+    FileText,
+    Gone,
+    Issue,
+    Pull,
+    Repository,
+)
 from app.github.shapes import (
     EtagCache,
     Identity,
@@ -150,11 +159,17 @@ class RestRepo:
     def reset_branch(self, branch: str, sha: str) -> None:
         self._do("PATCH", f"/git/refs/heads/{branch}", body={"sha": sha, "force": True})
 
-    def commit_file(self, *, branch: str, path: str, text: str, sha: str, message: str) -> str:
+    def commit_file(
+        self, *, branch: str, path: str, text: str, sha: str, message: str, parent: str = ""
+    ) -> str:
         content = base64.b64encode(text.encode()).decode()
         body = {"message": message, "content": content, "branch": branch}
         body.update({"sha": sha} if sha else {})  # no sha: a new file
-        return str(self._do("PUT", f"/contents/{path}", body=body)["commit"]["sha"])
+        made = self._do("PUT", f"/contents/{path}", body=body)["commit"]
+        on = [p.get("sha") for p in made.get("parents") or []]
+        if parent and on and on != [parent]:  # GitHub's answer names its parents
+            raise Conflict(f"{branch} moved: the commit went on {on[0]}")
+        return str(made["sha"])
 
     def pulls_for(self, branch: str) -> list[Pull]:
         params = {"state": "all", "head": f"{self.owner}:{branch}", "sort": "created"}

@@ -15,7 +15,7 @@ from app.flows.context import Context, clear_caches
 from app.flows.submission import process_issue
 from app.github.fake.pulls import push_file
 from app.github.fake.server import FakeGitHub
-from app.github.port import RepoPort, Transient
+from app.github.port import Conflict, RepoPort, Transient
 from app.lookup.fake.server import FakeMetadata
 from app.lookup.resolve import HttpLookup, pacings
 from tests.fakes import MEMBER, REPO, report_body, submit
@@ -243,3 +243,33 @@ def test_a_persons_commit_pushed_while_the_bot_looks_the_paper_up_is_left_alone(
         person.join()
         lookup.close()
     assert gh.repos[REPO].git.head("paperbot/issue-1") == pushed[0]
+
+
+class PushedFirst:
+    """The repository's real port, except that a maintainer pushes to the branch just after
+    the bot reset it, just before its commit (between two paced writes, a second apart)."""
+
+    def __init__(self, port: RepoPort, gh: FakeGitHub) -> None:
+        self.port, self.gh = port, gh
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.port, name)
+
+    def commit_file(self, **args: str) -> str:
+        push_file(self.gh, REPO, branch=args["branch"], path="NOTES.md", text="mine\n")
+        return self.port.commit_file(**args)
+
+
+def test_a_persons_commit_pushed_between_the_reset_and_the_commit_is_left_alone(
+    gh: FakeGitHub, ctx: Context
+) -> None:
+    number = submit(gh, ctx)
+    gh.repos[REPO].issues[number]["body"] = report_body(title="Changed")
+    racing = dataclasses.replace(ctx, port=PushedFirst(ctx.port, gh))  # type: ignore[arg-type]
+    try:
+        process_issue(racing, number)
+    except Conflict:
+        pass  # the job is tried again
+    gh.repos[REPO].issues[number]["body"] = report_body(title="Changed again")
+    assert process_issue(ctx, number) == "human-touched"
+    assert gh.repos[REPO].git.read("paperbot/issue-1", "NOTES.md") is not None

@@ -78,7 +78,7 @@ def put_contents(
     assert blob is not None
     return (200 if current else 201), {
         "content": _content_json(gh, repo, path=path, data=blob[0], sha=blob[1]),
-        "commit": {"sha": commit, "message": body["message"]},
+        "commit": {"sha": commit, "message": body["message"], "parents": [{"sha": head}]},
     }
 
 
