@@ -181,11 +181,12 @@ def test_a_job_taken_by_a_killed_worker_runs_again_and_only_once(
     assert worker.huey.execute(taken) == "done before"
     assert len(gh.repos[REPO].pulls) == 1 and len(gh.repos[REPO].comments) == 1
     # Huey keeps no results: nothing grows per job; the records kept (the repository's open
-    # submissions, for "already read by", #11, the bot's last commits and the default branch,
-    # #15: one each per repository) are the ledger's, each with its expiry (test_ledger.py)
+    # submissions, for "already read by", #11, and the bot's last commits: one each per
+    # repository; the default branch is GitHub's answer, never recorded) are the ledger's,
+    # each with its expiry (test_ledger.py)
     assert worker.huey.storage.result_items() == {}
     rows = worker.huey.storage.sql("select key from paperbot_ledger", results=True)
-    kept = {f"{k}:{REPO}" for k in ("open-submissions", "branch-heads", "default-branch")}
+    kept = {f"{k}:{REPO}" for k in ("open-submissions", "branch-heads")}
     assert {key for (key,) in rows} == kept
 
 
