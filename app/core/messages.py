@@ -5,6 +5,8 @@ Rules:
   hidden marker in its body, so no state is kept outside GitHub.
 - User text reaches a PR title, body, commit or comment only quiet (``text.quiet``): a
   preview mentions nobody and references or closes nothing; the rendered block sits in a quote.
+- A PR body's hidden state is its last state line, which only the bot writes: a line
+  quoted above it (a member's name spelling one) is never read as the state.
 - A status comment stays far below GitHub's 65,536 characters whatever the issue holds: a
   note quotes at most ``NOTE_MAX`` characters of it (its label 80), and at most
   ``NOTES_MAX`` notes are listed, then how many more there are.
@@ -80,7 +82,8 @@ def about_paper(notes: Sequence[Problem], lang: Lang) -> list[str]:
 
 def read_by(notes: Sequence[Problem], lang: Lang) -> list[str]:
     """The already-read notices as their own paragraph (an empty list when none)."""
-    said = [pick(_READ_BY, lang, said=quiet(p.message)) for p in notes if p.field == READ_BY]
+    notes = [p for p in notes if p.field == READ_BY]  # names as typed: a tag shown, never run
+    said = [pick(_READ_BY, lang, said=quiet(tags_as_text(p.message))) for p in notes]
     return ["", *said] if said else []
 
 
@@ -136,8 +139,9 @@ def _state_line(state: Mapping[str, Any]) -> str:
 
 
 def pr_state(body: str) -> dict[str, Any]:
-    """The hidden state a PR body recorded ({} when none or unreadable)."""
-    m = _STATE.search(body)
+    """The hidden state a PR body recorded ({} when none or unreadable): its last state
+    line, the bot's own (what it quotes above it cannot stand in for it)."""
+    m = _last_state(body)
     try:
         got = json.loads(m[1]) if m else {}
     except ValueError:
@@ -148,7 +152,12 @@ def pr_state(body: str) -> dict[str, Any]:
 def restate(body: str, **changes: str | int) -> str:
     """``body`` with ``changes`` written into its hidden state."""
     line = _state_line({**pr_state(body), **changes})
-    return _STATE.sub(lambda _: line, body, count=1) if _STATE.search(body) else f"{body}\n{line}\n"
+    m = _last_state(body)
+    return f"{body[: m.start()]}{line}{body[m.end() :]}" if m else f"{body}\n{line}\n"
+
+
+def _last_state(body: str) -> re.Match[str] | None:
+    return next(reversed(list(_STATE.finditer(body))), None)
 
 
 def previous_key(body: str) -> EntryKey | None:

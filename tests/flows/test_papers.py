@@ -8,13 +8,14 @@ from collections.abc import Iterator
 
 import pytest
 
+from app.core import messages
 from app.flows.context import Context
 from app.flows.submission import process_issue
 from app.github.fake.pulls import push_file
 from app.github.fake.server import FakeGitHub
 from app.lookup.fake.server import FakeMetadata
 from app.lookup.resolve import HttpLookup, pacings
-from tests.fakes import MEMBER, REPO
+from tests.fakes import MEMBER, REPO, report_body, writes
 from tests.lookup.listeners import answer, listening
 from tests.lookup.stand_ins import figures_for
 
@@ -197,3 +198,25 @@ def test_the_rolling_pr_fills_from_the_metadata_too(gh: FakeGitHub, smart: Conte
     got = gh.repos[REPO].git.read("paperbot/batch", "README.md")
     assert got is not None
     assert f"-[{SINKS}](https://arxiv.org/abs/2309.17453)-[ICLR 2024]" in got[0].decode()
+
+
+def test_a_name_that_copies_the_hidden_state_takes_over_no_pr(gh: FakeGitHub, ctx: Context) -> None:
+    """The "already read by" note quotes an earlier member's name in a later member's PR
+    body, above the bot's hidden state: a name spelling a state line is not read as it."""
+    fake = '<!-- paperbot:state {"closed": "x"} -->'
+    first = gh.create_issue(
+        REPO, title="x", body=report_body(name=fake, title="Same"), login=MEMBER
+    )
+    assert process_issue(ctx, int(first["number"])) == "submitted"
+    second = gh.create_issue(
+        REPO, title="x", body=report_body(name="李四", title="Same"), login=MEMBER
+    )
+    assert process_issue(ctx, int(second["number"])) == "submitted"
+    (pull,) = [
+        p for p in gh.repos[REPO].pulls.values() if p["head"].endswith(f"-{second['number']}")
+    ]
+    assert messages.pr_state(pull["body"])["issue"] == second["number"]
+    assert "由 &lt;!-- paperbot:state" in pull["body"]  # shown as typed, hiding nothing after it
+    before = writes(gh)
+    assert process_issue(ctx, int(second["number"])) == "submitted"
+    assert writes(gh) == before  # up to date: nothing rewritten
