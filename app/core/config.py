@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import difflib
 import re
+import string
 from typing import Any, Literal, get_args
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 
 from app.core.errors import ConfigError
 from app.core.i18n import Lang, msg
@@ -32,6 +41,30 @@ class _Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+# Each template's placeholders; the blocks are filled by name, the parts by str.format.
+PLACEHOLDERS: dict[str, tuple[str, ...]] = {
+    "report": ("date", "name", "title", "venue", "figure", "summary"),
+    "skip": ("date", "name", "reason"),
+    "title": ("title",),
+    "title_linked": ("title", "link"),
+    "venue": ("venue",),
+    "figure": ("figure",),
+    "reason": ("reason",),
+}
+_ASKS_EN = re.compile(r"^language:[ \t]*[\"']?en[\"']?[ \t]*(?:#.*)?$", re.M)
+_BLOCK_PLACEHOLDER = re.compile(r"\{([^{}\s]+)\}")
+
+
+def _placeholders(value: str, *, block: bool) -> list[str]:
+    """The placeholder names in a template (a part's unmatched brace: ValueError)."""
+    if block:
+        return _BLOCK_PLACEHOLDER.findall(value)
+    try:
+        return [name for _, name, _, _ in string.Formatter().parse(value) if name is not None]
+    except ValueError:
+        raise ValueError("unmatched brace; write {{ or }} for a brace of its own") from None
+
+
 class Template(_Model):
     """How an entry becomes README lines; the parts fill the placeholders of the whole."""
 
@@ -42,6 +75,17 @@ class Template(_Model):
     venue: str = Field("-[{venue}]", description="Venue part; omitted when empty.")
     figure: str = Field('<img width="512" alt="image" src="{figure}">', description="Figure part.")
     reason: str = Field("{reason}，", description="Reason part of a skip; omitted when empty.")
+
+    @field_validator(*PLACEHOLDERS)
+    @classmethod
+    def _known_placeholders(cls, value: str, info: ValidationInfo) -> str:
+        known = PLACEHOLDERS[str(info.field_name)]
+        block = info.field_name in ("report", "skip")
+        for name in _placeholders(value, block=block):
+            if name not in known:
+                use = ", ".join(f"{{{k}}}" for k in known)
+                raise ValueError(f"unknown {{{name}}}; use {use}")
+        return value
 
 
 class Limits(_Model):
@@ -185,24 +229,52 @@ class Config(_Model):
 def load_config(text: str | None, *, name: str = "paperbot.yml") -> Config:
     """Parse a YAML config (``name``: the file, as errors call it); absent or empty: defaults.
     Its errors are in the language it asks for, when that much can be read (else zh)."""
+    asks: Lang = "en" if text and _ASKS_EN.search(text) else "zh"
     try:
         data: Any = yaml.safe_load(text) if text else None
     except yaml.YAMLError as exc:
-        raise ConfigError(msg("config_yaml", "zh", name=name, error=exc)) from None
+        raise ConfigError(_yaml_error(exc, name, lang=asks), lang=asks) from None
     if data is None:
         return Config()
     if not isinstance(data, dict):
-        raise ConfigError(msg("config_mapping", "zh", name=name))
+        raise ConfigError(msg("config_mapping", asks, name=name), lang=asks)
     try:
         return Config.model_validate(data)
     except ValidationError as exc:
         lang: Lang = "en" if data.get("language") == "en" else "zh"
-        raise ConfigError(_describe(exc, name, lang=lang)) from None
+        raise ConfigError(_describe(exc, name, lang=lang), lang=lang) from None
+
+
+def _yaml_error(exc: yaml.YAMLError, name: str, *, lang: Lang) -> str:
+    """Where the YAML went wrong (where the unfinished part began, when it says) and why."""
+    mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc).split("\n")[0]
+    context = getattr(exc, "context", None)
+    why = f"{problem} ({context})" if context else problem
+    if mark is None:
+        return msg("config_yaml", lang, name=name, error=why)
+    at = {"line": mark.line + 1, "column": mark.column + 1}
+    return msg("config_yaml_at", lang, name=name, error=why, **at)
 
 
 def _describe(exc: ValidationError, name: str, *, lang: Lang) -> str:
     lines = [msg("config_invalid", lang, name=name)]
     for err in exc.errors():
         where = ".".join(str(p) for p in err["loc"]) or "(top level)"
-        lines.append(f"- {where}: {err['msg']}")
+        said = _unknown(err["loc"]) if err["type"] == "extra_forbidden" else err["msg"]
+        lines.append(f"- {where}: {said.removeprefix('Value error, ')}")
     return "\n".join(lines)
+
+
+def _unknown(loc: tuple[int | str, ...]) -> str:
+    """An option no model has: the closest one, else every option at that level."""
+    model: Any = Config
+    for part in loc[:-1]:
+        field = model.model_fields.get(part) if isinstance(part, str) else None
+        inner = field.annotation if field else None
+        model = inner if isinstance(inner, type) and issubclass(inner, BaseModel) else Member
+    options = list(model.model_fields)
+    close = difflib.get_close_matches(str(loc[-1]), options, n=1, cutoff=0.6)
+    if close:
+        return f"unknown option; did you mean {close[0]}?"
+    return f"unknown option; the options are {', '.join(options)}"

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from app.core.i18n import Lang
+
 
 class BotError(Exception):
-    """An error whose message is meant for the member or maintainer, and safe to show."""
+    """An error whose message is meant for the member or maintainer, and safe to show;
+    ``lang``: the language it is written in, when it chose one itself."""
+
+    lang: Lang | None = None
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -65,4 +70,8 @@ class MarkerError(BotError):
 
 
 class ConfigError(BotError):
-    """The repository's paperbot config is invalid."""
+    """The repository's paperbot config is invalid; ``lang``: the language it asks for."""
+
+    def __init__(self, message: str, *, lang: Lang) -> None:
+        super().__init__(message)
+        self.lang = lang

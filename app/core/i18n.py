@@ -117,6 +117,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{path} has no insertion marker '{marker}'",
     ),
     "config_yaml": ("{name} 不是有效的 YAML：{error}", "{name} is not valid YAML: {error}"),
+    "config_yaml_at": (
+        "{name} 第 {line} 行第 {column} 列不是有效的 YAML：{error}",
+        "{name}: line {line}, column {column}: not valid YAML: {error}",
+    ),
     "config_mapping": (
         "{name} 应为选项表（每行 option: value）",
         "{name} must be a mapping of options",

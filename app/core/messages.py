@@ -226,8 +226,9 @@ _TEXT: dict[str, tuple[str, str]] = {
         "please continue in the pull request.",
     ),
     "problem": (
-        "paperbot 无法处理此 issue：{message}",
-        "paperbot could not process this issue: {message}",
+        "paperbot 无法处理此 issue：{message}\n\n维护者修正后，在这里留言即可重新检查。",
+        "paperbot could not process this issue: {message}\n\nOnce a maintainer has fixed this, "
+        "comment here to have it checked again.",
     ),
     "merged": (
         "PR 已合并，记录已写入 README。",

@@ -2,9 +2,10 @@
 
 Rules:
 - Only a README with the marker line is set up; what is detected comes from its entries
-  alone: the language (Chinese text under the marker, else English), each member's entries
-  and newest date, and the week (it ends on the weekday most entries are dated). A language
-  or week start that a config file sets wins over what is detected.
+  alone: the language (Chinese text under the marker, else English; with no entries yet,
+  the whole README's), each member's entries and newest date, and the week (it ends on the
+  weekday most entries are dated; with none dated, Monday starts it and no weekday is
+  claimed). A language or week start that a config file sets wins over what is detected.
 - The setup is three files: the two issue forms and ``.github/paperbot.yml``. The config
   sets only what was detected; ``members`` and the weekly options are written commented
   out, one line each saying what it does, since a README gives names but no GitHub logins.
@@ -68,7 +69,8 @@ def detect(readme: str, *, config: Config, today: dt.date | None = None) -> Foun
     report_day = _modal_weekday(days)
     week_start = WEEKDAYS[(WEEKDAYS.index(report_day) + 1) % 7] if report_day else "monday"
     chosen = config.model_fields_set  # what a config file set wins over what is detected
-    lang = config.language if "language" in chosen else _language(_below(readme, start))
+    words = _below(readme, start)  # no entries yet: the README's own words
+    lang = config.language if "language" in chosen else _language(words if read else readme)
     limits = config.limits
     return Found(
         path=config.path,
@@ -137,6 +139,7 @@ _CONFIG_WORDS: dict[str, tuple[str, str]] = {
         "# 每周的第一天：记录大多写在{day}，所以一周到{day}结束",
         "# First day of a week: most entries are dated {day}, so a week ends on {day}",
     ),
+    "start": ("# 每周的第一天", "# First day of a week"),
     "members": (
         "# 成员（GitHub 登录名: README 中的名字）。README 里找到下面这些人（记录数）；\n"
         "# 把 LOGIN 换成各自的 GitHub 登录名并去掉 #，提醒才能 @ 到他们：",
@@ -180,7 +183,8 @@ def config_text(found: Found) -> str:
     lines += ["", _say("language", lang), f"language: {lang}"]
     lines += ["", _say("timezone", lang), f"timezone: {_ZONE[lang]}"]
     day = found.report_day or "sunday"
-    lines += ["", _say("week", lang, day=day_name(day, lang)), f"week_start: {found.week_start}"]
+    week = _say("week", lang, day=day_name(day, lang)) if found.report_day else _say("start", lang)
+    lines += ["", week, f"week_start: {found.week_start}"]
     lines += ["", _say("members", lang), "# members:"]
     for m in found.members:
         counted = _say("counted", lang, entries=m.entries, papers=m.papers)

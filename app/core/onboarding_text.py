@@ -38,6 +38,7 @@ _TEXT: dict[str, tuple[str, str]] = {
         "每周从 {start} 开始（记录大多写在 {day}）",
         "weeks start on {start} (most entries are dated {day})",
     ),
+    "week_start": ("每周从 {start} 开始", "weeks start on {start}"),
     "clean": ("`paperbot lint` 没有发现问题。", "`paperbot lint` found nothing to fix."),
     "findings": (
         "`paperbot lint` 发现 {n} 处可能的问题（前 {shown} 处，改不改由你决定）：",
@@ -96,9 +97,11 @@ def facts(found: Found) -> list[str]:
             names.append(say("more", lang, n=len(found.members) - SHOWN_MEMBERS))
         lines.append(say("members", lang, n=len(found.members), names=listing(names, lang)))
     lines.append(say("language", lang))
-    day = found.report_day or "sunday"
     start = day_name(found.week_start, lang)
-    lines.append(say("week", lang, start=start, day=day_name(day, lang)))
+    if found.report_day is None:
+        lines.append(say("week_start", lang, start=start))
+    else:
+        lines.append(say("week", lang, start=start, day=day_name(found.report_day, lang)))
     return lines
 
 

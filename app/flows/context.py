@@ -186,10 +186,10 @@ class NotAllowed(BotError):
 def repo_config(port: RepoPort, ref: str) -> Config:
     """``.github/paperbot.yml`` at ``ref``, else the owner's ``.github`` repo's, else defaults."""
     owner = port.full_name.split("/")[0]
-    found = port.read_file(CONFIG_PATH, ref) or ORG_CONFIGS.get(
-        owner, lambda: port.read_org_file(CONFIG_PATH)
-    )
-    return load_config(found.text if found else None)
+    if (own := port.read_file(CONFIG_PATH, ref)) is not None:
+        return load_config(own.text, name=CONFIG_PATH)
+    found = ORG_CONFIGS.get(owner, lambda: port.read_org_file(CONFIG_PATH))
+    return load_config(found.text if found else None, name=f"{owner}/.github: {CONFIG_PATH}")
 
 
 def authorise(port: RepoPort, issue: Issue, *, config: Config) -> None:

@@ -119,7 +119,7 @@ def process_issue(
         status.say(exc.message)
         return f"not allowed: {exc.why}" if isinstance(exc, NotAllowed) else "human-touched"
     except BotError as exc:
-        status.say(messages.status("problem", status.lang, message=exc.message))
+        status.say(messages.status("problem", exc.lang or status.lang, message=exc.message))
         return "problem"
 
 

@@ -54,6 +54,16 @@ def test_accepted(text: str, check: Any) -> None:
         ("members:\n  chenyin: {name: 陈银, remind: nope}\n", "members.chenyin.remind"),
         ("members:\n  chenyin: {name: 陈银, mute: true}\n", "members.chenyin.mute"),
         ("members: [zhangyu]\n", "members: Input should be a valid dictionary"),
+        # a typo went into members' PRs as the literal text, or crashed every submission
+        ("template:\n  report: '- {titel} {summary}\\n'\n", "template.report: unknown {titel}"),
+        ("template:\n  title_linked: '[{titel}]({link})'\n", "use {title}, {link}"),
+        ("template:\n  venue: ' ({venue)'\n", "template.venue: unmatched brace"),
+        ("template:\n  figure: '![]({figure.url})'\n", "template.figure: unknown {figure.url}"),
+        ("template:\n  reason: '{0}，'\n", "template.reason: unknown {0}"),
+        ("template:\n  skip: '- {date} {title}\\n'\n", "use {date}, {name}, {reason}"),
+        ("markr: '<!-- x -->'\n", "markr: unknown option; did you mean marker?"),
+        ("limits: {summary: 10}\n", "limits.summary: unknown option; did you mean summary_max?"),
+        ("colour: blue\n", "colour: unknown option; the options are path, marker,"),
     ],
 )
 def test_bad_values_are_explained_by_option(text: str, named: str) -> None:
@@ -77,10 +87,42 @@ def test_the_plain_and_the_object_form_mix() -> None:
         ("language: en\ndashboard: maybe\n", "paperbot.yml has invalid options:"),
         ("language: fr\n", "paperbot.yml 中有无效的选项："),  # no language to go by: zh
         ("- a\n", "paperbot.yml 应为选项表（每行 option: value）"),
-        ("a: [\n", "paperbot.yml 不是有效的 YAML："),
+        ("a: [\n", "paperbot.yml 第 2 行第 1 列不是有效的 YAML："),
+        ("language: en\na: [\n", "paperbot.yml: line 3, column 1: not valid YAML:"),
     ],
 )
 def test_a_config_error_speaks_the_language_the_config_asks_for(text: str, said: str) -> None:
     with pytest.raises(ConfigError) as got:
         load_config(text)
     assert got.value.message.startswith(said)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "template:\n  report: '- {title}{venue} — {summary}\\n'\n  venue: ' ({venue})'\n",
+        "template:\n  title_linked: '[{title}]({link}) {{x}}'\n",
+        "template:\n  report: '- {title} { } stays }{\\n'\n",
+    ],
+)
+def test_templates_with_known_placeholders_are_accepted(text: str) -> None:
+    load_config(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        (
+            'marker: "<!-- x -->\nlanguage: en\n',
+            ".github/paperbot.yml: line 1, column 9: not valid YAML: found unexpected end of "
+            "stream",
+        ),
+        ("language: en\n\tmarker: x\n", ".github/paperbot.yml: line 2, column 1: not valid"),
+        ("a: [\n", ".github/paperbot.yml 第 2 行第 1 列不是有效的 YAML："),
+    ],
+)
+def test_a_yaml_error_names_the_file_and_its_line(text: str, said: str) -> None:
+    with pytest.raises(ConfigError) as got:
+        load_config(text, name=".github/paperbot.yml")
+    assert got.value.message.startswith(said)
+    assert "<unicode string>" not in got.value.message

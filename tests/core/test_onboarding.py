@@ -35,7 +35,7 @@ def readme(*headers: str, label: str = "论文简述：") -> str:
             "saturday",
         ),
         (("[2025-07-07]-[Ann]-[A Paper]",), "en", "monday", "tuesday"),
-        ((), "en", None, "monday"),
+        ((), "zh", None, "monday"),  # no entries: the README's own words (the marker's here)
     ],
 )
 def test_language_and_week(
@@ -62,6 +62,28 @@ def test_language_and_week(
 def test_a_config_file_wins(config: str, language: str, week_start: str) -> None:
     found = detect(readme("[2025-07-06]-[张宇]-[论文]"), config=load_config(config))
     assert (found.language, found.week_start) == (language, week_start)
+
+
+@pytest.mark.parametrize(
+    ("text", "marker", "language"),
+    [
+        (f"# 论文精读小组\n\n每周精读一篇论文。\n\n{MARK}\n", None, "zh"),
+        ("# Reading group\n\nOne paper a week.\n\n<!-- log -->\n", "<!-- log -->", "en"),
+        (f"\ufeff# 组会\r\n\r\n{MARK}\r\n", None, "zh"),
+    ],
+)
+def test_a_new_group_with_no_entries_yet(text: str, marker: str | None, language: str) -> None:
+    """A group starting out: its README's words give the language (a Chinese group's empty
+    log got an English setup PR, forms and config), and nothing claims a weekday."""
+    config = Config(marker=marker) if marker else Config()
+    found = detect(text, config=config)
+    assert (found.entries, found.language, found.week_start) == (0, language, "monday")
+    body = pr_body(found, repo_url="https://github.com/g/r")
+    assert "每周从 周一 开始\n" in body if language == "zh" else "weeks start on Monday\n" in body
+    assert "most entries" not in body and "记录大多" not in body
+    said = config_text(found)
+    assert "most entries" not in said and "记录大多" not in said
+    assert load_config(said).language == language
 
 
 def test_members_counted_newest_first_by_entries() -> None:

@@ -140,3 +140,43 @@ def test_an_unchanged_config_is_not_read_again_or_read_for_free(
     repo_config(ctx.port, "main")  # read by branch name: a conditional request, answered 304
     before = gh.not_modified
     assert repo_config(ctx.port, "main").language == "zh" and gh.not_modified > before
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        (  # a typo in a template crashed every submission (KeyError), silently, for ever
+            "language: en\ntemplate:\n  title_linked: '[{titel}]({link})'\n",
+            [
+                "paperbot could not process this issue: .github/paperbot.yml has invalid options:",
+                "- template.title_linked: unknown {titel}; use {title}, {link}",
+            ],
+        ),
+        (  # the YAML's own error, with the line, not PyYAML's dump of "<unicode string>"
+            'language: en\nmarker: "<!-- x -->\nfoo: 1\n',
+            [
+                "paperbot could not process this issue: .github/paperbot.yml: line 2, column 9: "
+                "not valid YAML: found unexpected end of stream (while scanning a quoted scalar)"
+            ],
+        ),
+        (
+            "markr: '<!-- x -->'\n",
+            [
+                "paperbot 无法处理此 issue：.github/paperbot.yml 中有无效的选项：",
+                "- markr: unknown option; did you mean marker?",
+            ],
+        ),
+    ],
+)
+def test_a_maintainers_config_mistake_is_told_where_it_is_and_what_next(
+    gh: FakeGitHub, ctx: Context, text: str, says: list[str]
+) -> None:
+    config(gh, text)
+    gh.create_issue(REPO, title="x", body=report_body(), login=MEMBER)
+    assert process_issue(ctx, 1) == "problem"
+    lines = only_comment(gh).splitlines()
+    assert lines[1 : 1 + len(says)] == says and not gh.repos[REPO].pulls
+    assert lines[-1] in (
+        "Once a maintainer has fixed this, comment here to have it checked again.",
+        "维护者修正后，在这里留言即可重新检查。",
+    )

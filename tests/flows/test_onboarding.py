@@ -257,7 +257,7 @@ def test_an_invalid_config_is_said_and_stops_no_other(
     gh.create_repo(OTHER, {"README.md": seed, ".github/paperbot.yml": "language: fr\n"})
     got = deliver(clients, installed(OTHER, REPO))
     # the config cannot say its language (fr), so its error is in zh, the default
-    assert got.startswith(f"onboarding: {OTHER}: not set up: paperbot.yml 中有无效的选项")
+    assert got.startswith(f"onboarding: {OTHER}: not set up: .github/paperbot.yml 中有无效的选项")
     assert "\n" not in got  # one log line
     assert got.endswith(f"{REPO}: opened setup PR #1") and not gh.repos[OTHER].pulls
 
