@@ -9,7 +9,7 @@ from app.flows import commands
 from app.flows.context import Context
 from app.flows.lifecycle import issue_closed, pull_closed, regenerate
 from app.flows.normalize import normalize_readme
-from app.flows.onboarding import onboard
+from app.flows.onboarding import onboard, pushed
 from app.flows.reconcile import reconcile
 from app.flows.submission import process_issue
 from app.flows.weekly import tick
@@ -57,7 +57,9 @@ _PLAIN: dict[str, Flow] = {
     "pull_closed": lambda ctx, branch, merged, number=None: pull_closed(
         ctx, branch=branch, merged=merged, pull=number
     ),
-    "regenerate": lambda ctx: regenerate(ctx),
+    "regenerate": lambda ctx, setup=False: "; ".join(
+        [*([pushed(ctx)] if setup else []), regenerate(ctx)]
+    ),
     "reconcile": lambda ctx: reconcile(ctx),
     "weekly": lambda ctx: tick(ctx),
     "normalize": _normalize,

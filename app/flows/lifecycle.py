@@ -6,6 +6,8 @@ Rules:
   state, so that the close is never mistaken for a maintainer's rejection.
 - In a batch, an item that is gone (404/410) is skipped and the batch goes on; an open bot PR
   whose issue was deleted is closed with a note.
+- A push to the default branch that changes what can ready a repository for its setup PR (a
+  Markdown file, the config, a workflow) also asks for that setup (app/flows/onboarding.py).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from functools import partial
 
 from app.core import batch as texts
 from app.core import messages
+from app.core.config import CONFIG_PATH
 from app.flows import batch, batch_closed
 from app.flows.context import Context, Status, repo_config, set_label
 from app.flows.routing import Payload, Router, Skip, Task, base_args
@@ -150,7 +153,17 @@ def pushed_route(payload: Payload) -> Task | Skip:
         return Skip(f"push to {payload['ref']}, not to the default branch {default}")
     if payload.get("deleted"):
         return Skip("the push deleted the default branch")
-    return Task("regenerate", base_args(payload))
+    changed = {p for c in payload.get("commits") or [] for p in _paths(c)}
+    return Task("regenerate", {**base_args(payload), "setup": any(map(_readies, changed))})
+
+
+def _paths(commit: Payload) -> list[str]:
+    return [*(commit.get("added") or []), *(commit.get("modified") or [])]
+
+
+def _readies(path: str) -> bool:
+    """A file whose change may make a repository ready for its setup PR."""
+    return path.lower().endswith(".md") or path.startswith((CONFIG_PATH, ".github/workflows/"))
 
 
 @router.register("installation_repositories", "removed")

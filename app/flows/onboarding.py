@@ -3,6 +3,10 @@
 Rules:
 - ``installation`` (created) and ``installation_repositories`` (added) make one task for the
   repositories they list; each is set up on its own, and one that fails stops no other.
+- A push to the default branch that changes a Markdown file, the config or a workflow (what
+  can make a repository ready: the README's marker, the config's ``marker``, the Actions
+  workflow) sets that repository up too, until one finds it settled (a setup PR or the
+  forms exist); that is recorded in the ledger, so its later pushes cost nothing.
 - A repository gets the PR only when its README has the marker line and neither issue form
   exists on its default branch; otherwise nothing is written, and the outcome says why.
 - There is at most one setup PR per repository, ever: any PR on ``paperbot/setup`` (open,
@@ -32,7 +36,11 @@ router = Router()
 
 
 class _Stop(Exception):
-    """This repository gets no setup PR; the message says why."""
+    """This repository gets no setup PR; the message says why (``settled``: nor ever will)."""
+
+    def __init__(self, why: str, *, settled: bool = False) -> None:
+        super().__init__(why)
+        self.settled = settled
 
 
 def _task(payload: Payload, listed: str) -> Task | Skip:
@@ -63,22 +71,45 @@ def added(payload: Payload) -> Task | Skip:
 def onboard(ctx: Context, repos: str) -> str:
     """Set up each of ``repos`` (space-separated names); one outcome per repository. A GitHub
     error is raised after the others are done, so the job retries (they write nothing then)."""
-    outcomes, failed = [], []
+    outcomes, failed = [], list[GitHubError]()
     for name in repos.split():
-        try:
-            outcome = setup_repo(_on(ctx, name))
-        except _Stop as why:
-            outcome = str(why)
-        except BotError as exc:  # e.g. the repository's own paperbot.yml is invalid
-            outcome = "not set up: " + " ".join(exc.message.split())  # one log line
-        except GitHubError as exc:
-            outcome = f"failed: {type(exc).__name__}: {exc}"
-            failed.append(exc)
-        log.info("onboarding", extra={"repository": name, "outcome": outcome})
+        outcome, _ = _attempt(ctx, name, failed=failed)
         outcomes.append(f"{name}: {outcome}")
     if failed:
         raise failed[0]
     return "onboarding: " + "; ".join(outcomes)
+
+
+def pushed(ctx: Context) -> str:
+    """A push that may have readied the repository (its README's marker, its config): set it
+    up, unless an earlier push found it settled (a setup PR, or the forms, already there)."""
+    key = f"onboarded:{ctx.port.full_name}"
+    if ctx.ledger.read(key) is not None:
+        return "onboarding: done before"
+    failed = list[GitHubError]()
+    outcome, settled = _attempt(ctx, ctx.port.full_name, failed=failed)
+    if failed:
+        raise failed[0]
+    if settled:
+        ctx.ledger.write(key, b"1")
+    return f"onboarding: {outcome}"
+
+
+def _attempt(ctx: Context, name: str, *, failed: list[GitHubError]) -> tuple[str, bool]:
+    """One repository's outcome, logged, and whether it is settled; a GitHub error is added
+    to ``failed``."""
+    settled = False
+    try:
+        outcome, settled = setup_repo(_on(ctx, name)), True
+    except _Stop as why:
+        outcome, settled = str(why), why.settled
+    except BotError as exc:  # e.g. the repository's own paperbot.yml is invalid
+        outcome = "not set up: " + " ".join(exc.message.split())  # one log line
+    except GitHubError as exc:
+        outcome = f"failed: {type(exc).__name__}: {exc}"
+        failed.append(exc)
+    log.info("onboarding", extra={"repository": name, "outcome": outcome})
+    return outcome, settled
 
 
 def _on(ctx: Context, name: str) -> Context:
@@ -124,12 +155,13 @@ def _no_pull_yet(port: RepoPort) -> None:
     if pull is None:
         return
     if pull.author != port.bot_login():
-        raise _Stop(f"{BRANCH} has a pull request by {pull.author}, not paperbot's")
+        raise _Stop(f"{BRANCH} has a pull request by {pull.author}, not paperbot's", settled=True)
     if pull.merged:
-        raise _Stop(f"setup PR #{pull.number} was merged")
+        raise _Stop(f"setup PR #{pull.number} was merged", settled=True)
     if pull.state != "open":
-        raise _Stop(f"setup PR #{pull.number} was closed unmerged; it is never reopened")
-    raise _Stop(f"setup PR #{pull.number} is open")
+        why = f"setup PR #{pull.number} was closed unmerged; it is never reopened"
+        raise _Stop(why, settled=True)
+    raise _Stop(f"setup PR #{pull.number} is open", settled=True)
 
 
 def _found(port: RepoPort, sha: str) -> Found:
@@ -137,7 +169,7 @@ def _found(port: RepoPort, sha: str) -> Found:
     forms = [f"{FORMS_DIR}/{form.filename}" for form in FORMS.values()]
     present = [path for path in forms if port.read_file(path, sha) is not None]
     if present:
-        raise _Stop(f"already has the forms ({', '.join(present)})")
+        raise _Stop(f"already has the forms ({', '.join(present)})", settled=True)
     config = repo_config(port, sha)
     readme = port.read_file(config.path, sha)
     if readme is None:

@@ -10,9 +10,11 @@ import json
 from html import escape
 from typing import Any
 
+from app.core.config import DEFAULT_MARKER
 from app.core.manifest import EVENTS, PERMISSIONS
 
 Pair = tuple[str, str]
+_MARKER = f"> {DEFAULT_MARKER}"  # the line a README needs, as the seed README writes it
 _STYLE = """
 body{font:16px/1.55 system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem;
 color:#1f2328}h1{font-size:1.6rem;margin-bottom:.2rem}.en{color:#59636e}
@@ -160,6 +162,13 @@ def done(*, app_name: str, app_id: int, env_file: str, key_file: str, install_ur
                 "合并它，成员就可以用表单提交了。",
                 "paperbot reads the README and opens a “Set up paperbot” pull request: the two "
                 "forms and .github/paperbot.yml. Merge it, and members can file the forms.",
+            ),
+            (
+                f"README 需要一行插入标记 {_MARKER}，记录插在它下面（新的读书会：一个标题加这一行"
+                "即可）。没有它就不会开 PR；之后把它推到默认分支，PR 随即打开。",
+                f"The README needs the marker line {_MARKER}; entries go under it (a new group: a "
+                "title and that line will do). Without it no pull request opens; push it to the "
+                "default branch later, and it opens then.",
             ),
         ]
     )

@@ -22,6 +22,19 @@ def clean_env(**extra: str) -> dict[str, str]:
     return {**env, **extra}
 
 
+def action_env(gh: FakeGitHub, event: str, path: Path, **extra: str) -> dict[str, str]:
+    """What a workflow step running ``paperbot action`` for ``event`` has in its environment."""
+    return clean_env(
+        GITHUB_EVENT_NAME=event,
+        GITHUB_EVENT_PATH=str(path),
+        GITHUB_REPOSITORY=REPO,
+        GITHUB_TOKEN="t",
+        GITHUB_API_URL=gh.base_url,
+        PAPERBOT_WRITE_INTERVAL="0",
+        **extra,
+    )
+
+
 def run(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "app", *args],
@@ -96,14 +109,7 @@ def test_receive_for_real_replays_a_saved_delivery(tmp_path: Path, gh: FakeGitHu
 
 def test_action_mode_runs_once_against_github(tmp_path: Path, gh: FakeGitHub) -> None:
     gh.create_issue(REPO, title="x", body=report_body(), login=MEMBER)
-    env = clean_env(
-        GITHUB_EVENT_NAME="issues",
-        GITHUB_EVENT_PATH=str(delivery(tmp_path)),
-        GITHUB_REPOSITORY=REPO,
-        GITHUB_TOKEN="t",
-        GITHUB_API_URL=gh.base_url,
-        PAPERBOT_WRITE_INTERVAL="0",
-    )
+    env = action_env(gh, "issues", delivery(tmp_path))
     got = run(["action"], env, tmp_path)
     assert got.returncode == 0, got.stderr
     assert got.stdout == "outcome: submitted\n" and len(gh.repos[REPO].pulls) == 1
@@ -149,6 +155,34 @@ def test_action_mode_with_a_machine_users_token_regenerates_after_a_merge(
     )
     assert got.returncode == 0, got.stderr
     assert got.stdout.startswith(f"outcome: #{numbers[1]}: "), got.stdout
+
+
+def test_action_mode_sets_the_repository_up_at_the_push_adding_the_workflow(
+    tmp_path: Path, gh: FakeGitHub
+) -> None:
+    """Actions has no installation event: the workflow's first run (the push that adds it,
+    with GitHub's own token) opens the setup PR, as installing the App does."""
+    from app.github.fake.pulls import push_file
+
+    gh.user_forbidden, gh.token_user = True, "github-actions[bot]"  # Actions' GITHUB_TOKEN
+    workflow = (ROOT / "deploy" / "workflows" / "paperbot.yml").read_text(encoding="utf-8")
+    push_file(gh, REPO, branch="main", path=".github/workflows/paperbot.yml", text=workflow)
+    push = copy.deepcopy(payload("push"))
+    push.update(ref="refs/heads/main", deleted=False)
+    push["repository"].update(full_name=REPO, name="log", default_branch="main")
+    added = {"id": "2" * 40, "added": [".github/workflows/paperbot.yml"], "modified": []}
+    push["commits"], push["head_commit"] = [added], added
+    path = tmp_path / "push.json"
+    path.write_text(json.dumps(push), encoding="utf-8")
+    env = action_env(gh, "push", path, GITHUB_ACTIONS="true")
+    got = run(["action"], env, tmp_path)
+    assert got.returncode == 0, got.stderr
+    assert got.stdout.startswith("outcome: onboarding: opened setup PR #1;"), got.stdout
+    (pull,) = gh.repos[REPO].pulls.values()
+    assert pull["head"] == "paperbot/setup" and pull["user"]["login"] == "github-actions[bot]"
+    again = run(["action"], env, tmp_path)  # a new run, a new process: the PR is found
+    assert again.stdout.startswith("outcome: onboarding: setup PR #1 is open;"), again.stdout
+    assert len(gh.repos[REPO].pulls) == 1
 
 
 def test_action_mode_on_schedule_keeps_one_dashboard(tmp_path: Path, gh: FakeGitHub) -> None:

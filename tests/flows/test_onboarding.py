@@ -294,3 +294,93 @@ def test_an_amended_setup_commit_is_left_alone(gh: FakeGitHub, clients: Clients)
     got = deliver(clients, installed(REPO))
     assert got.endswith(f"{BRANCH} holds commits paperbot did not write; it is left alone")
     assert on_branch(gh, ".github/paperbot.yml") == "language: en\n" and not setup_pulls(gh)
+
+
+def pushed(*paths: str, name: str = REPO) -> dict[str, Any]:
+    """GitHub's push delivery to ``name``'s default branch, one commit changing ``paths``."""
+    data = json.loads((FIXTURES / "webhooks" / "push.json").read_text(encoding="utf-8"))
+    data.update(ref="refs/heads/main", deleted=False, created=False)
+    data["repository"].update(full_name=name, name=name.split("/")[1], default_branch="main")
+    commit = {"id": "1" * 40, "message": "edit", "added": [], "removed": [], "modified": paths}
+    data["commits"], data["head_commit"] = [commit], commit
+    return data
+
+
+def push(clients: Clients, body: dict[str, Any]) -> str:
+    """Route a push as the webhook does and run its task as a worker does."""
+    task = router.route("push", body)
+    assert task is not None and task.name == "regenerate"
+    args = {k: v for k, v in task.args.items() if k in ("setup",)}
+    return FLOWS[task.name](context(clients), **args)
+
+
+@pytest.mark.parametrize(
+    ("paths", "setup"),
+    [
+        (("README.md",), True),
+        (("docs/log.MD",), True),
+        ((".github/paperbot.yml",), True),
+        ((".github/workflows/paperbot.yml",), True),  # Actions: the push adding the workflow
+        (("src/main.py", "LICENSE"), False),
+        ((), False),
+    ],
+)
+def test_a_push_that_may_ready_a_repository_asks_for_its_setup(
+    paths: tuple[str, ...], setup: bool
+) -> None:
+    task = router.route("push", pushed(*paths))
+    assert task is not None and task.name == "regenerate"
+    assert bool(task.args.get("setup")) is setup
+
+
+def test_a_marker_added_after_installing_gets_the_setup_pr(
+    gh: FakeGitHub, clients: Clients, seed: str
+) -> None:
+    """A new group installs the App first, then writes its README: nothing could ever set
+    it up before (installing was the only trigger, and found no marker)."""
+    push_file(gh, REPO, branch="main", path="README.md", text="# 论文精读小组\n")
+    assert "no marker line" in deliver(clients, installed(REPO))
+    assert push(clients, pushed("NOTES.md")).startswith("onboarding: no marker line")
+    marker = "# 论文精读小组\n\n> ==> 时间倒序，本次更新插入位置 <==\n"
+    push_file(gh, REPO, branch="main", path="README.md", text=marker)
+    got = push(clients, pushed("README.md"))
+    assert got.startswith("onboarding: opened setup PR #1;")
+    (pull,) = setup_pulls(gh)
+    assert pull["title"] == "配置 paperbot：精读报告表单与设置"
+    before = writes(gh)
+    assert push(clients, pushed("README.md")).startswith("onboarding: done before;")
+    assert writes(gh) == before and len(setup_pulls(gh)) == 1
+
+
+def test_an_awesome_list_whose_config_comes_after_installing(
+    gh: FakeGitHub, clients: Clients
+) -> None:
+    readme = "\ufeff# Awesome\r\n\r\n<!-- paperbot:insert -->\r\n- [A](https://a.example) — x\r\n"
+    git = gh.repos[REPO].git
+    git.set_ref(
+        "main",
+        git.commit_file(
+            parent=git.head("main"), path="README.md", data=readme.encode(), message="awesome"
+        ),
+    )
+    assert "no marker line" in deliver(clients, installed(REPO))
+    config = 'language: en\nmarker: "<!-- paperbot:insert -->"\n'
+    push_file(gh, REPO, branch="main", path=".github/paperbot.yml", text=config)
+    assert push(clients, pushed(".github/paperbot.yml")).startswith("onboarding: opened setup PR")
+    (pull,) = setup_pulls(gh)
+    assert pull["title"] == "Set up paperbot: the report forms and settings"
+    assert on_branch(gh, ".github/paperbot.yml") == config  # kept as the maintainer wrote it
+
+
+def test_a_repository_set_up_before_is_settled_by_the_first_push(
+    gh: FakeGitHub, clients: Clients
+) -> None:
+    deliver(clients, installed(REPO))
+    merge_pull(gh, REPO, number=1)
+    assert push(clients, pushed("README.md")).startswith("onboarding: setup PR #1 was merged;")
+    cost = []
+    for paths in (("src/app.py",), ("README.md",)):
+        gh.requests.clear()
+        push(clients, pushed(*paths))
+        cost.append(sum(gh.requests.values()))
+    assert cost[0] == cost[1]  # a settled repository's pushes cost nothing more

@@ -114,6 +114,9 @@ def test_the_callback_writes_the_env_file_and_the_key_0600(
     assert settings.secrets() == [secret.encode()]
     assert secret not in page.text and "PRIVATE KEY" not in page.text
     assert f'href="{gh.base_url}/apps/paperbot/installations/new"' in page.text
+    # a group starting from an empty repository learns what its README needs
+    shown = html.unescape(page.text)
+    assert "> ==> 时间倒序，本次更新插入位置 <==" in shown and "README needs the marker" in shown
 
 
 def test_a_state_is_good_once(flow: tuple[Setup, TestClient, str], env_file: Path) -> None:
