@@ -9,6 +9,10 @@ Rules:
 - The setup is three files: the two issue forms and ``.github/paperbot.yml``. The config
   sets only what was detected; ``members`` and the weekly options are written commented
   out, one line each saying what it does, since a README gives names but no GitHub logins.
+- A config in force is never replaced (``ConfigPlan``): the owner's ``.github`` one gets no
+  repository config over it; the repository's own is kept byte for byte, with only a
+  ``language`` line added at its end when it sets none and the bot would otherwise speak
+  another language than the README's (and only when the result is that config otherwise).
 """
 
 from __future__ import annotations
@@ -17,9 +21,11 @@ import datetime as dt
 import re
 from collections import Counter
 from dataclasses import dataclass
+from typing import Literal
 
-from app.core.config import DEFAULT_MARKER, WEEKDAYS, Config, Weekday
+from app.core.config import DEFAULT_MARKER, WEEKDAYS, Config, Weekday, load_config
 from app.core.dates import parse_date
+from app.core.errors import ConfigError
 from app.core.forms import render_forms
 from app.core.grammar import RawEntry
 from app.core.i18n import Lang
@@ -33,6 +39,9 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 _LETTER = re.compile(r"[A-Za-z\u4e00-\u9fff]")
 _ZONE: dict[Lang, str] = {"zh": "Asia/Shanghai", "en": "UTC"}
 _DAY_ZH = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
+# What the setup does with .github/paperbot.yml: writes it; keeps the repository's own;
+# keeps it with a language line added; adds none, the owner's .github one being in force.
+ConfigPlan = Literal["new", "kept", "language", "owner"]
 
 
 @dataclass(frozen=True)
@@ -198,6 +207,21 @@ def config_text(found: Found) -> str:
     lines += ["", _say("weekly", lang)]
     lines += [f"# {setting:<44} # {_say(key, lang)}" for key, setting in weekly]
     return "\n".join(lines) + "\n"
+
+
+def with_language(text: str, lang: Lang) -> str | None:
+    """A config written by hand with ``language: lang`` added at its end, when it sets no
+    language and would speak another; None when it needs nothing or cannot take the line."""
+    config = load_config(text)
+    if "language" in config.model_fields_set or config.language == lang:
+        return None
+    sep = "\n" if text and not text.endswith("\n") else ""
+    added = f"{text}{sep}\n{_say('language', lang)}\nlanguage: {lang}\n"
+    try:
+        same = load_config(added).model_dump() == {**config.model_dump(), "language": lang}
+    except ConfigError:
+        same = False
+    return added if same else None
 
 
 def _quoted(text: str) -> str:

@@ -11,7 +11,7 @@ import re
 from app.core.fields import FORMS
 from app.core.i18n import Lang, listing, pick
 from app.core.messages import form_url
-from app.core.onboarding import CONFIG_PATH, FORMS_DIR, Found, day_name
+from app.core.onboarding import CONFIG_PATH, FORMS_DIR, ConfigPlan, Found, day_name
 from app.core.text import quiet
 
 BRANCH = "paperbot/setup"
@@ -50,7 +50,18 @@ _TEXT: dict[str, tuple[str, str]] = {
         "`{dir}/`：两个 issue 表单（精读报告、本周未精读）",
         "`{dir}/`: the two issue forms (paper report, week skipped)",
     ),
-    "config": (
+    "config_kept": ("`{path}`：你的设置，保持不变", "`{path}`: yours, kept as it is"),
+    "config_language": (
+        "`{path}`：你的设置，保持不变；末尾加上 `language: {language}`（README 是中文的，"
+        "paperbot 就用中文留言）",
+        "`{path}`: yours, kept; `language: {language}` added at its end (the README reads as "
+        "English, so paperbot writes English)",
+    ),
+    "config_owner": (
+        "不添加 `{path}`：仓库所有者的 `.github` 仓库中的 `{path}` 生效",
+        "no `{path}` added: the owner's `.github` repository's `{path}` applies",
+    ),
+    "config_new": (
         "`{path}`：上面推断的设置；成员和每周功能（看板、提醒、每周一个 PR）"
         "写成注释，去掉 # 即生效",
         "`{path}`: the settings above; members and the weekly loop (dashboard, reminders, one PR "
@@ -110,11 +121,13 @@ def findings(found: Found) -> list[str]:
     return [str(f) for f in found.findings[:SHOWN_FINDINGS]]
 
 
-def pr_body(found: Found, *, repo_url: str) -> str:
-    """What was found, what the PR adds, and what members do after the merge."""
+def pr_body(found: Found, *, repo_url: str, config: ConfigPlan = "new") -> str:
+    """What was found, what the PR adds (``config``: what it does with the config), and what
+    members do after the merge."""
     lang = found.language
     parts = [say("read", lang, path=found.path), _items(facts(found)), _lint(found)]
-    adds = [say("forms", lang, dir=FORMS_DIR), say("config", lang, path=CONFIG_PATH)]
+    told = say(f"config_{config}", lang, path=CONFIG_PATH, language=lang)
+    adds = [say("forms", lang, dir=FORMS_DIR), told]
     parts += [say("adds", lang), _items(adds)]
     links = [
         say(kind, lang, url=form_url(repo_url, kind))

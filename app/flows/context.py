@@ -185,11 +185,18 @@ class NotAllowed(BotError):
 
 def repo_config(port: RepoPort, ref: str) -> Config:
     """``.github/paperbot.yml`` at ``ref``, else the owner's ``.github`` repo's, else defaults."""
-    owner = port.full_name.split("/")[0]
+    found, name = config_file(port, ref)
+    return load_config(found.text if found else None, name=name)
+
+
+def config_file(port: RepoPort, ref: str) -> tuple[FileText | None, str]:
+    """The config file in force at ``ref`` and its name: the repository's own, else its
+    owner's ``.github`` repository's (None: neither, the defaults apply)."""
     if (own := port.read_file(CONFIG_PATH, ref)) is not None:
-        return load_config(own.text, name=CONFIG_PATH)
+        return own, CONFIG_PATH
+    owner = port.full_name.split("/")[0]
     found = ORG_CONFIGS.get(owner, lambda: port.read_org_file(CONFIG_PATH))
-    return load_config(found.text if found else None, name=f"{owner}/.github: {CONFIG_PATH}")
+    return found, f"{owner}/.github: {CONFIG_PATH}"
 
 
 def authorise(port: RepoPort, issue: Issue, *, config: Config) -> None:

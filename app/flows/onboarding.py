@@ -21,13 +21,23 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 
+from app.core.config import load_config
 from app.core.errors import BotError
 from app.core.fields import FORMS
 from app.core.i18n import Lang
-from app.core.onboarding import CONFIG_PATH, FORMS_DIR, Found, detect, setup_files
+from app.core.onboarding import (
+    CONFIG_PATH,
+    FORMS_DIR,
+    ConfigPlan,
+    Found,
+    config_text,
+    detect,
+    setup_files,
+    with_language,
+)
 from app.core.onboarding_text import BRANCH, commit_message, pr_body, pr_title
 from app.flows.branch import NotOurs, claim, commit
-from app.flows.context import Context, repo_config
+from app.flows.context import Context, config_file, repo_config
 from app.flows.routing import Payload, Router, Skip, Task
 from app.github.port import GitHubError, Pull, RepoPort, Unprocessable
 
@@ -129,12 +139,11 @@ def setup_repo(ctx: Context) -> str:
     base_sha = port.branch_sha(about.default_branch)
     if base_sha is None:
         raise _Stop(f"empty repository (no {about.default_branch} branch)")
-    found = _found(port, base_sha)
-    files = setup_files(found)
-    if port.read_file(CONFIG_PATH, base_sha) is not None:
-        del files[CONFIG_PATH]  # a config written by hand is kept as it is
-    _write_branch(ctx, base_sha, files=files, lang=found.language)
-    body = pr_body(found, repo_url=about.html_url)
+    found, plan, config = _config(port, base_sha, found=_found(port, base_sha))
+    files = {**setup_files(found), CONFIG_PATH: config}
+    written = {path: text for path, text in files.items() if text is not None}
+    _write_branch(ctx, base_sha, files=written, lang=found.language)
+    body = pr_body(found, repo_url=about.html_url, config=plan)
     title = pr_title(found.language)
     try:
         pull = port.open_pull(branch=BRANCH, base=about.default_branch, title=title, body=body)
@@ -180,6 +189,19 @@ def _found(port: RepoPort, sha: str) -> Found:
         raise _Stop(f"no marker line: {exc.message}") from None
 
 
+def _config(port: RepoPort, sha: str, *, found: Found) -> tuple[Found, ConfigPlan, str | None]:
+    """What the setup does with the config in force (core.onboarding's rule), the text it
+    writes, and what was found in the language the bot will then speak."""
+    file, name = config_file(port, sha)
+    if file is None:
+        return found, "new", config_text(found)
+    added = with_language(file.text, found.language) if name == CONFIG_PATH else None
+    if added is not None:
+        return found, "language", added
+    spoken = replace(found, language=load_config(file.text).language)
+    return spoken, "kept" if name == CONFIG_PATH else "owner", None
+
+
 def _write_branch(ctx: Context, base_sha: str, *, files: dict[str, str], lang: Lang) -> None:
     """The branch as the base plus one commit per file, under the one ownership rule."""
     try:
@@ -189,4 +211,6 @@ def _write_branch(ctx: Context, base_sha: str, *, files: dict[str, str], lang: L
     parent = base_sha
     for path, text in files.items():
         message = commit_message(path, lang)
-        parent = commit(ctx, BRANCH, parent=parent, path=path, text=text, sha="", message=message)
+        over = ctx.port.read_file(path, base_sha)  # a config kept, its language line added
+        sha = over.sha if over else ""
+        parent = commit(ctx, BRANCH, parent=parent, path=path, text=text, sha=sha, message=message)

@@ -8,7 +8,7 @@ import pytest
 
 from app.core.config import Config, load_config
 from app.core.errors import MarkerError
-from app.core.onboarding import config_text, detect, setup_files
+from app.core.onboarding import config_text, detect, setup_files, with_language
 from app.core.onboarding_text import pr_body
 
 MARK = "> ==> 时间倒序，本次更新插入位置 <=="
@@ -137,3 +137,25 @@ def test_readme_text_in_the_pr_body_mentions_nobody() -> None:
     body = pr_body(found, repo_url="https://github.com/g/r")
     assert "@octocat" not in body.split("```")[0] and "@\u2060octocat #\u206012 (2)" in body
     assert "```\n" in body and "duplicate" in body  # findings stay in their fence
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "added"),
+    [
+        ('marker: "<!-- x -->"\n', "en", True),
+        ('marker: "<!-- x -->"', "en", True),  # no final newline
+        ("", "en", True),
+        ("language: zh\n", "en", False),  # said on purpose
+        ('marker: "<!-- x -->"\n', "zh", False),  # zh is what it speaks anyway
+        ("{marker: '<!-- x -->'}\n", "en", False),  # a flow mapping takes no line after it
+    ],
+)
+def test_a_config_written_by_hand_gets_only_a_language_line(
+    text: str, lang: str, added: bool
+) -> None:
+    got = with_language(text, lang)  # type: ignore[arg-type]
+    assert (got is not None) is added
+    if got is not None:
+        assert got.startswith(text) and got.endswith(f"\nlanguage: {lang}\n")
+        before = load_config(text).model_dump()
+        assert load_config(got).model_dump() == {**before, "language": lang}

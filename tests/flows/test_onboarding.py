@@ -220,6 +220,46 @@ def test_a_config_written_by_hand_is_kept(gh: FakeGitHub, clients: Clients) -> N
     assert setup_pulls(gh)[0]["title"] == "Set up paperbot: the report forms and settings"
 
 
+AWESOME = "# Awesome papers\n\nA list.\n\n<!-- paperbot:insert -->\n- [A](https://a.example) — x\n"
+MARKER_ONLY = 'marker: "<!-- paperbot:insert -->"\n'
+
+
+def test_a_kept_config_that_sets_no_language_gets_the_readmes(
+    gh: FakeGitHub, clients: Clients
+) -> None:
+    """An English awesome list's own config (its marker) set no language: the PR said
+    'language: English' and brought English forms, yet the bot then wrote Chinese."""
+    push_file(gh, REPO, branch="main", path="README.md", text=AWESOME)
+    push_file(gh, REPO, branch="main", path=".github/paperbot.yml", text=MARKER_ONLY)
+    deliver(clients, installed(REPO))
+    text = on_branch(gh, ".github/paperbot.yml")
+    assert text.startswith(MARKER_ONLY) and text.endswith("\nlanguage: en\n")
+    assert load_config(text).language == "en"
+    body = setup_pulls(gh)[0]["body"]
+    assert "- `.github/paperbot.yml`: yours, kept; `language: en` added at its end" in body
+
+
+def test_the_owners_config_is_not_shadowed(gh: FakeGitHub, clients: Clients) -> None:
+    """An organisation keeps one .github/paperbot.yml for its groups: the setup PR added a
+    repository config, which replaces the owner's whole (its template, members, time zone)."""
+    owner = 'language: en\ntimezone: America/New_York\nmarker: "<!-- paperbot:insert -->"\n'
+    gh.create_repo("group/.github", {".github/paperbot.yml": owner})
+    push_file(gh, REPO, branch="main", path="README.md", text=AWESOME)
+    assert deliver(clients, installed(REPO)).endswith("opened setup PR #1")
+    assert gh.repos[REPO].git.read(BRANCH, ".github/paperbot.yml") is None
+    (pull,) = setup_pulls(gh)
+    assert pull["title"] == "Set up paperbot: the report forms and settings"
+    assert "the owner's `.github` repository's `.github/paperbot.yml` applies" in pull["body"]
+
+
+def test_a_kept_config_is_not_said_to_be_added(gh: FakeGitHub, clients: Clients) -> None:
+    push_file(gh, REPO, branch="main", path=".github/paperbot.yml", text="language: zh\n")
+    deliver(clients, installed(REPO))
+    body = setup_pulls(gh)[0]["body"]
+    assert "- `.github/paperbot.yml`：你的设置，保持不变" in body
+    assert "上面推断的设置" not in body
+
+
 @pytest.mark.parametrize(
     "message", ["a human edit", "Set up paperbot\n\nPaperbot-Setup: .github/paperbot.yml\n"]
 )
