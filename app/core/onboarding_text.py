@@ -30,7 +30,10 @@ _TEXT: dict[str, tuple[str, str]] = {
         "{entries} 条记录（{papers} 篇精读，{skips} 次本周未精读），最近一条 {newest}",
         "{entries} entries ({papers} papers, {skips} weeks skipped), the newest {newest}",
     ),
-    "none": ("还没有记录", "no entries yet"),
+    "none": (
+        "标记下还没有 paperbot 能读的记录（`[日期]-[姓名]-[标题]`）",
+        "no entries paperbot can read under the marker yet (`[date]-[name]-[title]`)",
+    ),
     "members": ("{n} 位成员（记录数）：{names}", "{n} members (entries each): {names}"),
     "more": ("等 {n} 位", "and {n} more"),
     "language": ("语言：中文（`language: zh`）", "language: English (`language: en`)"),

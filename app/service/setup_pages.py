@@ -26,7 +26,7 @@ button .en,.button .en{color:#fff;opacity:.85}h1 .en{display:block;font-size:1.2
 input[type=url]{font-size:1rem;padding:.4rem;width:28rem;max-width:100%}
 .note{background:#fff8c5;border:1px solid #d4a72c;padding:.6rem 1rem;border-radius:6px}
 .bad{background:#ffebe9;border:1px solid #ff8182;padding:.6rem 1rem;border-radius:6px}
-code{background:#eff2f5;padding:.1rem .3rem;border-radius:4px}
+code{background:#eff2f5;padding:.1rem .3rem;border-radius:4px}pre{overflow-x:auto}
 """
 _PERMISSION_NAMES: dict[str, Pair] = {
     "issues": ("Issues（读写：读提交、回复状态）", "Issues (read & write: read reports, reply)"),
@@ -164,9 +164,9 @@ def done(*, app_name: str, app_id: int, env_file: str, key_file: str, install_ur
                 "forms and .github/paperbot.yml. Merge it, and members can file the forms.",
             ),
             (
-                f"README 需要一行插入标记 {_MARKER}，记录插在它下面（新的读书会：一个标题加这一行"
+                "README 需要下面这一行插入标记，记录插在它下面（新的读书会：一个标题加这一行"
                 "即可）。没有它就不会开 PR；之后把它推到默认分支，PR 随即打开。",
-                f"The README needs the marker line {_MARKER}; entries go under it (a new group: a "
+                "The README needs the marker line below; entries go under it (a new group: a "
                 "title and that line will do). Without it no pull request opens; push it to the "
                 "default branch later, and it opens then.",
             ),
@@ -174,7 +174,8 @@ def done(*, app_name: str, app_id: int, env_file: str, key_file: str, install_ur
     )
     label = both(("安装 ", "Install ")) + name
     button = f'<p><a class="button" href="{install}/installations/new">{label}</a></p>'
-    return page(("完成", "Done"), written + steps + button)
+    marker = f"<pre><code>{escape(_MARKER)}</code></pre>"  # one line to copy, even on a phone
+    return page(("完成", "Done"), written + steps + marker + button)
 
 
 def error(why: Pair) -> str:

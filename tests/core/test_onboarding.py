@@ -81,6 +81,8 @@ def test_a_new_group_with_no_entries_yet(text: str, marker: str | None, language
     body = pr_body(found, repo_url="https://github.com/g/r")
     assert "每周从 周一 开始\n" in body if language == "zh" else "weeks start on Monday\n" in body
     assert "most entries" not in body and "记录大多" not in body
+    none = {"zh": "标记下还没有 paperbot 能读的记录", "en": "no entries paperbot can read"}
+    assert f"- {none[language]}" in body
     said = config_text(found)
     assert "most entries" not in said and "记录大多" not in said
     assert load_config(said).language == language

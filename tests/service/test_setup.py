@@ -117,6 +117,7 @@ def test_the_callback_writes_the_env_file_and_the_key_0600(
     # a group starting from an empty repository learns what its README needs
     shown = html.unescape(page.text)
     assert "> ==> 时间倒序，本次更新插入位置 <==" in shown and "README needs the marker" in shown
+    assert "<pre><code>&gt; ==&gt; 时间倒序，本次更新插入位置 &lt;==</code></pre>" in page.text
 
 
 def test_a_state_is_good_once(flow: tuple[Setup, TestClient, str], env_file: Path) -> None:
