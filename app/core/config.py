@@ -271,8 +271,9 @@ def _unknown(loc: tuple[int | str, ...]) -> str:
     model: Any = Config
     for part in loc[:-1]:
         field = model.model_fields.get(part) if isinstance(part, str) else None
-        inner = field.annotation if field else None
-        model = inner if isinstance(inner, type) and issubclass(inner, BaseModel) else Member
+        kinds = get_args(field.annotation) or (field.annotation,) if field else ()
+        nested = [k for k in kinds if isinstance(k, type) and issubclass(k, BaseModel)]
+        model = nested[0] if nested else Member  # Reminders | None; a member under its login
     options = list(model.model_fields)
     close = difflib.get_close_matches(str(loc[-1]), options, n=1, cutoff=0.6)
     if close:

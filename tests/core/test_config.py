@@ -64,6 +64,8 @@ def test_accepted(text: str, check: Any) -> None:
         ("markr: '<!-- x -->'\n", "markr: unknown option; did you mean marker?"),
         ("limits: {summary: 10}\n", "limits.summary: unknown option; did you mean summary_max?"),
         ("colour: blue\n", "colour: unknown option; the options are path, marker,"),
+        ("reminders: {wekday: sun, time: '20:00'}\n", "reminders.wekday: unknown option; did "),
+        ("reminders: {at: sun, time: '20:00'}\n", "the options are weekday, time"),
     ],
 )
 def test_bad_values_are_explained_by_option(text: str, named: str) -> None:
