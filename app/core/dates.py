@@ -87,6 +87,12 @@ def parse_named_day(value: str, *, latest: dt.date) -> dt.date | None:
         return None
 
 
+def without_year(value: str) -> bool:
+    """True when ``value`` is a day typed without its year (``7月6日``, ``Nov 30``)."""
+    named = _NAMED.match(value.strip())
+    return bool(_MONTH_DAY.match(value.strip())) or (named is not None and not named["y"])
+
+
 def looks_like_date(value: str) -> bool:
     """True when ``value`` has the shape of a date, real or not (2025-02-30 does)."""
     return any(shape.match(value.strip()) for shape in (_DATE, _MONTH_DAY))

@@ -19,6 +19,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "日期 {value} 晚于今天超过 {days} 天",
         "{value} is more than {days} days in the future",
     ),
+    "year_taken": (
+        "没有写年份，已按 {value} 记录；如果不是这一年，请编辑 issue 写上完整日期",
+        "no year given, so it is taken as {value}; if that is not the year you meant, "
+        "edit the issue and write the full date",
+    ),
     "bad_url": (
         "应为 http(s) 链接，例如 https://arxiv.org/abs/2108.08504 （收到：{value}）",
         "should be an http(s) link, e.g. https://arxiv.org/abs/2108.08504 (got: {value})",

@@ -5,6 +5,7 @@ Rules:
   body outside its entry, is a note on a valid submission and one more problem on an
   invalid one.
 - A name close to a member's but not theirs is a note ("did you mean 李明?", names.py).
+- A date typed without its year is a note saying which year was taken (dates.py's rule).
 - A date is checked against the README before anything is written: more than
   ``limits.late_days`` before its newest entry is a date problem (dates.py's one rule).
 """
@@ -15,15 +16,15 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from app.core import already, names, pasted, smart
+from app.core import already, names, pasted, smart, text
 from app.core.already import Reading
 from app.core.attempt import unknown_headings, unread_text
 from app.core.config import Config
-from app.core.dates import far, likely
+from app.core.dates import far, likely, without_year
 from app.core.entry import Entry, EntryKey, Report, validate
 from app.core.errors import InvalidSubmission, Problem
 from app.core.fields import DATE
-from app.core.i18n import msg
+from app.core.i18n import Lang, msg
 from app.core.issue_form import read_issue
 from app.core.paper import Found, PaperMeta
 from app.core.readme import insert, newest
@@ -73,7 +74,15 @@ def build(
         *shown_notes(entry, lang),
     )
     notes = (*notes, *names.hint(entry.name, members, lang=lang))
+    notes = (*notes, *_year_taken(answers, entry, lang=lang))
     return Result(entry, render(entry, config.template), notes=notes)
+
+
+def _year_taken(answers: Mapping[str, str], entry: Entry, *, lang: Lang) -> tuple[Problem, ...]:
+    """The note saying which year a date typed without one was taken as (else none)."""
+    if not without_year(text.clean(answers.get("date", ""))):
+        return ()
+    return (Problem("date", DATE.label(lang), msg("year_taken", lang, value=entry.date)),)
 
 
 def apply(

@@ -6,7 +6,14 @@ import datetime as dt
 
 import pytest
 
-from app.core.dates import far, likely, parse_date, parse_month_day, parse_named_day
+from app.core.dates import (
+    far,
+    likely,
+    parse_date,
+    parse_month_day,
+    parse_named_day,
+    without_year,
+)
 
 D = dt.date
 
@@ -83,3 +90,21 @@ def test_plausibility_rule(day: D, reference: D, days: int, is_far: bool, guess:
 )
 def test_a_month_named_in_english_is_read(text: str, expected: D | None) -> None:
     assert parse_named_day(text, latest=D(2026, 12, 12)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("7月6日", True),
+        ("7-6", True),
+        ("【07/06】", True),
+        ("Nov 30", True),
+        ("30 November", True),
+        ("Nov 30, 2025", False),
+        ("2025-07-06", False),
+        ("２０２５年７月６日", False),
+        ("next week", False),
+    ],
+)
+def test_a_day_typed_without_its_year_is_told_apart(text: str, expected: bool) -> None:
+    assert without_year(text) is expected

@@ -130,3 +130,40 @@ def test_html_in_a_summary_is_shown_as_text_and_said(summary: str, notes: list[s
     got = build(form().replace("一句话。", summary), config=Config(), today=TODAY)
     assert [str(n) for n in got.notes] == notes
     assert "<details>" not in got.block
+
+
+@pytest.mark.parametrize(
+    ("date", "today", "lang", "notes"),
+    [
+        (
+            "7月6日",
+            TODAY,
+            "zh",
+            ["日期: 没有写年份，已按 2025-07-06 记录；如果不是这一年，请编辑 issue 写上完整日期"],
+        ),
+        (
+            "12/5",  # early in a year, a December date is last year's
+            dt.date(2026, 1, 10),
+            "zh",
+            ["日期: 没有写年份，已按 2025-12-05 记录；如果不是这一年，请编辑 issue 写上完整日期"],
+        ),
+        (
+            "Jul 6",
+            TODAY,
+            "en",
+            [
+                "Date: no year given, so it is taken as 2025-07-06; if that is not the year "
+                "you meant, edit the issue and write the full date"
+            ],
+        ),
+        ("2025-07-06", TODAY, "zh", []),
+        ("２０２５／７／６", TODAY, "zh", []),
+        ("July 6, 2025", TODAY, "en", []),
+    ],
+)
+def test_a_date_without_its_year_says_which_year_it_took(
+    date: str, today: dt.date, lang: str, notes: list[str]
+) -> None:
+    config = Config.model_validate({"language": lang})
+    got = build(form(date), config=config, today=today)
+    assert [str(n) for n in got.notes if n.field == "date"] == notes
