@@ -1,4 +1,8 @@
-"""Per-repository configuration (``.github/paperbot.yml``); defaults reproduce the seed format."""
+"""Per-repository configuration (``.github/paperbot.yml``); defaults reproduce the seed format.
+
+Rule: a group whose ``language`` is en gets a skip written in English (``…, did not read this
+week``) unless its ``template`` says otherwise; the grammar reads either back as a skip.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +19,7 @@ from pydantic import (
     ValidationError,
     ValidationInfo,
     field_validator,
+    model_validator,
 )
 
 from app.core.errors import ConfigError
@@ -35,6 +40,11 @@ DEFAULT_SKIP = """\
 > > [{date}]-[{name}]-{reason}本周未精读
 >
 """
+DEFAULT_SKIP_EN = """\
+> > [{date}]-[{name}]-{reason}did not read this week
+>
+"""
+_ENGLISH = {"skip": DEFAULT_SKIP_EN, "reason": "{reason}, "}
 
 
 class _Model(BaseModel):
@@ -69,12 +79,16 @@ class Template(_Model):
     """How an entry becomes README lines; the parts fill the placeholders of the whole."""
 
     report: str = Field(DEFAULT_REPORT, description="Block for a paper report.")
-    skip: str = Field(DEFAULT_SKIP, description="Block for a week without reading.")
+    skip: str = Field(
+        DEFAULT_SKIP, description="Block for a week without reading (en: … did not read this week)."
+    )
     title: str = Field("[{title}]", description="Title part when there is no link.")
     title_linked: str = Field("[{title}]({link})", description="Title part with a link.")
     venue: str = Field("-[{venue}]", description="Venue part; omitted when empty.")
     figure: str = Field('<img width="512" alt="image" src="{figure}">', description="Figure part.")
-    reason: str = Field("{reason}，", description="Reason part of a skip; omitted when empty.")
+    reason: str = Field(
+        "{reason}，", description="Reason part of a skip (en: `{reason}, `); omitted when empty."
+    )
 
     @field_validator(*PLACEHOLDERS)
     @classmethod
@@ -200,6 +214,17 @@ class Config(_Model):
     )
 
     _week_start = field_validator("week_start", mode="before")(_weekday)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _english_skip(cls, data: object) -> object:
+        """With ``language: en``, the skip's words default to English (see the rule)."""
+        if not isinstance(data, dict) or data.get("language") != "en":
+            return data
+        template = data.get("template")
+        if isinstance(template, dict) or template is None:
+            return {**data, "template": {**_ENGLISH, **(template or {})}}
+        return data
 
     @field_validator("members", mode="before")
     @classmethod

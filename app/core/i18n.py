@@ -110,7 +110,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "shape_skip": (
         "`[2025-07-06]-[张宇]-原因，本周未精读`（原因可选）",
-        "`[2025-07-06]-[Zhang Yu]-reason，本周未精读` (the reason is optional)",
+        "`[2025-07-06]-[Zhang Yu]-reason, did not read this week` (the reason is optional)",
     ),
     "file_missing": ("{branch} 分支上没有 {path}", "{path} not found on {branch}"),
     "file_not_text": (

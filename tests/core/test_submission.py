@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from app.core.config import DEFAULT_MARKER, Config, Limits
+from app.core.config import DEFAULT_MARKER, Config, Limits, load_config
 from app.core.errors import DuplicateEntry, InvalidSubmission
 from app.core.submission import apply, build
 
@@ -167,3 +167,36 @@ def test_a_date_without_its_year_says_which_year_it_took(
     config = Config.model_validate({"language": lang})
     got = build(form(date), config=config, today=today)
     assert [str(n) for n in got.notes if n.field == "date"] == notes
+
+
+SKIP_FORM = "### Date\n\n2025-07-13\n\n### Name\n\nAlice\n\n### Reason\n\n{reason}"
+
+
+@pytest.mark.parametrize(
+    ("config", "reason", "block"),
+    [
+        (
+            "language: en\n",
+            "travelling to a conference.",
+            "> > [2025-07-13]-[Alice]-travelling to a conference, did not read this week\n>\n",
+        ),
+        ("language: en\n", "_No response_", "> > [2025-07-13]-[Alice]-did not read this week\n>\n"),
+        ("", "出差。", "> > [2025-07-13]-[Alice]-出差，本周未精读\n>\n"),
+        ("language: zh\n", "_No response_", "> > [2025-07-13]-[Alice]-本周未精读\n>\n"),
+        (  # a group that chose its words keeps them, in either language
+            'language: en\ntemplate:\n  skip: "> > [{date}]-[{name}]-{reason}本周未精读\\n>\\n"\n',
+            "_No response_",
+            "> > [2025-07-13]-[Alice]-本周未精读\n>\n",
+        ),
+        (
+            "language: en\ntemplate:\n  reason: '({reason}) '\n",
+            "travel",
+            "> > [2025-07-13]-[Alice]-(travel) did not read this week\n>\n",
+        ),
+    ],
+)
+def test_a_skip_is_written_in_the_groups_language(config: str, reason: str, block: str) -> None:
+    got = build(SKIP_FORM.format(reason=reason), config=load_config(config), today=TODAY)
+    assert got.block == block
+    again = build(block, config=load_config(config), today=TODAY)  # reads back the same
+    assert again.entry == got.entry
