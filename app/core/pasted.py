@@ -10,6 +10,10 @@ Rules:
 - A part that disagrees with its own field is a problem naming the title field, and says
   which field disagrees; so is a title still holding a link after that: the README never
   gets an escaped nested link (``[\\[2025-…\\]-\\[…\\](…)]``).
+- A link field holding a link and words after it (a phone's remark: ``…03762，这篇很经典``,
+  ``… (the NeurIPS version)``), or a link in title marks or brackets (``《…》``, ``【…】``),
+  gives the link alone; the words are a note naming the link field, never part of the link.
+  Whitespace and full-width punctuation end a link (Chinese letters do not: an IRI's path).
 - Several papers in one issue (several links in the link field, or several linked titles)
   is a problem naming that field: one paper per issue.
 """
@@ -29,7 +33,12 @@ from app.core.links import recognise
 
 _LINK = re.compile(r"^\[(?P<title>.+)\]\(\s*<?(?P<url>[^()\s<>]+)>?\s*\)$", re.S)
 _TRAILING_URL = re.compile(r"^(?P<title>.+?)[\s:：,，-]+<?(?P<url>https?://\S+?)>?$")
-_URL = re.compile(r"https?://[^\s()<>\[\]]+|\b(?i:arxiv):\s*\S+")
+_STOPS = "，。；：！？、（）【】《》「」“”"
+_URL = re.compile(rf"https?://[^\s()<>\[\]{_STOPS}]+|\b(?i:arxiv):\s*\S+")
+_MARKED_URL = re.compile(r"^[《【「“（(<]\s*(?P<url>https?://\S+?)\s*[》】」”）)>]$")
+_URL_WORDS = re.compile(rf"^(?P<url>https?://[^\s{_STOPS}]+)(?P<rest>[\s{_STOPS}].*)$", re.S)
+_EDGE = " \t\n.,;:!?。，；：、"
+_PARENS = re.compile(r"^[（(](?P<inner>[^（）()]*)[）)]$")
 _LINKISH = re.compile(r"\]\(|https?://")
 _WRAPPED = re.compile(
     r"^(?:\[(?P<a>[^\[\]【】]+)\]|【(?P<b>[^\[\]【】]+)】|《(?P<c>[^《》]+)》|「(?P<d>[^「」]+)」)$"
@@ -45,6 +54,11 @@ _TEXT = {
         "只填论文标题，不要带链接或方括号；链接请填在「{label}」一栏",
         "takes the paper's title only, without a link or brackets; put the link in the "
         "{label} field",
+    ),
+    "words": (
+        "链接后面的文字没有写进记录：{words}（这一栏只填链接，想说的话请写在{summary}里）",
+        "the words after the link were left out of the entry: {words} (this field takes the "
+        "link only; say more in the summary)",
     ),
     "papers": (
         "一个 issue 只写一篇论文，这里有 {n} 篇；请每篇另开一个 issue",
@@ -75,6 +89,26 @@ def unpack(
         out[part] = given or value
     out["title"] = parts["title"]
     return out, _still_linked(parts["title"], lang)
+
+
+def link_alone(answers: Mapping[str, str], *, lang: Lang) -> tuple[dict[str, str], list[Problem]]:
+    """The answers with the link field's link alone, and a note naming words typed after it."""
+    link = text.clean(answers.get("link", ""))
+    marked = _MARKED_URL.match(link)
+    if marked:
+        return {**answers, "link": marked["url"]}, []
+    m = _URL_WORDS.match(link)
+    if m is None or _URL.search(m["rest"]):  # several links: several_papers says so
+        return dict(answers), []
+    words = m["rest"].strip(_EDGE)
+    words = (wrapped["inner"] if (wrapped := _PARENS.match(words)) else words).strip(_EDGE)
+    if not words:
+        return {**answers, "link": m["url"]}, []
+    form = FORMS["report"]
+    summary, label = form.field("summary").label(lang), form.field("link").label(lang)
+    return {**answers, "link": m["url"]}, [
+        Problem("link", label, pick(_TEXT["words"], lang, words=words, summary=summary))
+    ]
 
 
 def several_papers(answers: Mapping[str, str], lang: Lang) -> Problem | None:

@@ -14,6 +14,7 @@ from app.core.submission import build
 TODAY = dt.date(2025, 7, 14)
 ATTN = "Attention Is All You Need"
 ABS = "https://arxiv.org/abs/1706.03762"
+HINT = "（这一栏只填链接，想说的话请写在论文简述里）"
 
 
 def form(title: str, link: str = "", venue: str = "", date: str = "2025-07-13") -> str:
@@ -106,3 +107,57 @@ def test_the_same_link_twice_is_one_paper() -> None:
     with pytest.raises(InvalidSubmission) as got:
         build(body, config=Config(), today=TODAY)
     assert "篇" not in got.value.message  # refused as a bad link, not as two papers
+
+
+@pytest.mark.parametrize(
+    ("link", "lang", "header", "notes"),
+    [
+        (  # a phone's remark glued on with a full-width comma: never part of the link
+            "https://arxiv.org/pdf/1706.03762v2，这篇很经典",
+            "zh",
+            f"[{ATTN}]({ABS}v2)",
+            [f"论文链接: 链接后面的文字没有写进记录：这篇很经典{HINT}"],
+        ),
+        (
+            f"{ABS} 这篇很经典！",
+            "zh",
+            f"[{ATTN}]({ABS})",
+            [f"论文链接: 链接后面的文字没有写进记录：这篇很经典！{HINT}"],
+        ),
+        (
+            f"{ABS} (the NeurIPS version)",
+            "en",
+            f"[{ATTN}]({ABS})",
+            [
+                "Paper link: the words after the link were left out of the entry: the NeurIPS "
+                "version (this field takes the link only; say more in the summary)"
+            ],
+        ),
+        (f"{ABS}。", "zh", f"[{ATTN}]({ABS})", []),  # a closing stop is no remark
+        (f"《{ABS}》", "zh", f"[{ATTN}]({ABS})", []),  # inside title marks
+        (f"【{ABS}】", "zh", f"[{ATTN}]({ABS})", []),
+        (f"「{ABS}」", "zh", f"[{ATTN}]({ABS})", []),
+        (f"（{ABS}）", "zh", f"[{ATTN}]({ABS})", []),
+        (  # Chinese in a URL's path is part of it (an IRI), not a remark
+            "https://zh.wikipedia.org/wiki/注意力机制",
+            "zh",
+            f"[{ATTN}](https://zh.wikipedia.org/wiki/注意力机制)",
+            [],
+        ),
+    ],
+)
+def test_a_link_with_words_after_it_keeps_the_link_and_names_the_words(
+    link: str, lang: Lang, header: str, notes: list[str]
+) -> None:
+    got = build(form(ATTN, link=link), config=Config(language=lang), today=TODAY)
+    assert header in got.block
+    assert [str(n) for n in got.notes if n.field == "link"] == notes
+
+
+def test_two_links_in_the_link_field_are_still_two_papers() -> None:
+    with pytest.raises(InvalidSubmission, match="论文链接: 一个 issue 只写一篇论文"):
+        build(
+            form(ATTN, link=f"{ABS}，https://arxiv.org/abs/1512.03385"),
+            config=Config(),
+            today=TODAY,
+        )
