@@ -9,6 +9,9 @@ Rules:
 - A form's date may name its month in English (three letters or more), before or after the
   day, with or without its year (``Nov 30``, ``30 November``, ``Sept. 3, 2025``); a missing
   year is found by the rule above.
+- A date may be followed by its weekday (``2025年7月6日（周日）``, ``7/6 星期日``, ``Jul 6, Sun``)
+  and its day by 号 (``7月6号``); a weekday that is not the date's is a problem the member
+  is shown, never guessed away.
 - A date is implausible when it lies more than ``days`` (``limits.late_days``) from its
   reference: a submission's date is measured against the newest entry in the README (only
   going back: a group that pauses and returns is fine), an entry's in lint against the
@@ -21,11 +24,23 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from app.core.config import WEEKDAYS, Weekday
+from app.core.i18n import Lang
+
 _SEP = r"\s*[-/.－／．—–年]\s*"
 _SEP_MONTH = r"\s*[-/.－／．—–月]\s*"
-DATE_TEXT = r"\d{4}" + _SEP + r"\d{1,2}" + _SEP_MONTH + r"\d{1,2}\s*日?"
+DATE_TEXT = r"\d{4}" + _SEP + r"\d{1,2}" + _SEP_MONTH + r"\d{1,2}\s*[日号]?"
 _DATE = re.compile(r"^[\[【［]?\s*" + DATE_TEXT + r"\s*[\]】］]?$")
-_MONTH_DAY = re.compile(r"^[\[【［]?\s*(\d{1,2})" + _SEP_MONTH + r"(\d{1,2})\s*日?\s*[\]】］]?$")
+_MONTH_DAY = re.compile(
+    r"^[\[【［]?\s*(\d{1,2})" + _SEP_MONTH + r"(\d{1,2})\s*[日号]?\s*[\]】］]?$"
+)
+_WEEKDAY = re.compile(
+    r"[\s,，]*[（(]?\s*(?:(?:周|星期|礼拜)(?P<zh>[一二三四五六日天])"
+    r"|(?P<en>mon|tue|wed|thu|fri|sat|sun)(?:[a-z]*day|s|n|e|ur|urs|ues)?\.?)\s*[）)]?$",
+    re.I,
+)
+_ZH_DAYS = "一二三四五六日"
+_DAY_ZH = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
 _NAMED = re.compile(
     r"^(?:(?P<m1>[a-z]{3,9})\.?\s*(?P<d1>\d{1,2})(?:st|nd|rd|th)?"
     r"|(?P<d2>\d{1,2})(?:st|nd|rd|th)?\s*(?:of\s+)?(?P<m2>[a-z]{3,9})\.?)"
@@ -35,6 +50,21 @@ _NAMED = re.compile(
 _MONTHS = "january february march april may june july august september october november december"
 _NEAR_DAYS = 31
 _LEAP_END = dt.date(2000, 12, 31)
+
+
+def split_weekday(value: str) -> tuple[str, int | None]:
+    """The date typed before a weekday, and that weekday (Monday 0; None when none typed)."""
+    found = _WEEKDAY.search(value)
+    if found is None or not value[: found.start()].strip():
+        return value, None
+    if found["zh"]:
+        return value[: found.start()], _ZH_DAYS.find(found["zh"].replace("天", "日"))
+    return value[: found.start()], [d[:3] for d in WEEKDAYS].index(found["en"].casefold())
+
+
+def day_name(day: Weekday, lang: Lang) -> str:
+    """A weekday as a member says it (周日, Sunday)."""
+    return _DAY_ZH[WEEKDAYS.index(day)] if lang == "zh" else day.capitalize()
 
 
 def parse_date(value: str) -> dt.date | None:
@@ -89,6 +119,7 @@ def parse_named_day(value: str, *, latest: dt.date) -> dt.date | None:
 
 def without_year(value: str) -> bool:
     """True when ``value`` is a day typed without its year (``7月6日``, ``Nov 30``)."""
+    value = split_weekday(value)[0]
     named = _NAMED.match(value.strip())
     return bool(_MONTH_DAY.match(value.strip())) or (named is not None and not named["y"])
 

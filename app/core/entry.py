@@ -20,8 +20,14 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ConfigDict
 
 from app.core import images, text
-from app.core.config import Config
-from app.core.dates import looks_like_date, parse_month_day, parse_named_day
+from app.core.config import WEEKDAYS, Config
+from app.core.dates import (
+    day_name,
+    looks_like_date,
+    parse_month_day,
+    parse_named_day,
+    split_weekday,
+)
 from app.core.dates import parse_date as parse_date  # re-exported: one date grammar
 from app.core.errors import InvalidSubmission, Problem
 from app.core.fields import FIGURE, FORMS, Kind
@@ -92,13 +98,17 @@ Check = Callable[[str, _Ctx], tuple[object, str | None]]
 def _date(value: str, ctx: _Ctx) -> tuple[object, str | None]:
     days = ctx.config.limits.future_days
     latest = ctx.today + dt.timedelta(days=days)
-    day = parse_date(value) or parse_month_day(value, latest=latest)
-    day = day or parse_named_day(value, latest=latest)
+    typed, weekday = split_weekday(value)
+    day = parse_date(typed) or parse_month_day(typed, latest=latest)
+    day = day or parse_named_day(typed, latest=latest)
     if day is None:
-        known = looks_like_date(value)
+        known = looks_like_date(typed)
         return None, msg("no_such_date" if known else "bad_date", ctx.lang, value=value)
     if day > latest:
         return None, msg("future_date", ctx.lang, value=day.isoformat(), days=days)
+    if weekday is not None and weekday != day.weekday():
+        said, real = (day_name(WEEKDAYS[d], ctx.lang) for d in (weekday, day.weekday()))
+        return None, msg("wrong_weekday", ctx.lang, value=day.isoformat(), day=real, said=said)
     return day, None
 
 

@@ -19,6 +19,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "日期 {value} 晚于今天超过 {days} 天",
         "{value} is more than {days} days in the future",
     ),
+    "wrong_weekday": (
+        "{value} 是{day}，不是{said}；请核对日期",
+        "{value} is a {day}, not a {said}; please check the date",
+    ),
     "year_taken": (
         "没有写年份，已按 {value} 记录；如果不是这一年，请编辑 issue 写上完整日期",
         "no year given, so it is taken as {value}; if that is not the year you meant, "

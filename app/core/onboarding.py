@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from app.core.config import DEFAULT_MARKER, WEEKDAYS, Config, Weekday, load_config
-from app.core.dates import parse_date
+from app.core.dates import day_name, parse_date
 from app.core.errors import ConfigError
 from app.core.forms import render_forms
 from app.core.grammar import RawEntry
@@ -38,7 +38,6 @@ WORKFLOW_PATH = ".github/workflows/paperbot.yml"
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _LETTER = re.compile(r"[A-Za-z\u4e00-\u9fff]")
 _ZONE: dict[Lang, str] = {"zh": "Asia/Shanghai", "en": "UTC"}
-_DAY_ZH = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
 # What the setup does with .github/paperbot.yml: writes it; keeps the repository's own;
 # keeps it with a language line added; adds none, the owner's .github one being in force.
 ConfigPlan = Literal["new", "kept", "language", "owner"]
@@ -95,10 +94,6 @@ def detect(readme: str, *, config: Config, today: dt.date | None = None) -> Foun
             lint(readme, marker=config.marker, today=today, late_days=limits.late_days, lang=lang)
         ),
     )
-
-
-def day_name(day: Weekday, lang: Lang) -> str:
-    return _DAY_ZH[WEEKDAYS.index(day)] if lang == "zh" else day.capitalize()
 
 
 def _below(text: str, marker_at: int) -> str:

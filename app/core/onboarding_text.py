@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import re
 
+from app.core.dates import day_name
 from app.core.fields import FORMS
 from app.core.i18n import Lang, listing, pick
 from app.core.messages import form_url
-from app.core.onboarding import CONFIG_PATH, FORMS_DIR, ConfigPlan, Found, day_name
+from app.core.onboarding import CONFIG_PATH, FORMS_DIR, ConfigPlan, Found
 from app.core.text import quiet
 
 BRANCH = "paperbot/setup"

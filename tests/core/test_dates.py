@@ -98,6 +98,8 @@ def test_a_month_named_in_english_is_read(text: str, expected: D | None) -> None
         ("7月6日", True),
         ("7-6", True),
         ("【07/06】", True),
+        ("7月6号（周日）", True),
+        ("2025年7月6日 星期日", False),
         ("Nov 30", True),
         ("30 November", True),
         ("Nov 30, 2025", False),

@@ -46,6 +46,13 @@ def test_parse_date(text: str, expected: dt.date | None) -> None:
         ("6 July", dt.date(2025, 7, 6)),
         ("Jul. 18", dt.date(2024, 7, 18)),
         ("July 6th, 2025", dt.date(2025, 7, 6)),
+        ("7月6号", dt.date(2025, 7, 6)),  # 号, as said aloud
+        ("2025年7月6号", dt.date(2025, 7, 6)),
+        ("2025年7月6日（周日）", dt.date(2025, 7, 6)),  # its weekday added, as phones do
+        ("7月6日 星期日", dt.date(2025, 7, 6)),
+        ("2025/7/6 周天", dt.date(2025, 7, 6)),
+        ("2025-07-06 (Sun)", dt.date(2025, 7, 6)),
+        ("Jul 6, Sunday", dt.date(2025, 7, 6)),
     ],
 )
 def test_a_date_typed_without_its_year_gets_the_latest_allowed_year(
@@ -70,6 +77,11 @@ def problems(
         ({"date": "2月30日"}, "date", "日期不存在"),
         ({"date": "2025-02-30"}, "date", "日期不存在"),
         ({"date": "2025-07-18"}, "date", "晚于今天超过 7 天"),
+        (
+            {"date": "2025-07-06（周六）"},
+            "date",
+            "日期: 2025-07-06 是周日，不是周六；请核对日期",
+        ),
         ({"name": ""}, "name", "姓名: 必填"),
         ({"name": "[张宇]"}, None, None),
         ({"name": "a(b)"}, "name", "不能包含"),
