@@ -8,8 +8,10 @@ Rules:
   with, so every line stays inside the blockquote.
 - Every user value passes through ``text.inline``/``text.block_line``/``text.url`` first:
   the block holds no markup the template did not write.
-- A summary that starts with a list item starts on the line below its label, so every item
-  is one (a list item glued to the label would be plain text).
+- A summary that starts with a list item or a table starts on the line below its label, so
+  every item is one and the table's header is its own (glued to the label it would be text).
+- A table in a summary ends where the member's rows end: GFM would take every following
+  line up to a blank one for a row, so a blank line is put after the last row.
 - What the README shows differently from what was typed is said in a note (``shown_notes``):
   HTML tags in any text field are shown as text, a code block's lines as plain lines.
 - The block ends with a newline; the README's own newline style is applied by readme.py.
@@ -30,6 +32,7 @@ _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 _MARKERS = re.compile(r"^[ \t]*(?:>[ \t]*)*")
 _LIST_ITEM = re.compile(r"(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")
 _TAG = re.compile(r"</?([A-Za-z][\w-]*+|!)(?!:)")  # <https://…> is a link
+_TABLE_RULE = re.compile(r"\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")
 _CODE = re.compile(r"^[ \t]*(?:```|~~~)|(?:\A|\n[ \t]*\n)(?: {4}|\t)[ \t]*\S", re.M)
 _PLAIN = ("link", "figure", "date")  # fields that hold no free text
 
@@ -52,9 +55,32 @@ def parts(entry: Entry, template: Template, *, inert: bool = True) -> dict[str, 
     figures = entry.figure.split("\n") if entry.figure else []
     figure = "\n".join(template.figure.format(figure=url) for url in figures)
     lines = [block_line(line) for line in entry.summary.split("\n")]
-    lines = ["", *lines] if inert and _LIST_ITEM.match(lines[0]) else lines
+    if inert:
+        lines = _tables_ended(["", *lines] if _starts_block(lines) else lines)
     summary = "\n".join(lines)
     return {**common, "title": title_part, "venue": venue, "figure": figure, "summary": summary}
+
+
+def _starts_block(lines: list[str]) -> bool:
+    """The summary's first line starts a list, or a table's header (the next line its rule)."""
+    return bool(_LIST_ITEM.match(lines[0])) or (len(lines) > 1 and _table_rule(lines[1]))
+
+
+def _table_rule(line: str) -> bool:
+    return "|" in line and "-" in line and _TABLE_RULE.fullmatch(line) is not None
+
+
+def _tables_ended(lines: list[str]) -> list[str]:
+    """The lines with a blank one after each table's last row (see the rules)."""
+    out: list[str] = []
+    rows = False
+    for i, line in enumerate(lines):
+        if rows and "|" not in line:
+            out += [""] if line else []
+            rows = False
+        rows = rows or (i > 0 and _table_rule(line))
+        out.append(line)
+    return out
 
 
 def shown_notes(entry: Entry, lang: Lang) -> tuple[Problem, ...]:

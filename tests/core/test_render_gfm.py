@@ -136,3 +136,23 @@ def test_a_link_in_a_summary_leads_where_it_was_typed(summary: str) -> None:
     entry = Report(date=DAY, name="张宇", title="T", summary=summary)
     got = Links.of(html(render(entry, Template())))
     assert got.links == [("https://x.org/a", "https://x.org/a")]
+
+
+@pytest.mark.parametrize(
+    ("summary", "cells", "after"),
+    [
+        # the text after a table is a paragraph, not more rows of it (GFM ends a table only
+        # at a blank line)
+        ("对比：\n| a | b |\n|---|---|\n| 1 | 2 |\n结论：B 更好", 4, "<p>结论：B 更好</p>"),
+        ("| a | b |\n| :-- | --: |\n| 1 | 2 |\n| 3 | 4 |\n就这些 🎉", 6, "<p>就这些 🎉</p>"),
+        ("a | b 不是表格\n下一行", 0, "a | b 不是表格\n下一行"),
+        ("| 只有一行 |\n结论", 0, "结论"),
+    ],
+)
+def test_a_table_in_a_summary_ends_where_the_member_ended_it(
+    summary: str, cells: int, after: str
+) -> None:
+    entry = Report(date=DAY, name="张宇", title="T", summary=summary)
+    page = html(render(entry, Template()))
+    assert len(re.findall(r"<t[hd][ >]", page)) == cells
+    assert after in page
