@@ -68,14 +68,18 @@ def read_issue(body: str | None, *, lang: Lang = "zh") -> Submission:
 
 def _report_saying_skip(sections: dict[str, str]) -> Submission | None:
     """The paper form filled in to say "did not read": no link, and a title of 无 / n/a (or
-    none) with a summary that says it (the summary's other words are named back)."""
+    none) with a summary that says it. A summary that does not say it is the reason when it
+    is one short line; longer, it is named back."""
     title, summary = sections.get("title", ""), sections.get("summary", "")
     if sections.get("link") or not (skip_words.is_skip(title) if title else says_skip(summary)):
         return None
     said = says_skip(summary)
-    reason = skip_words.reason(summary) if said else ""
+    short = "\n" not in summary and len(summary) <= skip_words.REASON_MAX
+    reason = skip_words.reason(summary) if said else summary if short else ""
     answers = {"date": sections.get("date", ""), "name": sections.get("name", ""), "reason": reason}
-    return Submission("skip", answers, "form", (), () if said or not summary else (summary,))
+    return Submission(
+        "skip", answers, "form", (), () if said or reason or not summary else (summary,)
+    )
 
 
 @dataclass(frozen=True)

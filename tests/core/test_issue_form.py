@@ -297,11 +297,24 @@ PAPER_FORM = (
     ("body", "kind", "reason", "unread"),
     [
         (PAPER_FORM.format(t="无", l="_No response_"), "skip", "", ()),
+        # a short summary is why: the reason (it is no summary of a paper)
         (
             PAPER_FORM.format(t="n/a", l="_No response_") + "\n\n### 论文简述\n\n赶 ddl",
             "skip",
+            "赶 ddl",
+            (),
+        ),
+        (
+            PAPER_FORM.format(t="无", l="_No response_") + "\n\n### 论文简述\n\n这周太忙了。",
+            "skip",
+            "这周太忙了。",
+            (),
+        ),
+        (  # more than a reason's worth: named back, never dropped
+            PAPER_FORM.format(t="无", l="_No response_") + "\n\n### 论文简述\n\n第一行\n第二行",
+            "skip",
             "",
-            ("赶 ddl",),
+            ("第一行\n第二行",),
         ),
         (
             PAPER_FORM.format(t="_No response_", l="_No response_")
