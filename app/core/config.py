@@ -1,7 +1,8 @@
 """Per-repository configuration (``.github/paperbot.yml``); defaults reproduce the seed format.
 
-Rule: a group whose ``language`` is en gets a skip written in English (``…, did not read this
-week``) unless its ``template`` says otherwise; the grammar reads either back as a skip.
+Rule: a group whose ``language`` is en gets its entries' words in English (``Summary: …``,
+``…, did not read this week``) unless its ``template`` says otherwise; the grammar reads
+either language back.
 """
 
 from __future__ import annotations
@@ -44,7 +45,8 @@ DEFAULT_SKIP_EN = """\
 > > [{date}]-[{name}]-{reason}did not read this week
 >
 """
-_ENGLISH = {"skip": DEFAULT_SKIP_EN, "reason": "{reason}, "}
+DEFAULT_REPORT_EN = DEFAULT_REPORT.replace("论文简述：", "Summary: ")
+_ENGLISH = {"report": DEFAULT_REPORT_EN, "skip": DEFAULT_SKIP_EN, "reason": "{reason}, "}
 
 
 class _Model(BaseModel):
@@ -78,7 +80,9 @@ def _placeholders(value: str, *, block: bool) -> list[str]:
 class Template(_Model):
     """How an entry becomes README lines; the parts fill the placeholders of the whole."""
 
-    report: str = Field(DEFAULT_REPORT, description="Block for a paper report.")
+    report: str = Field(
+        DEFAULT_REPORT, description="Block for a paper report (en: `Summary: ` as its label)."
+    )
     skip: str = Field(
         DEFAULT_SKIP, description="Block for a week without reading (en: … did not read this week)."
     )
@@ -217,8 +221,8 @@ class Config(_Model):
 
     @model_validator(mode="before")
     @classmethod
-    def _english_skip(cls, data: object) -> object:
-        """With ``language: en``, the skip's words default to English (see the rule)."""
+    def _english_words(cls, data: object) -> object:
+        """With ``language: en``, the entries' words default to English (see the rule)."""
         if not isinstance(data, dict) or data.get("language") != "en":
             return data
         template = data.get("template")

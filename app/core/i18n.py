@@ -110,7 +110,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "`[2025-07-06]-[张宇]-[论文标题](https://论文链接)-[来源]`，下一行写 `论文简述：……`"
         "（链接和来源可选）",
         "`[2025-07-06]-[Zhang Yu]-[Paper title](https://link)-[Venue]`, then a line "
-        "`论文简述：…` with the summary (link and venue optional)",
+        "`Summary: …` with the summary (link and venue optional)",
     ),
     "shape_skip": (
         "`[2025-07-06]-[张宇]-原因，本周未精读`（原因可选）",

@@ -200,3 +200,21 @@ def test_a_skip_is_written_in_the_groups_language(config: str, reason: str, bloc
     assert got.block == block
     again = build(block, config=load_config(config), today=TODAY)  # reads back the same
     assert again.entry == got.entry
+
+
+@pytest.mark.parametrize(
+    ("config", "line"),
+    [
+        ("language: en\n", "> > Summary: 一句话。"),
+        ("", "> > 论文简述：一句话。"),
+        (
+            "language: en\ntemplate:\n"
+            '  report: "> > [{date}]-[{name}]-{title}\\n> > 论文简述：{summary}\\n"\n',
+            "> > 论文简述：一句话。",
+        ),
+    ],
+)
+def test_a_summary_is_labelled_in_the_groups_language(config: str, line: str) -> None:
+    got = build(form(), config=load_config(config), today=TODAY)
+    assert line in got.block.split("\n")
+    assert build(got.block, config=load_config(config), today=TODAY).entry == got.entry
