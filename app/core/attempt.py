@@ -4,10 +4,11 @@ Rules:
 - A question is never a submission (question.py): lines that ask something give no clue,
   whatever they mention (a bracketed date, 本周未精读, 论文简述, the forms).
 - A body that holds no readable submission is an attempt when a line that asks nothing is
-  shaped like an entry: it starts with a date in brackets (``[2025-07-13]``,
-  ``【2025-07-13】``, ``［…］``) followed by nothing, a dash, a bracket or a name (two to
-  four Chinese characters standing apart, or a capitalised word), unless those words make a
-  notice (``[2025-07-20] 组会暂停``, ``[2025-07-20] Meeting moved``, ``组会改到周四晚上``)
+  shaped like an entry: it starts with a date in brackets, with its year or not
+  (``[2025-07-13]``, ``【2025-07-13】``, ``【7/13】``, ``［…］``) followed by nothing, a dash, a
+  bracket or a name (two to four Chinese characters standing apart, or a capitalised word),
+  unless those words make a notice (``[2025-07-20] 组会暂停``, ``[2025-07-20] Meeting moved``,
+  ``组会改到周四晚上``)
   — or with a date and a name unbracketed
   (``2025-07-13 陈银 …``: as above, or one or two capitalised words and a colon, comma or
   dash), holds the README template's placeholders (``[日期]-[first]-[论文标题]-[来源]``),
@@ -18,8 +19,8 @@ Rules:
   repository) are no clue. Anything else is no submission and gets no answer (a question
   about a room).
 - An attempt is an ``AttemptedEntry`` (an InvalidSubmission, so it is posted like one): what
-  was recognised, a recognised date that does not exist, each required field not found,
-  the placeholders left in, each heading not recognised, and the expected shape — both
+  was recognised, a recognised date that does not exist or has no year, each required field
+  not found, the placeholders left in, each heading not recognised, and the expected shape — both
   shapes, a paper's and a week without one — all in the repository's language.
 - A bracketed part followed by a link is the title, never the name: a header missing its
   name part says the name is missing. A name between dashes after the date, without its
@@ -31,7 +32,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from app.core.dates import DATE_TEXT, looks_like_date, real_date
+from app.core.dates import DATE_TEXT, MONTH_DAY_TEXT, looks_like_date, real_date, without_year
 from app.core.errors import AttemptedEntry, Problem
 from app.core.fields import FORMS, Kind
 from app.core.grammar import SKIP_WORDS, summary_text
@@ -57,7 +58,7 @@ _NOTICE_EN = (
 _HAN_NAME = rf"(?!{_NOTICE_HAN})[\u4e00-\u9fff·]{{2,4}}[{_CLOSE}]?(?=[\s:：,，\-–—]|$)"
 _EN_NAME = rf"(?!{_NOTICE_EN})[A-Z][a-z]+"
 _DATE_LINE = re.compile(
-    rf"^[\s>*+-]*(?:[{_OPEN}]\s*{DATE_TEXT}\s*[{_CLOSE}]"
+    rf"^[\s>*+-]*(?:[{_OPEN}]\s*(?:{DATE_TEXT}|{MONTH_DAY_TEXT})\s*[{_CLOSE}]"
     rf"(?:\s*(?:$|[\-–—－{_OPEN}])|[\s:：,，]*(?:{_HAN_NAME}|{_EN_NAME}\b))"
     rf"|{DATE_TEXT}[\s:：,，\-–—]*[{_OPEN}]?"
     rf"(?:{_HAN_NAME}"
@@ -174,10 +175,10 @@ def _problems(
     seen = [f"{form.field(k).label(lang)} {v}" for k, v in found.items()]
     shown = listing(seen, lang) if seen else msg("nothing", lang)
     out = [Problem("entry", msg("attempt", lang), msg("attempt_seen", lang, found=shown))]
-    if (day := found.get("date")) and not real_date(day):
-        out.append(
-            Problem("date", form.field("date").label(lang), msg("no_such_date", lang, value=day))
-        )
+    day = found.get("date", "")
+    wrong = "no_such_date" if day and not real_date(day) else "year_missing"
+    if day and (wrong == "no_such_date" or without_year(day)):
+        out.append(Problem("date", form.field("date").label(lang), msg(wrong, lang, value=day)))
     if placeholders:
         items = listing([f"`{p}`" for p in dict.fromkeys(placeholders)], lang)
         out.append(

@@ -31,6 +31,7 @@ _SEP = r"\s*[-/.－／．—–年]\s*"
 _SEP_MONTH = r"\s*[-/.－／．—–月]\s*"
 DATE_TEXT = r"\d{4}" + _SEP + r"\d{1,2}" + _SEP_MONTH + r"\d{1,2}\s*[日号]?"
 _DATE = re.compile(r"^[\[【［]?\s*" + DATE_TEXT + r"\s*[\]】］]?$")
+MONTH_DAY_TEXT = r"\d{1,2}" + _SEP_MONTH + r"\d{1,2}\s*[日号]?"
 _MONTH_DAY = re.compile(
     r"^[\[【［]?\s*(\d{1,2})" + _SEP_MONTH + r"(\d{1,2})\s*[日号]?\s*[\]】］]?$"
 )

@@ -23,6 +23,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{value} 是{day}，不是{said}；请核对日期",
         "{value} is a {day}, not a {said}; please check the date",
     ),
+    "year_missing": (
+        "没有写年份；请写完整日期，例如 [2025-07-13]",
+        "has no year; write the date in full, e.g. [2025-07-13]",
+    ),
     "year_taken": (
         "没有写年份，已按 {value} 记录；如果不是这一年，请编辑 issue 写上完整日期",
         "no year given, so it is taken as {value}; if that is not the year you meant, "

@@ -137,6 +137,10 @@ def test_an_attempt_in_english() -> None:
         "[2025-07-20] 本周停会",
         "[2025-07-20] 会议取消",
         "[2025-07-20] Meeting moved to Thursday.",
+        "【7/20】组会暂停一次，大家自行精读论文",  # a notice without the year, too
+        "[7/20] 组会改到周四晚上",
+        "[7/20] Meeting moved to Thursday.",
+        "问一下【7/20】那次分享要不要做 PPT？",
         "[2025-07-20] Reminder: bring your slides",
         "2025-07-20 Meeting: room 302",
         "[链接](https://example.org) 这个网站打不开",
@@ -184,3 +188,29 @@ def test_an_attempt_says_its_date_does_not_exist() -> None:
     with pytest.raises(AttemptedEntry) as info:
         read_issue("[2026-02-28]-陈宇-读了 attention 那篇")
     assert "日期不存在" not in info.value.message
+
+
+@pytest.mark.parametrize(
+    ("body", "lang", "says"),
+    [
+        (
+            "[7月13日]-[张宇]-本周未精读",
+            "zh",
+            "日期: 没有写年份；请写完整日期，例如 [2025-07-13]",
+        ),
+        (
+            "【7/13】-【张宇】-【Attention Is All You Need】（https://arxiv.org/abs/1706.03762）",
+            "zh",
+            "日期: 没有写年份；请写完整日期，例如 [2025-07-13]",
+        ),
+        (
+            "[7/13]-[Alice]-travel, did not read this week",
+            "en",
+            "Date: has no year; write the date in full, e.g. [2025-07-13]",
+        ),
+    ],
+)
+def test_an_attempt_says_its_date_has_no_year(body: str, lang: str, says: str) -> None:
+    with pytest.raises(AttemptedEntry) as info:
+        read_issue(body, lang=lang)  # type: ignore[arg-type]
+    assert says in info.value.message.splitlines()
