@@ -69,6 +69,7 @@ class Normalized:
     changes: tuple[Change, ...] = ()
     left_alone: tuple[LeftAlone, ...] = ()
     counts: dict[str, int] = field(default_factory=dict)
+    label: str = "论文简述："  # the template's summary label, as the changes name it
 
 
 def normalize(text: str, *, config: Config) -> Normalized:
@@ -89,7 +90,9 @@ def normalize(text: str, *, config: Config) -> Normalized:
         elif not isinstance(new, str):
             alone.append(LeftAlone(line, new.reason, new.shown))
     counts = Counter(k for c in changes for k in c.kinds)
-    return Normalized("".join([*out, text[pos:]]), total, tuple(changes), tuple(alone), counts)
+    new = "".join([*out, text[pos:]])
+    label = _label(config.template).strip()
+    return Normalized(new, total, tuple(changes), tuple(alone), counts, label=label)
 
 
 @dataclass(frozen=True)

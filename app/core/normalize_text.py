@@ -16,7 +16,7 @@ _KIND: dict[str, tuple[str, str]] = {
         '图片统一为 `<img width="512" alt="image" src=…>`',
         'images in one form, `<img width="512" alt="image" src=…>`',
     ),
-    "label": ("简述统一以「论文简述：」开头", "summaries labelled 论文简述："),
+    "label": ("简述统一以「{label}」开头", "summaries labelled {label}"),
     "quote": ("引用前缀（`> >`）与空行统一", "blockquote prefixes (`> >`) and blank lines"),
 }
 _REASON: dict[str, tuple[str, str]] = {
@@ -58,7 +58,7 @@ def describe(result: Normalized, *, path: str, lang: Lang) -> str:
     else:
         head = _t("head", lang).format(path=path, changed=len(result.changes), total=total)
         rows = [
-            f"| {_t(k, lang, table=_KIND)} | {result.counts[k]} |"
+            f"| {_t(k, lang, table=_KIND).format(label=result.label)} | {result.counts[k]} |"
             for k in KINDS
             if k in result.counts
         ]

@@ -258,3 +258,18 @@ def test_text_content_is_preserved(blocks: list[str], crlf: bool) -> None:
     assert normalize(got.text, config=Config()).text == got.text
     for alone in got.left_alone:
         assert alone.shown in got.text
+
+
+@pytest.mark.parametrize(
+    ("config", "line", "said"),
+    [
+        (Config(), "> > 论文简述：一句话。", "| 简述统一以「论文简述：」开头 | 1 |"),
+        (Config(language="en"), "> > Summary: 一句话。", "| summaries labelled Summary: | 1 |"),
+    ],
+)
+def test_a_summary_gets_the_groups_label_and_the_change_names_it(
+    config: Config, line: str, said: str
+) -> None:
+    got = normalize(HEAD + HOUSE.replace("论文简述：", "简述: ") + TAIL, config=config)
+    assert line in got.text.split("\n")
+    assert said in describe(got, path="README.md", lang=config.language).split("\n")
