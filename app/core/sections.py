@@ -6,6 +6,8 @@ blank lines, with LF; text typed into a textarea keeps the browser's CRLF):
 - A ``### <label>`` line starts a section only when the line ends in LF and the line before
   it does not end in CR: a heading typed inside an answer (CRLF), or as an answer's last
   line (GitHub's own LF follows it), is answer text.
+- A heading typed without the space after ``###`` (``###日期``, by hand on a phone) starts a
+  section only when its label names one (``key``); otherwise it is text.
 - ``key`` names the section a label starts (None: a section that is not read, its heading
   reported in ``unknown``); a key already started is started again only while its section
   is still empty (the earlier heading was typed as an answer), else the heading is unknown.
@@ -22,7 +24,7 @@ from dataclasses import dataclass
 
 from app.core.fields import ElementType
 
-_HEADING = re.compile(r"^###[ \t]+(?P<label>.+?)[ \t]*#*[ \t]*$")
+_HEADING = re.compile(r"^###(?P<gap>[ \t]*)(?P<label>\S.*?)[ \t]*#*[ \t]*$")
 _FENCE = re.compile(r"^[ \t]{0,3}(?P<fence>`{3,}|~{3,})")
 _CHECKBOX = re.compile(r"^\s*[-*]\s+\[(?P<mark>[ xX])\]\s+(?P<option>.*)$")
 _EMPTY = {"_no response_"}
@@ -49,8 +51,10 @@ def split(body: str, key: Callable[[str], str | None]) -> Sections:
     for line in body.split("\n"):
         fence = _fence_state(line, fence)
         heading = None if fence or _fence_state(line, "") else _HEADING.match(line)
+        label = heading["label"].strip() if heading else ""
+        if heading and not heading["gap"] and key(label) is None:
+            heading = None  # ``###text``: GitHub shows it as text, and it names no field
         if heading and not line.endswith("\r") and not previous.endswith("\r"):
-            label = heading["label"].strip()
             current = _start(label, key(label), raw=raw)
             (labels if current is not None else unknown).append(label)
         elif current is not None:

@@ -78,6 +78,13 @@ FORM = (
             "### 日期\r\n\r\n2025-07-06\r\n\r\n### 姓名\r\n\r\n张宇",
             {"date": "2025-07-06", "name": "张宇"},
         ),
+        # typed by hand on a phone, without the space after ###: a field's label still heads
+        (
+            "###日期\n2025-07-13\n###姓名\n张宇\n###论文简述\n好文",
+            {"date": "2025-07-13", "name": "张宇", "summary": "好文"},
+        ),
+        ("###Date\n2025-07-13\n###Name\nAlex", {"date": "2025-07-13", "name": "Alex"}),
+        ("### 论文简述\n\n###完 #1 的讨论", {"summary": "###完 #1 的讨论"}),  # no label: text
         ("no headings at all", {}),
     ],
 )
