@@ -15,7 +15,7 @@ Rules:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from app.core import pasted, text
 from app.core.entry import Entry, Report, is_http_url
@@ -54,6 +54,11 @@ _TEXT: dict[str, tuple[str, str]] = {
     "failed": (
         "未能查到论文信息：{what}；已按填写内容生成记录",
         "no details about the paper: {what}; the entry uses what you typed",
+    ),
+    "refused": ("未能查到论文信息：{what}", "no details about the paper: {what}"),
+    "no_title": (
+        "未能查到论文信息：{what}；请自己填写论文标题",
+        "no details about the paper: {what}; fill in the paper's title yourself",
     ),
 }
 _SAID: dict[str, tuple[str, str]] = {  # what happened, by LookupFailure.reason
@@ -141,11 +146,16 @@ def figure_note(check: FigureCheck, lang: Lang) -> Problem | None:
     return _note(FIGURE, lang, message=pick(_TEXT["not_image"], lang, detail=check.detail))
 
 
-def failed(found: Found | None, lang: Lang) -> list[Problem]:
-    """The note for a lookup that failed; none when lookups are off or there was none."""
+def failed(found: Found | None, lang: Lang, *, refused: Sequence[Problem] = ()) -> list[Problem]:
+    """The note for a lookup that failed; none when lookups are off or there was none. Beside
+    the ``refused`` fields of a submission that made no entry, it says no entry was made
+    from what was typed, and asks for the title when that is one of them."""
     if not isinstance(found, LookupFailure) or found.reason in ("off", "unrecognised"):
         return []
-    return [failure(found, lang)]
+    if not refused:
+        return [failure(found, lang)]
+    kind = "no_title" if any(p.field == TITLE.id for p in refused) else "refused"
+    return [_note(LINK, lang, message=pick(_TEXT[kind], lang, what=said(found, lang)))]
 
 
 def failure(found: LookupFailure, lang: Lang) -> Problem:

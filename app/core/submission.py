@@ -68,7 +68,8 @@ def build(
             raise InvalidSubmission([])
     except InvalidSubmission as exc:
         problems = [*wrong, *(p for p in exc.problems if p.field not in {w.field for w in wrong})]
-        raise InvalidSubmission([*problems, *notes, *smart.failed(paper, lang)]) from None
+        lookup = smart.failed(paper, lang, refused=problems)
+        raise InvalidSubmission([*problems, *notes, *lookup]) from None
     members = [m.name for m in config.members.values()]
     notes = (
         *notes,

@@ -9,6 +9,7 @@ import pytest
 
 from app.core.config import Config
 from app.core.errors import InvalidSubmission
+from app.core.i18n import Lang
 from app.core.paper import FigureCheck, Found, LookupFailure, PaperMeta
 from app.core.smart import figure_note, paper_link, prepare
 from app.core.submission import build
@@ -137,11 +138,40 @@ def test_a_failed_lookup_says_what_happened_in_english(failure: LookupFailure, s
     )
 
 
-def test_no_title_and_no_metadata_asks_for_the_title_and_says_why() -> None:
+@pytest.mark.parametrize(
+    ("body", "lang", "says"),
+    [
+        (  # refused: no entry was made, so none is said to be; the title is asked for
+            form(),
+            "zh",
+            [
+                "论文标题: 必填，不能为空",
+                "论文链接: 未能查到论文信息：arXiv 没有及时回应；请自己填写论文标题",
+            ],
+        ),
+        (
+            form(),
+            "en",
+            [
+                "Paper title: is required",
+                "Paper link: no details about the paper: arXiv did not answer in time; "
+                "fill in the paper's title yourself",
+            ],
+        ),
+        (  # refused for another field: the lookup is only said
+            form(title="Typed").replace("一句话。", "_No response_"),
+            "zh",
+            ["论文简述: 必填，不能为空", "论文链接: 未能查到论文信息：arXiv 没有及时回应"],
+        ),
+    ],
+)
+def test_a_refused_submission_says_why_the_lookup_did_not_help(
+    body: str, lang: Lang, says: list[str]
+) -> None:
     failure = LookupFailure(reason="timeout", service="arXiv")
     with pytest.raises(InvalidSubmission) as info:
-        build(form(), config=Config(), today=TODAY, paper=failure)
-    assert [p.field for p in info.value.problems] == ["title", "paper:link"]
+        build(body, config=Config(language=lang), today=TODAY, paper=failure)
+    assert [str(p) for p in info.value.problems] == says
 
 
 @pytest.mark.parametrize(
