@@ -14,6 +14,8 @@ Rules:
   ``… (the NeurIPS version)``), or a link in title marks or brackets (``《…》``, ``【…】``),
   gives the link alone; the words are a note naming the link field, never part of the link.
   Whitespace and full-width punctuation end a link (Chinese letters do not: an IRI's path).
+- Words typed beside the figure field's one image (``框架图如下：``) are a note naming that
+  field: the figure is the image alone.
 - Several papers in one issue (several links in the link field, or several linked titles)
   is a problem naming that field: one paper per issue.
 """
@@ -29,6 +31,7 @@ from app.core.errors import Problem
 from app.core.fields import FORMS, Kind
 from app.core.grammar import fold_header, parse_header
 from app.core.i18n import Lang, pick
+from app.core.images import images_in, without_images
 from app.core.links import recognise
 
 _LINK = re.compile(r"^\[(?P<title>.+)\]\(\s*<?(?P<url>[^()\s<>]+)>?\s*\)$", re.S)
@@ -38,6 +41,7 @@ _URL = re.compile(rf"https?://[^\s()<>\[\]{_STOPS}]+|\b(?i:arxiv):\s*\S+")
 _MARKED_URL = re.compile(r"^[《【「“（(<]\s*(?P<url>https?://\S+?)\s*[》】」”）)>]$")
 _URL_WORDS = re.compile(rf"^(?P<url>https?://[^\s{_STOPS}]+)(?P<rest>[\s{_STOPS}].*)$", re.S)
 _EDGE = " \t\n.,;:!?。，；：、"
+_HEADING = re.compile(r"^\s*#{1,6}(?:\s|$)")
 _PARENS = re.compile(r"^[（(](?P<inner>[^（）()]*)[）)]$")
 _LINKISH = re.compile(r"\]\(|https?://")
 _WRAPPED = re.compile(
@@ -55,10 +59,15 @@ _TEXT = {
         "takes the paper's title only, without a link or brackets; put the link in the "
         "{label} field",
     ),
-    "words": (
+    "link_words": (
         "链接后面的文字没有写进记录：{words}（这一栏只填链接，想说的话请写在{summary}里）",
         "the words after the link were left out of the entry: {words} (this field takes the "
         "link only; say more in the summary)",
+    ),
+    "figure_words": (
+        "图片以外的文字没有写进记录：{words}（这一栏只放图片，想说的话请写在{summary}里）",
+        "the words beside the image were left out of the entry: {words} (this field takes "
+        "the image only; say more in the summary)",
     ),
     "papers": (
         "一个 issue 只写一篇论文，这里有 {n} 篇；请每篇另开一个 issue",
@@ -91,24 +100,34 @@ def unpack(
     return out, _still_linked(parts["title"], lang)
 
 
-def link_alone(answers: Mapping[str, str], *, lang: Lang) -> tuple[dict[str, str], list[Problem]]:
-    """The answers with the link field's link alone, and a note naming words typed after it."""
+def alone(answers: Mapping[str, str], *, lang: Lang) -> tuple[dict[str, str], list[Problem]]:
+    """The answers with the link field's link alone, and notes naming the words typed after
+    the link or beside the figure's one image."""
+    out, notes = dict(answers), []
     link = text.clean(answers.get("link", ""))
     marked = _MARKED_URL.match(link)
-    if marked:
-        return {**answers, "link": marked["url"]}, []
-    m = _URL_WORDS.match(link)
-    if m is None or _URL.search(m["rest"]):  # several links: several_papers says so
-        return dict(answers), []
-    words = m["rest"].strip(_EDGE)
-    words = (wrapped["inner"] if (wrapped := _PARENS.match(words)) else words).strip(_EDGE)
-    if not words:
-        return {**answers, "link": m["url"]}, []
+    m = None if marked else _URL_WORDS.match(link)
+    if marked or (m and not _URL.search(m["rest"])):  # several links: several_papers says so
+        out["link"] = marked["url"] if marked else m["url"] if m else link
+        notes += _words("link", _unwrapped(m["rest"]) if m else "", lang=lang)
+    figure = text.clean(answers.get("figure", ""))
+    if len(images_in(figure)) == 1:  # a heading typed as its last line is no remark
+        words = [x for x in without_images(figure).split("\n") if not _HEADING.match(x)]
+        notes += _words("figure", _unwrapped("\n".join(words)), lang=lang)
+    return out, notes
+
+
+def _unwrapped(words: str) -> str:
+    words = words.strip(_EDGE)
+    return (wrapped["inner"] if (wrapped := _PARENS.match(words)) else words).strip(_EDGE)
+
+
+def _words(field: str, words: str, *, lang: Lang) -> list[Problem]:
+    """The note naming ``words`` left out of ``field`` (none when there are none)."""
     form = FORMS["report"]
-    summary, label = form.field("summary").label(lang), form.field("link").label(lang)
-    return {**answers, "link": m["url"]}, [
-        Problem("link", label, pick(_TEXT["words"], lang, words=words, summary=summary))
-    ]
+    summary, label = form.field("summary").label(lang), form.field(field).label(lang)
+    said = pick(_TEXT[f"{field}_words"], lang, words=" ".join(words.split()), summary=summary)
+    return [Problem(field, label, said)] if words else []
 
 
 def several_papers(answers: Mapping[str, str], lang: Lang) -> Problem | None:

@@ -99,9 +99,7 @@ def paper_link(body: str | None, lang: Lang = "zh") -> str | None:
         sub = read_issue(body, lang=lang)
     except BotError:
         return None
-    answers, _ = pasted.unpack(
-        pasted.link_alone(sub.answers, lang=lang)[0], lang=lang, kind=sub.kind
-    )
+    answers, _ = pasted.unpack(pasted.alone(sub.answers, lang=lang)[0], lang=lang, kind=sub.kind)
     link = prepare(answers).get("link", "")
     return link if link and recognise(link) else None
 

@@ -58,7 +58,7 @@ def build(
         *unknown_headings(sub.unknown, kind=sub.kind, lang=lang),
         *unread_text(sub.unread, lang),
     )
-    answers, said = pasted.link_alone(sub.answers, lang=lang)
+    answers, said = pasted.alone(sub.answers, lang=lang)
     notes = (*notes, *said)
     answers, wrong = pasted.unpack(answers, lang=lang, kind=sub.kind)
     answers, offered = smart.prepare(answers), {**smart.defaults(paper), **(defaults or {})}

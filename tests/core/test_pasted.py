@@ -161,3 +161,38 @@ def test_two_links_in_the_link_field_are_still_two_papers() -> None:
             config=Config(),
             today=TODAY,
         )
+
+
+IMG = "https://github.com/user-attachments/assets/1b39738f-33ee-4b89-b7d1-6d2abf81d614"
+
+
+@pytest.mark.parametrize(
+    ("figure", "lang", "notes"),
+    [
+        (
+            f'框架图如下：\n<img width="600" alt="Image" src="{IMG}" />',
+            "zh",
+            [
+                "论文框架图: 图片以外的文字没有写进记录：框架图如下"
+                "（这一栏只放图片，想说的话请写在论文简述里）"
+            ],
+        ),
+        (
+            f"![Image]({IMG})\n(Figure 2 of the paper)",
+            "en",
+            [
+                "Framework figure: the words beside the image were left out of the entry: "
+                "Figure 2 of the paper (this field takes the image only; say more in the summary)"
+            ],
+        ),
+        (f'<img width="600" alt="Image" src="{IMG}" />', "zh", []),
+        (f"![截屏2025-07-13 10.00.00]({IMG})", "zh", []),  # its alt text is no remark
+    ],
+)
+def test_words_beside_the_figure_are_named(figure: str, lang: Lang, notes: list[str]) -> None:
+    body = form(ATTN, link=ABS).replace(
+        "### 论文简述", f"### 论文框架图\n\n{figure}\n\n### 论文简述"
+    )
+    got = build(body, config=Config(language=lang), today=TODAY)
+    assert f'src="{IMG}"' in got.block
+    assert [str(n) for n in got.notes if n.field == "figure"] == notes
