@@ -35,8 +35,8 @@ from app.core.images import images_in, without_images
 from app.core.links import recognise
 
 _LINK = re.compile(r"^\[(?P<title>.+)\]\(\s*<?(?P<url>[^()\s<>]+)>?\s*\)$", re.S)
-_TRAILING_URL = re.compile(r"^(?P<title>.+?)[\s:：,，-]+<?(?P<url>https?://\S+?)>?$")
 _STOPS = "，。；：！？、（）【】《》「」“”"
+_TRAILING_URL = re.compile(rf"^(?P<title>.+?)[\s:：,，-]+<?(?P<url>https?://[^\s{_STOPS}]+?)>?$")
 _URL = re.compile(rf"https?://[^\s()<>\[\]{_STOPS}]+|\b(?i:arxiv):\s*\S+")
 _MARKED_URL = re.compile(r"^[《【「“（(<]\s*(?P<url>https?://\S+?)\s*[》】」”）)>]$")
 _URL_WORDS = re.compile(rf"^(?P<url>https?://[^\s{_STOPS}]+)(?P<rest>[\s{_STOPS}].*)$", re.S)

@@ -154,6 +154,12 @@ def test_a_link_with_words_after_it_keeps_the_link_and_names_the_words(
     assert [str(n) for n in got.notes if n.field == "link"] == notes
 
 
+def test_a_title_with_its_link_and_a_remark_is_refused_not_glued() -> None:
+    body = form(f"{ATTN} {ABS}，经典")
+    with pytest.raises(InvalidSubmission, match="论文标题: 只填论文标题，不要带链接"):
+        build(body, config=Config(), today=TODAY)
+
+
 def test_two_links_in_the_link_field_are_still_two_papers() -> None:
     with pytest.raises(InvalidSubmission, match="论文链接: 一个 issue 只写一篇论文"):
         build(
