@@ -107,7 +107,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "unread": ("未写入", "Not in the entry"),
     "unread_text": (
         "这些文字不在记录里：{text}（简述请写在「论文简述：」之后）",
-        "this text is not part of the entry: {text} (the summary goes after 论文简述：)",
+        "this text is not part of the entry: {text} (the summary goes after Summary:)",
     ),
     "expected": ("应写成", "Expected"),
     "shape_report": (

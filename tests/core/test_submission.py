@@ -218,3 +218,12 @@ def test_a_summary_is_labelled_in_the_groups_language(config: str, line: str) ->
     got = build(form(), config=load_config(config), today=TODAY)
     assert line in got.block.split("\n")
     assert build(got.block, config=load_config(config), today=TODAY).entry == got.entry
+
+
+def test_an_english_member_is_told_the_english_label() -> None:
+    body = "Hi all!\n\n[2025-07-13]-[Alice]-[T](https://arxiv.org/abs/1706.03762)\n\nSummary: S"
+    got = build(body, config=load_config("language: en\n"), today=TODAY)
+    assert [str(n) for n in got.notes] == [
+        "Not in the entry: this text is not part of the entry: Hi all! "
+        "(the summary goes after Summary:)"
+    ]
