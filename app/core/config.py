@@ -1,8 +1,7 @@
 """Per-repository configuration (``.github/paperbot.yml``); defaults reproduce the seed format.
 
-Rule: a group whose ``language`` is en gets its entries' words in English (``Summary: …``,
-``…, did not read this week``) unless its ``template`` says otherwise; the grammar reads
-either language back.
+Rule: with ``language: en`` an entry's words are English (``Summary: …``, ``…, did not read
+this week``) unless ``template`` says otherwise; the grammar reads either language back.
 """
 
 from __future__ import annotations
@@ -41,10 +40,7 @@ DEFAULT_SKIP = """\
 > > [{date}]-[{name}]-{reason}本周未精读
 >
 """
-DEFAULT_SKIP_EN = """\
-> > [{date}]-[{name}]-{reason}did not read this week
->
-"""
+DEFAULT_SKIP_EN = DEFAULT_SKIP.replace("本周未精读", "did not read this week")
 DEFAULT_REPORT_EN = DEFAULT_REPORT.replace("论文简述：", "Summary: ")
 _ENGLISH = {"report": DEFAULT_REPORT_EN, "skip": DEFAULT_SKIP_EN, "reason": "{reason}, "}
 
@@ -80,19 +76,13 @@ def _placeholders(value: str, *, block: bool) -> list[str]:
 class Template(_Model):
     """How an entry becomes README lines; the parts fill the placeholders of the whole."""
 
-    report: str = Field(
-        DEFAULT_REPORT, description="Block for a paper report (en: `Summary: ` as its label)."
-    )
-    skip: str = Field(
-        DEFAULT_SKIP, description="Block for a week without reading (en: … did not read this week)."
-    )
+    report: str = Field(DEFAULT_REPORT, description="Block for a paper report (en: Summary:).")
+    skip: str = Field(DEFAULT_SKIP, description="Block for a week without reading (en: English).")
     title: str = Field("[{title}]", description="Title part when there is no link.")
     title_linked: str = Field("[{title}]({link})", description="Title part with a link.")
     venue: str = Field("-[{venue}]", description="Venue part; omitted when empty.")
     figure: str = Field('<img width="512" alt="image" src="{figure}">', description="Figure part.")
-    reason: str = Field(
-        "{reason}，", description="Reason part of a skip (en: `{reason}, `); omitted when empty."
-    )
+    reason: str = Field("{reason}，", description="Reason part of a skip (en: `{reason}, `).")
 
     @field_validator(*PLACEHOLDERS)
     @classmethod

@@ -212,8 +212,9 @@ def with_language(text: str, lang: Lang) -> str | None:
         return None
     sep = "\n" if text and not text.endswith("\n") else ""
     added = f"{text}{sep}\n{_say('language', lang)}\nlanguage: {lang}\n"
-    try:
-        same = load_config(added).model_dump() == {**config.model_dump(), "language": lang}
+    meant = {**config.model_dump(exclude_unset=True), "language": lang}
+    try:  # the language, and what it brings (English words in entries), and nothing else
+        same = load_config(added) == Config.model_validate(meant)
     except ConfigError:
         same = False
     return added if same else None
