@@ -19,6 +19,7 @@ _KIND: dict[str, tuple[str, str]] = {
     "label": ("简述统一以「{label}」开头", "summaries labelled {label}"),
     "quote": ("引用前缀（`> >`）与空行统一", "blockquote prefixes (`> >`) and blank lines"),
 }
+SHOWN_ALONE = 100  # entries left alone listed: a PR body or comment stays far below 65,536
 _REASON: dict[str, tuple[str, str]] = {
     "unreadable": ("无法按记录格式解析", "not an entry the grammar can read"),
     "impossible_date": ("日期不存在", "its date does not exist"),
@@ -38,6 +39,7 @@ _TEXT: dict[str, tuple[str, str]] = {
     "already": ("已是当前格式：{n} 条。", "Already in house style: {n}."),
     "alone": ("保持原样、未改动的记录：", "Left alone, byte for byte:"),
     "line": ("第 {line} 行", "line {line}"),
+    "more": ("- ……另有 {n} 条未列出", "- … and {n} more"),
     "nothing": (
         "`{path}` 中的 {total} 条记录都已是当前格式，无需改动。",
         "All {total} entries in `{path}` are already in house style; nothing to change.",
@@ -51,7 +53,8 @@ def _t(key: str, lang: Lang, *, table: dict[str, tuple[str, str]] = _TEXT) -> st
 
 
 def describe(result: Normalized, *, path: str, lang: Lang) -> str:
-    """Markdown: counts of each kind of change, and every entry left alone with why."""
+    """Markdown: counts of each kind of change, and the entries left alone with why (the
+    first ``SHOWN_ALONE``, then how many more)."""
     total = result.entries
     if not result.changes:
         parts = [_t("nothing", lang).format(path=path, total=total)]
@@ -68,8 +71,10 @@ def describe(result: Normalized, *, path: str, lang: Lang) -> str:
         items = [
             f"- {_t('line', lang).format(line=a.line)}: "
             f"{_t(a.reason, lang, table=_REASON)} — `{a.shown}`"
-            for a in result.left_alone
+            for a in result.left_alone[:SHOWN_ALONE]
         ]
+        more = len(result.left_alone) - SHOWN_ALONE
+        items += [_t("more", lang).format(n=more)] if more > 0 else []
         parts.append(_t("alone", lang) + "\n\n" + "\n".join(items))
     return "\n\n".join(parts) + "\n"
 

@@ -146,3 +146,21 @@ def test_a_replayed_command_acts_only_while_its_comment_still_asks(
     before = writes(gh)
     got = deliver(ctx, "issue_comment", captured)
     assert writes(gh) == before and pull["state"] == "closed", got
+
+
+def test_a_readme_with_many_entries_left_alone_still_gets_its_pull_request(
+    gh: FakeGitHub, ctx: Context, seed: str
+) -> None:
+    """GitHub refuses a PR body over 65,536 characters: the list of entries left alone is cut,
+    saying how many more there are."""
+    marker = "> ==> 时间倒序，本次更新插入位置 <=="
+    odd = "".join(
+        f"> > [2025-02-30]-[成员{i}]-[T{i}](https://example.org/{i})\n>\n" for i in range(900)
+    )
+    push_file(
+        gh, REPO, branch="main", path="README.md", text=seed.replace(marker, f"{marker}\n{odd}")
+    )
+    command(gh, ctx)
+    body = str(normalisation_pull(gh)["body"])
+    assert len(body) < 20_000
+    assert "成员0" in body and "成员899" not in body
