@@ -84,9 +84,9 @@ def serve_metrics(queue: JobQueue, *, host: str, port: int) -> WSGIServer | None
         return None
     try:
         family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
-        Bounded.address_family = family[0][0]
+        bounded: type[Bounded] = type("Bounded", (Bounded,), {"address_family": family[0][0]})
         app = make_wsgi_app(Scraped(queue))
-        server = make_server(host, port, app, Bounded, handler_class=Quiet)
+        server: WSGIServer = make_server(host, port, app, bounded, handler_class=Quiet)
     except OSError as exc:
         why = f"cannot serve {host}:{port} ({exc.strerror})"
         raise SettingsError(f"PAPERBOT_METRICS_PORT: {why}") from None
