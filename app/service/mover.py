@@ -5,7 +5,8 @@ Rules:
   with them. It takes a segment only under its lock, accepts its deliveries in batches of
   ``BATCH`` (claim, job and repository in one transaction each: ``JobQueue.accept_many``),
   and deletes the segment after its last batch. A crash in between moves it again, which
-  queues nothing twice: the claims dedupe it.
+  queues nothing twice: the claims dedupe it, and a job that failed meanwhile stays failed
+  (its record was received before its claim: no redelivery).
 - Deliveries are parsed and routed here, so each one's log line (and its count in
   ``paperbot_inbox_moved``) says what it became: accepted, duplicate, or ignored and why.
 - It looks every ``POLL_SECONDS``, and at once when this process's inbox closes a segment.
@@ -94,8 +95,10 @@ class Mover(Background):
 
     def _accept(self, batch: list[Record]) -> None:
         decided = [_decide(event, body) for _, event, _, body in batch]
-        items = [(r[0], d) for r, (d, _) in zip(batch, decided, strict=True) if isinstance(d, Task)]
-        taken = iter(self.queue.accept_many(items) if items else [])
+        chosen = [(r, d) for r, (d, _) in zip(batch, decided, strict=True) if isinstance(d, Task)]
+        items = [(r[0], d) for r, d in chosen]
+        times = [r[2] for r, _ in chosen]
+        taken = iter(self.queue.accept_many(items, times) if items else [])
         now = time.time()
         for (delivery, event, received, _), (task, payload) in zip(batch, decided, strict=True):
             if isinstance(task, Task):

@@ -128,7 +128,7 @@ class JobQueue:
         self._draining = False
         self._drainer: asyncio.Task[None] | None = None
 
-    def _accepted(self, delivery: str, task: Task) -> Accepted:
+    def _accepted(self, delivery: str, task: Task, *, received: float | None) -> Accepted:
         # The delivery id (unique: it is claimed) is the job's id: no uuid4 per delivery.
         job = self.tasks[task.name].task_class(
             kwargs={"delivery": delivery, **task.args}, id=delivery
@@ -139,11 +139,17 @@ class JobQueue:
             self.huey.serialize_task(job),
             str(task.args.get("repo")),
             installation if isinstance(installation, int) else None,
+            received,
         )
 
-    def accept_many(self, items: list[tuple[str, Task]]) -> list[bool]:
-        """Accept each (delivery, task) unless claimed before; True for each new one."""
-        return self.store.accept([self._accepted(d, t) for d, t in items], time.time())
+    def accept_many(
+        self, items: list[tuple[str, Task]], received: list[float] | None = None
+    ) -> list[bool]:
+        """Accept each (delivery, task) unless claimed before; True for each new one.
+        ``received``: when each reached us (the inbox's records), else now."""
+        when: list[float | None] = list(received) if received else [None] * len(items)
+        accepted = [self._accepted(d, t, received=r) for (d, t), r in zip(items, when, strict=True)]
+        return self.store.accept(accepted, time.time())
 
     def accept(self, delivery: str, task: Task) -> bool:
         return self.accept_many([(delivery, task)])[0]

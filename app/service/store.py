@@ -5,7 +5,8 @@ Rules:
   (one SQLite transaction, one Redis Lua script): a job is never queued without its claim,
   and a claim never exists without its job. Claims expire after 7 days. A delivery claimed
   before whose job failed, or waits for its retry, is queued again when GitHub redelivers
-  it (a redelivery is a person asking for it to run now).
+  it (a redelivery is a person asking for it to run now): one received after the claim. A
+  record received before it (an inbox segment moved again after a crash) is no redelivery.
 - The delivery log says, per delivery: accepted → running → done, or waiting (for a retry)
   → running …, or failed (its job kept for a redelivery), with a due
   time. A job that is not done by its due time (a killed worker, a lost retry) is queued
@@ -49,6 +50,7 @@ class Accepted:
     job: bytes
     repo: str
     installation: int | None
+    received: float | None = None  # when it reached us (an inbox record's time); None: now
 
 
 class Store(Protocol):

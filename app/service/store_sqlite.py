@@ -46,7 +46,8 @@ CLAIM = (
 )
 AGAIN = (
     "update paperbot_delivery set state = 'accepted', due = ? where id = ?"
-    " and state in ('failed', 'waiting') and job is not null returning job, lane"
+    " and state in ('failed', 'waiting') and job is not null and accepted < ?"
+    " returning job, lane"
 )
 REMEMBER = (
     "insert into paperbot_repo (repo, installation) values (?, ?) on conflict (repo)"
@@ -99,13 +100,15 @@ class SqliteStore:
                 if claimed:
                     self.storage.push(cur, it.job, lane=lane)
                     cur.execute(REMEMBER, (it.repo, it.installation))
-                taken.append(claimed or self._again(cur, it.delivery, now=now))
+                since = now if it.received is None else it.received
+                taken.append(claimed or self._again(cur, it.delivery, now=now, received=since))
         self.storage.notify()
         return taken
 
-    def _again(self, cur: sqlite3.Cursor, delivery: str, *, now: float) -> bool:
-        """Queue again the kept job of a delivery that failed or waits for its retry."""
-        cur.execute(AGAIN, (now + QUEUED_GRACE, delivery))
+    def _again(self, cur: sqlite3.Cursor, delivery: str, *, now: float, received: float) -> bool:
+        """Queue again the kept job of a delivery that failed or waits for its retry, when
+        this copy was received after it was claimed (a redelivery, not a segment read again)."""
+        cur.execute(AGAIN, (now + QUEUED_GRACE, delivery, received))
         row = cur.fetchone()
         if row is not None:
             self.storage.push(cur, row[0], lane=row[1])

@@ -12,6 +12,7 @@ import os
 import shutil
 import signal
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -105,20 +106,48 @@ def test_moved_deliveries_are_queued_once_and_the_segment_goes(
     assert late.status_code == 200 and late.json()["outcome"] == "duplicate"
 
 
-def test_a_segment_moved_twice_after_a_crash_queues_nothing_twice(
-    queue: JobQueue, huey: PaperbotHuey, caplog: pytest.LogCaptureFixture
-) -> None:
+def moved_then_crashed(queue: JobQueue) -> Callable[[], None]:
+    """Delivery ``d-1`` moved into the queue; a call puts its segment back, as a mover that
+    died after committing, before deleting the segment, left it."""
     assert queue.inbox is not None
     queue.inbox.append("d-1", "issues", body=body())
     queue.inbox.rotate()
     (path,) = segments(queue.inbox.folder)
     kept = path.read_bytes()
     mover(queue).move()
-    path.write_bytes(kept)  # the mover died after committing, before deleting the segment
+
+    def put_back() -> None:
+        path.write_bytes(kept)
+
+    return put_back
+
+
+def test_a_segment_moved_twice_after_a_crash_queues_nothing_twice(
+    queue: JobQueue, huey: PaperbotHuey, caplog: pytest.LogCaptureFixture
+) -> None:
+    moved_then_crashed(queue)()
     with caplog.at_level(logging.INFO, logger="paperbot.inbox"):
         assert mover(queue).move() == 1
     assert len(pending(huey)) == 1
     assert [r.outcome for r in caplog.records] == ["duplicate"]  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("state", ["failed", "waiting"])
+def test_a_segment_moved_again_after_a_crash_does_not_rerun_a_job_that_failed_meanwhile(
+    queue: JobQueue, huey: PaperbotHuey, state: str
+) -> None:
+    """The mover died before deleting a segment; its job ran and failed (or waits for its
+    retry) before the mover's restart: moving the segment again is no redelivery."""
+    restart = moved_then_crashed(queue)
+    huey.storage.flush_queue()  # its job ran
+    if state == "failed":
+        queue.store.finish("d-1", "failed", now=time.time())
+    else:
+        queue.store.wait("d-1", time.time() + 60)
+    restart()
+    mover(queue).move()
+    assert pending(huey) == []
+    assert queue.store.state("d-1") == state
 
 
 @pytest.mark.parametrize(
