@@ -19,6 +19,7 @@ Rules:
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import logging
 import os
@@ -33,6 +34,7 @@ from app.service.store import Store
 log = logging.getLogger("paperbot.inbox")
 ROTATE_SECONDS = 0.2  # a delivery waits at most this long before a mover may take it
 MAX_BYTES = 8 << 20
+MIN_FREE = 1 << 20  # /readyz says 503 below this: a delivery may not fit
 RECENT_SECONDS = 10.0  # a mover takes a segment within a second of its closing
 SAFE_ID = re.compile(r"[A-Za-z0-9._:-]{1,100}")
 AGAIN = frozenset({"failed", "waiting"})  # a redelivery of these runs the job again
@@ -87,6 +89,17 @@ class Inbox:
         if self._size >= MAX_BYTES:
             self.rotate(self._segments)
         return opened
+
+    def probe(self) -> None:
+        """Raise ``OSError`` when the inbox's disk is read-only or all but full."""
+        try:
+            disk = os.statvfs(self.folder)
+        except FileNotFoundError:  # removed: made again by the next delivery
+            disk = os.statvfs(self.folder.parent)
+        if disk.f_flag & os.ST_RDONLY:
+            raise OSError(errno.EROFS, f"{self.folder} is on a read-only file system")
+        if disk.f_bavail * disk.f_frsize < MIN_FREE:
+            raise OSError(errno.ENOSPC, f"{self.folder}: less than 1 MiB left on its disk")
 
     def _open(self) -> int:
         self._segments += 1

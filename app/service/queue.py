@@ -211,13 +211,20 @@ class JobQueue:
         except Exception:
             return {}
 
-    def ready(self) -> bool:
-        """True when the queue's storage answers."""
+    def readiness(self) -> dict[str, str]:
+        """Whether a delivery would be kept now: ``{"queue": "ok"}``, ``"unreachable"``, or
+        ``"refusing writes"`` with the storage's (or the disk's) ``error``."""
         try:
             self.store.ping()
         except Exception:
-            return False
-        return True
+            return {"queue": "unreachable"}
+        try:
+            self.store.probe()
+            if self.inbox is not None:
+                self.inbox.probe()
+        except Exception as exc:
+            return {"queue": "refusing writes", "error": f"{type(exc).__name__}: {exc}"[:200]}
+        return {"queue": "ok"}
 
 
 def _settle(

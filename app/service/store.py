@@ -115,5 +115,8 @@ class Store(Protocol):
     def ping(self) -> None:
         """Raise when the storage does not answer."""
 
+    def probe(self) -> None:
+        """Raise when the storage answers but refuses writes (a full Redis)."""
+
     def risks(self) -> list[str]:
         """What about this storage's setup may lose work (said once at start)."""

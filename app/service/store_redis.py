@@ -259,6 +259,11 @@ class RedisStore:
     def ping(self) -> None:
         self.conn.ping()
 
+    def probe(self) -> None:
+        # A Redis at maxmemory (noeviction) still answers PING and reads; it refuses any
+        # command that may add memory, however small, as it does the accept script.
+        self.conn.set(self.prefix + "probe", b"", px=60_000)
+
     def risks(self) -> list[str]:
         """An eviction policy other than ``noeviction`` may drop queued jobs, claims and leases."""
         policy = str(self.conn.info("memory").get("maxmemory_policy", "noeviction"))

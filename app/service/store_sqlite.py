@@ -238,5 +238,8 @@ class SqliteStore:
     def ping(self) -> None:
         self.storage.sql("select 1", results=True)
 
+    def probe(self) -> None:
+        return None  # deliveries go to the inbox first: ``Inbox.probe`` says whether it has room
+
     def risks(self) -> list[str]:
         return []

@@ -4,6 +4,8 @@ Rules:
 - ``/healthz`` touches nothing but the event loop: it answers while the queue is down.
 - ``/readyz`` and ``/metrics`` ask the queue on a thread, bounded by ``PROBE_SECONDS``; a queue
   that does not answer in time is "unreachable" (503), never a hung request.
+- ``/readyz`` is 200 only when a delivery would be kept now: a storage that answers but
+  refuses writes (a full Redis, a full or read-only data dir) is "refusing writes" (503).
 """
 
 from __future__ import annotations
@@ -51,10 +53,8 @@ def create_app(*, settings: Settings, queue: JobQueue) -> ASGIApp:
 
     @api.get("/readyz")
     async def readyz() -> JSONResponse:
-        ok = await _bounded(queue.ready, False)
-        return JSONResponse(
-            {"queue": "ok" if ok else "unreachable"}, status_code=200 if ok else 503
-        )
+        said = await _bounded(queue.readiness, {"queue": "unreachable"})
+        return JSONResponse(said, status_code=200 if said["queue"] == "ok" else 503)
 
     async def app(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["path"] == "/webhook":

@@ -4,6 +4,7 @@ the receiver over HTTP; a web process killed after its 202s."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import errno
 import json
 import logging
@@ -11,9 +12,10 @@ import multiprocessing
 import os
 import shutil
 import signal
+import subprocess
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -223,6 +225,50 @@ def test_a_full_disk_is_503_and_leaves_only_whole_records(
     assert queue.inbox is not None
     parts = [records(path.read_bytes()) for path in segments(queue.inbox.folder)]
     assert [(r[0], torn) for found, torn in parts for r in found] == [("d-1", 0), ("d-2", 0)]
+
+
+def mount(*args: str) -> None:
+    if os.geteuid() != 0 or subprocess.run(["mount", *args], check=False).returncode:
+        pytest.skip("mounting needs root")
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 2 MB tmpfs of the test's own (root only: no other way to a really full disk), and
+    the same seen through a read-only bind mount beside it (``ro``)."""
+    where, ro = tmp_path / "disk", tmp_path / "ro"
+    where.mkdir()
+    ro.mkdir()
+    mount("-t", "tmpfs", "-o", "size=2m", "tmpfs", str(where))
+    mount("--bind", str(where), str(ro))
+    mount("-o", "remount,bind,ro", str(ro))
+    yield where
+    for path in (ro, where):
+        subprocess.run(["umount", "-l", str(path)], check=False)
+
+
+def test_readyz_is_503_while_the_data_dir_is_full_or_read_only(small_disk: Path) -> None:
+    """The inbox takes deliveries before the queue: a disk it cannot write is 503 on
+    /webhook, and /readyz says so too, and why, until there is room again."""
+    huey = make_huey(Settings(PAPERBOT_DATA_DIR=small_disk))
+    queue = JobQueue(huey, {}, inbox=Inbox(small_disk / "inbox", huey.store))
+    client = TestClient(create_app(settings=Settings(GITHUB_WEBHOOK_SECRET=SECRET), queue=queue))
+    assert client.get("/readyz").json() == {"queue": "ok"}
+    ballast = small_disk / "ballast"
+    with ballast.open("wb") as out, contextlib.suppress(OSError):
+        while True:
+            out.write(b"x" * 65536)
+            out.flush()
+    assert post(client, "issues", ISSUE, delivery="d-1").status_code == 503
+    full = client.get("/readyz")
+    assert full.status_code == 503 and full.json()["queue"] == "refusing writes"
+    assert "less than 1 MiB left" in full.json()["error"]
+    ballast.unlink()
+    assert client.get("/readyz").status_code == 200
+    queue.inbox = Inbox(small_disk.parent / "ro" / "inbox", huey.store)  # the same, read-only
+    read_only = client.get("/readyz")
+    assert read_only.status_code == 503 and "read-only" in read_only.json()["error"]
+    huey.storage.close()
 
 
 def _deliver(

@@ -243,3 +243,44 @@ def test_a_redis_full_for_a_while_mid_burst_delays_jobs_but_loses_none(
         assert len(gh.repos[REPO].pulls) == 6
         held = [x for x in logged(worker_log) if x["message"].startswith("queue storage refused")]
         assert held and "OutOfMemoryError" in str(held[0]["error"])
+
+
+def test_readyz_says_503_while_redis_is_full_and_200_once_it_has_room(
+    gh: FakeGitHub, tmp_path: Path
+) -> None:
+    """A full Redis answers PING but refuses every write, so deliveries get 503: a load
+    balancer asking /readyz must hear the same, and why."""
+    spare = SpareRedis(free_port(), tmp_path, "--maxmemory", "4mb")
+    spare.start()
+    (tmp_path / "data").mkdir()
+    web = Bot(gh, tmp_path / "data", queue=spare.url, workers=0)
+    ballast = redis.Redis(port=spare.port, db=1)
+    freed = threading.Event()
+    filler = threading.Thread(target=fill, args=(ballast, freed))
+    try:
+        web.start()
+        wait_for(lambda: readyz(web) == 200, what="/readyz with room")
+        filler.start()
+        (number,) = file_issues(gh, 1)
+        wait_for(lambda: web.deliver("issues", opened(number)) == 503, what="a refused delivery")
+        answers: list[httpx.Response] = []
+
+        def refusing() -> bool:  # the filler keeps Redis at its limit, give or take a few bytes
+            answers.append(httpx.get(f"http://127.0.0.1:{web.port}/readyz", timeout=5))
+            return answers[-1].status_code == 503
+
+        wait_for(refusing, what="/readyz 503 while Redis is full", seconds=10)
+        assert answers[-1].json()["queue"] == "refusing writes"
+        assert "maxmemory" in answers[-1].json()["error"]
+        freed.set()
+        filler.join()
+        ballast.flushdb()
+        wait_for(lambda: readyz(web) == 200, what="/readyz once Redis has room")
+        assert web.deliver("issues", opened(number)) == 202
+    finally:
+        freed.set()
+        if filler.is_alive():
+            filler.join()
+        ballast.close()
+        web.stop()
+        spare.stop()
