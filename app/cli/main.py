@@ -12,7 +12,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from app.cli import init, lookup, normalize, offline, service, setup
+from app.cli import init, lookup, normalize, offline, service, setup, status
 from app.cli.common import CliError
 from app.core.errors import BotError, ConfigError, InvalidSubmission
 from app.service.settings import SettingsError
@@ -33,6 +33,7 @@ def parser() -> argparse.ArgumentParser:
     )
     offline.add_to(sub)
     service.add_to(sub)
+    status.add_to(sub)
     lookup.add_to(sub)
     normalize.add_to(sub)
     init.add_to(sub)

@@ -220,7 +220,7 @@ class Worker:
     def _give_up(self, run: Run, args: dict[str, Any], *, exc: Exception) -> str:
         """The job has failed for good: recorded, counted, and told on the issue."""
         if run.delivery:
-            self.store.finish(run.delivery, "failed", now=time.time())
+            self.store.finish(run.delivery, "failed", now=time.time(), why=safe_text(exc))
         metrics.FAILED.labels(run.name, reason(exc)).inc()
         if run.name == "process_issue" and "number" in args:
             self._tell(run, int(args["number"]), safe=safe_text(exc))

@@ -53,6 +53,19 @@ class Accepted:
     received: float | None = None  # when it reached us (an inbox record's time); None: now
 
 
+@dataclass(frozen=True)
+class Delivery:
+    """One entry of the delivery log, as ``paperbot status`` shows it."""
+
+    id: str
+    state: str  # accepted, running, waiting, done or failed
+    accepted: float
+    due: float | None  # when an unfinished one is queued again if not done by then
+    done: float | None
+    job: bytes | None  # kept until it is done
+    why: str  # why it failed (a safe text, as told on the issue), else ""
+
+
 class Store(Protocol):
     """What the service needs from the queue's storage beyond Huey's queue itself."""
 
@@ -73,8 +86,9 @@ class Store(Protocol):
     def wait(self, delivery: str, until: float) -> None:
         """Record ``delivery`` as waiting for a retry, to be done (or renewed) by ``until``."""
 
-    def finish(self, delivery: str, state: str, *, now: float) -> None:
-        """Record ``delivery`` as ``done`` (its job dropped) or ``failed`` at ``now``."""
+    def finish(self, delivery: str, state: str, *, now: float, why: str = "") -> None:
+        """Record ``delivery`` as ``done`` (its job dropped) or ``failed`` at ``now``, and
+        ``why`` (safe to show)."""
 
     def recover(self, now: float, *, owner: bool = False) -> int:
         """Queue again the jobs due before ``now``, wake waiters of free leases, drop what
@@ -104,6 +118,9 @@ class Store(Protocol):
 
     def state(self, delivery: str) -> str | None:
         """The delivery log's state of ``delivery`` (None when unknown or expired)."""
+
+    def deliveries(self) -> list[Delivery]:
+        """The whole delivery log (the last ``CLAIM_SECONDS``), oldest first."""
 
     def epoch(self, mine: str) -> str:
         """The storage's generation mark: ``mine`` stored and returned when it has none (a

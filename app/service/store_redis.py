@@ -21,6 +21,7 @@ from typing import Any
 
 import redis
 
+from app.service import store
 from app.service.lanes_redis import PUSH
 from app.service.store import CLAIM_SECONDS, NO_LANE, QUEUED_GRACE, SWEEP_LIMIT, Accepted, lane_of
 
@@ -93,7 +94,7 @@ end
 """
 FINISH = """
 if redis.call('EXISTS', KEYS[1]) == 1 then
-  redis.call('HSET', KEYS[1], 'state', ARGV[1], 'done', ARGV[2])
+  redis.call('HSET', KEYS[1], 'state', ARGV[1], 'done', ARGV[2], 'why', ARGV[4])
   if ARGV[1] == 'done' then redis.call('HDEL', KEYS[1], 'job') end
 end
 redis.call('ZREM', KEYS[2], ARGV[3])
@@ -209,8 +210,8 @@ class RedisStore:
     def wait(self, delivery: str, until: float) -> None:
         self._run("wait", [self._record(delivery), self.due], args=[until, delivery])
 
-    def finish(self, delivery: str, state: str, *, now: float) -> None:
-        self._run("finish", [self._record(delivery), self.due], args=[state, now, delivery])
+    def finish(self, delivery: str, state: str, *, now: float, why: str = "") -> None:
+        self._run("finish", [self._record(delivery), self.due], args=[state, now, delivery, why])
 
     def recover(self, now: float, *, owner: bool = False) -> int:
         keys = [self.queue, self.due, self.waiting]
@@ -247,6 +248,29 @@ class RedisStore:
     def state(self, delivery: str) -> str | None:
         raw = self.conn.hget(self._record(delivery), "state")
         return raw.decode() if raw else None
+
+    def deliveries(self) -> list[store.Delivery]:
+        cut = len(self.prefix) + 2  # "<prefix>d:"
+        keys = list(self.conn.scan_iter(match=f"{self.prefix}d:*", count=1000))
+        pipe = self.conn.pipeline(transaction=False)
+        for key in keys:
+            pipe.hmget(key, "state", "accepted", "done", "job", "why")
+            pipe.zscore(self.due, key[cut:])
+        got = pipe.execute()
+        found = [  # a state of None: expired between the scan and the read
+            store.Delivery(
+                k[cut:].decode(),
+                s.decode(),
+                float(a),
+                due,
+                d and float(d),
+                job,
+                (w or b"").decode(),
+            )
+            for k, (s, a, d, job, w), due in zip(keys, got[::2], got[1::2], strict=True)
+            if s is not None
+        ]
+        return sorted(found, key=lambda x: x.accepted)
 
     def epoch(self, mine: str) -> str:
         return bytes(self._run("epoch", [self.prefix + "epoch"], args=[mine])).decode()

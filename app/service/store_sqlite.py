@@ -24,6 +24,7 @@ from app.service.store import (
     QUEUED_GRACE,
     SWEEP_LIMIT,
     Accepted,
+    Delivery,
     lane_of,
 )
 
@@ -39,7 +40,12 @@ SCHEMA = (
     " job blob not null)",
     "create index if not exists paperbot_wait_name on paperbot_wait (name, id)",
 )
-LANES = ("paperbot_delivery", "paperbot_wait")  # tables that keep a job's lane beside it
+LANE = f"lane text not null default '{NO_LANE}'"  # a job's lane, kept beside it
+ADDED = (  # columns added since the first release: a file without them gets them
+    ("paperbot_delivery", LANE),
+    ("paperbot_wait", LANE),
+    ("paperbot_delivery", "why text not null default ''"),
+)
 CLAIM = (
     "insert or ignore into paperbot_delivery (id, job, state, accepted, due, lane)"
     " values (?, ?, 'accepted', ?, ?, ?)"
@@ -78,12 +84,10 @@ class SqliteStore:
         with storage.db(commit=True) as cur:
             for statement in SCHEMA:
                 cur.execute(statement)
-            for table in LANES:
+            for table, column in ADDED:
                 columns = [row[1] for row in cur.execute(f"pragma table_info({table})")]
-                if "lane" not in columns:
-                    cur.execute(
-                        f"alter table {table} add column lane text not null default '{NO_LANE}'"
-                    )
+                if column.split()[0] not in columns:
+                    cur.execute(f"alter table {table} add column {column}")
 
     def _tx(self) -> AbstractContextManager[sqlite3.Cursor]:
         """One exclusive transaction on Huey's connection, under Huey's lock."""
@@ -138,11 +142,11 @@ class SqliteStore:
             commit=True,
         )
 
-    def finish(self, delivery: str, state: str, *, now: float) -> None:
+    def finish(self, delivery: str, state: str, *, now: float, why: str = "") -> None:
         self.storage.sql(
-            "update paperbot_delivery set state = ?, done = ?, due = null,"
+            "update paperbot_delivery set state = ?, done = ?, due = null, why = ?,"
             " job = case when ? = 'done' then null else job end where id = ?",
-            (state, now, state, delivery),
+            (state, now, why, state, delivery),
             commit=True,
         )
 
@@ -227,6 +231,14 @@ class SqliteStore:
         cur.execute("select state from paperbot_delivery where id = ?", (delivery,))
         row = cur.fetchone()
         return str(row[0]) if row else None
+
+    def deliveries(self) -> list[Delivery]:
+        rows = self.storage.sql(
+            "select id, state, accepted, due, done, job, why from paperbot_delivery"
+            " order by accepted",
+            results=True,
+        )
+        return [Delivery(*row) for row in rows]
 
     def epoch(self, mine: str) -> str:
         return "file"  # a file is not emptied under running processes as a Redis restart is
