@@ -8,7 +8,8 @@ Rules:
 - A worker serves nothing unless given a port; it binds 127.0.0.1 unless
   ``PAPERBOT_METRICS_HOST`` says otherwise (in a container: 0.0.0.0, unpublished).
 - A scrape reads what lives in the queue's storage when it is asked, through ``refresh``,
-  here and at the web app's /metrics alike: add what the queue can tell there.
+  here and at the web app's /metrics alike: add what the queue can tell there. A queue that
+  does not answer (in time) is ``paperbot_queue_up 0``, never a depth of 0.
 - No label names a repository: the web's /metrics shares the webhook's public port, and a
   private repository's name is not for whoever asks. A repository's lane (a token's) is
   labelled ``r`` and a digest of its name (``lane_label``).
@@ -44,12 +45,20 @@ MAX_CONNECTIONS = 16
 CONNECTION_SECONDS = 10.0
 
 
-def refresh(queue: JobQueue) -> None:
-    """The queue's depth, in all and per lane (a lane emptied since is dropped)."""
-    metrics.QUEUE_DEPTH.set(queue.depth())
+def refresh(queue: JobQueue) -> bool:
+    """The queue's depth, in all and per lane (a lane emptied since is dropped); False (and
+    ``paperbot_queue_up`` 0, the depths as last read) when the queue does not answer."""
+    try:
+        depth, lanes = queue.depth(), queue.lane_depths()
+    except Exception:
+        metrics.QUEUE_UP.set(0)
+        return False
+    metrics.QUEUE_UP.set(1)
+    metrics.QUEUE_DEPTH.set(depth)
     metrics.LANE_DEPTH.clear()
-    for lane, n in queue.lane_depths().items():
+    for lane, n in lanes.items():
         metrics.LANE_DEPTH.labels(lane_label(lane)).set(n)
+    return True
 
 
 def lane_label(lane: str) -> str:

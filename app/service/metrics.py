@@ -52,6 +52,11 @@ MOVED = Counter(
     registry=REGISTRY,
 )
 QUEUE_DEPTH = Gauge("paperbot_queue_depth", "Jobs waiting in the queue", registry=REGISTRY)
+QUEUE_UP = Gauge(
+    "paperbot_queue_up",
+    "1 when the queue answered this scrape; 0 when not (the depths are then as last read)",
+    registry=REGISTRY,
+)
 RUNNING = Gauge("paperbot_jobs_running", "Jobs this process is running now", registry=REGISTRY)
 LANE_DEPTH = Gauge(
     "paperbot_queue_lane_depth",

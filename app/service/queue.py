@@ -195,21 +195,15 @@ class JobQueue:
             self._draining = False
 
     def depth(self) -> int:
-        """Jobs waiting: in the inbox, queued, scheduled for a retry, or parked (0 when nobody
-        answers)."""
-        try:
-            queued = int(self.huey.pending_count()) + int(self.huey.scheduled_count())
-            unmoved = backlog(self.inbox.folder) if self.inbox else 0
-            return queued + self.store.parked() + unmoved
-        except Exception:
-            return 0
+        """Jobs waiting: in the inbox, queued, scheduled for a retry, or parked (raises when
+        the storage does not answer)."""
+        queued = int(self.huey.pending_count()) + int(self.huey.scheduled_count())
+        unmoved = backlog(self.inbox.folder) if self.inbox else 0
+        return queued + self.store.parked() + unmoved
 
     def lane_depths(self) -> dict[str, int]:
-        """Jobs queued per lane, for /metrics (empty when nobody answers)."""
-        try:
-            return self.huey.lane_depths()
-        except Exception:
-            return {}
+        """Jobs queued per lane, for /metrics (raises when the storage does not answer)."""
+        return self.huey.lane_depths()
 
     def readiness(self) -> dict[str, str]:
         """Whether a delivery would be kept now: ``{"queue": "ok"}``, ``"unreachable"``, or

@@ -48,7 +48,8 @@ def create_app(*, settings: Settings, queue: JobQueue) -> ASGIApp:
 
     @api.get("/metrics")
     async def metrics_page() -> Response:
-        await _bounded(lambda: exporter.refresh(queue), None)  # late: the last values stay
+        if not await _bounded(lambda: exporter.refresh(queue), False):
+            metrics.QUEUE_UP.set(0)  # the depths stay as last read
         return Response(generate_latest(metrics.REGISTRY), media_type=CONTENT_TYPE_LATEST)
 
     @api.get("/readyz")

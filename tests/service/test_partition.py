@@ -74,5 +74,6 @@ def test_healthz_answers_and_readyz_says_down_while_redis_does_not_answer(tmp_pa
     assert all(s < 0.5 and r.json() == {"status": "up"} for s, r in health)
     assert ready[1].status_code == 503 and ready[1].json() == {"queue": "unreachable"}
     assert ready[0] < 3 and metrics[0] < 3 and metrics[1].status_code == 200
+    assert "paperbot_queue_up 0.0" in metrics[1].text
     assert answer.status_code == 503 and answer.json()["outcome"] == "queue unavailable"
     assert waited < 5  # GitHub gives up after 10 s; the 503 tells it the delivery failed

@@ -44,6 +44,23 @@ def waits(log: Path) -> list[dict[str, object]]:
     return [x for x in logged(log) if x["message"].startswith("queue not answering")]
 
 
+@contextmanager
+def serve_on_spare(
+    gh: FakeGitHub, tmp_path: Path, *redis_args: str, workers: int = 0
+) -> Iterator[tuple[SpareRedis, Bot]]:
+    """A redis-server of the test's own and a `paperbot serve` on it, both stopped at the end."""
+    spare = SpareRedis(free_port(), tmp_path, *redis_args)
+    spare.start()
+    (tmp_path / "data").mkdir()
+    web = Bot(gh, tmp_path / "data", queue=spare.url, workers=workers)
+    try:
+        web.start()
+        yield spare, web
+    finally:
+        web.stop()
+        spare.stop()
+
+
 def test_serve_and_worker_started_before_redis_wait_recover_and_run(
     gh: FakeGitHub, tmp_path: Path
 ) -> None:
@@ -81,12 +98,7 @@ def test_serve_and_worker_started_before_redis_wait_recover_and_run(
 def test_a_redis_that_may_evict_keys_is_warned_about_at_start(
     gh: FakeGitHub, tmp_path: Path
 ) -> None:
-    spare = SpareRedis(free_port(), tmp_path, "--maxmemory-policy", "allkeys-lru")
-    spare.start()
-    (tmp_path / "data").mkdir()
-    web = Bot(gh, tmp_path / "data", queue=spare.url, workers=0)
-    try:
-        web.start()
+    with serve_on_spare(gh, tmp_path, "--maxmemory-policy", "allkeys-lru") as (_, web):
 
         def warned() -> bool:
             return any("maxmemory-policy is allkeys-lru" in x["message"] for x in logged(web.log))
@@ -94,9 +106,6 @@ def test_a_redis_that_may_evict_keys_is_warned_about_at_start(
         wait_for(warned, what="the eviction warning")
         time.sleep(0.5)
         assert sum("maxmemory-policy" in x["message"] for x in logged(web.log)) == 1
-    finally:
-        web.stop()
-        spare.stop()
 
 
 @pytest.mark.parametrize(
@@ -142,12 +151,7 @@ def test_a_wrong_github_api_url_is_one_line_at_start_and_one_per_failing_job(
 def test_a_redis_restart_under_running_workers_is_a_line_per_loop_not_a_flood(
     gh: FakeGitHub, tmp_path: Path
 ) -> None:
-    spare = SpareRedis(free_port(), tmp_path)
-    spare.start()
-    (tmp_path / "data").mkdir()
-    web = Bot(gh, tmp_path / "data", queue=spare.url, workers=2)
-    try:
-        web.start()
+    with serve_on_spare(gh, tmp_path, workers=2) as (spare, web):
         wait_for(lambda: logged(web.log, "paperbot.worker") != [], what="the workers")
         spare.stop()
         time.sleep(6)  # Huey's loops poll about ten times a second, its scheduler every second
@@ -159,9 +163,6 @@ def test_a_redis_restart_under_running_workers_is_a_line_per_loop_not_a_flood(
         failing = [(x["logger"], x["message"]) for x in loops if x["level"] == "ERROR"]
         assert failing and len(failing) == len(set(failing)), failing
         assert "Traceback" not in web.log.read_text()
-    finally:
-        web.stop()
-        spare.stop()
 
 
 def test_a_redis_restarted_empty_mid_burst_loses_no_accepted_submission(
@@ -250,37 +251,54 @@ def test_readyz_says_503_while_redis_is_full_and_200_once_it_has_room(
 ) -> None:
     """A full Redis answers PING but refuses every write, so deliveries get 503: a load
     balancer asking /readyz must hear the same, and why."""
-    spare = SpareRedis(free_port(), tmp_path, "--maxmemory", "4mb")
-    spare.start()
-    (tmp_path / "data").mkdir()
-    web = Bot(gh, tmp_path / "data", queue=spare.url, workers=0)
-    ballast = redis.Redis(port=spare.port, db=1)
     freed = threading.Event()
-    filler = threading.Thread(target=fill, args=(ballast, freed))
     try:
-        web.start()
-        wait_for(lambda: readyz(web) == 200, what="/readyz with room")
-        filler.start()
-        (number,) = file_issues(gh, 1)
-        wait_for(lambda: web.deliver("issues", opened(number)) == 503, what="a refused delivery")
-        answers: list[httpx.Response] = []
+        with serve_on_spare(gh, tmp_path, "--maxmemory", "4mb") as (spare, web):
+            ballast = redis.Redis(port=spare.port, db=1)
+            filler = threading.Thread(target=fill, args=(ballast, freed), daemon=True)
+            wait_for(lambda: readyz(web) == 200, what="/readyz with room")
+            filler.start()
+            (number,) = file_issues(gh, 1)
+            wait_for(
+                lambda: web.deliver("issues", opened(number)) == 503, what="a refused delivery"
+            )
+            answers: list[httpx.Response] = []
 
-        def refusing() -> bool:  # the filler keeps Redis at its limit, give or take a few bytes
-            answers.append(httpx.get(f"http://127.0.0.1:{web.port}/readyz", timeout=5))
-            return answers[-1].status_code == 503
+            def refusing() -> bool:  # the filler keeps Redis at its limit, give or take a few bytes
+                answers.append(httpx.get(f"http://127.0.0.1:{web.port}/readyz", timeout=5))
+                return answers[-1].status_code == 503
 
-        wait_for(refusing, what="/readyz 503 while Redis is full", seconds=10)
-        assert answers[-1].json()["queue"] == "refusing writes"
-        assert "maxmemory" in answers[-1].json()["error"]
-        freed.set()
-        filler.join()
-        ballast.flushdb()
-        wait_for(lambda: readyz(web) == 200, what="/readyz once Redis has room")
-        assert web.deliver("issues", opened(number)) == 202
+            wait_for(refusing, what="/readyz 503 while Redis is full", seconds=10)
+            assert answers[-1].json()["queue"] == "refusing writes"
+            assert "maxmemory" in answers[-1].json()["error"]
+            freed.set()
+            filler.join()
+            ballast.flushdb()
+            wait_for(lambda: readyz(web) == 200, what="/readyz once Redis has room")
+            assert web.deliver("issues", opened(number)) == 202
+            ballast.close()
     finally:
         freed.set()
-        if filler.is_alive():
-            filler.join()
-        ballast.close()
-        web.stop()
+
+
+def queue_series(bot: Bot) -> dict[str, float]:
+    page = httpx.get(f"http://127.0.0.1:{bot.port}/metrics", timeout=10).text
+    pairs = (
+        x.split(" ")
+        for x in page.splitlines()
+        if x.startswith(("paperbot_queue_d", "paperbot_queue_u"))
+    )
+    return {name: float(value) for name, value in pairs}
+
+
+def test_metrics_say_the_queue_is_down_not_empty_while_redis_is_stopped(
+    gh: FakeGitHub, tmp_path: Path
+) -> None:
+    """Three jobs wait (no worker runs); Redis stops: an alert on the depth must not read
+    "nothing waiting" — /metrics says the queue is down and keeps the depth it last read."""
+    with serve_on_spare(gh, tmp_path) as (spare, web):
+        numbers = file_issues(gh, 3)
+        assert [web.deliver("issues", opened(n)) for n in numbers] == [202] * 3
+        assert queue_series(web) == {"paperbot_queue_depth": 3.0, "paperbot_queue_up": 1.0}
         spare.stop()
+        assert queue_series(web) == {"paperbot_queue_depth": 3.0, "paperbot_queue_up": 0.0}
