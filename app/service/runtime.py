@@ -7,6 +7,8 @@ Rules:
   delivery after a quiet spell used to wait for).
 - The start line about GitHub (``preflight.py``) comes once the queue answers: its request
   is paced through the queue's storage, and a queue not up yet is not GitHub's fault.
+- With the embedded queue, a data dir nothing can be written in stops ``serve`` and
+  ``worker`` at start (``writable``): one line naming PAPERBOT_DATA_DIR, exit 2.
 - ``paperbot worker`` serves its own /metrics when given a port (``exporter.py``), from
   before it waits for the queue until it stops.
 """
@@ -15,8 +17,10 @@ from __future__ import annotations
 
 import gc
 import logging
+import tempfile
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import uvicorn
@@ -31,7 +35,7 @@ from app.service.jobs import Worker
 from app.service.mover import Mover
 from app.service.presence import Presence
 from app.service.queue import JobQueue, PaperbotHuey, make_huey
-from app.service.settings import Settings
+from app.service.settings import Settings, SettingsError
 from app.service.tasks import register
 from app.service.web import create_app
 
@@ -54,6 +58,8 @@ class Runtime:
 
 
 def build(settings: Settings, *, clock: Clock = today_in, lookup: Lookup | None = None) -> Runtime:
+    if not settings.queue:
+        writable(settings.data_dir)
     huey = make_huey(settings)
     worker = Worker(settings, huey, clock=clock, lookup=lookup)
     if huey.store.local:  # a process alone on an embedded queue owns it: no lease is alive
@@ -68,6 +74,20 @@ def build(settings: Settings, *, clock: Clock = today_in, lookup: Lookup | None 
     huey.on_startup("paperbot-inbox")(mover.start)
     huey.on_shutdown("paperbot-inbox")(mover.stop)
     return Runtime(settings, huey, worker, tasks, queue)
+
+
+def writable(folder: Path) -> None:
+    """The embedded queue's data dir, made if missing; a ``SettingsError`` naming
+    PAPERBOT_DATA_DIR when nothing can be written there (a read-only mount, no permission)."""
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)  # private: as ``private_db``
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as exc:
+        why = f"cannot write in {folder} ({exc.strerror})"
+        raise SettingsError(
+            f"PAPERBOT_DATA_DIR: {why}; the embedded queue keeps its jobs there"
+        ) from None
 
 
 def serve(runtime: Runtime, *, host: str, port: int, workers: int | None = None) -> None:

@@ -12,8 +12,11 @@ from pathlib import Path
 import pytest
 
 from app.github.fake.server import FakeGitHub, Fault
+from app.service.queue import make_huey
+from app.service.settings import Settings
 from tests.conftest import FIXTURES
 from tests.fakes import MEMBER, REPO, report_body
+from tests.service import mounts
 from tests.service.test_webhook import payload
 
 
@@ -351,6 +354,25 @@ def test_serve_with_env_example_copied_names_each_variable_to_fix(tmp_path: Path
         "paperbot: error: GITHUB_APP_PRIVATE_KEY_PATH: not a PEM private key "
         "(the App's .pem starts with -----BEGIN)"
     ]
+
+
+@pytest.mark.parametrize("command", ["serve", "worker"])
+def test_a_data_dir_on_a_read_only_mount_stops_serve_and_worker_in_one_line(
+    tmp_path: Path, command: str
+) -> None:
+    """A data dir that served before, now mounted read-only: not a start with a traceback
+    per worker thread and a /healthz saying up, but one line naming the variable."""
+    make_huey(Settings(PAPERBOT_DATA_DIR=tmp_path / "data")).storage.close()  # served before
+    with mounts.read_only(tmp_path / "data", at=tmp_path / "ro") as ro:
+        env = clean_env(GITHUB_WEBHOOK_SECRET="s", GITHUB_TOKEN="t", PAPERBOT_DATA_DIR=str(ro))
+        got = run([command, "--port", "0"] if command == "serve" else [command], env, tmp_path)
+    assert (got.returncode, got.stderr.splitlines()) == (
+        2,
+        [
+            f"paperbot: error: PAPERBOT_DATA_DIR: cannot write in {ro} (Read-only file system);"
+            " the embedded queue keeps its jobs there"
+        ],
+    )
 
 
 def test_serve_logs_its_auth_mode_queue_and_api_url_but_no_secret(tmp_path: Path) -> None:

@@ -12,7 +12,6 @@ import multiprocessing
 import os
 import shutil
 import signal
-import subprocess
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -31,6 +30,7 @@ from app.service.queue import JobQueue, PaperbotHuey, make_huey
 from app.service.settings import Settings
 from app.service.web import create_app
 from tests.fakes import REPO
+from tests.service import mounts
 from tests.service.test_e2e import (
     Bot,
     file_issues,
@@ -227,24 +227,11 @@ def test_a_full_disk_is_503_and_leaves_only_whole_records(
     assert [(r[0], torn) for found, torn in parts for r in found] == [("d-1", 0), ("d-2", 0)]
 
 
-def mount(*args: str) -> None:
-    if os.geteuid() != 0 or subprocess.run(["mount", *args], check=False).returncode:
-        pytest.skip("mounting needs root")
-
-
 @pytest.fixture
 def small_disk(tmp_path: Path) -> Iterator[Path]:
-    """A 2 MB tmpfs of the test's own (root only: no other way to a really full disk), and
-    the same seen through a read-only bind mount beside it (``ro``)."""
-    where, ro = tmp_path / "disk", tmp_path / "ro"
-    where.mkdir()
-    ro.mkdir()
-    mount("-t", "tmpfs", "-o", "size=2m", "tmpfs", str(where))
-    mount("--bind", str(where), str(ro))
-    mount("-o", "remount,bind,ro", str(ro))
-    yield where
-    for path in (ro, where):
-        subprocess.run(["umount", "-l", str(path)], check=False)
+    """A 2 MB tmpfs of the test's own, and the same seen read-only beside it (``ro``)."""
+    with mounts.small_disk(tmp_path / "disk") as disk, mounts.read_only(disk, at=tmp_path / "ro"):
+        yield disk
 
 
 def test_readyz_is_503_while_the_data_dir_is_full_or_read_only(small_disk: Path) -> None:
