@@ -159,13 +159,14 @@ class Worker:
             outcome = self._flow(run, args)
         except RateLimited as exc:
             metrics.RETRIES.labels(run.name, "rate limited").inc()
-            return "rate limited", self._later(run, self._backoff(run.repo, exc), counted=False)
+            wait = self._backoff(run.repo, exc)
+            return "rate limited", self._later(run, wait, why=safe_text(exc), counted=False)
         except GitHubError as exc:
             delay = next_delay(exc, run.attempt, now=self.now().timestamp())
             if delay is None:
                 return self._give_up(run, args, exc=exc), None
             metrics.RETRIES.labels(run.name, reason(exc)).inc()
-            return f"retrying: {exc}", self._later(run, delay)
+            return f"retrying: {exc}", self._later(run, delay, why=safe_text(exc))
         self._limited.pop(run.repo, None)
         if run.delivery:
             self.store.finish(run.delivery, "done", now=time.time())
@@ -207,14 +208,14 @@ class Worker:
             named=named and bool(run.base),
         )
 
-    def _later(self, run: Run, delay: float, *, counted: bool = True) -> RetryTask:
+    def _later(self, run: Run, delay: float, *, why: str, counted: bool = True) -> RetryTask:
         """Run again in ``delay`` seconds; a redelivery meanwhile runs it at once."""
         if run.task is not None and counted:
             attempt = run.attempt.after(self.now().timestamp())
             run.task.kwargs.update(attempt=attempt.number, since=attempt.since)
         if run.delivery:
             chains.schedule(self.ledger, run.task, delivery=run.delivery)
-            self.store.wait(run.delivery, time.time() + delay + QUEUED_GRACE)
+            self.store.wait(run.delivery, time.time() + delay + QUEUED_GRACE, why=why)
         return RetryTask(delay=delay)
 
     def _give_up(self, run: Run, args: dict[str, Any], *, exc: Exception) -> str:
@@ -246,7 +247,7 @@ class Worker:
             delay = float(getattr(task, "retry_delay", 0) or 0)
             if delivery:
                 chains.schedule(self.ledger, task, delivery=delivery)
-                self.store.wait(delivery, time.time() + delay + QUEUED_GRACE)
+                self.store.wait(delivery, time.time() + delay + QUEUED_GRACE, why=safe_text(exc))
             return
         repo, base = str(kwargs.get("repo")), kwargs.get("base") or None
         run = Run(task.name, repo, kwargs.get("installation"), base, delivery, task, Attempt())

@@ -63,7 +63,7 @@ class Delivery:
     due: float | None  # when an unfinished one is queued again if not done by then
     done: float | None
     job: bytes | None  # kept until it is done
-    why: str  # why it failed (a safe text, as told on the issue), else ""
+    why: str  # why it failed or waits for a retry (a safe text, as told on the issue), or ""
 
 
 class Store(Protocol):
@@ -83,8 +83,9 @@ class Store(Protocol):
     def postpone(self, delivery: str, until: float) -> None:
         """Move the time by which ``delivery`` must be done (or renewed)."""
 
-    def wait(self, delivery: str, until: float) -> None:
-        """Record ``delivery`` as waiting for a retry, to be done (or renewed) by ``until``."""
+    def wait(self, delivery: str, until: float, *, why: str = "") -> None:
+        """Record ``delivery`` as waiting for a retry, to be done (or renewed) by ``until``,
+        and ``why`` (safe to show)."""
 
     def finish(self, delivery: str, state: str, *, now: float, why: str = "") -> None:
         """Record ``delivery`` as ``done`` (its job dropped) or ``failed`` at ``now``, and

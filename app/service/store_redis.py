@@ -88,7 +88,7 @@ return 1
 WAIT = """
 local state = redis.call('HGET', KEYS[1], 'state')
 if state == 'accepted' or state == 'running' or state == 'waiting' then
-  redis.call('HSET', KEYS[1], 'state', 'waiting')
+  redis.call('HSET', KEYS[1], 'state', 'waiting', 'why', ARGV[3])
   redis.call('ZADD', KEYS[2], ARGV[1], ARGV[2])
 end
 """
@@ -207,8 +207,8 @@ class RedisStore:
     def postpone(self, delivery: str, until: float) -> None:
         self.conn.zadd(self.due, {delivery: until}, xx=True)
 
-    def wait(self, delivery: str, until: float) -> None:
-        self._run("wait", [self._record(delivery), self.due], args=[until, delivery])
+    def wait(self, delivery: str, until: float, *, why: str = "") -> None:
+        self._run("wait", [self._record(delivery), self.due], args=[until, delivery, why])
 
     def finish(self, delivery: str, state: str, *, now: float, why: str = "") -> None:
         self._run("finish", [self._record(delivery), self.due], args=[state, now, delivery, why])

@@ -134,11 +134,11 @@ class SqliteStore:
             commit=True,
         )
 
-    def wait(self, delivery: str, until: float) -> None:
+    def wait(self, delivery: str, until: float, *, why: str = "") -> None:
         self.storage.sql(
-            "update paperbot_delivery set state = 'waiting', due = ? where id = ?"
+            "update paperbot_delivery set state = 'waiting', due = ?, why = ? where id = ?"
             " and state in ('accepted', 'running', 'waiting')",
-            (until, delivery),
+            (until, why, delivery),
             commit=True,
         )
 

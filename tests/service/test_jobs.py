@@ -272,11 +272,14 @@ def test_a_github_outage_is_waited_out_with_jittered_backoff_for_30_minutes(
             if retry:
                 delays.append(retry[1])
                 clock[0] += retry[1]
+                (waiting,) = worker.store.deliveries()  # what `paperbot status` shows meanwhile
+                assert (waiting.state, waiting.why[:19]) == ("waiting", "GitHub answered 502")
     assert 29 * 60 <= sum(delays) <= 30 * 60 + 5, delays
     ceilings = [min(10 * 2**i, 300) for i in range(len(delays))]
     assert all(c / 2 - 1 <= d <= c + 1 for d, c in zip(delays[:-1], ceilings, strict=False))
     assert len({round(d) for d in delays[5:-1]}) > 1  # jittered, not one fixed delay
-    assert worker.store.state("d-outage") == "failed"
+    (failed,) = worker.store.deliveries()
+    assert (failed.state, failed.why[:19]) == ("failed", "GitHub answered 502")
     assert failed_count("process_issue", "github unavailable") == before + 1
     lines = [r for r in caplog.records if r.name == "paperbot.jobs"]
     assert len(lines) == len(delays) + 1 and not any(r.exc_info for r in lines)

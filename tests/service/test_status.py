@@ -63,3 +63,14 @@ def test_retry_queues_a_failed_job_again_once_and_nothing_else(huey: PaperbotHue
     assert queued(huey) == ["failed"]
     assert retry(huey, ["failed"]) == {"failed": "not queued: accepted"}  # not twice
     assert queued(huey) == ["failed"]
+
+
+def test_a_job_waiting_for_its_retry_shows_why_until_it_is_done(huey: PaperbotHuey) -> None:
+    store, now = huey.store, time.time()
+    store.accept([for_issue(huey, "d-1", 5)], now)
+    store.begin("d-1", now + 30)
+    store.wait("d-1", now + 600, why="GitHub answered 502: Bad Gateway")
+    (job,) = report(huey, None).jobs
+    assert (job.delivery.state, job.delivery.why) == ("waiting", "GitHub answered 502: Bad Gateway")
+    store.finish("d-1", "done", now=now + 60)
+    assert report(huey, None).jobs == [] and store.deliveries()[0].why == ""
