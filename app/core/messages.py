@@ -243,6 +243,10 @@ _TEXT: dict[str, tuple[str, str]] = {
         "对应的 issue #\u2060{number} 已被删除，paperbot 关闭此 PR。",
         "Issue #\u2060{number} was deleted, so paperbot closes this pull request.",
     ),
+    "issue_moved": (
+        "对应的 issue #\u2060{number} 已转移到 {to}，paperbot 关闭此 PR。",
+        "Issue #\u2060{number} was transferred to {to}, so paperbot closes this pull request.",
+    ),
     "failed": (
         "paperbot 多次重试后仍失败：{message}。维护者可以评论此 issue 以重试。",
         "paperbot failed after retrying: {message}. A maintainer can comment here to retry.",

@@ -53,7 +53,7 @@ def _normalize(ctx: Context, number: int, *, by: str, comment: int | None = None
 
 _PLAIN: dict[str, Flow] = {
     "process_issue": _process,
-    "issue_closed": lambda ctx, number: issue_closed(ctx, number),
+    "issue_closed": lambda ctx, number, moved_to=None: issue_closed(ctx, number, moved_to=moved_to),
     "pull_closed": lambda ctx, branch, merged, number=None: pull_closed(
         ctx, branch=branch, merged=merged, pull=number
     ),

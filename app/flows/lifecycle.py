@@ -33,6 +33,17 @@ def issue_closed_route(payload: Payload) -> Task:
     return Task("issue_closed", {**base_args(payload), "number": payload["issue"]["number"]})
 
 
+@router.register("issues", "transferred")
+def issue_transferred_route(payload: Payload) -> Task | Skip:
+    changes = payload.get("changes") or {}
+    repo = (changes.get("new_repository") or {}).get("full_name")
+    number = (changes.get("new_issue") or {}).get("number")
+    if not isinstance(repo, str) or not isinstance(number, int):
+        return Skip("a transfer that does not say where the issue went")
+    args = {"number": payload["issue"]["number"], "moved_to": f"{repo}#{number}"}
+    return Task("issue_closed", {**base_args(payload), **args})
+
+
 def ours(port: RepoPort, pulls: list[Pull]) -> list[Pull]:
     """The PRs among ``pulls`` that paperbot opened for an issue."""
     me = port.bot_login()
@@ -44,17 +55,20 @@ def close_pull(port: RepoPort, pull: Pull, *, why: str) -> None:
     port.edit_pull(pull.number, state="closed", body=messages.restate(pull.body, closed=why))
 
 
-def issue_closed(job: Context, number: int) -> str:
+def issue_closed(job: Context, number: int, *, moved_to: str | None = None) -> str:
     """Closing a submission closes its open PR (reopening it opens a new one), deleting it
-    closes the PR with a note; in weekly mode it leaves the rolling PR. Only while the issue
-    is closed (a replayed delivery of an issue reopened since does nothing)."""
-    issue = _issue_or_none(job.port, number)
+    or transferring it to another repository (``moved_to``) closes the PR with a note; in
+    weekly mode it leaves the rolling PR. Only while the issue is closed (a replayed
+    delivery of an issue reopened since does nothing)."""
+    # GitHub answers a transferred issue's old address with a redirect to the new one, which
+    # would read as open here: a transfer is known from its delivery alone.
+    issue = None if moved_to else _issue_or_none(job.port, number)
     if issue is not None and issue.state == "open":
         return "ignored: reopened since"
     for pull in ours(job.port, job.port.pulls_for(messages.branch(number))):
         if pull.state == "open":
             if issue is None:
-                return close_orphan(job, pull)
+                return close_orphan(job, pull, moved_to=moved_to)
             close_pull(job.port, pull, why="issue")
             return "closed pull"
     config = repo_config(job.port, job.base)
@@ -72,17 +86,21 @@ def _issue_or_none(port: RepoPort, number: int) -> Issue | None:
         return None
 
 
-def close_orphan(job: Context, pull: Pull) -> str:
-    """An open bot PR whose issue was deleted: a note on the PR, then closed."""
-    number = messages.issue_of(pull.head)
+def close_orphan(job: Context, pull: Pull, *, moved_to: str | None = None) -> str:
+    """An open bot PR whose issue was deleted, or transferred to ``moved_to``
+    (``owner/name#N``): a note on the PR, then closed."""
+    number = str(messages.issue_of(pull.head))
     lang = repo_config(job.port, job.base).language
     try:
-        note = messages.status("issue_gone", lang, number=str(number))
+        if moved_to:
+            note = messages.status("issue_moved", lang, number=number, to=moved_to)
+        else:
+            note = messages.status("issue_gone", lang, number=number)
         job.port.add_comment(pull.number, note)
-        close_pull(job.port, pull, why="deleted")
+        close_pull(job.port, pull, why="transferred" if moved_to else "deleted")
     except Gone:
         return "gone"
-    return "closed: issue deleted"
+    return f"closed: issue transferred to {moved_to}" if moved_to else "closed: issue deleted"
 
 
 def refresh_pull(job: Context, pull: Pull, *, listed: Issue | None = None) -> str:
