@@ -90,10 +90,17 @@ def _uncounted(method: str, path: str, *, status: int, remaining: str | None) ->
     return None
 
 
+REQUEST_SECONDS = 15  # a GitHub that sends nothing for this long is down for this attempt
+
+
 def _retry() -> Retry:
-    """Retry reads on 5xx only; rate limits are the job's to wait for, not a blocked thread's."""
+    """Retry reads on 5xx only; rate limits are the job's to wait for, not a blocked thread's.
+    A read that timed out is not asked again here: a GitHub that hangs would hold the job's
+    repository lease four timeouts long (~61 s) per attempt; the job's own retry waits it out
+    with the lease let go."""
     return Retry(
         total=3,
+        read=0,
         backoff_factor=0.2,
         status_forcelist=(500, 502, 503, 504),
         allowed_methods=frozenset({"GET", "HEAD"}),
@@ -111,8 +118,10 @@ class Clients:
         *,
         on_request: OnRequest = _uncounted,
         pacer: Pacer | None = None,
+        timeout: int = REQUEST_SECONDS,
     ) -> None:
         self.settings = settings
+        self.timeout = timeout
         self.on_request = on_request
         self.pacer = pacer or LocalPacer()
         self._clients: OrderedDict[int | None, Github] = OrderedDict()
@@ -125,7 +134,7 @@ class Clients:
         return {
             "base_url": self.settings.api_url,
             "retry": _retry(),
-            "timeout": 15,
+            "timeout": self.timeout,
             "seconds_between_requests": None,
             "seconds_between_writes": None,  # paced per installation by self.pacer
             "user_agent": "paperbot",

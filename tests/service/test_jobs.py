@@ -17,6 +17,7 @@ from huey.exceptions import RetryTask
 from app.flows.routing import Task
 from app.github.fake.server import FakeGitHub, Fault
 from app.github.port import Conflict
+from app.github.pygithub import Clients
 from app.service import metrics
 from app.service.jobs import FAR_LATER, MAX_PARKS, Worker
 from app.service.lease import Lease
@@ -111,6 +112,25 @@ def test_reads_are_retried_on_5xx_within_the_job(worker: Worker, gh: FakeGitHub)
     gh.faults.append(Fault("issue", 502, times=2))
     assert run(worker) == "submitted"
     assert gh.requests["GET issue"] == 3
+
+
+def test_a_github_that_hangs_costs_a_run_one_request_timeout_not_four(
+    gh: FakeGitHub, tmp_path: Path
+) -> None:
+    """GitHub accepts the connection and never answers: the run ends after one request
+    timeout, a retry for later with the repository's lease let go; urllib3 used to ask three
+    times more (~61 s under the lease with the 15 s timeout, every attempt)."""
+    gh.create_issue(REPO, title="x", body=report_body(), login=MEMBER)
+    huey = make_huey(Settings(PAPERBOT_DATA_DIR=tmp_path))
+    clients = Clients(settings_for(gh), timeout=1)
+    hung = Worker(settings_for(gh), huey, clock=lambda zone: TODAY, clients=clients)
+    gh.latency = 5.0
+    started = time.monotonic()
+    with pytest.raises(RetryTask):
+        run(hung)
+    assert time.monotonic() - started < 3  # one 1 s timeout; four and their backoff: 5.2 s
+    assert Lease(hung.store, f"repo:{REPO}", seconds=1).take()  # not held meanwhile
+    clients.close()
 
 
 def test_stale_readme_sha_is_a_conflict_and_the_retry_succeeds(
