@@ -191,7 +191,7 @@ class Receiver:
                 return 200, "duplicate", {}
             opened = inbox.append(delivery, event, body=body)
         except Exception as exc:  # the store or the disk refusing: nothing was kept
-            log.warning("queue unavailable", extra={"error": type(exc).__name__})
+            refused(exc)
             return 503, "queue unavailable", {}
         if opened is not None:
             asyncio.get_running_loop().call_later(ROTATE_SECONDS, inbox.rotate, opened)
@@ -241,11 +241,16 @@ async def _enqueue(
     try:
         new = await queue.accept_soon(delivery, task)
     except Exception as exc:  # a timeout, or the storage refusing: nothing was claimed
-        log.warning("queue unavailable", extra={"error": type(exc).__name__})
+        refused(exc)
         return 503, "queue unavailable", context
     if not new:
         return 200, "duplicate", context
     return 202, "accepted", {**context, "job": task.name}
+
+
+def refused(exc: Exception) -> None:
+    """The log line of a delivery answered 503: what the queue (or the disk) said."""
+    log.warning("queue unavailable", extra={"error": f"{type(exc).__name__}: {exc}"[:200]})
 
 
 def _json(body: bytes, content_type: str) -> object:

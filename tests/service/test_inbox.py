@@ -212,14 +212,20 @@ def test_what_the_inbox_cannot_keep_is_refused_by_name(
 
 
 def test_a_full_disk_is_503_and_leaves_only_whole_records(
-    client: TestClient, queue: JobQueue, monkeypatch: pytest.MonkeyPatch
+    client: TestClient,
+    queue: JobQueue,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     assert post(client, "issues", ISSUE, delivery="d-1").status_code == 202
     real = os.writev
     # No full disk to run here: the kernel's answer to one, a write taken only in part.
     monkeypatch.setattr(inbox_module.os, "writev", lambda fd, parts: real(fd, parts[:1]))
-    res = post(client, "issues", ISSUE, delivery="d-2")
+    with caplog.at_level(logging.WARNING, logger="paperbot.webhook"):
+        res = post(client, "issues", ISSUE, delivery="d-2")
     assert res.status_code == 503 and res.json()["outcome"] == "queue unavailable"
+    (said,) = [r.error for r in caplog.records if r.msg == "queue unavailable"]  # type: ignore[attr-defined]
+    assert said == "OSError: the inbox took only part of a delivery (is the disk full?)"
     monkeypatch.setattr(inbox_module.os, "writev", real)
     assert post(client, "issues", ISSUE, delivery="d-2").status_code == 202  # GitHub's retry
     assert queue.inbox is not None
