@@ -26,7 +26,10 @@ def _queue(settings: Settings) -> PaperbotHuey:
             f"no queue at {settings.data_dir / 'queue.db'}: run this where paperbot serve"
             " runs, with its PAPERBOT_DATA_DIR (or its PAPERBOT_QUEUE)"
         )
-    return make_huey(settings)
+    try:
+        return make_huey(settings)
+    except OSError as exc:  # a data dir mounted read-only: the file is opened for writing
+        raise CliError(f"cannot open {settings.queue_name()} ({exc.strerror})") from None
 
 
 def _asking(settings: Settings) -> CliError:

@@ -10,6 +10,7 @@ from app.service.queue import JobQueue, make_huey
 from app.service.routes import router
 from app.service.settings import Settings
 from tests.cli.test_service import clean_env, run
+from tests.service import mounts
 from tests.service.test_e2e import free_port, opened
 from tests.service.test_webhook import JOBS
 
@@ -48,3 +49,13 @@ def test_status_says_what_is_wrong_when_there_is_no_queue_to_read(tmp_path: Path
     down = clean_env(PAPERBOT_QUEUE=f"redis://127.0.0.1:{free_port()}/0")
     answer = run(["status"], down, tmp_path)
     assert answer.returncode == 2 and "the queue does not answer" in answer.stderr
+
+
+def test_status_on_a_read_only_data_dir_says_so_in_one_line(tmp_path: Path) -> None:
+    make_huey(Settings(PAPERBOT_DATA_DIR=tmp_path / "data")).storage.close()
+    with mounts.read_only(tmp_path / "data", at=tmp_path / "ro") as ro:
+        got = run(["status"], clean_env(PAPERBOT_DATA_DIR=str(ro)), tmp_path)
+    assert (got.returncode, got.stderr.splitlines()) == (
+        2,
+        [f"paperbot: error: cannot open sqlite {ro}/queue.db (Read-only file system)"],
+    )
