@@ -38,6 +38,7 @@ def _announce(env_file: Path) -> Callable[[NewApp, Path], None]:
 def cmd_setup(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from app.service.http_server import BoundedHttpTools
     from app.service.setup import Setup, app
 
     settings = get_settings()
@@ -64,7 +65,8 @@ def cmd_setup(args: argparse.Namespace) -> int:
     if token:
         print("  (not on loopback: the page needs that one-time token)", flush=True)
     print(f"  it writes {env_file} and the App's key beside it; Ctrl-C stops it", flush=True)
-    uvicorn.run(app(setup), host=args.host, port=args.port, log_level="warning")
+    bounded = BoundedHttpTools  # heads bounded in size and time, as serve's (http_server.py)
+    uvicorn.run(app(setup), host=args.host, port=args.port, log_level="warning", http=bounded)
     return 0
 
 

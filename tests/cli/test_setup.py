@@ -1,7 +1,9 @@
-"""``paperbot setup`` as a command: where it listens, and the one-time token off loopback."""
+"""``paperbot setup`` as a command: where it listens, the one-time token off loopback, and
+the bounds on a request's head that ``serve`` has too."""
 
 from __future__ import annotations
 
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -13,6 +15,7 @@ from app.cli.main import main
 from app.cli.setup import _loopback
 from tests.cli.test_service import clean_env
 from tests.service.test_e2e import free_port, wait_for
+from tests.service.test_http_server import answer
 
 
 @pytest.mark.parametrize(
@@ -45,6 +48,9 @@ def test_off_loopback_the_page_needs_the_printed_token(tmp_path: Path) -> None:
         url = f"http://127.0.0.1:{port}/"
         wait_for(lambda: _status(url) == 403, what="the page to refuse without the token")
         assert httpx.get(f"{url}?token={token}").status_code == 200
+        with socket.create_connection(("127.0.0.1", port)) as huge:  # an open port's stranger
+            huge.sendall(b"GET / HTTP/1.1\r\nHost: x\r\nX-Pad: " + b"A" * (1 << 20))
+            assert answer(huge).startswith(b"HTTP/1.1 431")
     finally:
         proc.terminate()
         proc.wait(timeout=30)
