@@ -176,6 +176,11 @@ def pick(texts: tuple[str, str], lang: Lang, **values: object) -> str:
     return texts[lang != "zh"].format(**values)
 
 
+def counted(n: int, one: str, many: str) -> str:
+    """``n`` and the English noun for it: 1 entry, 2 entries."""
+    return f"{n} {one if n == 1 else many}"
+
+
 def msg(key: str, lang: Lang, **values: object) -> str:
     """Return message ``key`` in ``lang``, filled with ``values``."""
     return pick(MESSAGES[key], lang, **values)

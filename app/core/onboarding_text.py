@@ -10,7 +10,7 @@ import re
 
 from app.core.dates import day_name
 from app.core.fields import FORMS
-from app.core.i18n import Lang, listing, pick
+from app.core.i18n import Lang, counted, listing, pick
 from app.core.messages import form_url
 from app.core.onboarding import CONFIG_PATH, FORMS_DIR, ConfigPlan, Found
 from app.core.text import quiet
@@ -29,13 +29,13 @@ _TEXT: dict[str, tuple[str, str]] = {
     "read": ("paperbot 读了 `{path}`：", "paperbot read `{path}`:"),
     "entries": (
         "{entries} 条记录（{papers} 篇精读，{skips} 次本周未精读），最近一条 {newest}",
-        "{entries} entries ({papers} papers, {skips} weeks skipped), the newest {newest}",
+        "{n_entries} ({n_papers}, {n_skips} skipped), the newest {newest}",
     ),
     "none": (
         "标记下还没有 paperbot 能读的记录（`[日期]-[姓名]-[标题]`）",
         "no entries paperbot can read under the marker yet (`[date]-[name]-[title]`)",
     ),
-    "members": ("{n} 位成员（记录数）：{names}", "{n} members (entries each): {names}"),
+    "members": ("{n} 位成员（记录数）：{names}", "{n_members} (entries each): {names}"),
     "more": ("等 {n} 位", "and {n} more"),
     "language": ("语言：中文（`language: zh`）", "language: English (`language: en`)"),
     "week": (
@@ -100,17 +100,8 @@ def pr_title(lang: Lang) -> str:
 def facts(found: Found) -> list[str]:
     """What was detected, one line each (the PR body's list, ``paperbot init``'s report)."""
     lang = found.language
-    newest = found.newest.isoformat() if found.newest else "—"
-    skips = found.entries - found.papers
-    counted = say(
-        "entries", lang, entries=found.entries, papers=found.papers, skips=skips, newest=newest
-    )
-    lines = [counted if found.entries else say("none", lang)]
-    if found.members:
-        names = [f"{m.name} ({m.entries})" for m in found.members[:SHOWN_MEMBERS]]
-        if len(found.members) > SHOWN_MEMBERS:
-            names.append(say("more", lang, n=len(found.members) - SHOWN_MEMBERS))
-        lines.append(say("members", lang, n=len(found.members), names=listing(names, lang)))
+    lines = [_counts(found) if found.entries else say("none", lang)]
+    lines += [_members(found)] if found.members else []
     lines.append(say("language", lang))
     start = day_name(found.week_start, lang)
     if found.report_day is None:
@@ -118,6 +109,28 @@ def facts(found: Found) -> list[str]:
     else:
         lines.append(say("week", lang, start=start, day=day_name(found.report_day, lang)))
     return lines
+
+
+def _counts(found: Found) -> str:
+    """How many entries, papers and skips, and the newest date."""
+    skips, newest = found.entries - found.papers, found.newest.isoformat() if found.newest else "—"
+    english = {  # English needs its nouns' number: 1 entry, 2 entries
+        "n_entries": counted(found.entries, "entry", "entries"),
+        "n_papers": counted(found.papers, "paper", "papers"),
+        "n_skips": counted(skips, "week", "weeks"),
+    }
+    numbers = {"entries": found.entries, "papers": found.papers, "skips": skips}
+    return say("entries", found.language, newest=newest, **numbers, **english)
+
+
+def _members(found: Found) -> str:
+    """The members, most entries first, with their counts (the first ``SHOWN_MEMBERS``)."""
+    lang, n = found.language, len(found.members)
+    names = [f"{m.name} ({m.entries})" for m in found.members[:SHOWN_MEMBERS]]
+    if n > SHOWN_MEMBERS:
+        names.append(say("more", lang, n=n - SHOWN_MEMBERS))
+    many = counted(n, "member", "members")
+    return say("members", lang, n=n, n_members=many, names=listing(names, lang))
 
 
 def findings(found: Found) -> list[str]:

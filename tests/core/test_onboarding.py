@@ -88,6 +88,30 @@ def test_a_new_group_with_no_entries_yet(text: str, marker: str | None, language
     assert load_config(said).language == language
 
 
+@pytest.mark.parametrize(
+    ("headers", "counts", "members"),
+    [
+        (
+            ("[2025-07-04]-[Ann]-[A Paper]",),
+            "- 1 entry (1 paper, 0 weeks skipped), the newest 2025-07-04",
+            "- 1 member (entries each): Ann (1)",
+        ),
+        (
+            ("[2025-07-04]-[Ann]-[A Paper]", "[2025-06-27]-[Bob]-did not read this week"),
+            "- 2 entries (1 paper, 1 week skipped), the newest 2025-07-04",
+            "- 2 members (entries each): Ann (1), Bob (1)",
+        ),
+    ],
+)
+def test_a_small_english_group_is_counted_in_english(
+    headers: tuple[str, ...], counts: str, members: str
+) -> None:
+    """A group starting out in English read '1 entries (1 papers…)' and '1 members'."""
+    found = detect(readme(*headers, label="Summary: "), config=Config(language="en"))
+    body = pr_body(found, repo_url="https://github.com/g/r")
+    assert counts in body.splitlines() and members in body.splitlines()
+
+
 def test_members_counted_newest_first_by_entries() -> None:
     found = detect(
         readme(
