@@ -176,9 +176,9 @@ def pick(texts: tuple[str, str], lang: Lang, **values: object) -> str:
     return texts[lang != "zh"].format(**values)
 
 
-def counted(n: int, one: str, many: str) -> str:
-    """``n`` and the English noun for it: 1 entry, 2 entries."""
-    return f"{n} {one if n == 1 else many}"
+def counted(n: int, nouns: tuple[str, str]) -> str:
+    """``n`` and the English noun for it (singular, plural): 1 entry, 2 entries."""
+    return f"{n} {nouns[n != 1]}"
 
 
 def msg(key: str, lang: Lang, **values: object) -> str:

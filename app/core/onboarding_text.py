@@ -115,9 +115,9 @@ def _counts(found: Found) -> str:
     """How many entries, papers and skips, and the newest date."""
     skips, newest = found.entries - found.papers, found.newest.isoformat() if found.newest else "—"
     english = {  # English needs its nouns' number: 1 entry, 2 entries
-        "n_entries": counted(found.entries, "entry", "entries"),
-        "n_papers": counted(found.papers, "paper", "papers"),
-        "n_skips": counted(skips, "week", "weeks"),
+        "n_entries": counted(found.entries, ("entry", "entries")),
+        "n_papers": counted(found.papers, ("paper", "papers")),
+        "n_skips": counted(skips, ("week", "weeks")),
     }
     numbers = {"entries": found.entries, "papers": found.papers, "skips": skips}
     return say("entries", found.language, newest=newest, **numbers, **english)
@@ -129,7 +129,7 @@ def _members(found: Found) -> str:
     names = [f"{m.name} ({m.entries})" for m in found.members[:SHOWN_MEMBERS]]
     if n > SHOWN_MEMBERS:
         names.append(say("more", lang, n=n - SHOWN_MEMBERS))
-    many = counted(n, "member", "members")
+    many = counted(n, ("member", "members"))
     return say("members", lang, n=n, n_members=many, names=listing(names, lang))
 
 
