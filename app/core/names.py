@@ -19,7 +19,7 @@ import itertools
 import re
 import unicodedata
 from collections.abc import Iterable
-from functools import cache
+from functools import cache, lru_cache
 
 from app.core.entry import entry_key
 from app.core.errors import MarkerError, Problem
@@ -49,11 +49,16 @@ def hint(name: str, members: Iterable[str], *, lang: Lang) -> tuple[Problem, ...
 
 def in_readme(readme: str, *, marker: str) -> list[str]:
     """The names of the README's entries, each once, in README order (none without a marker)."""
+    return list(_names(readme, marker))
+
+
+@lru_cache(maxsize=1)  # every entry is read: a weekly batch's issues share one README
+def _names(readme: str, marker: str) -> tuple[str, ...]:
     try:
         found = entries(readme, marker=marker)
     except MarkerError:
-        return []
-    return list(dict.fromkeys(raw.name for _, raw in found if raw is not None and raw.name))
+        return ()
+    return tuple(dict.fromkeys(raw.name for _, raw in found if raw is not None and raw.name))
 
 
 def near(name: str, members: Iterable[str]) -> list[str]:
