@@ -19,7 +19,7 @@ from typing import Any
 
 from app.core.entry import Entry, EntryKey, Report, key
 from app.core.errors import Problem
-from app.core.i18n import Lang, pick
+from app.core.i18n import Lang, counted, pick
 from app.core.messages import STATUS_MARK, TRAILER, about_paper, listed, read_by
 from app.core.text import inline, quiet
 
@@ -27,7 +27,7 @@ BRANCH = "paperbot/batch"
 _STATE = re.compile(r"<!-- paperbot:batch (\{.*?\}) -->")
 
 _TEXT: dict[str, tuple[str, str]] = {
-    "title": ("周报：{week} 周（{n} 篇）", "Reading log: week of {week} ({n} {entries})"),
+    "title": ("周报：{week} 周（{n} 篇）", "Reading log: week of {week} ({entries})"),
     "intro": (
         "paperbot 根据以下 issue 生成；请修改 issue，不要改这个分支：每次提交、编辑或推送都会"
         "重新生成它。合并后这些 issue 会自动关闭。",
@@ -78,7 +78,7 @@ class Item:
 
 
 def title(items: Sequence[Item], week: dt.date, *, lang: Lang) -> str:
-    entries = "entry" if len(items) == 1 else "entries"
+    entries = counted(len(items), ("entry", "entries"))
     return text("title", lang, week=week.isoformat(), n=len(items), entries=entries)
 
 
